@@ -1,0 +1,57 @@
+"""An unfinished guide, kept privately so Ctrl-C loses nothing already answered.
+
+The draft lives in the user's data folder (platformdirs; ESAFETY_HOME overrides it), folder 0700 and file 0600.
+Its name says nothing about the incident.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from .errors import WizardError
+from .files import private_dir, write_private
+
+HOME_VAR = "ESAFETY_HOME"
+
+
+def home() -> Path:
+    if os.environ.get(HOME_VAR):
+        return Path(os.environ[HOME_VAR])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("esafety-wizard", appauthor=False))
+
+
+def path() -> Path:
+    return home() / "unfinished-guide.json"
+
+
+def save(answers: dict[str, str], flowchart_sha256: str, saved_at: str) -> Path:
+    private_dir(home())
+    data = {"saved_at": saved_at, "flowchart_sha256": flowchart_sha256, "answers": answers}
+    return write_private(path(), json.dumps(data, indent=2) + "\n", overwrite=True)
+
+
+def load() -> tuple[dict[str, str], str]:
+    """The answers of the unfinished guide and the SHA-256 of the flowchart they were given for."""
+    p = path()
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+        return dict(data["answers"]), str(data.get("flowchart_sha256", ""))
+    except FileNotFoundError:
+        raise WizardError("There is no unfinished guide to resume. Start one with: esafety guide") from None
+    except (OSError, ValueError, KeyError, TypeError):
+        raise WizardError(f"The unfinished guide in {p} cannot be read. Delete it and start again.") from None
+
+
+def exists() -> bool:
+    return path().is_file()
+
+
+def discard() -> None:
+    try:
+        path().unlink()
+    except FileNotFoundError:
+        pass

@@ -1,0 +1,166 @@
+"""The pure engine: given a flowchart and the answers so far, what comes next and what must be done.
+
+No I/O, no prompts, no printing. Answers are a mapping of public question id -> value; the engine follows the
+path from `start`, so answers for questions off the path are simply never read (and are reported as not asked).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+
+from .errors import MissingAnswer, WizardError
+from .flowchart import END, Choice, Contact, Flowchart, Question, Step
+
+
+@dataclass(frozen=True)
+class Answered:
+    """One answer on the path, in the order asked."""
+
+    question: Question
+    choice: Choice
+
+    @property
+    def id(self) -> str:
+        return self.question.asks
+
+    @property
+    def value(self) -> str:
+        return self.choice.value
+
+
+@dataclass(frozen=True)
+class Walk:
+    """How far the answers reach: the answers used, in order, and the question to ask next (None at the end)."""
+
+    answered: tuple[Answered, ...]
+    pending: Question | None
+
+    @property
+    def finished(self) -> bool:
+        return self.pending is None
+
+
+@dataclass(frozen=True)
+class StepResult:
+    step: Step
+    status: str  # "due" or "conditional"
+
+
+@dataclass(frozen=True)
+class Outcome:
+    answered: tuple[Answered, ...]
+    steps: tuple[StepResult, ...]
+    contacts: tuple[Contact, ...]
+    not_asked: tuple[tuple[str, str], ...]
+
+
+def walk(fc: Flowchart, answers: Mapping[str, str]) -> Walk:
+    """Follow the path from `start` as far as `answers` go.
+
+    A question asked twice on one path (two nodes that ask the same id) takes the answer already given.
+    """
+    node = fc.start
+    answered: list[Answered] = []
+    while node != END:
+        q = fc.questions[node]
+        value = answers.get(q.asks)
+        if value is None:
+            return Walk(tuple(answered), q)
+        try:
+            choice = q.choice(value)
+        except KeyError:
+            raise WizardError(_bad_value(q.asks, value, q.values)) from None
+        answered.append(Answered(q, choice))
+        node = choice.next
+    return Walk(tuple(answered), None)
+
+
+def outcome(fc: Flowchart, answers: Mapping[str, str]) -> Outcome:
+    """The steps (due or conditional, in the flowchart's order) and contacts for a complete set of answers.
+
+    Raises:
+        MissingAnswer: the answers stop before the end of the path.
+    """
+    w = walk(fc, answers)
+    if w.pending is not None:
+        q = w.pending
+        raise MissingAnswer(q.asks, q.text, q.values)
+    return outcome_of(fc, w, answers)
+
+
+def outcome_of(fc: Flowchart, w: Walk, answers: Mapping[str, str] | None = None) -> Outcome:
+    """The outcome so far for a walk, finished or not (a draft shows what is known already)."""
+    status: dict[str, str] = {sid: "due" for sid, s in fc.steps.items() if s.always}
+    for a in w.answered:
+        for sid in a.choice.conditional:
+            status.setdefault(sid, "conditional")
+        for sid in a.choice.due:  # due on any answer outranks conditional on another
+            status[sid] = "due"
+    steps = tuple(StepResult(s, status[sid]) for sid, s in fc.steps.items() if sid in status)
+    contact_ids: dict[str, None] = {}
+    for r in steps:
+        contact_ids.update(dict.fromkeys(r.step.contacts))
+    used = {a.id for a in w.answered}
+    not_asked = tuple((k, v) for k, v in (answers or {}).items() if k not in used)
+    return Outcome(w.answered, steps, tuple(fc.contacts[c] for c in contact_ids), not_asked)
+
+
+# --- answers from a file or a script -------------------------------------------------------------------
+
+_BOOL_VALUES = {True: "yes", False: "no"}
+
+
+def normalise_answers(fc: Flowchart, raw: object, where: str = "the answers") -> dict[str, str]:
+    """Check a mapping of question id -> answer from a file: known ids, allowed values, booleans as yes/no.
+
+    Raises:
+        WizardError: naming the unknown id or the question and its valid values.
+    """
+    if not isinstance(raw, Mapping):
+        raise WizardError(f"{where} must be a mapping of question id to answer, like 'instigator: pupil'.")
+    valid = fc.question_values()
+    out: dict[str, str] = {}
+    for key, value in raw.items():
+        qid = _BOOL_VALUES.get(key, key) if isinstance(key, bool) else str(key)
+        if qid not in valid:
+            raise WizardError(
+                f"{where}: '{qid}' is not a question in this flowchart. Questions: {', '.join(valid)}."
+            )
+        out[qid] = normalise_value(qid, value, valid[qid])
+    return out
+
+
+def normalise_value(qid: str, value: object, values: Iterable[str]) -> str:
+    values = tuple(values)
+    if isinstance(value, bool):
+        text = _BOOL_VALUES[value]
+    elif isinstance(value, str):
+        text = value.strip().lower().replace(" ", "_").replace("-", "_")
+    else:
+        text = None
+    if text not in values:
+        raise WizardError(_bad_value(qid, value, values))
+    return text
+
+
+def _bad_value(qid: str, value: object, values: tuple[str, ...]) -> str:
+    return f"'{value}' is not an answer to question '{qid}'. Use one of: {', '.join(values)}."
+
+
+def paths(fc: Flowchart) -> list[dict[str, str]]:
+    """Every distinct complete set of answers, depth first in the file's order of choices."""
+    out: list[dict[str, str]] = []
+    stack: list[tuple[str, dict[str, str]]] = [(fc.start, {})]
+    while stack:
+        node, answers = stack.pop()
+        if node == END:
+            out.append(answers)
+            continue
+        q = fc.questions[node]
+        if q.asks in answers:  # asked already on this path: the same answer holds
+            stack.append((q.choice(answers[q.asks]).next, answers))
+            continue
+        for c in reversed(q.choices):
+            stack.append((c.next, {**answers, q.asks: c.value}))
+    return out

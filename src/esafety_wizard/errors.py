@@ -1,0 +1,50 @@
+"""The one kind of error a user can fix. The CLI catches it once and prints str(e)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+
+class WizardError(Exception):
+    """A problem the user can fix; str(e) is the whole message."""
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One thing wrong with a flowchart file, at a line (0 when the file as a whole is meant)."""
+
+    file: str
+    line: int
+    message: str
+    warning: bool = False
+
+    def __str__(self) -> str:
+        where = f"{self.file}:{self.line}" if self.line else self.file
+        kind = "warning: " if self.warning else ""
+        return f"{where}: {kind}{self.message}"
+
+
+class FlowchartError(WizardError):
+    """A flowchart file that cannot be used, with every problem found in it."""
+
+    def __init__(self, problems: list[Problem]):
+        self.problems = problems
+        errors = [p for p in problems if not p.warning]
+        head = f"The flowchart has {len(errors)} problem{'s' if len(errors) != 1 else ''}:"
+        super().__init__("\n".join([head, *(str(p) for p in errors)]))
+
+
+class MissingAnswer(WizardError):
+    """A scripted run reached a question its answers do not answer."""
+
+    def __init__(self, question_id: str, text: str, values: tuple[str, ...]):
+        self.question_id = question_id
+        self.values = values
+        super().__init__(
+            f"No answer for question '{question_id}' ({text}). "
+            f"Add it to the answers file with one of: {', '.join(values)}."
+        )
+
+
+class Cancelled(Exception):
+    """The user pressed Ctrl-C or Ctrl-D at a prompt."""

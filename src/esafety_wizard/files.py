@@ -1,0 +1,68 @@
+"""Write safeguarding files privately and atomically: mode 0600, a temp file beside the target, os.replace."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from pathlib import Path
+
+from .errors import WizardError
+
+
+def private_dir(path: Path) -> Path:
+    """Create a directory readable by the owner only (0700), or check that an existing one is a directory."""
+    try:
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+    except OSError as e:
+        raise WizardError(f"Cannot create the folder {path}: {e.strerror}.") from None
+    return path
+
+
+def write_private(path: Path, data: str, *, overwrite: bool = False) -> Path:
+    """Write `data` to `path` readable by the owner only, so a reader never sees half a file.
+
+    Raises:
+        WizardError: the file exists and `overwrite` is false, or it cannot be written.
+    """
+    path = Path(path)
+    if path.is_dir():
+        raise WizardError(f"{path} is a folder: give a file name, like {path / 'incident.md'}.")
+    if path.exists() and not overwrite:
+        raise WizardError(f"{path} already exists. Choose another name, or add --force to replace it.")
+    directory = path.parent if str(path.parent) else Path(".")
+    fd = None
+    tmp = None
+    try:
+        fd, tmp = tempfile.mkstemp(prefix=".esafety-", suffix=".tmp", dir=directory)  # mkstemp uses 0600
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w", encoding="utf-8") as f:
+            fd = None
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        if not overwrite:
+            # link() fails if the name was taken meanwhile, so a file created since our check is not replaced.
+            try:
+                os.link(tmp, path)
+                os.unlink(tmp)
+            except FileExistsError:
+                raise
+            except OSError:  # a file system without hard links: check again, then rename
+                if path.exists():
+                    raise FileExistsError(path) from None
+                os.replace(tmp, path)
+        else:
+            os.replace(tmp, path)
+        tmp = None
+    except FileExistsError:
+        raise WizardError(f"{path} already exists. Choose another name, or add --force to replace it.") from None
+    except OSError as e:
+        raise WizardError(f"Cannot write {path}: {e.strerror}.") from None
+    finally:
+        if fd is not None:
+            os.close(fd)
+        if tmp is not None:
+            with contextlib.suppress(OSError):
+                os.unlink(tmp)
+    return path

@@ -1,0 +1,54 @@
+"""Arrow-key prompts: the only module that imports questionary (and so prompt_toolkit).
+
+Each function takes optional prompt_toolkit `input`/`output`, as questionary's own tests do, so the prompts
+can be driven by a pipe in tests. Ctrl-C raises KeyboardInterrupt (`unsafe_ask`), handled by the CLI.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import questionary
+from rich.console import Console
+from rich.text import Text
+
+from .session import BACK, Prompt
+
+_BACK = "__back__"
+STYLE = questionary.Style([("qmark", "bold"), ("question", "bold"), ("highlighted", "reverse"),
+                           ("pointer", "bold"), ("instruction", "italic")])
+
+
+def make_asker(con: Console, **pt: Any):
+    """An ask function for Session.run: prints the question's help, then an arrow-key menu."""
+
+    def ask(p: Prompt) -> object:
+        q = p.question
+        con.print()
+        con.print(Text(f"Question {p.number}", style="dim"))
+        if q.help:
+            con.print(Text(q.help))
+        choices = [questionary.Choice(title=c.label, value=c.value) for c in q.choices]
+        if p.can_go_back:
+            choices.append(questionary.Separator(" "))
+            choices.append(questionary.Choice(title="Go back to the previous question", value=_BACK))
+        reply = questionary.select(
+            q.text,
+            choices=choices,
+            default=p.current if p.current in q.values else None,
+            instruction="(use the arrow keys, then press Enter)",
+            qmark="?",
+            style=STYLE,
+            **pt,
+        ).unsafe_ask()
+        return BACK if reply == _BACK else reply
+
+    return ask
+
+
+def confirm(message: str, **pt: Any) -> bool:
+    return bool(questionary.confirm(message, default=True, style=STYLE, **pt).unsafe_ask())
+
+
+def file_name(message: str, default: str, **pt: Any) -> str:
+    return str(questionary.text(message, default=default, style=STYLE, **pt).unsafe_ask()).strip()

@@ -1,0 +1,68 @@
+"""The conversation of a guide, with no terminal: ask, answer, go back. Prompts plug in as a function.
+
+Going back drops the last answer on the path, and answering keeps only the answers on the path before it, so
+the answers of an abandoned branch are gone by construction, never carried into a transcript.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+
+from . import engine
+from .flowchart import Flowchart, Question
+
+BACK = object()  # what an ask function returns when the user wants the previous question again
+
+
+@dataclass(frozen=True)
+class Prompt:
+    """What the terminal layer needs to ask one question."""
+
+    question: Question
+    number: int  # 1-based position on the path so far
+    can_go_back: bool
+    current: str | None = None  # the earlier answer, when the user came back to change it
+
+
+class Session:
+    """The answers of one guide, in the order asked. Safe to read after Ctrl-C: it is always consistent."""
+
+    def __init__(self, fc: Flowchart, answers: Mapping[str, str] | None = None):
+        self.fc = fc
+        self.answers: dict[str, str] = dict(answers or {})
+        self._revisit: dict[str, str] = {}
+
+    def walk(self) -> engine.Walk:
+        return engine.walk(self.fc, self.answers)
+
+    def next_prompt(self) -> Prompt | None:
+        w = self.walk()
+        if w.pending is None:
+            return None
+        q = w.pending
+        return Prompt(q, len(w.answered) + 1, bool(w.answered), self._revisit.get(q.asks))
+
+    def answer(self, question_id: str, value: str) -> None:
+        w = self.walk()
+        self.answers = {a.id: a.value for a in w.answered}
+        self.answers[question_id] = value
+        self._revisit.pop(question_id, None)
+
+    def back(self) -> None:
+        w = self.walk()
+        if not w.answered:
+            return
+        last = w.answered[-1]
+        self.answers = {a.id: a.value for a in w.answered[:-1]}
+        self._revisit = {last.id: last.value}
+
+    def run(self, ask: Callable[[Prompt], object]) -> engine.Outcome:
+        """Ask until the path ends. `ask` returns a choice value or BACK; Ctrl-C propagates from it."""
+        while (prompt := self.next_prompt()) is not None:
+            reply = ask(prompt)
+            if reply is BACK:
+                self.back()
+            else:
+                self.answer(prompt.question.asks, str(reply))
+        return engine.outcome(self.fc, self.answers)

@@ -1,0 +1,63 @@
+"""How things are said, shared by the screen, the plain mode and the transcripts: one wording, one place."""
+
+from __future__ import annotations
+
+from .engine import StepResult
+from .flowchart import Contact, Flowchart
+
+DEPENDS = "Only if it applies"
+LEGEND = (
+    f"Steps marked '{DEPENDS}' depend on something you do not know yet. "
+    "Check them again when you know, and record what you decided."
+)
+NOT_IN_SOURCE = "Not in the flowchart"
+NEXT = (
+    "What to do next: take the steps in order, and record each one, with the date, in the school "
+    "safeguarding or e-safety incident log."
+)
+
+
+def step_sentence(r: StepResult) -> str:
+    """The step as one sentence: the action, after its condition in the flowchart's words when it has one."""
+    s = r.step
+    if s.condition:
+        text = s.text
+        if len(text) > 1 and not text[:2].isupper():
+            text = text[0].lower() + text[1:]
+        return f"{s.condition}: {text}"
+    return s.text
+
+
+def contact_details(c: Contact) -> list[str]:
+    """Lines describing how to reach a contact and how far to trust the details."""
+    lines = []
+    if c.role:
+        lines.append(c.role)
+    if c.phone:
+        lines.append(f"Telephone: {c.phone}")
+    if c.email:
+        lines.append(f"E-mail: {c.email}")
+    if c.hours:
+        lines.append(f"Open: {c.hours}")
+    if c.notes:
+        lines.append(c.notes)
+    if c.corrects:
+        lines.append(f"Corrected: {c.corrects}")
+    if c.added:
+        lines.append(f"{NOT_IN_SOURCE}: {c.added}")
+    if c.checked == "never":
+        lines.append("Not checked since it was written down: confirm these details (with your local "
+                     "authority) before you rely on them.")
+    elif c.checked:
+        lines.append(f"Details last checked: {c.checked}.")
+    return lines
+
+
+def contact_how(c: Contact) -> str:
+    """The ways to reach a contact, in one short line ('' if the flowchart gives none)."""
+    return "; ".join(x for x in (c.phone, c.email) if x)
+
+
+def origin_line(fc: Flowchart) -> str:
+    where = "the built-in flowchart" if fc.origin == "built-in" else fc.origin
+    return f"Procedure: {fc.title} ({where}, SHA-256 {fc.sha256[:12]})"
