@@ -91,7 +91,8 @@ def _keep_draft(fc: Flowchart, session: Session, err) -> None:
         err.print(f"\nCancelled. Your answers could not be kept: {e}")
         return
     n = len(session.answers)
-    err.print(f"\nCancelled. Your {n} answer{'s' if n != 1 else ''} are kept privately in {where}.\n"
+    kept = "Your answer is" if n == 1 else f"Your {n} answers are"
+    err.print(f"\nCancelled. {kept} kept privately in {where}.\n"
               "To carry on where you stopped, run: esafety guide --resume")
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sys
 from itertools import groupby
 
 from rich.console import Console, Group
@@ -23,7 +24,16 @@ def console(*, stderr: bool = False, no_color: bool = False, plain: bool = False
         emoji=False,
         color_system=None if plain else "auto",
         safe_box=True,
+        # Messages to a log or pipe keep file paths on one line, so they can be copied; a terminal wraps.
+        soft_wrap=stderr and not _isatty(sys.stderr),
     )
+
+
+def _isatty(stream) -> bool:
+    try:
+        return stream.isatty()
+    except (AttributeError, ValueError):
+        return False
 
 
 def _grid() -> Table:

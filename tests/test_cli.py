@@ -1,0 +1,202 @@
+"""The non-interactive commands through typer's CliRunner."""
+
+import json
+import os
+import stat
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from esafety_wizard import __version__
+from esafety_wizard.cli import app
+
+runner = CliRunner()
+
+PUPIL = """\
+head_involved: no
+can_report_to_head: yes
+instigator: pupil
+refuses_removal: yes
+under_13: yes
+serious: no
+persistent: yes
+child_at_risk: no
+"""
+
+
+@pytest.fixture
+def answers(tmp_path):
+    def write(text, name="answers.yaml"):
+        p = tmp_path / name
+        p.write_text(text)
+        return p
+
+    return write
+
+
+def run(*args, **kw):
+    return runner.invoke(app, [str(a) for a in args], **kw)
+
+
+def test_contacts_lists_every_contact_of_the_source():
+    r = run("contacts", env={"COLUMNS": "200"})
+    assert r.exit_code == 0
+    for name in ["Schools HR", "School Governance", "Derbyshire Safeguarding Board", "Derbyshire Police",
+                 "Local Authority Designated Officer", "Claire Winter", "Miles Dent", "01629 531940",
+                 "helpline@saferinternet.org.uk", "Chair of Governors", "Senior Leadership Team",
+                 "Child Protection Officer", "Police Neighbourhood Team", "union", "Social Network"]:
+        assert name in r.output, name
+
+
+def test_contacts_json_marks_the_corrected_helpline_address():
+    r = run("contacts", "--json")
+    data = {c["id"]: c for c in json.loads(r.stdout)}
+    assert data["helpline"]["email"] == "helpline@saferinternet.org.uk"
+    assert "saferinterent" in data["helpline"]["corrects"]
+    assert data["helpline"]["added"]
+    assert data["miles_dent"]["phone"] == "01629 531940"
+
+
+def test_guide_with_answers_prints_steps_and_contacts(answers):
+    r = run("guide", "--answers", answers(PUPIL), env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "If the pupil refuses to remove the material and is under 13: contact the Social Network" in r.stdout
+    assert "If the incident is serious or persistent: inform the pupil's parents or carers." in r.stdout
+    assert "Only if it applies" not in r.stdout  # nothing conditional on this path
+    assert "Record the incident in the school safeguarding or e-safety incident log." in r.stdout
+
+
+def test_guide_answers_json_file_works(answers):
+    p = answers(json.dumps({"head_involved": False, "can_report_to_head": True, "instigator": "unknown"}),
+                "a.json")
+    r = run("guide", "--answers", p)
+    assert r.exit_code == 0, r.output
+
+
+def test_missing_answer_names_question_and_values(answers):
+    r = run("guide", "--answers", answers("head_involved: no\ncan_report_to_head: yes\ninstigator: staff\n"))
+    assert r.exit_code == 1
+    assert "No answer for question 'serious'" in r.stderr and "yes, no, not_sure" in r.stderr
+    assert "Traceback" not in r.output
+
+
+def test_unknown_question_id_is_an_error(answers):
+    r = run("guide", "--answers", answers("head_involve: no\n"))
+    assert r.exit_code == 1 and "'head_involve' is not a question" in r.stderr
+
+
+def test_bad_value_is_an_error(answers):
+    r = run("guide", "--answers", answers("instigator: governor\n"))
+    assert r.exit_code == 1 and "parent_carer, pupil, staff, unknown" in r.stderr
+
+
+def test_broken_answers_yaml_names_file_and_line(answers):
+    p = answers("head_involved: no\ninstigator: [pupil\n")
+    r = run("guide", "--answers", p)
+    assert r.exit_code == 1 and f"{p}:" in r.stderr
+
+
+def test_transcript_markdown_is_private_and_complete(answers, tmp_path):
+    out = tmp_path / "t.md"
+    r = run("guide", "--answers", answers(PUPIL + "resolved: yes\n"), "--transcript", out)
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+    text = out.read_text()
+    assert "**A pupil** (`instigator: pupil`)" in text
+    assert "- [ ] If the pupil refuses to remove the material and is under 13" in text
+    assert "`resolved: yes`" in text  # given but not asked
+    assert "helpline" not in text  # not on this path
+
+
+def test_transcript_json_has_the_documented_shape(answers, tmp_path):
+    out = tmp_path / "t.json"
+    r = run("guide", "--answers", answers(PUPIL + "resolved: yes\n"), "--transcript", out)
+    assert r.exit_code == 0, r.output
+    data = json.loads(out.read_text())
+    assert data["flowchart"]["path"] == "built-in" and len(data["flowchart"]["sha256"]) == 64
+    assert data["created_at"][-6] in "+-"  # ISO 8601 with an offset
+    assert [a["id"] for a in data["answers"]][:3] == ["head_involved", "can_report_to_head", "instigator"]
+    assert data["answers"][2] == {"id": "instigator", "question": "Who posted or sent the abuse?",
+                                  "answer": "pupil", "label": "A pupil"}
+    assert data["not_asked"] == [{"id": "resolved", "answer": "yes"}]
+    social = next(s for s in data["steps"] if s["id"] == "pupil_social_network")
+    assert social["status"] == "due" and social["contacts"] == ["social_network"] and social["source"]
+    assert {c["id"] for c in data["contacts"]} >= {"social_network", "chair_of_governors"}
+
+
+def test_format_overrides_the_extension(answers, tmp_path):
+    out = tmp_path / "t.txt"
+    run("guide", "--answers", answers(PUPIL), "--transcript", out, "--format", "json")
+    assert json.loads(out.read_text())["answers"]
+
+
+def test_transcript_never_overwrites_without_force(answers, tmp_path):
+    out = tmp_path / "t.md"
+    out.write_text("earlier record")
+    r = run("guide", "--answers", answers(PUPIL), "--transcript", out)
+    assert r.exit_code == 1 and "already exists" in r.stderr
+    assert out.read_text() == "earlier record"
+    r = run("guide", "--answers", answers(PUPIL), "--transcript", out, "--force")
+    assert r.exit_code == 0 and "earlier record" not in out.read_text()
+    assert stat.S_IMODE(os.stat(out).st_mode) == 0o600
+
+
+def test_transcript_is_not_printed(answers, tmp_path):
+    r = run("guide", "--answers", answers(PUPIL), "--transcript", tmp_path / "t.json")
+    assert '"answers"' not in r.output
+
+
+def test_no_terminal_and_no_answers_is_a_clear_error():
+    r = run("guide", input="")
+    assert r.exit_code == 1
+    assert "--answers" in r.stderr and "Traceback" not in r.output
+
+
+def test_broken_flowchart_names_file_and_line(tmp_path, answers):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: x\nstart: q\nquestions:\n  q:\n    text: [oops\n")
+    for cmd in (["contacts"], ["guide", "--answers", answers(PUPIL)]):
+        r = run(*cmd, "--flowchart", bad)
+        assert r.exit_code == 1 and f"{bad}:" in r.stderr, cmd
+
+
+def test_flowchart_from_environment(tmp_path):
+    r = run("contacts", env={"ESAFETY_FLOWCHART": str(tmp_path / "missing.yaml")})
+    assert r.exit_code == 1 and "missing.yaml: file not found" in r.stderr
+
+
+def test_version():
+    r = run("--version")
+    assert r.exit_code == 0 and __version__ in r.stdout
+
+
+def test_usage_error_exits_2():
+    assert run("guide", "--format", "pdf").exit_code == 2
+
+
+def _modules_loaded(*args, tmp_path):
+    code = (
+        "import sys, runpy\n"
+        f"sys.argv = ['esafety', *{list(map(str, args))!r}]\n"
+        "try:\n    runpy.run_module('esafety_wizard', run_name='__main__')\n"
+        "except SystemExit:\n    pass\n"
+        "print('\\nMODULES', ' '.join(sorted(sys.modules)))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         env={**os.environ, "COLUMNS": "100"}).stdout
+    return out.split("MODULES", 1)[1].split()
+
+
+@pytest.mark.parametrize("args", [["contacts"], ["guide", "--answers", "{answers}"], ["--help"]])
+def test_non_prompting_commands_do_not_import_questionary(args, answers, tmp_path):
+    p = answers(PUPIL)
+    mods = _modules_loaded(*[a.replace("{answers}", str(p)) for a in args], tmp_path=tmp_path)
+    assert "esafety_wizard.cli" in mods
+    assert not [m for m in mods if m.startswith(("questionary", "prompt_toolkit"))]
+
+
+def test_python_dash_m_works():
+    r = subprocess.run([sys.executable, "-m", "esafety_wizard", "--version"], capture_output=True, text=True)
+    assert r.returncode == 0 and __version__ in r.stdout

@@ -1,0 +1,260 @@
+"""One test per branch of the source flowchart: answers in, steps out."""
+
+import pytest
+
+from esafety_wizard import engine
+from esafety_wizard.errors import MissingAnswer, WizardError
+
+BASE = {"head_involved": "no", "can_report_to_head": "yes"}
+EVERY_INCIDENT = ["report_incident", "record_in_log", "record_steps", "keep_evidence", "governors",
+                  "report_abuse", "single_point_of_contact", "union", "further_contacts"]
+
+
+def steps(fc, **answers):
+    out = engine.outcome(fc, {**BASE, **answers})
+    return {r.step.id: r.status for r in out.steps}
+
+
+def due(fc, **answers):
+    return [k for k, v in steps(fc, **answers).items() if v == "due"]
+
+
+def conditional(fc, **answers):
+    return [k for k, v in steps(fc, **answers).items() if v == "conditional"]
+
+
+# --- every incident ------------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("instigator, extra", [
+    ("parent_carer", {"resolved": "yes"}),
+    ("pupil", {"refuses_removal": "no", "serious": "no", "persistent": "no", "child_at_risk": "no"}),
+    ("staff", {"serious": "no"}),
+    ("unknown", {}),
+])
+def test_every_incident_is_reported_recorded_and_evidence_kept(fc, instigator, extra):
+    got = due(fc, instigator=instigator, **extra)
+    for sid in EVERY_INCIDENT:
+        assert sid in got
+
+
+def test_every_incident_steps_come_last_in_the_flowchart_order(fc):
+    got = list(steps(fc, instigator="staff", serious="no"))
+    assert got[0] == "report_incident"
+    assert got[-len(EVERY_INCIDENT) + 1:] == EVERY_INCIDENT[1:]
+
+
+# --- the head teacher ----------------------------------------------------------------------------------
+
+def test_head_teacher_involved_means_you_must_contact_the_chair_of_governors(fc):
+    out = engine.outcome(fc, {"head_involved": "yes", "instigator": "unknown"})
+    assert [a.id for a in out.answered] == ["head_involved", "instigator"]
+    ids = {r.step.id: r.status for r in out.steps}
+    assert ids["head_involved_chair"] == "due"
+    assert "cannot_report_to_head" not in ids
+    assert "chair_of_governors" in [c.id for c in out.contacts]
+
+
+def test_head_teacher_involved_skips_the_can_you_report_question(fc):
+    w = engine.walk(fc, {"head_involved": "yes"})
+    assert w.pending.asks == "instigator"
+
+
+def test_unable_to_report_to_head_gives_slt_lado_miles_dent_and_helpline(fc):
+    out = engine.outcome(fc, {"head_involved": "no", "can_report_to_head": "no", "instigator": "unknown"})
+    assert {r.step.id: r.status for r in out.steps}["cannot_report_to_head"] == "due"
+    contacts = {c.id: c for c in out.contacts}
+    assert contacts["miles_dent"].phone == "01629 531940"
+    assert contacts["helpline"].email == "helpline@saferinternet.org.uk"
+    assert "senior_leadership_team" in contacts
+
+
+def test_able_to_report_to_head_has_no_alternative_route(fc):
+    assert "cannot_report_to_head" not in steps(fc, instigator="unknown")
+
+
+# --- parents and carers --------------------------------------------------------------------------------
+
+def test_parent_carer_is_invited_in_and_asked_to_remove_the_material(fc):
+    got = due(fc, instigator="parent_carer", resolved="yes")
+    assert ["parent_invite", "parent_request_removal", "parent_letter"] == [
+        s for s in got if s.startswith("parent_")]
+    assert "parent_chair" not in steps(fc, instigator="parent_carer", resolved="yes")
+
+
+def test_parent_carer_not_resolved_consider_involving_the_chair_of_governors(fc):
+    assert steps(fc, instigator="parent_carer", resolved="no")["parent_chair"] == "due"
+
+
+def test_parent_carer_not_yet_contacted_shows_the_chair_as_conditional(fc):
+    assert steps(fc, instigator="parent_carer", resolved="not_yet")["parent_chair"] == "conditional"
+
+
+def test_parent_carer_path_asks_no_pupil_or_staff_questions(fc):
+    out = engine.outcome(fc, {**BASE, "instigator": "parent_carer", "resolved": "no"})
+    assert [a.id for a in out.answered] == ["head_involved", "can_report_to_head", "instigator", "resolved"]
+
+
+# --- pupils --------------------------------------------------------------------------------------------
+
+PUPIL_CALM = {"instigator": "pupil", "serious": "no", "persistent": "no", "child_at_risk": "no"}
+
+
+def test_pupil_identify_ask_to_remove_and_follow_school_policy(fc):
+    got = due(fc, **PUPIL_CALM, refuses_removal="no")
+    assert [s for s in got if s.startswith("pupil_")] == ["pupil_identify", "pupil_remove", "pupil_policy"]
+
+
+def test_pupil_refuses_and_under_13_contacts_the_social_network(fc):
+    out = engine.outcome(fc, {**BASE, **PUPIL_CALM, "refuses_removal": "yes", "under_13": "yes"})
+    assert {r.step.id: r.status for r in out.steps}["pupil_social_network"] == "due"
+    assert "social_network" in [c.id for c in out.contacts]
+
+
+def test_pupil_refuses_and_13_or_over_does_not_contact_the_social_network(fc):
+    assert "pupil_social_network" not in steps(fc, **PUPIL_CALM, refuses_removal="yes", under_13="no")
+
+
+def test_pupil_refuses_age_not_sure_social_network_is_conditional(fc):
+    assert steps(fc, **PUPIL_CALM, refuses_removal="yes", under_13="not_sure")["pupil_social_network"] == \
+        "conditional"
+
+
+def test_pupil_not_yet_asked_and_under_13_social_network_is_conditional(fc):
+    assert steps(fc, **PUPIL_CALM, refuses_removal="not_yet", under_13="yes")["pupil_social_network"] == \
+        "conditional"
+
+
+def test_pupil_who_removed_it_is_not_asked_their_age(fc):
+    w = engine.walk(fc, {**BASE, "instigator": "pupil", "refuses_removal": "no"})
+    assert w.pending.asks == "serious"
+
+
+def test_pupil_serious_incident_inform_parents_and_police_neighbourhood_team(fc):
+    got = steps(fc, instigator="pupil", refuses_removal="no", serious="yes", child_at_risk="no")
+    assert got["pupil_inform_parents"] == "due"
+    assert got["police_neighbourhood_team"] == "due"
+
+
+def test_pupil_serious_incident_is_not_asked_if_persistent(fc):
+    w = engine.walk(fc, {**BASE, "instigator": "pupil", "refuses_removal": "no", "serious": "yes"})
+    assert w.pending.asks == "child_at_risk"
+
+
+def test_pupil_persistent_incident_inform_parents(fc):
+    got = steps(fc, instigator="pupil", refuses_removal="no", serious="no", persistent="yes", child_at_risk="no")
+    assert got["pupil_inform_parents"] == "due"
+    assert "police_neighbourhood_team" not in got
+
+
+def test_pupil_neither_serious_nor_persistent_parents_not_informed(fc):
+    assert "pupil_inform_parents" not in steps(fc, **PUPIL_CALM, refuses_removal="no")
+
+
+def test_pupil_not_sure_if_serious_leads_to_further_advice_from_the_police_team(fc):
+    got = steps(fc, instigator="pupil", refuses_removal="no", serious="not_sure", persistent="no",
+                child_at_risk="no")
+    assert got["police_neighbourhood_team"] == "due"
+    assert got["pupil_inform_parents"] == "conditional"
+
+
+def test_pupil_not_sure_if_serious_but_persistent_inform_parents(fc):
+    got = steps(fc, instigator="pupil", refuses_removal="no", serious="not_sure", persistent="yes",
+                child_at_risk="no")
+    assert got["pupil_inform_parents"] == "due"
+
+
+def test_pupil_child_at_risk_talk_to_the_child_protection_officer(fc):
+    out = engine.outcome(fc, {**BASE, **PUPIL_CALM, "refuses_removal": "no", "child_at_risk": "yes"})
+    assert {r.step.id: r.status for r in out.steps}["pupil_child_protection"] == "due"
+    assert {"child_protection_officer", "lado"} <= {c.id for c in out.contacts}
+
+
+def test_pupil_child_at_risk_not_sure_is_conditional_with_further_advice(fc):
+    got = steps(fc, **{**PUPIL_CALM, "child_at_risk": "not_sure"}, refuses_removal="no")
+    assert got["pupil_child_protection"] == "conditional"
+    assert got["police_neighbourhood_team"] == "due"
+
+
+# --- staff ---------------------------------------------------------------------------------------------
+
+def test_staff_serious_contact_hr_or_lado_claire_winter_first(fc):
+    out = engine.outcome(fc, {**BASE, "instigator": "staff", "serious": "yes"})
+    got = {r.step.id: r.status for r in out.steps}
+    assert got["staff_hr_lado"] == "due" and got["staff_serious_first"] == "due"
+    assert "staff_remove" not in got
+    assert got["staff_code_of_conduct"] == "due"
+    assert {"schools_hr", "claire_winter"} <= {c.id for c in out.contacts}
+
+
+def test_staff_not_serious_ask_the_member_of_staff_to_remove_it_immediately(fc):
+    got = steps(fc, instigator="staff", serious="no")
+    assert got["staff_remove"] == "due"
+    assert "staff_serious_first" not in got
+    assert got["staff_code_of_conduct"] == "due"
+
+
+def test_staff_not_sure_if_serious_both_routes_are_conditional(fc):
+    got = steps(fc, instigator="staff", serious="not_sure")
+    assert got["staff_hr_lado"] == "due"
+    assert got["staff_serious_first"] == "conditional" and got["staff_remove"] == "conditional"
+
+
+# --- unknown instigator (not in the source) -------------------------------------------------------------
+
+def test_unknown_instigator_gets_general_steps_marked_not_in_source(fc):
+    out = engine.outcome(fc, {**BASE, "instigator": "unknown"})
+    got = {r.step.id: r for r in out.steps}
+    assert got["unknown_instigator"].step.added and not got["unknown_instigator"].step.source
+    assert not [s for s in got if s.startswith(("parent_", "pupil_", "staff_"))]
+    assert fc.questions["instigator"].choice("unknown").added
+
+
+# --- answers contract ----------------------------------------------------------------------------------
+
+def test_missing_answer_names_the_question_and_its_values(fc):
+    with pytest.raises(MissingAnswer) as e:
+        engine.outcome(fc, {**BASE, "instigator": "staff"})
+    assert "'serious'" in str(e.value) and "yes, no, not_sure" in str(e.value)
+
+
+def test_yaml_booleans_are_yes_and_no(fc):
+    got = engine.normalise_answers(fc, {"head_involved": False, "can_report_to_head": True})
+    assert got == {"head_involved": "no", "can_report_to_head": "yes"}
+
+
+def test_unknown_question_id_is_named(fc):
+    with pytest.raises(WizardError, match="'instigater' is not a question"):
+        engine.normalise_answers(fc, {"instigater": "pupil"})
+
+
+def test_value_not_allowed_names_question_and_valid_values(fc):
+    with pytest.raises(WizardError) as e:
+        engine.normalise_answers(fc, {"instigator": "governor"})
+    assert "'instigator'" in str(e.value) and "parent_carer, pupil, staff, unknown" in str(e.value)
+
+
+def test_answers_off_the_path_are_listed_as_not_asked(fc):
+    out = engine.outcome(fc, {**BASE, "instigator": "staff", "serious": "no", "resolved": "yes"})
+    assert out.not_asked == (("resolved", "yes"),)
+
+
+def test_public_question_ids_and_values_are_the_contract(fc):
+    assert fc.question_values() == {
+        "head_involved": ("yes", "no"),
+        "can_report_to_head": ("yes", "no"),
+        "instigator": ("parent_carer", "pupil", "staff", "unknown"),
+        "resolved": ("yes", "no", "not_yet"),
+        "refuses_removal": ("yes", "no", "not_yet"),
+        "under_13": ("yes", "no", "not_sure"),
+        "serious": ("yes", "no", "not_sure"),
+        "persistent": ("yes", "no"),
+        "child_at_risk": ("yes", "no", "not_sure"),
+    }
+
+
+def test_paths_cover_every_answer_combination_once(fc):
+    all_paths = engine.paths(fc)
+    assert len(all_paths) == len({tuple(sorted(p.items())) for p in all_paths})
+    for p in all_paths:
+        engine.outcome(fc, p)  # complete: no MissingAnswer
+    assert any(p.get("under_13") == "not_sure" for p in all_paths)

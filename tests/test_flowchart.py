@@ -1,0 +1,154 @@
+"""The loader: every error names the file, the line and what to fix."""
+
+import textwrap
+
+import pytest
+
+from esafety_wizard import flowchart
+from esafety_wizard.errors import FlowchartError
+
+GOOD = """\
+title: Test
+start: q1
+questions:
+  q1:
+    text: First?
+    choices:
+      yes: {next: q2, due: [s1]}
+      no: {next: end}
+  q2:
+    text: Second?
+    choices:
+      a: {next: end, conditional: [s2]}
+      b: {next: end}
+sections:
+  main: {title: Main}
+steps:
+  s1: {section: main, text: Do one., source: one, contacts: [c1]}
+  s2: {section: main, text: Do two., condition: If two, added: a test}
+  s3: {section: main, text: Always., always: true, source: three}
+contacts:
+  c1: {name: Someone, phone: 01629 531940, source: the source}
+"""
+
+
+def problems(tmp_path, text):
+    p = tmp_path / "f.yaml"
+    p.write_text(textwrap.dedent(text))
+    fc, found = flowchart.check_file(p)
+    return fc, [str(x) for x in found]
+
+
+def errors_of(tmp_path, text):
+    fc, found = problems(tmp_path, text)
+    assert fc is None
+    return [x for x in found if "warning" not in x]
+
+
+def test_good_file_loads_with_shorthands_expanded(tmp_path):
+    fc, found = problems(tmp_path, GOOD)
+    assert found == []
+    assert fc.questions["q1"].values == ("yes", "no")  # `yes:` stays the word, not True
+    assert fc.questions["q1"].choice("no").label == "No"
+    assert fc.contacts["c1"].phone == "01629 531940"  # not an octal number
+    assert fc.steps["s3"].always is True
+    assert len(fc.sha256) == 64
+
+
+def test_builtin_flowchart_has_no_problems_at_all():
+    fc, found = flowchart.check_file(None)
+    assert fc is not None and found == []
+
+
+def test_yaml_syntax_error_names_file_and_line(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("    text: Second?", "    text: [Second?"))
+    assert len(errs) == 1 and errs[0].startswith(f"{tmp_path / 'f.yaml'}:") and "not valid YAML" in errs[0]
+
+
+def test_branch_to_a_missing_question_suggests_the_right_one(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("next: q2", "next: q22"))
+    assert any(":7: choice 'yes' of question 'q1' goes to 'q22', which is not a question (did you mean 'q2'?)"
+               in e for e in errs)
+
+
+def test_unknown_key_suggests_the_right_one(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("    text: First?", "    txt: First?"))
+    assert any(":5: question 'q1' has an unknown key 'txt' (did you mean 'text'?)" in e for e in errs)
+
+
+def test_duplicate_key_is_reported_not_overwritten(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("  q2:\n", "  q1:\n"))
+    assert any(":9: 'q1' is given twice (first at line 4)" in e for e in errs)
+
+
+def test_step_without_source_or_added(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace(", added: a test", ""))
+    assert any(":18: step 's2' says neither where it comes from nor why it was added" in e for e in errs)
+
+
+def test_unknown_contact_and_unknown_step(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("contacts: [c1]", "contacts: [c2]").replace("due: [s1]", "due: [s9]"))
+    assert any(":7: choice 'yes' of question 'q1' names step 's9'" in e for e in errs)
+    assert any(":17: step 's1' names contact 'c2'" in e for e in errs)
+
+
+def test_question_with_one_choice(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("      b: {next: end}\n", ""))
+    assert any("question 'q2' has 1 choice: a question needs at least two" in e for e in errs)
+
+
+def test_choice_without_next_ends_without_an_outcome(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("no: {next: end}", "no: {}"))
+    assert any(":8: choice 'no' of question 'q1' has no 'next': add it" in e for e in errs)
+
+
+def test_loop_is_reported(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("a: {next: end", "a: {next: q1"))
+    assert any("goes back to 'q1', which makes a loop" in e for e in errs)
+
+
+def test_question_no_path_reaches(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("yes: {next: q2", "yes: {next: end"))
+    assert any(":9: question 'q2' is never asked" in e for e in errs)
+
+
+def test_unused_contact_and_step_are_warnings_only(tmp_path):
+    text = GOOD + "  c9: {name: Nobody, source: x}\n"
+    fc, found = problems(tmp_path, text)
+    assert fc is not None
+    assert any("warning: contact 'c9' is not named by any step" in x for x in found)
+
+
+def test_all_problems_are_reported_at_once(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("txt", "x").replace("next: q2", "next: nowhere")
+                     .replace("section: main, text: Always.", "section: mian, text: Always."))
+    assert len(errs) >= 2
+
+
+def test_load_raises_one_error_listing_everything(tmp_path):
+    p = tmp_path / "f.yaml"
+    p.write_text(GOOD.replace("next: q2", "next: q22"))
+    with pytest.raises(FlowchartError) as e:
+        flowchart.load(p)
+    assert "problem" in str(e.value) and "q22" in str(e.value)
+
+
+def test_missing_file_is_named(tmp_path):
+    with pytest.raises(FlowchartError, match="nope.yaml: file not found"):
+        flowchart.load(tmp_path / "nope.yaml")
+
+
+def test_not_a_mapping(tmp_path):
+    errs = errors_of(tmp_path, "- just\n- a list\n")
+    assert errs == [f"{tmp_path / 'f.yaml'}:1: the file must be a mapping of 'key: value' lines, found a list"]
+
+
+def test_same_question_asked_with_different_choices(tmp_path):
+    text = GOOD.replace("  q2:\n    text: Second?", "  q2:\n    asks: q1\n    text: Second?")
+    errs = errors_of(tmp_path, text)
+    assert any("asks 'q1' with choices a, b" in e for e in errs)
+
+
+def test_yaml_tags_are_not_executed(tmp_path):
+    errs = errors_of(tmp_path, "title: !!python/object/apply:os.system ['echo hi']\n")
+    assert errs and all("Traceback" not in e for e in errs)

@@ -1,0 +1,58 @@
+"""The conversation without a terminal: answer, go back, change, and abandoned answers vanish."""
+
+from esafety_wizard.session import BACK, Session
+
+
+def scripted(replies):
+    asked = []
+    it = iter(replies)
+
+    def ask(prompt):
+        asked.append((prompt.question.asks, prompt.can_go_back, prompt.current))
+        return next(it)
+
+    return ask, asked
+
+
+def test_going_back_and_changing_an_answer_drops_the_abandoned_branch(fc):
+    ask, asked = scripted(["no", "yes", "parent_carer", BACK, "staff", "no"])
+    out = Session(fc).run(ask)
+    assert [a.id for a in out.answered] == ["head_involved", "can_report_to_head", "instigator", "serious"]
+    assert "resolved" not in {a.id for a in out.answered} and out.not_asked == ()
+    # Coming back to 'instigator' shows the earlier answer as the current one.
+    assert asked[4] == ("instigator", True, "parent_carer")
+
+
+def test_first_question_cannot_go_back(fc):
+    ask, asked = scripted(["yes", "unknown"])
+    Session(fc).run(ask)
+    assert asked[0] == ("head_involved", False, None)
+    assert asked[1][1] is True
+
+
+def test_back_at_the_first_question_is_harmless(fc):
+    s = Session(fc)
+    s.back()
+    assert s.next_prompt().question.asks == "head_involved"
+
+
+def test_answers_are_kept_when_interrupted(fc):
+    s = Session(fc)
+
+    def ask(prompt):
+        if prompt.question.asks == "instigator":
+            raise KeyboardInterrupt
+        return "no" if prompt.question.asks == "head_involved" else "yes"
+
+    try:
+        s.run(ask)
+    except KeyboardInterrupt:
+        pass
+    assert s.answers == {"head_involved": "no", "can_report_to_head": "yes"}
+
+
+def test_resumed_session_asks_only_what_is_missing(fc):
+    ask, asked = scripted(["no"])
+    out = Session(fc, {"head_involved": "yes", "instigator": "staff"}).run(ask)
+    assert [q for q, _, _ in asked] == ["serious"]
+    assert out.answered[-1].value == "no"

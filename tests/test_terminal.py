@@ -1,0 +1,148 @@
+"""End to end: the installed `esafety` in a pseudo-terminal, driven with real keystrokes (pexpect)."""
+
+import json
+import os
+import re
+import stat
+import sys
+from pathlib import Path
+
+import pexpect
+import pytest
+
+ESAFETY = str(Path(sys.executable).with_name("esafety"))
+DOWN, UP, ENTER, CTRL_C = "\x1b[B", "\x1b[A", "\r", "\x03"
+ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+
+
+@pytest.fixture
+def spawn(tmp_path):
+    children = []
+
+    def start(args="guide", cols=120, home=None):
+        env = {**os.environ, "TERM": "xterm-256color", "ESAFETY_HOME": str(home or tmp_path / "home"),
+               "COLUMNS": str(cols), "LINES": "40",
+               "PROMPT_TOOLKIT_NO_CPR": "1"}  # pexpect does not answer cursor position requests
+        env.pop("NO_COLOR", None)
+        child = pexpect.spawn(f"{ESAFETY} {args}", cwd=str(tmp_path), env=env, encoding="utf-8",
+                              dimensions=(40, cols), timeout=15)
+        children.append(child)
+        return child
+
+    yield start
+    for c in children:
+        c.close(force=True)
+
+
+def answer(child, question, *keys):
+    """Wait for a question, then press keys (the last should be Enter)."""
+    child.expect_exact(question)
+    child.expect_exact("press Enter)")
+    for k in keys:
+        child.send(k)
+
+
+def finish(child):
+    child.expect(pexpect.EOF)
+    child.close()
+    return ANSI.sub("", child.before or ""), child.exitstatus
+
+
+def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
+    c = spawn()
+    answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)  # No
+    answer(c, "Can you report the incident to your head teacher?", ENTER)  # Yes
+    answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # staff
+    answer(c, "Is the case serious?", ENTER)  # Yes
+    c.expect_exact("In all serious cases this is the first step.")
+    c.expect_exact("Save a transcript")
+    c.send("y")
+    c.expect_exact("File name:")
+    c.send(ENTER)  # the suggested name
+    c.expect_exact("Transcript saved to")
+    _, status = finish(c)
+    assert status == 0
+    [saved] = list(tmp_path.glob("esafety-transcript-*.md"))
+    assert stat.S_IMODE(saved.stat().st_mode) == 0o600
+    text = saved.read_text()
+    assert "`instigator: staff`" in text and "`serious: yes`" in text
+
+
+def test_go_back_and_change_an_answer(spawn, tmp_path):
+    c = spawn("guide --transcript out.json")
+    answer(c, "Does the incident involve the head teacher?", ENTER)  # Yes
+    answer(c, "Who posted or sent the abuse?", ENTER)  # parent or carer
+    answer(c, "Has that solved the problem?", UP, ENTER)  # Up wraps round to "Go back"
+    answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # now a member of staff
+    answer(c, "Is the case serious?", DOWN, ENTER)  # No
+    c.expect_exact("ask for the offending material to be removed immediately")
+    _, status = finish(c)
+    assert status == 0
+    data = json.loads((tmp_path / "out.json").read_text())
+    assert [(a["id"], a["answer"]) for a in data["answers"]] == [
+        ("head_involved", "yes"), ("instigator", "staff"), ("serious", "no")]
+    assert data["not_asked"] == []  # the abandoned 'resolved' branch left nothing behind
+
+
+def test_ctrl_c_keeps_the_answers_and_resume_carries_on(spawn, tmp_path):
+    c = spawn()
+    answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)
+    answer(c, "Can you report the incident to your head teacher?", DOWN, ENTER)  # No
+    c.expect_exact("Who posted or sent the abuse?")
+    c.send(CTRL_C)
+    out, status = finish(c)
+    assert status == 130
+    assert "Your 2 answers are kept privately" in out and "Traceback" not in out
+    draft = tmp_path / "home" / "unfinished-guide.json"
+    assert stat.S_IMODE(draft.stat().st_mode) == 0o600
+    assert stat.S_IMODE(draft.parent.stat().st_mode) == 0o700
+
+    c = spawn("guide --resume --transcript t.json")
+    answer(c, "Who posted or sent the abuse?", DOWN, DOWN, DOWN, ENTER)  # I do not know yet
+    c.expect_exact("Talk to a member of the Senior Leadership Team")  # from the answer kept before Ctrl-C
+    _, status = finish(c)
+    assert status == 0
+    assert not draft.exists()
+    ids = [a["id"] for a in json.loads((tmp_path / "t.json").read_text())["answers"]]
+    assert ids == ["head_involved", "can_report_to_head", "instigator"]
+
+
+def test_ctrl_c_at_the_first_question_is_clean(spawn):
+    c = spawn()
+    c.expect_exact("Does the incident involve the head teacher?")
+    c.send(CTRL_C)
+    out, status = finish(c)
+    assert status == 130 and "Cancelled" in out and "Traceback" not in out
+
+
+def test_readable_at_40_columns(spawn, tmp_path):
+    c = spawn("guide --transcript t.md", cols=40)
+    for n, keys in enumerate([(DOWN, ENTER), (ENTER,), (DOWN, DOWN, DOWN, ENTER)], 1):
+        c.expect_exact(f"Question {n}")  # the question itself wraps at 40 columns
+        c.expect_exact("»")
+        c.send("".join(keys))
+    out, status = finish(c)
+    assert status == 0
+    lines = [line for line in out.splitlines() if line.strip()]
+    assert [line for line in lines[-60:] if len(line.rstrip()) > 40] == []
+    assert "incident log" in " ".join(out.split())
+
+
+def test_plain_mode_in_a_terminal(spawn, tmp_path):
+    c = spawn("guide --plain --transcript t.json")
+    c.expect_exact("Question 1: Does the incident involve the head teacher?")
+    c.expect_exact("then press Enter: ")
+    c.sendline("2")
+    c.expect_exact("Question 2: Can you report the incident to your head teacher?")
+    c.sendline("b")  # back to question 1
+    c.expect_exact("Question 1: Does the incident involve the head teacher?")
+    c.sendline("1")
+    c.expect_exact("Question 2: Who posted or sent the abuse?")
+    c.sendline("?")
+    c.expect_exact("The flowchart calls this person the instigator.")
+    c.sendline("4")
+    out, status = finish(c)
+    assert status == 0
+    assert "\x1b[" not in (c.before or "") or "m" not in ANSI.findall(c.before or "")
+    assert [a["id"] for a in json.loads((tmp_path / "t.json").read_text())["answers"]] == [
+        "head_involved", "instigator"]
