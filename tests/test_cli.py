@@ -200,3 +200,29 @@ def test_non_prompting_commands_do_not_import_questionary(args, answers, tmp_pat
 def test_python_dash_m_works():
     r = subprocess.run([sys.executable, "-m", "esafety_wizard", "--version"], capture_output=True, text=True)
     assert r.returncode == 0 and __version__ in r.stdout
+
+
+# --- plain mode with piped input -------------------------------------------------------------------------
+
+def test_plain_mode_reads_numbered_lines_and_echoes_them(tmp_path):
+    out = tmp_path / "t.json"
+    r = run("guide", "--plain", "--transcript", out, input="2\n1\nx\n3\n2\n")
+    assert r.exit_code == 0, r.output
+    assert "Question 3: Who posted or sent the abuse?" in r.stdout
+    assert "'x' is not one of the choices" in r.stdout
+    assert "Answer: A member of staff" in r.stdout
+    assert "\x1b[" not in r.stdout and "━" not in r.stdout and "│" not in r.stdout
+    assert [a["answer"] for a in json.loads(out.read_text())["answers"]] == ["no", "yes", "staff", "no"]
+
+
+def test_plain_mode_missing_line_is_an_error_not_a_default():
+    r = run("guide", "--plain", input="2\n1\n")
+    assert r.exit_code == 1
+    assert "No answer for question 'instigator'" in r.stderr
+    assert "1 = parent_carer, 2 = pupil, 3 = staff, 4 = unknown" in r.stderr
+
+
+def test_term_dumb_chooses_plain_mode():
+    r = run("guide", input="1\n4\n", env={"TERM": "dumb"})
+    assert r.exit_code == 0, r.output
+    assert "Question 1: Does the incident involve the head teacher?" in r.stdout

@@ -28,7 +28,8 @@ def make_asker(out: TextIO, inp: TextIO, *, echo: bool):
             say(f"  {i}. {c.label}{current}")
         if p.can_go_back:
             say("  b. Go back to the previous question")
-        keys = f"1 to {len(q.choices)}" + (", b to go back" if p.can_go_back else "") + ", ? for help"
+        n = len(q.choices)
+        keys = ("1 or 2" if n == 2 else f"1 to {n}") + (", b to go back" if p.can_go_back else "") + ", ? for help"
         while True:
             out.write(f"Type {keys}, then press Enter: ")
             out.flush()

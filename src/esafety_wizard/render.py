@@ -82,17 +82,31 @@ def outcome(con: Console, fc: Flowchart, out: Outcome) -> None:
 
     con.print()
     con.rule("[bold]Who to contact", align="left", characters="-")
-    for c in out.contacts:
-        con.print()
-        con.print(Text(c.name, style="bold"))
-        con.print(Padding(Text("\n".join(words.contact_details(c))), (0, 0, 0, 2)))
+    _contact_list(con, out.contacts)
     con.print()
     con.print(Text(words.NEXT, style="bold"))
     if fc.credit:
         con.print(Text(fc.credit, style="dim"))
 
 
+def _contact_list(con: Console, contacts) -> None:
+    for c in contacts:
+        con.print()
+        con.print(Text(c.name, style="bold"))
+        con.print(Padding(Text("\n".join(words.contact_details(c))), (0, 0, 0, 2)))
+
+
+NARROW = 80  # below this a three-column table squeezes e-mail addresses into slivers: use a list
+
+
 def contacts_table(con: Console, fc: Flowchart) -> None:
+    if con.width < NARROW:
+        con.print(Text(f"Contacts: {fc.title}", style="bold"))
+        _contact_list(con, fc.contacts.values())
+        if fc.credit:
+            con.print()
+            con.print(Text(fc.credit, style="dim"))
+        return
     table = Table(title=f"Contacts: {fc.title}", title_justify="left", show_lines=True, expand=False)
     table.add_column("Who", ratio=2, overflow="fold")
     table.add_column("How to contact", ratio=2, overflow="fold")
