@@ -145,6 +145,89 @@ def contacts(
         render.contacts_table(render.console(no_color=no_color), fc)
 
 
+class DiagramFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+@app.command()
+def validate(
+    file: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", show_default=False,
+                    help="The flowchart file to check (default: the one in use).")] = None,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Check a flowchart file and list every problem as FILE:LINE: what is wrong.
+
+    Exit 0 if it can be used (warnings are listed), 1 if not.
+
+    Example: esafety validate my-flowchart.yaml
+    """
+    with _boundary(no_color):
+        from . import checking
+
+        raise typer.Exit(checking.run(file or flowchart))
+
+
+@app.command()
+def diagram(
+    fmt: Annotated[DiagramFormat, typer.Option("--format", help="mermaid (GitHub, editors) or dot (Graphviz).")]
+    = DiagramFormat.mermaid,
+    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
+                      help="Write the diagram to a file instead of printing it.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Draw the procedure: questions, the choices between them, and the steps each answer adds.
+
+    Example: esafety diagram --format dot -o flowchart.dot && dot -Tpdf flowchart.dot -o flowchart.pdf
+    """
+    with _boundary(no_color):
+        from . import diagram as diagrams
+        from . import flowchart as model
+
+        _emit(diagrams.render(model.load(flowchart), fmt.value), output, force)
+
+
+@app.command()
+def paths(
+    json_: Annotated[bool, typer.Option("--json", help="Print the paths as JSON, for scripts and tests.")] = False,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """List every path through the procedure: the answers, then the steps and contacts they lead to.
+
+    Example: esafety paths > paths.txt
+    """
+    with _boundary(no_color):
+        from . import flowchart as model
+        from . import pathlist
+
+        fc = model.load(flowchart)
+        sys.stdout.write(pathlist.to_json(fc) if json_ else pathlist.to_text(fc))
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of the flowchart format, for editors that complete and check YAML keys.
+
+    Example: esafety schema > flowchart.schema.json
+    """
+    from .flowchart import schema_text
+
+    sys.stdout.write(schema_text())
+
+
+def _emit(text: str, output: Optional[Path], force: bool) -> None:
+    if output is None:
+        sys.stdout.write(text)
+        return
+    from .files import write_private
+
+    write_private(output, text, overwrite=force)
+
+
 def main() -> None:
     try:
         app()

@@ -126,6 +126,29 @@ def builtin_path() -> Path:
     return here.parent.parent / "flowchart.yaml"
 
 
+def schema_text() -> str:
+    """The JSON Schema of this file format, shipped in the package."""
+    return (Path(__file__).resolve().parent / "schema.json").read_text(encoding="utf-8")
+
+
+def count_paths(fc: Flowchart) -> int:
+    """How many distinct routes lead from `start` to the end, counted in time linear in the graph."""
+    memo: dict[str, int] = {END: 1}
+    order: list[str] = []
+    stack = [fc.start]
+    seen = set()
+    while stack:  # iterative post-order, so long chains do not hit the recursion limit
+        node = stack[-1]
+        if node in seen or node == END:
+            stack.pop()
+            if node != END and node not in memo:
+                memo[node] = sum(memo[c.next] for c in fc.questions[node].choices)
+            continue
+        seen.add(node)
+        stack.extend(c.next for c in fc.questions[node].choices if c.next not in memo)
+    return memo[fc.start]
+
+
 def load(path: str | os.PathLike[str] | None = None) -> Flowchart:
     """Load and check a flowchart: `path`, else $ESAFETY_FLOWCHART, else the built-in one.
 

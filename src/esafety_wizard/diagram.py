@@ -1,0 +1,106 @@
+"""The procedure as a diagram: Mermaid (renders on GitHub) or Graphviz DOT (for print).
+
+Questions are decision shapes labelled with their text, choices label the edges, and the steps an answer adds
+sit in a box on its edge, so each path's steps can be read along it. Steps for every incident are one box.
+"""
+
+from __future__ import annotations
+
+import textwrap
+
+from . import words
+from .engine import StepResult
+from .flowchart import END, Choice, Flowchart
+
+FORMATS = ("mermaid", "dot")
+OUTCOME_TEXT = "Outcome: the steps on the path, and the steps for every incident"
+
+
+def _step_lines(fc: Flowchart, ch: Choice) -> list[str]:
+    results = [StepResult(fc.steps[s], "due") for s in ch.due]
+    results += [StepResult(fc.steps[s], "conditional") for s in ch.conditional]
+    return [("" if r.status == "due" else f"{words.DEPENDS}: ") + words.step_sentence(r) for r in results]
+
+
+def _always(fc: Flowchart) -> list[str]:
+    return [s.text for s in fc.steps.values() if s.always]
+
+
+# --- Mermaid ---------------------------------------------------------------------------------------------
+
+def _mq(*lines: str) -> str:
+    """A Mermaid quoted label: entity codes for the characters its grammar reserves, lines joined by <br/>."""
+    out = []
+    for text in lines:
+        for ch, code in (("&", "#amp;"), ('"', "#quot;"), ("<", "#lt;"), (">", "#gt;"), ("`", "#96;")):
+            text = text.replace(ch, code)
+        out.append(text)
+    return '"' + "<br/>".join(out) + '"'
+
+
+OUTCOME = "outcome"  # Mermaid reserves the word `end`
+
+
+def _mid(node: str) -> str:
+    return OUTCOME if node == END else f"q_{node}"
+
+
+def mermaid(fc: Flowchart) -> str:
+    out = ["flowchart TD", f"  %% {fc.title}"]
+    for q in fc.questions.values():
+        out.append(f"  {_mid(q.id)}{{{_mq(q.text)}}}")
+    out.append(f"  {OUTCOME}([{_mq(OUTCOME_TEXT)}])")
+    out.append(f"  always[{_mq('For every incident:', *_always(fc))}]")
+    for q in fc.questions.values():
+        for ch in q.choices:
+            target = _mid(ch.next)
+            lines = _step_lines(fc, ch)
+            if lines:
+                box = f"s_{q.id}__{ch.value}"
+                out.append(f"  {box}[{_mq(*lines)}]")
+                out.append(f"  {_mid(q.id)} -->|{_mq(ch.label)}| {box}")
+                out.append(f"  {box} --> {target}")
+            else:
+                out.append(f"  {_mid(q.id)} -->|{_mq(ch.label)}| {target}")
+    out.append(f"  {OUTCOME} --- always")
+    return "\n".join(out) + "\n"
+
+
+# --- Graphviz DOT ---------------------------------------------------------------------------------------
+
+def _dq(text: str, wrap: bool = True) -> str:
+    """A DOT quoted string; long label lines are wrapped so the diagram prints on a page."""
+    if wrap:
+        text = "\n".join(textwrap.fill(line, 40, break_long_words=False) for line in text.split("\n"))
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"').replace("\n", "\\n") + '"'
+
+
+def _did(node_id: str) -> str:
+    return _dq(node_id, wrap=False)
+
+
+def dot(fc: Flowchart) -> str:
+    out = ["digraph flowchart {", f"  label={_dq(fc.title)};", "  labelloc=t;", "  rankdir=TB;",
+           '  node [fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];']
+    for q in fc.questions.values():
+        out.append(f"  {_did(_mid(q.id))} [shape=diamond, label={_dq(q.text)}];")
+    out.append(f"  {_did(OUTCOME)} [shape=oval, label={_dq(OUTCOME_TEXT)}];")
+    out.append(f"  always [shape=note, label={_dq(chr(10).join(['For every incident:', *_always(fc)]))}];")
+    for q in fc.questions.values():
+        for ch in q.choices:
+            target = _mid(ch.next)
+            lines = _step_lines(fc, ch)
+            if lines:
+                box = f"s_{q.id}__{ch.value}"
+                out.append(f"  {_did(box)} [shape=box, label={_dq(chr(10).join(lines))}];")
+                out.append(f"  {_did(_mid(q.id))} -> {_did(box)} [label={_dq(ch.label)}];")
+                out.append(f"  {_did(box)} -> {_did(target)};")
+            else:
+                out.append(f"  {_did(_mid(q.id))} -> {_did(target)} [label={_dq(ch.label)}];")
+    out.append(f"  {_did(OUTCOME)} -> always [style=dashed, arrowhead=none];")
+    out.append("}")
+    return "\n".join(out) + "\n"
+
+
+def render(fc: Flowchart, fmt: str) -> str:
+    return dot(fc) if fmt == "dot" else mermaid(fc)
