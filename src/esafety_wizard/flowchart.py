@@ -12,7 +12,7 @@ import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import yamlsource
+from . import gcpause, yamlsource
 from .errors import FlowchartError, Problem
 from .yamlsource import YList, YMap
 
@@ -42,16 +42,18 @@ class Question:
     source: str | None = None
     added: str | None = None
     line: int = 0
+    _by_value: dict[str, Choice] = field(default_factory=dict, init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        self._by_value.update((c.value, c) for c in self.choices)  # constant-time lookup on wide questions
 
     @property
     def values(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.choices)
 
     def choice(self, value: str) -> Choice:
-        for c in self.choices:
-            if c.value == value:
-                return c
-        raise KeyError(value)
+        """The choice for an answer value. Raises KeyError if there is none."""
+        return self._by_value[value]
 
 
 @dataclass(frozen=True)
@@ -185,11 +187,12 @@ def parse(text: str, file: str = "flowchart.yaml", *, origin: str = "built-in", 
     Flowchart | None, list[Problem]
 ]:
     """Check flowchart YAML text and build the model. Returns (None, problems) if there is any error."""
-    doc, problems = yamlsource.load(text, file)
-    if problems:
-        return None, problems
-    b = _Builder(file)
-    fc = b.build(doc, origin, sha256)
+    with gcpause.paused():
+        doc, problems = yamlsource.load(text, file)
+        if problems:
+            return None, problems
+        b = _Builder(file)
+        fc = b.build(doc, origin, sha256)
     problems = sorted(b.problems, key=lambda p: (p.line, p.warning))
     if any(not p.warning for p in problems):
         return None, problems

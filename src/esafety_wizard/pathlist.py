@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 
-from . import engine, words
+from . import engine, gcpause, words
 from .flowchart import Flowchart
 from .transcript import contact_dict, step_dict
 
@@ -14,6 +14,11 @@ def outcomes(fc: Flowchart) -> list[engine.Outcome]:
 
 
 def to_json(fc: Flowchart) -> str:
+    with gcpause.paused():
+        return _to_json(fc)
+
+
+def _to_json(fc: Flowchart) -> str:
     data = [
         {
             "answers": {a.id: a.value for a in out.answered},
@@ -26,6 +31,11 @@ def to_json(fc: Flowchart) -> str:
 
 
 def to_text(fc: Flowchart) -> str:
+    with gcpause.paused():
+        return _to_text(fc)
+
+
+def _to_text(fc: Flowchart) -> str:
     always = [s for s in fc.steps.values() if s.always]
     lines = [f"Every path through: {fc.title}", "",
              f"On every path, these {len(always)} steps are due (not repeated below):"]
