@@ -8,7 +8,7 @@ import yaml
 
 from . import engine
 from .errors import WizardError
-from .flowchart import Flowchart
+from .model import Flowchart
 from .yamlsource import safe_load_any
 
 

@@ -10,7 +10,7 @@ import textwrap
 
 from . import words
 from .engine import StepResult
-from .flowchart import END, Choice, Flowchart
+from .model import END, Choice, Flowchart
 
 FORMATS = ("mermaid", "dot")
 OUTCOME_TEXT = "Outcome: the steps on the path, and the steps for every incident"

@@ -7,14 +7,13 @@ path from `start`, so answers for questions off the path are simply never read (
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from .errors import MissingAnswer, WizardError
-from .flowchart import END, Choice, Contact, Flowchart, Question, Step
+from .model import END, Choice, Contact, Flowchart, Question, Step
 
 
-@dataclass(frozen=True)
-class Answered:
+class Answered(NamedTuple):
     """One answer on the path, in the order asked."""
 
     question: Question
@@ -29,8 +28,7 @@ class Answered:
         return self.choice.value
 
 
-@dataclass(frozen=True)
-class Walk:
+class Walk(NamedTuple):
     """How far the answers reach: the answers used, in order, and the question to ask next (None at the end)."""
 
     answered: tuple[Answered, ...]
@@ -41,14 +39,12 @@ class Walk:
         return self.pending is None
 
 
-@dataclass(frozen=True)
-class StepResult:
+class StepResult(NamedTuple):
     step: Step
     status: str  # "due" or "conditional"
 
 
-@dataclass(frozen=True)
-class Outcome:
+class Outcome(NamedTuple):
     answered: tuple[Answered, ...]
     steps: tuple[StepResult, ...]
     contacts: tuple[Contact, ...]

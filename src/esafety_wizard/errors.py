@@ -2,15 +2,14 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from typing import NamedTuple
 
 
 class WizardError(Exception):
     """A problem the user can fix; str(e) is the whole message."""
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a flowchart file, at a line (0 when the file as a whole is meant)."""
 
     file: str

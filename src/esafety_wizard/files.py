@@ -11,9 +11,21 @@ from .errors import WizardError
 
 
 def private_dir(path: Path) -> Path:
-    """Create a directory readable by the owner only (0700), or check that an existing one is a directory."""
+    """Create a directory, and any missing parents, readable by the owner only (0700).
+
+    Existing folders are left as they are: they may be shared on purpose.
+    """
+    missing = []
+    p = path
+    while not p.exists() and p != p.parent:
+        missing.append(p)
+        p = p.parent
     try:
-        path.mkdir(mode=0o700, parents=True, exist_ok=True)
+        for p in reversed(missing):
+            p.mkdir(mode=0o700, exist_ok=True)
+            os.chmod(p, 0o700)  # mkdir's mode is masked by the umask
+        if not path.is_dir():
+            raise NotADirectoryError(20, "not a folder")
     except OSError as e:
         raise WizardError(f"Cannot create the folder {path}: {e.strerror}.") from None
     return path

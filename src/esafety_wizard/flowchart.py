@@ -1,118 +1,21 @@
-"""The procedure as frozen objects: load a flowchart YAML file, check all of it, and build the model.
+"""Load a flowchart file: the built-in one, or a local authority's, checked in full before it is used.
 
-Every problem is collected (not just the first), each with the file, the line and what to fix, so an editor
-in a local authority can mend the file in one pass. `esafety validate` prints the same list.
+A file that was checked before is read from a small cache keyed by its SHA-256 (see cache.py), so everyday
+commands do not parse YAML at all; a changed file is checked again.
 """
 
 from __future__ import annotations
 
-import difflib
 import hashlib
 import os
-from dataclasses import dataclass, field
 from pathlib import Path
 
-from . import gcpause, yamlsource
+from . import gcpause
 from .errors import FlowchartError, Problem
-from .yamlsource import YList, YMap
+from .model import END, STATUSES, Choice, Contact, Flowchart, Question, Section, Step, count_paths
 
-END = "end"
-STATUSES = ("due", "conditional")
-
-
-@dataclass(frozen=True)
-class Choice:
-    value: str
-    label: str
-    next: str
-    due: tuple[str, ...] = ()
-    conditional: tuple[str, ...] = ()
-    added: str | None = None
-
-
-@dataclass(frozen=True)
-class Question:
-    """A node of the graph. `asks` is the public question id (answers files use it); `id` is the node's."""
-
-    id: str
-    asks: str
-    text: str
-    choices: tuple[Choice, ...]
-    help: str | None = None
-    source: str | None = None
-    added: str | None = None
-    line: int = 0
-    _by_value: dict[str, Choice] = field(default_factory=dict, init=False, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        self._by_value.update((c.value, c) for c in self.choices)  # constant-time lookup on wide questions
-
-    @property
-    def values(self) -> tuple[str, ...]:
-        return tuple(c.value for c in self.choices)
-
-    def choice(self, value: str) -> Choice:
-        """The choice for an answer value. Raises KeyError if there is none."""
-        return self._by_value[value]
-
-
-@dataclass(frozen=True)
-class Section:
-    id: str
-    title: str
-    intro: str | None = None
-    source: str | None = None
-    added: str | None = None
-
-
-@dataclass(frozen=True)
-class Step:
-    id: str
-    text: str
-    section: str
-    always: bool = False
-    condition: str | None = None
-    details: tuple[str, ...] = ()
-    source: str | None = None
-    added: str | None = None
-    contacts: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Contact:
-    id: str
-    name: str
-    role: str | None = None
-    phone: str | None = None
-    email: str | None = None
-    hours: str | None = None
-    notes: str | None = None
-    source: str | None = None
-    added: str | None = None
-    corrects: str | None = None
-    checked: str | None = None
-
-
-@dataclass(frozen=True)
-class Flowchart:
-    title: str
-    start: str
-    questions: dict[str, Question]
-    sections: dict[str, Section]
-    steps: dict[str, Step]
-    contacts: dict[str, Contact]
-    credit: str | None = None
-    origin: str = "built-in"
-    sha256: str = ""
-    warnings: tuple[Problem, ...] = field(default=(), compare=False)
-
-    def question_values(self) -> dict[str, tuple[str, ...]]:
-        """Public question id -> its valid values, in the order first met."""
-        out: dict[str, tuple[str, ...]] = {}
-        for q in self.questions.values():
-            out.setdefault(q.asks, q.values)
-        return out
-
+__all__ = ["END", "STATUSES", "Choice", "Contact", "Flowchart", "Question", "Section", "Step", "builtin_path",
+           "check_file", "count_paths", "load", "parse", "schema_text"]
 
 # --- where the file comes from --------------------------------------------------------------------------
 
@@ -133,65 +36,77 @@ def schema_text() -> str:
     return (Path(__file__).resolve().parent / "schema.json").read_text(encoding="utf-8")
 
 
-def count_paths(fc: Flowchart) -> int:
-    """How many distinct routes lead from `start` to the end, counted in time linear in the graph."""
-    memo: dict[str, int] = {END: 1}
-    order: list[str] = []
-    stack = [fc.start]
-    seen = set()
-    while stack:  # iterative post-order, so long chains do not hit the recursion limit
-        node = stack[-1]
-        if node in seen or node == END:
-            stack.pop()
-            if node != END and node not in memo:
-                memo[node] = sum(memo[c.next] for c in fc.questions[node].choices)
-            continue
-        seen.add(node)
-        stack.extend(c.next for c in fc.questions[node].choices if c.next not in memo)
-    return memo[fc.start]
-
-
 def load(path: str | os.PathLike[str] | None = None) -> Flowchart:
     """Load and check a flowchart: `path`, else $ESAFETY_FLOWCHART, else the built-in one.
+
+    A file already checked (same SHA-256, same version of this tool) comes from the cache without parsing.
 
     Raises:
         FlowchartError: the file is missing, unreadable or has any problem; the message lists them all.
     """
-    fc, problems = check_file(path)
+    from . import cache
+
+    data, shown, origin, problems = _read(path)
+    if data is None:
+        raise FlowchartError(problems)
+    sha = hashlib.sha256(data).hexdigest()
+    fc = cache.get(sha)
+    if fc is not None:
+        return fc._replace(origin=origin)
+    fc, problems = _parse_bytes(data, shown, origin, sha)
     if fc is None:
         raise FlowchartError(problems)
+    cache.put(sha, fc)
     return fc
 
 
 def check_file(path: str | os.PathLike[str] | None = None) -> tuple[Flowchart | None, list[Problem]]:
-    """Load a flowchart and return it with every problem found (warnings included); None if any error."""
+    """Load a flowchart, always parsing it in full, and return it with every problem found (warnings too).
+
+    Returns None for the flowchart if there is any error.
+    """
+    data, shown, origin, problems = _read(path)
+    if data is None:
+        return None, problems
+    return _parse_bytes(data, shown, origin, hashlib.sha256(data).hexdigest())
+
+
+def _read(path) -> tuple[bytes | None, str, str, list[Problem]]:
     if path is None and os.environ.get(ENV_VAR):
         path = os.environ[ENV_VAR]
     file_path = Path(path) if path is not None else builtin_path()
     shown = str(path) if path is not None else "flowchart.yaml (built-in)"
+    origin = "built-in" if path is None else str(file_path)
     try:
-        data = file_path.read_bytes()
+        return file_path.read_bytes(), shown, origin, []
     except FileNotFoundError:
-        return None, [Problem(shown, 0, "file not found. Check the path (or unset ESAFETY_FLOWCHART).")]
+        problem = Problem(shown, 0, "file not found. Check the path (or unset ESAFETY_FLOWCHART).")
+    except IsADirectoryError:
+        problem = Problem(shown, 0, "is a folder: give the path of the flowchart file itself.")
     except OSError as e:
-        return None, [Problem(shown, 0, f"cannot be read: {e.strerror}")]
+        problem = Problem(shown, 0, f"cannot be read: {e.strerror}")
+    return None, shown, origin, [problem]
+
+
+def _parse_bytes(data: bytes, shown: str, origin: str, sha: str) -> tuple[Flowchart | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         return None, [Problem(shown, 0, f"is not UTF-8 text (byte {e.start}). Save it as UTF-8.")]
-    origin = "built-in" if path is None else str(file_path)
-    return parse(text, shown, origin=origin, sha256=hashlib.sha256(data).hexdigest())
+    return parse(text, shown, origin=origin, sha256=sha)
 
 
 def parse(text: str, file: str = "flowchart.yaml", *, origin: str = "built-in", sha256: str = "") -> tuple[
     Flowchart | None, list[Problem]
 ]:
     """Check flowchart YAML text and build the model. Returns (None, problems) if there is any error."""
+    from . import checks, yamlsource  # only when a file must really be parsed
+
     with gcpause.paused():
         doc, problems = yamlsource.load(text, file)
         if problems:
             return None, problems
-        b = _Builder(file)
+        b = checks.Builder(file)
         fc = b.build(doc, origin, sha256)
     problems = sorted(b.problems, key=lambda p: (p.line, p.warning))
     if any(not p.warning for p in problems):
@@ -201,309 +116,6 @@ def parse(text: str, file: str = "flowchart.yaml", *, origin: str = "built-in", 
 
 
 def _with_warnings(fc: Flowchart, problems: list[Problem]) -> Flowchart:
-    return Flowchart(**{**fc.__dict__, "warnings": tuple(problems)})
+    return fc._replace(warnings=tuple(problems))
 
 
-# --- building and checking ------------------------------------------------------------------------------
-
-_TOP = {"title": True, "credit": False, "start": True, "questions": True, "sections": True, "steps": True,
-        "contacts": True}
-_QUESTION = {"text": False, "asks": False, "help": False, "source": False, "added": False, "choices": True}
-_CHOICE = {"label": False, "next": True, "due": False, "conditional": False, "added": False}
-_SECTION = {"title": True, "intro": False, "source": False, "added": False}
-_STEP = {"text": True, "section": True, "always": False, "condition": False, "details": False, "source": False,
-         "added": False, "contacts": False}
-_CONTACT = {"name": True, "role": False, "phone": False, "email": False, "hours": False, "notes": False,
-            "source": False, "added": False, "corrects": False, "checked": False}
-_BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
-
-
-def _suggest(word: str, options) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
-
-
-class _Builder:
-    def __init__(self, file: str):
-        self.file = file
-        self.problems: list[Problem] = []
-
-    def err(self, line: int, msg: str) -> None:
-        self.problems.append(Problem(self.file, line, msg))
-
-    def warn(self, line: int, msg: str) -> None:
-        self.problems.append(Problem(self.file, line, msg, warning=True))
-
-    # shapes -----------------------------------------------------------------------------------------
-
-    def mapping(self, value: object, line: int, what: str) -> YMap | None:
-        if isinstance(value, YMap):
-            return value
-        self.err(line, f"{what} must be a mapping of 'key: value' lines, found {_kind(value)}")
-        return None
-
-    def keys(self, m: YMap, allowed: dict[str, bool], what: str) -> None:
-        for key in m:
-            if key not in allowed:
-                self.err(m.line_of(key), f"{what} has an unknown key '{key}'{_suggest(key, allowed)}. "
-                         f"Allowed: {', '.join(allowed)}")
-        for key, required in allowed.items():
-            if required and key not in m:
-                self.err(m.line, f"{what} has no '{key}': add it")
-
-    def text(self, m: YMap, key: str, what: str) -> str | None:
-        v = m.get(key)
-        if v is None:
-            return None
-        if isinstance(v, str):
-            return " ".join(v.split()) if v.strip() else None
-        self.err(m.line_of(key), f"'{key}' of {what} must be text, found {_kind(v)}")
-        return None
-
-    def id_list(self, m: YMap, key: str, what: str) -> tuple[list[str], list[int]]:
-        v = m.get(key)
-        if v is None:
-            return [], []
-        if isinstance(v, str):  # shorthand: a single id
-            return [v], [m.line_of(key)]
-        if isinstance(v, YList) and all(isinstance(x, str) for x in v):
-            return list(v), list(v.item_lines)
-        self.err(m.line_of(key), f"'{key}' of {what} must be a list of ids, like [step_a, step_b]")
-        return [], []
-
-    def provenance(self, m: YMap, what: str) -> None:
-        if self.text(m, "source", what) is None and self.text(m, "added", what) is None:
-            self.err(m.line, f"{what} says neither where it comes from nor why it was added: give 'source:' "
-                             "(the flowchart's words) or 'added:' (why the tool adds it)")
-
-    # the document -----------------------------------------------------------------------------------
-
-    def build(self, doc: object, origin: str, sha256: str) -> Flowchart | None:
-        top = self.mapping(doc, 1, "the file")
-        if top is None:
-            return None
-        self.keys(top, _TOP, "the file")
-        contacts = self.contacts(top)
-        sections = self.sections(top)
-        steps = self.steps(top, sections, contacts)
-        questions = self.questions(top, steps)
-        title = self.text(top, "title", "the file") or ""
-        start = top.get("start")
-        if not isinstance(start, str):
-            if "start" in top:
-                self.err(top.line_of("start"), "'start' must be the id of the first question")
-            start = ""
-        elif start not in questions:
-            self.err(top.line_of("start"), f"'start' is '{start}', which is not a question{_suggest(start, questions)}")
-        elif not self.problems or all(p.warning for p in self.problems):
-            self.graph(top, start, questions, steps, contacts)
-        if any(not p.warning for p in self.problems):
-            return None
-        return Flowchart(
-            title=title, credit=self.text(top, "credit", "the file"), start=start, questions=questions,
-            sections=sections, steps=steps, contacts=contacts, origin=origin, sha256=sha256,
-        )
-
-    def entries(self, top: YMap, key: str) -> list[tuple[str, YMap]]:
-        block = top.get(key)
-        if block is None:
-            return []
-        m = self.mapping(block, top.line_of(key), f"'{key}'")
-        if m is None:
-            return []
-        out = []
-        for ident, body in m.items():
-            what = f"{key[:-1]} '{ident}'"
-            if ident == END:
-                self.err(m.line_of(ident), f"'{END}' is reserved (it marks the end of a path): rename this {key[:-1]}")
-                continue
-            b = self.mapping(body, m.line_of(ident), what)
-            if b is not None:
-                out.append((ident, b))
-        return out
-
-    def contacts(self, top: YMap) -> dict[str, Contact]:
-        out: dict[str, Contact] = {}
-        for cid, m in self.entries(top, "contacts"):
-            what = f"contact '{cid}'"
-            self.keys(m, _CONTACT, what)
-            self.provenance(m, what)
-            fields = {k: self.text(m, k, what) for k in _CONTACT}
-            out[cid] = Contact(id=cid, **{**fields, "name": fields["name"] or cid})
-        return out
-
-    def sections(self, top: YMap) -> dict[str, Section]:
-        out: dict[str, Section] = {}
-        for sid, m in self.entries(top, "sections"):
-            what = f"section '{sid}'"
-            self.keys(m, _SECTION, what)
-            fields = {k: self.text(m, k, what) for k in _SECTION}
-            out[sid] = Section(id=sid, **{**fields, "title": fields["title"] or sid})
-        return out
-
-    def steps(self, top: YMap, sections: dict[str, Section], contacts: dict[str, Contact]) -> dict[str, Step]:
-        out: dict[str, Step] = {}
-        for sid, m in self.entries(top, "steps"):
-            what = f"step '{sid}'"
-            self.keys(m, _STEP, what)
-            self.provenance(m, what)
-            section = self.text(m, "section", what) or ""
-            if section and section not in sections:
-                self.err(m.line_of("section"), f"{what} is in section '{section}', which is not in 'sections'"
-                                               f"{_suggest(section, sections)}")
-            ids, lines = self.id_list(m, "contacts", what)
-            for c, line in zip(ids, lines):
-                if c not in contacts:
-                    self.err(line, f"{what} names contact '{c}', which is not in 'contacts'{_suggest(c, contacts)}")
-            always = m.get("always", "false")
-            if not isinstance(always, str) or always.lower() not in _BOOLS:
-                self.err(m.line_of("always"), f"'always' of {what} must be true or false")
-                always = "false"
-            details = m.get("details")
-            if details is not None and not (isinstance(details, YList) and all(isinstance(d, str) for d in details)):
-                self.err(m.line_of("details"), f"'details' of {what} must be a list of lines of text")
-                details = None
-            out[sid] = Step(
-                id=sid, text=self.text(m, "text", what) or "", section=section, always=_BOOLS[always.lower()],
-                condition=self.text(m, "condition", what),
-                details=tuple(" ".join(d.split()) for d in details or ()),
-                source=self.text(m, "source", what), added=self.text(m, "added", what), contacts=tuple(ids),
-            )
-        return out
-
-    def questions(self, top: YMap, steps: dict[str, Step]) -> dict[str, Question]:
-        raw = self.entries(top, "questions")
-        node_ids = {qid for qid, _ in raw} | {END}
-        # A node that `asks` another question's id borrows its wording when it has none of its own.
-        wording: dict[str, tuple[str | None, str | None]] = {}
-        for qid, m in raw:
-            asks = m.get("asks", qid)
-            if isinstance(asks, str) and isinstance(m.get("text"), str):
-                wording.setdefault(asks, (self.text(m, "text", ""), self.text(m, "help", "")))
-        out: dict[str, Question] = {}
-        values_of: dict[str, tuple[tuple[str, ...], str, int]] = {}
-        for qid, m in raw:
-            what = f"question '{qid}'"
-            self.keys(m, _QUESTION, what)
-            asks = m.get("asks", qid)
-            if not isinstance(asks, str):
-                self.err(m.line_of("asks"), f"'asks' of {what} must be a question id")
-                asks = qid
-            text = self.text(m, "text", what)
-            help_ = self.text(m, "help", what)
-            if text is None:
-                text, borrowed_help = wording.get(asks, (None, None))
-                help_ = help_ or borrowed_help
-                if text is None:
-                    self.err(m.line, f"{what} has no 'text': write the question to ask")
-            choices = self.choices(m, what, node_ids, steps)
-            q = Question(id=qid, asks=asks, text=text or "", choices=tuple(choices), help=help_,
-                         source=self.text(m, "source", what), added=self.text(m, "added", what), line=m.line)
-            values = q.values
-            if asks in values_of and values_of[asks][0] != values and choices:
-                first_vals, first_node, first_line = values_of[asks]
-                self.err(m.line, f"{what} asks '{asks}' with choices {', '.join(values)}, but question "
-                                 f"'{first_node}' (line {first_line}) asks it with {', '.join(first_vals)}: "
-                                 "a question must have the same choices wherever it is asked")
-            elif choices:
-                values_of.setdefault(asks, (values, qid, m.line))
-            out[qid] = q
-        return out
-
-    def choices(self, m: YMap, what: str, node_ids: set[str], steps: dict[str, Step]) -> list[Choice]:
-        block = m.get("choices")
-        if block is None:
-            return []
-        cm = self.mapping(block, m.line_of("choices"), f"'choices' of {what}")
-        if cm is None:
-            return []
-        if len(cm) < 2:
-            self.err(cm.line, f"{what} has {len(cm)} choice{'s' if len(cm) != 1 else ''}: a question needs at "
-                              "least two")
-        out = []
-        for value, body in cm.items():
-            cwhat = f"choice '{value}' of {what}"
-            line = cm.line_of(value)
-            if body is None:
-                body = YMap()
-                body.line, body.key_lines = line, {}
-            c = self.mapping(body, line, cwhat)
-            if c is None:
-                continue
-            self.keys(c, _CHOICE, cwhat)
-            nxt = c.get("next")
-            if "next" not in c:
-                pass  # reported by keys(): the path would end without an outcome
-            elif not isinstance(nxt, str):
-                self.err(c.line_of("next"), f"'next' of {cwhat} must be a question id or '{END}'")
-            elif nxt not in node_ids:
-                self.err(c.line_of("next"), f"{cwhat} goes to '{nxt}', which is not a question"
-                                            f"{_suggest(nxt, node_ids)}. Use a question id or '{END}'")
-            lists = {}
-            for status in STATUSES:
-                ids, lines = self.id_list(c, status, cwhat)
-                for s, sline in zip(ids, lines):
-                    if s not in steps:
-                        self.err(sline, f"{cwhat} names step '{s}', which is not in 'steps'{_suggest(s, steps)}")
-                lists[status] = tuple(ids)
-            both = set(lists["due"]) & set(lists["conditional"])
-            if both:
-                self.err(c.line, f"{cwhat} makes {', '.join(sorted(both))} both due and conditional: pick one")
-            out.append(Choice(value=value, label=self.text(c, "label", cwhat) or value.replace("_", " ").capitalize(),
-                              next=nxt if isinstance(nxt, str) else END, due=lists["due"],
-                              conditional=lists["conditional"], added=self.text(c, "added", cwhat)))
-        return out
-
-    # the graph --------------------------------------------------------------------------------------
-
-    def graph(self, top: YMap, start: str, questions: dict[str, Question], steps: dict[str, Step],
-              contacts: dict[str, Contact]) -> None:
-        """Cycles, unreachable questions, unused steps and contacts. Linear in the size of the graph."""
-        qmap = top["questions"]
-        # Iterative depth-first search with colours: grey on the stack, black done.
-        colour: dict[str, int] = {start: 1}
-        stack = [(start, iter(questions[start].choices))]
-        while stack:
-            node, it = stack[-1]
-            for ch in it:
-                nxt = ch.next
-                if nxt == END:
-                    continue
-                state = colour.get(nxt, 0)
-                if state == 1:
-                    self.err(qmap.line_of(node), f"question '{node}' (choice '{ch.value}') goes back to "
-                             f"'{nxt}', which makes a loop: a path must always move on to '{END}'")
-                elif state == 0:
-                    colour[nxt] = 1
-                    stack.append((nxt, iter(questions[nxt].choices)))
-                    break
-            else:
-                colour[node] = 2
-                stack.pop()
-        for qid in questions:
-            if qid not in colour:
-                self.err(qmap.line_of(qid), f"question '{qid}' is never asked: no choice leads to it "
-                                            f"(and it is not 'start')")
-        used_steps = {s for q in questions.values() for c in q.choices for s in (*c.due, *c.conditional)}
-        smap = top["steps"]
-        used_contacts = set()
-        for sid, st in steps.items():
-            if st.always or sid in used_steps:
-                used_contacts.update(st.contacts)
-            else:
-                self.warn(smap.line_of(sid), f"step '{sid}' is never shown: no choice makes it due or "
-                                             "conditional, and it is not 'always: true'")
-        cmap = top["contacts"]
-        for cid in contacts:
-            if cid not in used_contacts:
-                self.warn(cmap.line_of(cid), f"contact '{cid}' is not named by any step shown on a path")
-
-
-def _kind(value: object) -> str:
-    if isinstance(value, YMap):
-        return "a mapping"
-    if isinstance(value, YList):
-        return "a list"
-    if value is None:
-        return "nothing"
-    return f"the text '{value}'"

@@ -11,7 +11,7 @@ from pathlib import Path
 from . import answers as answers_file
 from . import drafts, engine, render, transcript
 from .errors import WizardError
-from .flowchart import Flowchart
+from .model import Flowchart
 from .flowchart import load as load_flowchart
 from .session import Session
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 
 from . import engine, gcpause, words
-from .flowchart import Flowchart
+from .model import Flowchart
 from .transcript import contact_dict, step_dict
 
 

@@ -12,7 +12,7 @@ from rich.text import Text
 
 from . import words
 from .engine import Outcome
-from .flowchart import Flowchart
+from .model import Flowchart
 
 
 def console(*, stderr: bool = False, no_color: bool = False, plain: bool = False) -> Console:

@@ -7,16 +7,15 @@ the answers of an abandoned branch are gone by construction, never carried into 
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from . import engine
-from .flowchart import Flowchart, Question
+from .model import Flowchart, Question
 
 BACK = object()  # what an ask function returns when the user wants the previous question again
 
 
-@dataclass(frozen=True)
-class Prompt:
+class Prompt(NamedTuple):
     """What the terminal layer needs to ask one question."""
 
     question: Question

@@ -8,7 +8,7 @@ from itertools import groupby
 
 from . import __version__, words
 from .engine import Outcome
-from .flowchart import Contact, Flowchart
+from .model import Contact, Flowchart
 
 FORMATS = ("md", "json")
 
@@ -54,7 +54,7 @@ def step_dict(fc: Flowchart, r) -> dict:
 
 
 def contact_dict(c: Contact) -> dict:
-    return {k: v for k, v in c.__dict__.items() if v is not None}
+    return {k: v for k, v in c._asdict().items() if v is not None}
 
 
 def to_json(fc: Flowchart, out: Outcome, created_at: datetime) -> str:

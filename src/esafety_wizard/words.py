@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from .engine import StepResult
-from .flowchart import Contact, Flowchart
+from .model import Contact, Flowchart
 
 DEPENDS = "Only if it applies"
 LEGEND = (

@@ -1,0 +1,188 @@
+"""How fast `esafety` starts, against the floor it cannot avoid: a minimal typer app of the same shape.
+
+The floor is not `import typer`: a typer app builds its parameter adapters when it runs. So this script writes a
+minimal app with the same typer, the same Python, the same commands and option types as ours, each doing
+nothing but print one line, and times whole processes over many runs, interleaved, side by side:
+
+- `esafety --help`, `esafety contacts`, `esafety guide --answers F` against the minimal app's matching call
+  (target: median at most 1.10x);
+- the interactive start, time until the first question is on screen in a pseudo-terminal, against the minimal
+  app's `guide` that imports questionary and prints a line (target: at most 1.15x);
+- peak memory (max RSS) of `esafety contacts` against the minimal app's.
+
+Run: .venv/bin/python benchmarks/startup.py [ROUNDS]
+"""
+
+from __future__ import annotations
+
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import pexpect
+
+BIN = Path(sys.executable).parent
+ESAFETY = str(BIN / "esafety")
+
+MINIMAL = '''
+from enum import Enum
+from pathlib import Path
+from typing import Annotated, Optional
+
+import typer
+
+app = typer.Typer(no_args_is_help=True, rich_markup_mode=None, pretty_exceptions_enable=False,
+                  context_settings={"help_option_names": ["-h", "--help"]})
+FlowchartOpt = Annotated[Optional[Path], typer.Option("--flowchart", envvar="ESAFETY_FLOWCHART")]
+
+
+class Format(str, Enum):
+    md = "md"
+    json = "json"
+
+
+class DiagramFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+def _version(value: bool) -> None:
+    if value:
+        print("minimal")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True)] = None):
+    pass
+
+
+@app.command()
+def guide(answers: Annotated[Optional[Path], typer.Option("--answers", "-a")] = None,
+          transcript: Annotated[Optional[Path], typer.Option("--transcript", "-t")] = None,
+          fmt: Annotated[Optional[Format], typer.Option("--format")] = None,
+          force: bool = False, resume: bool = False, plain: bool = False,
+          flowchart: FlowchartOpt = None, no_color: bool = False):
+    if answers is None:
+        import questionary  # noqa: F401 - the interactive floor includes questionary
+        print("Does the incident involve the head teacher?", flush=True)
+        input()
+        return
+    print("guide")
+
+
+@app.command()
+def contacts(json_: Annotated[bool, typer.Option("--json")] = False, flowchart: FlowchartOpt = None,
+             no_color: bool = False):
+    print("contacts")
+
+
+@app.command()
+def validate(file: Annotated[Optional[Path], typer.Argument()] = None, flowchart: FlowchartOpt = None,
+             no_color: bool = False):
+    print("validate")
+
+
+@app.command()
+def diagram(fmt: Annotated[DiagramFormat, typer.Option("--format")] = DiagramFormat.mermaid,
+            output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None, force: bool = False,
+            flowchart: FlowchartOpt = None, no_color: bool = False):
+    print("diagram")
+
+
+@app.command()
+def paths(json_: Annotated[bool, typer.Option("--json")] = False, flowchart: FlowchartOpt = None,
+          no_color: bool = False):
+    print("paths")
+
+
+@app.command()
+def schema():
+    print("schema")
+
+
+if __name__ == "__main__":
+    app()
+'''
+
+ANSWERS = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: not_sure\n"
+
+
+def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
+    """Wall time and peak memory (KiB) of one whole process."""
+    t = time.perf_counter()
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
+                         env=env)
+    _, status, usage = os.wait4(p.pid, 0)
+    elapsed = time.perf_counter() - t
+    p.returncode = os.waitstatus_to_exitcode(status)
+    if p.returncode != 0:
+        raise SystemExit(f"{argv} failed with exit code {p.returncode}")
+    return elapsed, usage.ru_maxrss
+
+
+def first_screen(argv: list[str], env: dict[str, str]) -> float:
+    """Time until the first question is on screen, in a pseudo-terminal."""
+    t = time.perf_counter()
+    child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", dimensions=(40, 120), timeout=20)
+    child.expect_exact("Does the incident involve the head teacher?")
+    elapsed = time.perf_counter() - t
+    child.terminate(force=True)
+    return elapsed
+
+
+def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    with tempfile.TemporaryDirectory() as d:
+        minimal = Path(d) / "minimal.py"
+        minimal.write_text(MINIMAL)
+        answers = Path(d) / "answers.yaml"
+        answers.write_text(ANSWERS)
+        env = {**os.environ, "ESAFETY_HOME": d, "COLUMNS": "100", "TERM": "xterm-256color",
+               "PROMPT_TOOLKIT_NO_CPR": "1"}
+        env.pop("ESAFETY_FLOWCHART", None)
+        py = sys.executable
+        pairs = {
+            "--help": ([ESAFETY, "--help"], [py, str(minimal), "--help"]),
+            "contacts": ([ESAFETY, "contacts"], [py, str(minimal), "contacts"]),
+            "guide --answers": ([ESAFETY, "guide", "--answers", str(answers)],
+                                [py, str(minimal), "guide", "--answers", str(answers)]),
+        }
+        times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in pairs}
+        mem: tuple[list[int], list[int]] = ([], [])
+        screen: tuple[list[float], list[float]] = ([], [])
+        for argv in (*(a for pair in pairs.values() for a in pair),):  # warm the file cache
+            run_once(argv, env)
+        for r in range(rounds):
+            for name, (ours, floor) in pairs.items():
+                order = (0, 1) if r % 2 == 0 else (1, 0)  # alternate which goes first
+                for i in order:
+                    elapsed, rss = run_once((ours, floor)[i], env)
+                    times[name][i].append(elapsed)
+                    if name == "contacts":
+                        mem[i].append(rss)
+            if r < max(5, rounds // 3):
+                screen[0].append(first_screen([ESAFETY, "guide"], env))
+                screen[1].append(first_screen([py, str(minimal), "guide"], env))
+
+    print(f"python {sys.version.split()[0]}, {rounds} rounds, medians")
+    print(f"{'command':22s} {'esafety':>10s} {'minimal':>10s} {'ratio':>7s}  target")
+    rows = [(name, *times[name], 1.10) for name in pairs] + [("interactive start", *screen, 1.15)]
+    ok = True
+    for name, ours, floor, target in rows:
+        m_ours, m_floor = statistics.median(ours), statistics.median(floor)
+        ratio = m_ours / m_floor
+        ok &= ratio <= target
+        print(f"{name:22s} {m_ours * 1000:8.1f}ms {m_floor * 1000:8.1f}ms {ratio:6.2f}x  <= {target:.2f}x "
+              f"{'met' if ratio <= target else 'NOT met'}")
+    m_ours, m_floor = statistics.median(mem[0]), statistics.median(mem[1])
+    print(f"{'contacts peak memory':22s} {m_ours / 1024:8.1f}MB {m_floor / 1024:8.1f}MB {m_ours / m_floor:6.2f}x")
+    print("all time targets met" if ok else "some time targets NOT met")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,95 @@
+"""A cache of checked flowcharts, keyed by the file's SHA-256, so everyday commands skip parsing YAML.
+
+Only a file that passed every check is cached, as JSON (never pickle: nothing here is executed), in the user's
+cache folder (platformdirs; under ESAFETY_HOME when that is set). Any problem reading or writing the cache is
+ignored: the cache can only make a command faster, never change what it does.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from pathlib import Path
+
+from . import __version__
+from .errors import Problem
+from .model import Choice, Contact, Flowchart, Question, Section, Step
+
+# Part of every key: a new version of the tool, or a change to any model class, never reads an old entry.
+_FORMAT = "1:" + __version__ + ":" + ";".join(
+    ",".join(cls._fields) for cls in (Choice, Question, Section, Step, Contact, Flowchart, Problem))
+
+
+def _dir() -> Path:
+    home = os.environ.get("ESAFETY_HOME")
+    if home:
+        return Path(home) / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("esafety-wizard", appauthor=False))
+
+
+def _path(sha256: str) -> Path:
+    return _dir() / f"flowchart-{sha256}.json"
+
+
+def get(sha256: str) -> Flowchart | None:
+    try:
+        data = json.loads(_path(sha256).read_text(encoding="utf-8"))
+        if data.get("format") != _FORMAT:
+            return None
+        return _decode(data["flowchart"])
+    except (OSError, ValueError, KeyError, TypeError, IndexError):
+        return None
+
+
+def put(sha256: str, fc: Flowchart) -> None:
+    from .files import private_dir, write_private
+    from .errors import WizardError
+
+    try:
+        private_dir(_dir())
+        text = json.dumps({"format": _FORMAT, "flowchart": _encode(fc)}, ensure_ascii=False)
+        write_private(_path(sha256), text, overwrite=True)
+    except (WizardError, OSError):
+        pass
+
+
+def _encode(fc: Flowchart) -> dict:
+    return {
+        "title": fc.title, "start": fc.start, "credit": fc.credit, "sha256": fc.sha256,
+        "questions": [list(q._replace(choices=[list(c) for c in q.choices], by_value=None))
+                      for q in fc.questions.values()],
+        "sections": [list(s) for s in fc.sections.values()],
+        "steps": [list(s) for s in fc.steps.values()],
+        "contacts": [list(c) for c in fc.contacts.values()],
+        "warnings": [list(w) for w in fc.warnings],
+    }
+
+
+def _choice(row: list) -> Choice:
+    value, label, nxt, due, conditional, added = row
+    return Choice(value, label, nxt, tuple(due), tuple(conditional), added)
+
+
+def _question(row: list) -> Question:
+    q = Question(*row)
+    choices = tuple(_choice(c) for c in q.choices)
+    return q._replace(choices=choices, by_value={c.value: c for c in choices})
+
+
+def _step(row: list) -> Step:
+    s = Step(*row)
+    return s._replace(details=tuple(s.details), contacts=tuple(s.contacts))
+
+
+def _decode(d: dict) -> Flowchart:
+    questions = [_question(row) for row in d["questions"]]
+    return Flowchart(
+        title=d["title"], start=d["start"], credit=d["credit"], sha256=d["sha256"],
+        questions={q.id: q for q in questions},
+        sections={s[0]: Section(*s) for s in d["sections"]},
+        steps={s[0]: _step(s) for s in d["steps"]},
+        contacts={c[0]: Contact(*c) for c in d["contacts"]},
+        warnings=tuple(Problem(*w) for w in d["warnings"]),
+    )

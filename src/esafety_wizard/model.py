@@ -1,0 +1,122 @@
+"""The procedure as immutable objects: questions that branch, steps, sections and contacts.
+
+Model classes are NamedTuples: immutable like frozen dataclasses and several times cheaper to define, which
+matters for a command that must start instantly. Nothing here reads files or knows about YAML.
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+from .errors import Problem
+
+END = "end"
+STATUSES = ("due", "conditional")
+
+
+class Choice(NamedTuple):
+    value: str
+    label: str
+    next: str
+    due: tuple[str, ...] = ()
+    conditional: tuple[str, ...] = ()
+    added: str | None = None
+
+
+class Question(NamedTuple):
+    """A node of the graph. `asks` is the public question id (answers files use it); `id` is the node's."""
+
+    id: str
+    asks: str
+    text: str
+    choices: tuple[Choice, ...]
+    help: str | None = None
+    source: str | None = None
+    added: str | None = None
+    line: int = 0
+    by_value: dict[str, Choice] | None = None  # filled by the loader: constant-time lookup on wide questions
+
+    @property
+    def values(self) -> tuple[str, ...]:
+        return tuple(c.value for c in self.choices)
+
+    def choice(self, value: str) -> Choice:
+        """The choice for an answer value. Raises KeyError if there is none."""
+        if self.by_value is not None:
+            return self.by_value[value]
+        for c in self.choices:
+            if c.value == value:
+                return c
+        raise KeyError(value)
+
+
+class Section(NamedTuple):
+    id: str
+    title: str
+    intro: str | None = None
+    source: str | None = None
+    added: str | None = None
+
+
+class Step(NamedTuple):
+    id: str
+    text: str
+    section: str
+    always: bool = False
+    condition: str | None = None
+    details: tuple[str, ...] = ()
+    source: str | None = None
+    added: str | None = None
+    contacts: tuple[str, ...] = ()
+
+
+class Contact(NamedTuple):
+    id: str
+    name: str
+    role: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    hours: str | None = None
+    notes: str | None = None
+    source: str | None = None
+    added: str | None = None
+    corrects: str | None = None
+    checked: str | None = None
+
+
+class Flowchart(NamedTuple):
+    title: str
+    start: str
+    questions: dict[str, Question]
+    sections: dict[str, Section]
+    steps: dict[str, Step]
+    contacts: dict[str, Contact]
+    credit: str | None = None
+    origin: str = "built-in"
+    sha256: str = ""
+    warnings: tuple[Problem, ...] = ()
+
+    def question_values(self) -> dict[str, tuple[str, ...]]:
+        """Public question id -> its valid values, in the order first met."""
+        out: dict[str, tuple[str, ...]] = {}
+        for q in self.questions.values():
+            out.setdefault(q.asks, q.values)
+        return out
+
+
+def count_paths(fc: Flowchart) -> int:
+    """How many distinct routes lead from `start` to the end, counted in time linear in the graph."""
+    memo: dict[str, int] = {END: 1}
+    order: list[str] = []
+    stack = [fc.start]
+    seen = set()
+    while stack:  # iterative post-order, so long chains do not hit the recursion limit
+        node = stack[-1]
+        if node in seen or node == END:
+            stack.pop()
+            if node != END and node not in memo:
+                memo[node] = sum(memo[c.next] for c in fc.questions[node].choices)
+            continue
+        seen.add(node)
+        stack.extend(c.next for c in fc.questions[node].choices if c.next not in memo)
+    return memo[fc.start]
