@@ -96,7 +96,7 @@ def _contact_list(con: Console, contacts) -> None:
         con.print(Padding(Text("\n".join(words.contact_details(c))), (0, 0, 0, 2)))
 
 
-NARROW = 80  # below this a three-column table squeezes e-mail addresses into slivers: use a list
+NARROW = 100  # below this a three-column table would split e-mail addresses: use a list
 
 
 def contacts_table(con: Console, fc: Flowchart) -> None:
@@ -109,7 +109,7 @@ def contacts_table(con: Console, fc: Flowchart) -> None:
         return
     table = Table(title=f"Contacts: {fc.title}", title_justify="left", show_lines=True, expand=False)
     table.add_column("Who", ratio=2, overflow="fold")
-    table.add_column("How to contact", ratio=2, overflow="fold")
+    table.add_column("How to contact", ratio=2, min_width=30, overflow="fold")
     table.add_column("About", ratio=4, overflow="fold")
     for c in fc.contacts.values():
         about = [d for d in words.contact_details(c)

@@ -1,0 +1,111 @@
+"""The conventions people expect of a command-line tool: colour, width, help, README, exit codes, streams."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+import typer
+from typer.testing import CliRunner
+
+from esafety_wizard.cli import app
+
+runner = CliRunner()
+README = (Path(__file__).parent.parent / "README.md").read_text()
+COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7]|38;[25])[0-9;]*m")
+STAFF = "head_involved: no\ncan_report_to_head: no\ninstigator: staff\nserious: not_sure\n"
+
+
+def run(*args, env=None):
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "100", **(env or {})})
+
+
+@pytest.fixture
+def answers(tmp_path):
+    p = tmp_path / "a.yaml"
+    p.write_text(STAFF)
+    return p
+
+
+def test_colour_when_forced_and_none_with_no_color(answers):
+    assert COLOUR.search(run("guide", "-a", answers, env={"FORCE_COLOR": "1"}).stdout)
+    assert not COLOUR.search(run("guide", "-a", answers, env={"FORCE_COLOR": "1", "NO_COLOR": "1"}).stdout)
+    assert not COLOUR.search(run("guide", "-a", answers, "--no-color", env={"FORCE_COLOR": "1"}).stdout)
+
+
+def test_output_to_a_pipe_has_no_escape_codes(answers):
+    for args in (["contacts"], ["guide", "-a", answers], ["validate"], ["paths"]):
+        assert "\x1b[" not in run(*args).stdout, args
+
+
+@pytest.mark.parametrize("cols", [40, 200])
+def test_contacts_fit_the_width_and_nothing_is_cut(cols):
+    out = run("contacts", env={"COLUMNS": str(cols)}).stdout
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= cols
+    assert "…" not in out
+    flat = " ".join(out.split())
+    for needle in ("helpline@saferinternet.org.uk", "01629 531940", "0344 381 4772", "Claire Winter"):
+        assert needle in flat or needle in out, needle
+
+
+@pytest.mark.parametrize("cols", [40, 200])
+def test_guide_steps_fit_the_width_and_nothing_is_cut(answers, cols, fc):
+    out = run("guide", "-a", answers, env={"COLUMNS": str(cols)}).stdout
+    assert max(len(line.rstrip()) for line in out.splitlines()) <= cols
+    flat = " ".join(out.split())
+    for sid in ("cannot_report_to_head", "staff_hr_lado", "staff_code_of_conduct", "further_contacts"):
+        assert fc.steps[sid].text in flat
+
+
+def _commands():
+    group = typer.main.get_command(app)
+    return group, group.commands
+
+
+def test_every_command_help_has_an_example():
+    _, commands = _commands()
+    for name in commands:
+        r = run(name, "--help")
+        assert r.exit_code == 0 and "Example" in r.stdout, name
+
+
+def test_every_command_and_option_appears_in_readme():
+    group, commands = _commands()
+    missing = []
+    for name, cmd in commands.items():
+        if f"esafety {name}" not in README:
+            missing.append(name)
+        for p in cmd.params:
+            for opt in p.opts:
+                if opt.startswith("-") and opt not in README:
+                    missing.append(f"{name} {opt}")
+    for p in group.params:
+        for opt in p.opts:
+            if opt.startswith("--") and opt not in README:
+                missing.append(opt)
+    assert missing == []
+
+
+def test_exit_codes_are_documented():
+    for code in ("`0`", "`1`", "`2`", "`130`"):
+        assert code in README
+
+
+def test_results_on_stdout_messages_on_stderr(tmp_path, answers):
+    r = run("contacts", "--json")
+    assert r.stderr == "" and json.loads(r.stdout)
+    r = run("guide", "-a", answers, "--transcript", tmp_path / "t.md")
+    assert "Transcript saved" in r.stderr and "Transcript saved" not in r.stdout
+    r = run("guide", "-a", tmp_path / "missing.yaml")
+    assert r.exit_code == 1 and r.stdout == "" and "not found" in r.stderr
+
+
+def test_readme_shows_real_output():
+    """If this fails after a deliberate change, run: .venv/bin/python tools/update_readme.py"""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("update_readme", Path(__file__).parent.parent / "tools" /
+                                                  "update_readme.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    assert mod.render(README) == README

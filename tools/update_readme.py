@@ -1,0 +1,38 @@
+"""Rewrite README's example outputs from the real commands (the test suite fails when they drift).
+
+Run: .venv/bin/python tools/update_readme.py
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+README = ROOT / "README.md"
+ANSWERS = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: not_sure\n"
+BLOCK = re.compile(r"(<!-- output: (?P<name>[a-z]+) -->\n```console\n\$ (?P<cmd>[^\n]+)\n)(?P<body>.*?)(\n```)", re.S)
+
+
+def output(cmd: str) -> str:
+    """What `cmd` prints at 100 columns, run from a folder holding answers.yaml, trailing spaces removed."""
+    with tempfile.TemporaryDirectory() as d:
+        (Path(d) / "answers.yaml").write_text(ANSWERS)
+        exe = str(Path(sys.executable).with_name("esafety"))
+        env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "ESAFETY_HOME": d}
+        env.pop("ESAFETY_FLOWCHART", None)
+        out = subprocess.run([exe, *cmd.split()[1:]], cwd=d, env=env, capture_output=True, text=True,
+                             check=True).stdout
+    return "\n".join(line.rstrip() for line in out.strip("\n").splitlines())
+
+
+def render(text: str) -> str:
+    return BLOCK.sub(lambda m: m.group(1) + output(m.group("cmd")) + m.group(5), text)
+
+
+if __name__ == "__main__":
+    README.write_text(render(README.read_text()))
