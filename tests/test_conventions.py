@@ -58,14 +58,24 @@ def test_guide_steps_fit_the_width_and_nothing_is_cut(answers, cols, fc):
 
 
 def _commands():
+    """Every command, sub-commands included, by its full name ('guide', 'log done', ...)."""
     group = typer.main.get_command(app)
-    return group, group.commands
+    out = {}
+    stack = [("", group)]
+    while stack:
+        prefix, g = stack.pop()
+        for name, cmd in g.commands.items():
+            full = f"{prefix}{name}"
+            out[full] = cmd
+            if hasattr(cmd, "commands"):
+                stack.append((f"{full} ", cmd))
+    return group, out
 
 
 def test_every_command_help_has_an_example():
     _, commands = _commands()
     for name in commands:
-        r = run(name, "--help")
+        r = run(*name.split(), "--help")
         assert r.exit_code == 0 and "Example" in r.stdout, name
 
 

@@ -60,6 +60,8 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     c.expect_exact("File name:")
     c.send(ENTER)  # the suggested name
     c.expect_exact("Transcript saved to")
+    c.expect_exact("Keep a private case file")
+    c.send("n")
     _, status = finish(c)
     assert status == 0
     [saved] = list(tmp_path.glob("esafety-transcript-*.md"))
@@ -146,3 +148,26 @@ def test_plain_mode_in_a_terminal(spawn, tmp_path):
     assert "\x1b[" not in (c.before or "") or "m" not in ANSI.findall(c.before or "")
     assert [a["id"] for a in json.loads((tmp_path / "t.json").read_text())["answers"]] == [
         "head_involved", "instigator"]
+
+
+def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_path):
+    c = spawn("guide --save --as Jo")
+    answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)
+    answer(c, "Can you report the incident to your head teacher?", ENTER)
+    answer(c, "Who posted or sent the abuse?", ENTER)  # a parent or carer
+    c.expect_exact("Has that solved the problem?")
+    c.send(CTRL_C)
+    out, status = finish(c)
+    assert status == 130 and "kept in incident 1" in out
+
+    c = spawn("log resume 1 --as Jo")
+    answer(c, "Has that solved the problem?", DOWN, ENTER)  # No
+    c.expect_exact("Checklist")
+    _, status = finish(c)
+    assert status == 0
+    c = spawn("log show 1 --json")
+    out, _ = finish(c)
+    data = json.loads(out[out.index("{"):])
+    assert [a["id"] for a in data["answers"]] == ["head_involved", "can_report_to_head", "instigator", "resolved"]
+    assert data["guide_complete"] is True
+    assert next(s for s in data["checklist"] if s["id"] == "parent_chair")["status"] == "due"

@@ -40,6 +40,21 @@ FlowchartOpt = Annotated[
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")]
 
 
+HomeOpt = Annotated[
+    Optional[Path],
+    typer.Option("--home", envvar="ESAFETY_HOME", show_envvar=True, metavar="DIR",
+                 help="Folder of your private incident log (default: your user data folder)."),
+]
+AsOpt = Annotated[Optional[str], typer.Option("--as", metavar="NAME",
+                                              help="Who is acting, recorded with each change.")]
+PlainOpt = Annotated[bool, typer.Option("--plain", help="Numbered choices typed as lines: no arrow keys, no "
+                                        "colour. Chosen by itself when TERM=dumb.")]
+
+
+def _plain(plain: bool) -> bool:
+    return plain or os.environ.get("TERM") == "dumb"
+
+
 class Format(str, Enum):
     md = "md"
     json = "json"
@@ -97,8 +112,11 @@ def guide(
     = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the transcript file if it exists.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Carry on with the guide you cancelled.")] = False,
-    plain: Annotated[bool, typer.Option("--plain", help="Numbered choices typed as lines: no arrow keys, no "
-                                        "colour. Chosen by itself when TERM=dumb.")] = False,
+    plain: PlainOpt = False,
+    save: Annotated[bool, typer.Option("--save", help="Keep the incident in your private incident log, with its "
+                                       "checklist, to follow it over the coming days (see esafety log).")] = False,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
     flowchart: FlowchartOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
@@ -113,8 +131,8 @@ def guide(
     with _boundary(no_color):
         code = guiding.run(
             answers_path=answers, transcript=transcript, fmt=fmt.value if fmt else None, force=force,
-            resume=resume, plain=plain or os.environ.get("TERM") == "dumb", flowchart=flowchart,
-            no_color=no_color,
+            resume=resume, plain=_plain(plain), flowchart=flowchart, no_color=no_color, save=save, home=home,
+            as_=as_,
         )
     raise typer.Exit(code)
 
@@ -226,6 +244,215 @@ def _emit(text: str, output: Optional[Path], force: bool) -> None:
     from .files import write_private
 
     write_private(output, text, overwrite=force)
+
+
+# --- the incident log ----------------------------------------------------------------------------------
+
+log_app = typer.Typer(
+    help="Your private incident log: follow an incident from first report to closure, over days.\n\n"
+    "Each incident is a history of events (answers, steps done, notes, evidence, closing) that is only ever "
+    "added to, and is chained by SHA-256 so that `esafety log verify` can tell if anything was altered. "
+    "Nothing is sent anywhere.\n\n"
+    "Example: esafety guide --save, then later: esafety log list",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+app.add_typer(log_app, name="log")
+
+
+class ExportFormat(str, Enum):
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="The incident's number (see esafety log list).")]
+
+
+def _out(no_color: bool):
+    from .render import console
+
+    return console(no_color=no_color)
+
+
+def _who(home, as_):
+    from . import caselog
+
+    return caselog.actor(home, as_)
+
+
+@log_app.command("name")
+def log_name(name: Annotated[str, typer.Argument(help="Your name as it should appear in the records.")],
+             home: HomeOpt = None, no_color: NoColorOpt = False) -> None:
+    """Set, once, the name recorded with everything you do (instead of --as each time).
+
+    Example: esafety log name "Jo Bloggs"
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        caselog.set_name(home, name)
+        _err(no_color).print("Your name is set for this incident log.")
+
+
+@log_app.command("list")
+def log_list(
+    open_: Annotated[bool, typer.Option("--open", help="Only incidents still open.")] = False,
+    closed: Annotated[bool, typer.Option("--closed", help="Only closed incidents.")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print as JSON, for scripts.")] = False,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """List the incidents in your log, with how many steps are done and what each is waiting for.
+
+    Example: esafety log list --open
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        if open_ and closed:
+            raise _usage("Use --open or --closed, not both.")
+        caselog.list_incidents(home, "open" if open_ else "closed" if closed else None, json_, _out(no_color))
+
+
+@log_app.command("show")
+def log_show(incident_id: IdArg, json_: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+             home: HomeOpt = None, no_color: NoColorOpt = False) -> None:
+    """Show an incident: the answers, the checklist with who did what and when, notes and evidence.
+
+    Example: esafety log show 3
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        caselog.show(home, incident_id, json_, _out(no_color))
+
+
+@log_app.command("resume")
+def log_resume(incident_id: IdArg, plain: PlainOpt = False, home: HomeOpt = None, as_: AsOpt = None,
+               flowchart: FlowchartOpt = None, no_color: NoColorOpt = False) -> None:
+    """Answer what an incident was waiting for (not yet, not sure), and see how its checklist changes.
+
+    Example: esafety log resume 3
+    """
+    from . import guiding
+
+    with _boundary(no_color):
+        code = guiding.resume_incident(home=home, incident_id=incident_id, plain=_plain(plain),
+                                       flowchart=flowchart, no_color=no_color, as_=as_)
+    raise typer.Exit(code)
+
+
+@log_app.command("done")
+def log_done(incident_id: IdArg,
+             step: Annotated[str, typer.Argument(metavar="STEP", help="The step's number or id (see log show).")],
+             note: Annotated[Optional[str], typer.Option("--note", help="What was done.")] = None,
+             home: HomeOpt = None, as_: AsOpt = None, no_color: NoColorOpt = False) -> None:
+    """Tick off a step of an incident's checklist, with who and when.
+
+    Example: esafety log done 3 2 --note "Met the parent; post removed"
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        caselog.done(home, incident_id, step, note, _who(home, as_), _err(no_color))
+
+
+@log_app.command("note")
+def log_note(incident_id: IdArg, text: Annotated[str, typer.Argument(metavar="TEXT", help="The note.")],
+             home: HomeOpt = None, as_: AsOpt = None, no_color: NoColorOpt = False) -> None:
+    """Add a note to an incident's record.
+
+    Example: esafety log note 3 "Parent phoned back; meeting on Thursday"
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        caselog.note(home, incident_id, text, _who(home, as_), _err(no_color))
+
+
+@log_app.command("evidence")
+def log_evidence(incident_id: IdArg,
+                 files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Files to register.")],
+                 note: Annotated[Optional[str], typer.Option("--note", help="What the files show.")] = None,
+                 home: HomeOpt = None, as_: AsOpt = None, no_color: NoColorOpt = False) -> None:
+    """Register evidence files by path, size, time and SHA-256. They are never copied or moved.
+
+    Example: esafety log evidence 3 ~/Evidence/screenshot-1.png --note "Post seen on Monday"
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        caselog.add_evidence(home, incident_id, files, note, _who(home, as_), _err(no_color))
+
+
+@log_app.command("verify")
+def log_verify(incident_id: Annotated[Optional[int], typer.Argument(metavar="[ID]", help="One incident "
+               "(default: all).")] = None, home: HomeOpt = None, no_color: NoColorOpt = False) -> None:
+    """Check that no record was altered, and that registered evidence files are unchanged and still there.
+
+    Exit 1 if anything was altered, changed or is missing.
+
+    Example: esafety log verify 3
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        code = caselog.verify(home, incident_id, _out(no_color))
+    raise typer.Exit(code)
+
+
+@log_app.command("close")
+def log_close(incident_id: IdArg,
+              reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is closed.")] = None,
+              home: HomeOpt = None, as_: AsOpt = None, no_color: NoColorOpt = False) -> None:
+    """Close an incident. Its record stays, and it can be reopened.
+
+    Example: esafety log close 3 --reason "Resolved; governors informed"
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        caselog.close(home, incident_id, reason, _who(home, as_), _err(no_color))
+
+
+@log_app.command("reopen")
+def log_reopen(incident_id: IdArg,
+               reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is reopened.")] = None,
+               home: HomeOpt = None, as_: AsOpt = None, no_color: NoColorOpt = False) -> None:
+    """Reopen a closed incident.
+
+    Example: esafety log reopen 3 --reason "New posts appeared"
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        caselog.reopen(home, incident_id, reason, _who(home, as_), _err(no_color))
+
+
+@log_app.command("export")
+def log_export(incident_id: IdArg,
+               fmt: Annotated[ExportFormat, typer.Option("--format", help="html (printable), md or json.")]
+               = ExportFormat.html,
+               output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
+                                 help="Write to this file (readable only by you) instead of printing.")] = None,
+               force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+               home: HomeOpt = None, no_color: NoColorOpt = False) -> None:
+    """Export an incident's full record for a governor or the LADO: answers, checklist, notes, evidence,
+    contacts and history.
+
+    Example: esafety log export 3 --format html -o incident-3.html
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        caselog.export(home, incident_id, fmt.value, output, force, _err(no_color))
+
+
+def _usage(message: str):
+    from .errors import WizardError
+
+    return WizardError(message)
 
 
 def main() -> None:

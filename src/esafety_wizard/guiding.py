@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import answers as answers_file
-from . import drafts, engine, render, transcript
+from . import caselog, drafts, engine, render, transcript
 from .errors import WizardError
 from .model import Flowchart
 from .flowchart import load as load_flowchart
@@ -22,21 +22,41 @@ NO_TERMINAL = (
 )
 
 
+def make_ask(plain: bool, out):
+    """The prompt function for a Session: plain lines, or arrow keys on a terminal; never a silent default."""
+    if plain:
+        from . import plain as plain_prompts
+
+        return plain_prompts.make_asker(sys.stdout, sys.stdin, echo=not sys.stdin.isatty())
+    if sys.stdin.isatty() and sys.stdout.isatty():
+        from . import prompts
+
+        return prompts.make_asker(out)
+    raise WizardError(NO_TERMINAL)
+
+
 def run(*, answers_path: Path | None, transcript: Path | None, fmt: str | None, force: bool, resume: bool,
-        plain: bool, flowchart: Path | None, no_color: bool) -> int:
+        plain: bool, flowchart: Path | None, no_color: bool, save: bool = False, home: Path | None = None,
+        as_: str | None = None) -> int:
     fc = load_flowchart(flowchart)
     out = render.console(no_color=no_color, plain=plain)
     err = render.console(stderr=True, no_color=no_color, plain=plain)
     if transcript is not None:
         _check_target(transcript, force)
+    who = None
+    if save:  # before any question: a scripted run must not fail after the work is done
+        who = caselog.actor(home, as_, ask=_ask_name(plain) if answers_path is None else None)
 
     if answers_path is not None:
         if resume:
             raise WizardError("Use either --answers or --resume, not both.")
-        result = engine.outcome(fc, answers_file.read(answers_path, fc))
+        given = answers_file.read(answers_path, fc)
+        result = engine.outcome(fc, given)
         render.outcome(out, fc, result)
         if transcript is not None:
             _save(fc, result, transcript, fmt, force, err)
+        if save:
+            _saved(caselog.create(home, fc, {a.id: a.value for a in result.answered}, who), err)
         return 0
 
     start: dict[str, str] = {}
@@ -50,35 +70,118 @@ def run(*, answers_path: Path | None, transcript: Path | None, fmt: str | None, 
                   "esafety guide --resume")
 
     interactive_tty = sys.stdin.isatty() and sys.stdout.isatty()
-    if plain:
-        from . import plain as plain_prompts
-
-        ask = plain_prompts.make_asker(sys.stdout, sys.stdin, echo=not sys.stdin.isatty())
-    elif interactive_tty:
-        from . import prompts
-
-        ask = prompts.make_asker(out)
-    else:
-        raise WizardError(NO_TERMINAL)
-
+    ask = make_ask(plain, out)
     session = Session(fc, start)
     if not plain:
         out.print(f"[bold]{fc.title}[/]")
         out.print("Answer each question with the arrow keys and Enter. You can go back at any question. "
                   "Press Ctrl-C to stop: your answers are kept.")
+    saved = False
     try:
         result = session.run(ask)
+        if save:
+            _saved(caselog.create(home, fc, session.answers, who), err)
+            saved = True
         render.outcome(out, fc, result)
         if transcript is not None:
             _save(fc, result, transcript, fmt, force, err)
         elif interactive_tty and sys.stdin.isatty():
             _offer_save(fc, result, fmt, force, out, err, plain)
+            if not save:
+                _offer_case_file(fc, session, home, as_, out, err, plain)
     except (KeyboardInterrupt, EOFError):
-        _keep_draft(fc, session, err)
+        if save and not saved and session.answers:
+            n = caselog.create(home, fc, session.answers, who)
+            err.print(f"\nCancelled. Your answers are kept in incident {n} (not finished). "
+                      f"To carry on: esafety log resume {n}")
+        elif not save:
+            _keep_draft(fc, session, err)
+        else:
+            err.print("\nCancelled.")
         return 130
     if resume:
         drafts.discard()
     return 0
+
+
+def _saved(incident_id: int, err) -> None:
+    err.print(f"Saved as incident {incident_id} in your private incident log. "
+              f"See it with: esafety log show {incident_id}")
+
+
+def _ask_name(plain: bool):
+    def ask() -> str:
+        if plain or not sys.stdin.isatty():
+            sys.stdout.write("Your name, recorded with each action in the incident log: ")
+            sys.stdout.flush()
+            return sys.stdin.readline().strip()
+        from . import prompts
+
+        return prompts.file_name("Your name, recorded with each action in the incident log:", "")
+
+    return ask
+
+
+def _offer_case_file(fc, session: Session, home, as_, out, err, plain) -> None:
+    question = ("Keep a private case file of this incident on this computer, to tick off the steps "
+                "over the coming days?")
+    if plain:
+        out.print()
+        out.print(question + " Type y for yes, or press Enter to skip:")
+        if sys.stdin.readline().strip().lower() not in ("y", "yes"):
+            return
+    else:
+        from . import prompts
+
+        if not prompts.confirm(question, default=False):
+            return
+    who = caselog.actor(home, as_, ask=_ask_name(plain))
+    _saved(caselog.create(home, fc, session.answers, who), err)
+
+
+def resume_incident(*, home: Path | None, incident_id: int, plain: bool, flowchart: Path | None, no_color: bool,
+                    as_: str | None) -> int:
+    """Ask again what an incident was waiting for (not yet, not sure, or unanswered), and record the change."""
+    from . import casefile
+
+    fc = load_flowchart(flowchart)
+    out = render.console(no_color=no_color, plain=plain)
+    err = render.console(stderr=True, no_color=no_color, plain=plain)
+    inc, _ = caselog.load(home, incident_id)
+    if inc.closed:
+        raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
+    if inc.complete and not inc.waiting_for:
+        out.print(f"Incident {incident_id} is not waiting for any answer. Its checklist: esafety log show "
+                  f"{incident_id}")
+        return 0
+    who = caselog.actor(home, as_, ask=_ask_name(plain))
+    if inc.flowchart.get("sha256") != fc.sha256:
+        err.print("The procedure has changed since this incident was opened: the checklist will follow the "
+                  "procedure in use now.")
+    previous = {a["id"]: a["answer"] for a in inc.answers}
+    kept = {k: v for k, v in previous.items() if v not in casefile.UNCERTAIN}
+    ask = make_ask(plain, out)
+    session = Session(fc, engine.normalise_answers(fc, kept, where=f"incident {incident_id}"), previous=previous)
+    if inc.waiting_for:
+        out.print(f"Incident {incident_id} was waiting for: " + "; ".join(a["question"] for a in inc.waiting_for))
+    old_steps = [{"id": it.id, "status": it.status} for it in inc.checklist]
+    try:
+        session.run(ask)
+    except (KeyboardInterrupt, EOFError):
+        if session.answers != previous:
+            _record_answers(home, incident_id, fc, session.answers, old_steps, who, out)
+            err.print(f"\nCancelled. The answers you gave are kept in incident {incident_id}.")
+        else:
+            err.print("\nCancelled. Nothing was changed.")
+        return 130
+    _record_answers(home, incident_id, fc, session.answers, old_steps, who, out)
+    return 0
+
+
+def _record_answers(home, incident_id, fc, answers, old_steps, who, out) -> None:
+    caselog.record_answers(home, incident_id, fc, answers, old_steps, who)
+    inc, problems = caselog.load(home, incident_id)
+    render.incident(out, inc, problems, changes=inc.events[-1].data.get("changes"))
 
 
 def _keep_draft(fc: Flowchart, session: Session, err) -> None:

@@ -46,8 +46,8 @@ def make_asker(con: Console, **pt: Any):
     return ask
 
 
-def confirm(message: str, **pt: Any) -> bool:
-    return bool(questionary.confirm(message, default=True, style=STYLE, **pt).unsafe_ask())
+def confirm(message: str, default: bool = True, **pt: Any) -> bool:
+    return bool(questionary.confirm(message, default=default, style=STYLE, **pt).unsafe_ask())
 
 
 def file_name(message: str, default: str, **pt: Any) -> str:

@@ -118,3 +118,73 @@ def contacts_table(con: Console, fc: Flowchart) -> None:
     con.print(table)
     if fc.credit:
         con.print(Text(fc.credit, style="dim"))
+
+
+# --- incidents ------------------------------------------------------------------------------------------
+
+def incident_list(con: Console, rows: list[dict]) -> None:
+    if not rows:
+        con.print("No incidents match.")
+        return
+    table = Table(title="Incidents", title_justify="left", expand=False)
+    for name in ("No.", "Status", "Opened", "Posted by", "Steps done", "Waiting for"):
+        table.add_column(name, overflow="fold")
+    for r in rows:
+        table.add_row(str(r["id"]), r["status"], f"{r['created_at'][:16].replace('T', ' ')}\n{r['created_by']}",
+                      r["instigator"] or "-", f"{r['steps_done']} of {r['steps']}",
+                      ", ".join(r["waiting_for"]) or "-")
+    con.print(table)
+
+
+def incident(con: Console, inc, chain_problems: list[str], changes: dict | None = None) -> None:
+    con.print()
+    con.rule(f"[bold]Incident {inc.id} ({inc.status})", align="left", characters="-")
+    con.print(f"Opened {inc.created_at} by {inc.created_by}.")
+    if chain_problems:
+        con.print(Text("WARNING: this record has been altered: " + "; ".join(chain_problems), style="bold red"))
+    g = _grid()
+    for i, a in enumerate(inc.answers, 1):
+        g.add_row(f"{i}.", Text.assemble(a["question"], " ", (a["label"], "bold")))
+    con.print(g)
+    if changes and any(changes.values()):
+        titles = {it.id: it.number for it in inc.checklist}
+        con.print()
+        con.print(Text("What changed:", style="bold"))
+        for sid in changes.get("added", []):
+            con.print(f"  New step {titles.get(sid, '')}: {sid}")
+        for sid in changes.get("dropped", []):
+            con.print(f"  No longer needed: {sid}")
+        for sid, old, new in changes.get("changed", []):
+            con.print(f"  Step {titles.get(sid, '')} ({sid}) is now {new} (was {old})")
+    con.print()
+    con.print(Text("Checklist", style="bold underline"))
+    g = Table.grid(padding=(0, 1))
+    g.add_column(no_wrap=True, justify="right")
+    g.add_column(no_wrap=True)
+    g.add_column(overflow="fold")
+    for it in inc.checklist:
+        mark = Text("[x]" if it.done else "[ ]")  # a Text, so rich does not read "[x]" as markup
+        text = Text(words.sentence(it.text, it.condition))
+        if it.status == "conditional":
+            text = Text.assemble((f"[{words.DEPENDS}] ", "bold yellow"), text)
+        if it.done:
+            text.append(f"\nDone {it.done.at} by {it.done.actor}" + (f": {it.done.note}" if it.done.note else ""),
+                        style="green")
+        g.add_row(f"{it.number}.", mark, text)
+    con.print(g)
+    if inc.notes:
+        con.print()
+        con.print(Text("Notes", style="bold underline"))
+        for n in inc.notes:
+            con.print(Text.assemble((f"{n['at']} {n['actor']}: ", "dim"), n["text"]))
+    if inc.evidence:
+        con.print()
+        con.print(Text("Evidence (registered, not copied)", style="bold underline"))
+        for e in inc.evidence:
+            con.print(f"{e['path']} ({e['size']} bytes, SHA-256 {e['sha256'][:16]}…)")
+    waiting = [a["question"] for a in inc.waiting_for]
+    con.print()
+    if not inc.complete or waiting:
+        con.print(Text(f"Next: when you know more, run: esafety log resume {inc.id}", style="bold"))
+    else:
+        con.print(Text(f"Next: tick off each step as you do it: esafety log done {inc.id} STEP", style="bold"))

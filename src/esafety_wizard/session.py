@@ -27,9 +27,12 @@ class Prompt(NamedTuple):
 class Session:
     """The answers of one guide, in the order asked. Safe to read after Ctrl-C: it is always consistent."""
 
-    def __init__(self, fc: Flowchart, answers: Mapping[str, str] | None = None):
+    def __init__(self, fc: Flowchart, answers: Mapping[str, str] | None = None,
+                 previous: Mapping[str, str] | None = None):
+        """`previous`: earlier answers to offer as the current choice (when an incident is resumed)."""
         self.fc = fc
         self.answers: dict[str, str] = dict(answers or {})
+        self._previous = dict(previous or {})
         self._revisit: dict[str, str] = {}
 
     def walk(self) -> engine.Walk:
@@ -40,7 +43,8 @@ class Session:
         if w.pending is None:
             return None
         q = w.pending
-        return Prompt(q, len(w.answered) + 1, bool(w.answered), self._revisit.get(q.asks))
+        current = self._revisit.get(q.asks, self._previous.get(q.asks))
+        return Prompt(q, len(w.answered) + 1, bool(w.answered), current)
 
     def answer(self, question_id: str, value: str) -> None:
         w = self.walk()

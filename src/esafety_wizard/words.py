@@ -19,13 +19,15 @@ NEXT = (
 
 def step_sentence(r: StepResult) -> str:
     """The step as one sentence: the action, after its condition in the flowchart's words when it has one."""
-    s = r.step
-    if s.condition:
-        text = s.text
-        if len(text) > 1 and not text[:2].isupper():
-            text = text[0].lower() + text[1:]
-        return f"{s.condition}: {text}"
-    return s.text
+    return sentence(r.step.text, r.step.condition)
+
+
+def sentence(text: str, condition: str | None) -> str:
+    if not condition:
+        return text
+    if len(text) > 1 and not text[:2].isupper():  # "Contact ..." -> "contact ...", but "LADO ..." stays
+        text = text[0].lower() + text[1:]
+    return f"{condition}: {text}"
 
 
 def contact_details(c: Contact) -> list[str]:

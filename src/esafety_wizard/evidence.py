@@ -1,0 +1,44 @@
+"""Register evidence files by their fingerprint, never copying or moving them (the source: do not resend)."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from datetime import datetime, timezone
+from pathlib import Path
+
+from .errors import WizardError
+
+
+def fingerprint(path: Path) -> dict:
+    """Path, name, size, modification time and SHA-256 of a file.
+
+    Raises:
+        WizardError: the file is missing, a folder, or unreadable (the message names the path only).
+    """
+    p = Path(path).expanduser()
+    try:
+        p = p.resolve(strict=True)
+    except (FileNotFoundError, RuntimeError):
+        raise WizardError(f"{path}: evidence file not found. Nothing was registered.") from None
+    if not p.is_file():
+        raise WizardError(f"{path}: not a file. Register files one by one. Nothing was registered.")
+    h = hashlib.sha256()
+    try:
+        with open(p, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        st = os.stat(p)
+    except OSError as e:
+        raise WizardError(f"{path}: cannot be read ({e.strerror}). Nothing was registered.") from None
+    mtime = datetime.fromtimestamp(st.st_mtime, timezone.utc).astimezone().isoformat(timespec="seconds")
+    return {"path": str(p), "name": p.name, "size": st.st_size, "mtime": mtime, "sha256": h.hexdigest()}
+
+
+def recheck(item: dict) -> str:
+    """'unchanged', 'changed' or 'missing' for a registered file."""
+    try:
+        now = fingerprint(Path(item["path"]))
+    except WizardError:
+        return "missing"
+    return "unchanged" if now["sha256"] == item["sha256"] else "changed"

@@ -1,0 +1,236 @@
+"""The incident store: one private SQLite file of append-only, hash-chained events.
+
+Nothing is edited or deleted in place (triggers refuse it); a correction is a new event. Each event carries the
+SHA-256 of the one before it in its incident, so `verify` can tell whether any record was altered. The database
+lives in the user's data folder (0700), is created 0600, runs in WAL mode with a busy timeout so two terminals
+can write at once, and carries a schema version so later releases can migrate it.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import NamedTuple
+
+from .errors import WizardError
+from .files import private_dir
+
+SCHEMA_VERSION = 1
+DB_NAME = "incidents.sqlite3"
+
+# Migrations from version N-1 to N, applied in order inside one transaction. Never edit a released one.
+MIGRATIONS: dict[int, str] = {
+    1: """
+    CREATE TABLE incidents (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        created_at TEXT NOT NULL
+    );
+    CREATE TABLE events (
+        incident_id INTEGER NOT NULL REFERENCES incidents(id),
+        n INTEGER NOT NULL,
+        at TEXT NOT NULL,
+        actor TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        data TEXT NOT NULL,
+        prev TEXT NOT NULL,
+        hash TEXT NOT NULL,
+        PRIMARY KEY (incident_id, n)
+    );
+    CREATE TRIGGER events_append_only_update BEFORE UPDATE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER events_append_only_delete BEFORE DELETE ON events
+        BEGIN SELECT RAISE(ABORT, 'events are append-only'); END;
+    CREATE TRIGGER incidents_append_only_update BEFORE UPDATE ON incidents
+        BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;
+    CREATE TRIGGER incidents_append_only_delete BEFORE DELETE ON incidents
+        BEGIN SELECT RAISE(ABORT, 'incidents are append-only'); END;
+    """,
+}
+
+
+class Event(NamedTuple):
+    incident_id: int
+    n: int
+    at: str
+    actor: str
+    kind: str
+    data: dict
+    prev: str
+    hash: str
+
+
+def event_hash(incident_id: int, n: int, at: str, actor: str, kind: str, data: dict, prev: str) -> str:
+    body = json.dumps([incident_id, n, at, actor, kind, data], sort_keys=True, ensure_ascii=False,
+                      separators=(",", ":"))
+    return hashlib.sha256((prev + "\n" + body).encode("utf-8")).hexdigest()
+
+
+def default_home() -> Path:
+    if os.environ.get("ESAFETY_HOME"):
+        return Path(os.environ["ESAFETY_HOME"])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("esafety-wizard", appauthor=False))
+
+
+class Store:
+    """An open incident database. Use as a context manager, or call close()."""
+
+    def __init__(self, home: Path | None = None, *, create: bool = True):
+        self.home = Path(home) if home else default_home()
+        self.path = self.home / DB_NAME
+        if not self.path.exists():
+            if not create:
+                raise WizardError(f"There are no incidents yet (no database in {self.home}).")
+            private_dir(self.home)
+            _create_private(self.path)
+        try:
+            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db.execute("PRAGMA busy_timeout = 30000")
+            self.db.execute("PRAGMA journal_mode = WAL")
+            self.db.execute("PRAGMA synchronous = FULL")
+            self.db.execute("PRAGMA foreign_keys = ON")
+            self._migrate()
+        except sqlite3.DatabaseError as e:
+            raise WizardError(f"{self.path} cannot be read as an incident database ({_reason(e)}). "
+                              "Check the file, or use another folder with --home.") from None
+
+    def __enter__(self) -> Store:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def close(self) -> None:
+        self.db.close()
+
+    @contextmanager
+    def _write(self) -> Iterator[sqlite3.Connection]:
+        """One write transaction, taken at once so concurrent writers queue instead of failing half-way."""
+        try:
+            self.db.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as e:
+            raise WizardError(f"The incident database is busy or locked ({_reason(e)}). Try again.") from None
+        try:
+            yield self.db
+            self.db.execute("COMMIT")
+        except BaseException:
+            self.db.execute("ROLLBACK")
+            raise
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version > SCHEMA_VERSION:
+            raise WizardError(
+                f"{self.path} was written by a newer esafety-wizard (database version {version}; this one reads "
+                f"up to {SCHEMA_VERSION}). Upgrade esafety-wizard; nothing was changed."
+            )
+        if version == SCHEMA_VERSION:
+            return
+        with self._write() as db:
+            version = db.execute("PRAGMA user_version").fetchone()[0]  # another process may have migrated
+            for v in range(version + 1, SCHEMA_VERSION + 1):
+                for statement in _statements(MIGRATIONS[v]):
+                    db.execute(statement)
+                db.execute(f"PRAGMA user_version = {v}")
+
+    # --- writing -------------------------------------------------------------------------------------
+
+    def new_incident(self, at: str, actor: str, events: list[tuple[str, dict]]) -> int:
+        """Create an incident with its first events, all or nothing; returns its id."""
+        with self._write() as db:
+            cur = db.execute("INSERT INTO incidents (created_at) VALUES (?)", (at,))
+            incident_id = cur.lastrowid
+            for kind, data in events:
+                self._append(db, incident_id, at, actor, kind, data)
+        return incident_id
+
+    def append(self, incident_id: int, at: str, actor: str, kind: str, data: dict) -> Event:
+        with self._write() as db:
+            self._require(incident_id)
+            return self._append(db, incident_id, at, actor, kind, data)
+
+    def _append(self, db, incident_id: int, at: str, actor: str, kind: str, data: dict) -> Event:
+        last = db.execute("SELECT n, hash FROM events WHERE incident_id = ? ORDER BY n DESC LIMIT 1",
+                          (incident_id,)).fetchone()
+        n, prev = (last[0] + 1, last[1]) if last else (1, "")
+        h = event_hash(incident_id, n, at, actor, kind, data, prev)
+        db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                   (incident_id, n, at, actor, kind, json.dumps(data, sort_keys=True, ensure_ascii=False), prev, h))
+        return Event(incident_id, n, at, actor, kind, data, prev, h)
+
+    # --- reading -------------------------------------------------------------------------------------
+
+    def _require(self, incident_id: int) -> None:
+        if not self.db.execute("SELECT 1 FROM incidents WHERE id = ?", (incident_id,)).fetchone():
+            raise WizardError(f"There is no incident {incident_id}. See the list with: esafety log list")
+
+    def incident_ids(self) -> list[int]:
+        return [r[0] for r in self.db.execute("SELECT id FROM incidents ORDER BY id")]
+
+    def events(self, incident_id: int) -> list[Event]:
+        self._require(incident_id)
+        rows = self.db.execute("SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events "
+                               "WHERE incident_id = ? ORDER BY n", (incident_id,)).fetchall()
+        out = []
+        for r in rows:
+            try:
+                data = json.loads(r[5])
+            except ValueError:
+                data = {"unreadable": r[5]}
+            out.append(Event(r[0], r[1], r[2], r[3], r[4], data, r[6], r[7]))
+        return out
+
+    def verify(self, incident_id: int) -> list[str]:
+        """What is wrong with an incident's chain of events; an empty list if nothing was altered."""
+        problems = []
+        prev = ""
+        rows = self.db.execute("SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events "
+                               "WHERE incident_id = ? ORDER BY n", (incident_id,)).fetchall()
+        if not rows:
+            return [f"incident {incident_id} has no events"]
+        for expected_n, r in enumerate(rows, 1):
+            try:
+                data = json.loads(r[5])
+            except ValueError:
+                problems.append(f"event {r[1]} cannot be read")
+                prev = r[7]
+                continue
+            if r[1] != expected_n:
+                problems.append(f"event {expected_n} is missing")
+            if r[6] != prev:
+                problems.append(f"event {r[1]} does not follow the event before it")
+            if event_hash(r[0], r[1], r[2], r[3], r[4], data, r[6]) != r[7]:
+                problems.append(f"event {r[1]} was altered after it was written")
+            prev = r[7]
+        return problems
+
+
+def _create_private(path: Path) -> None:
+    try:
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        os.close(fd)
+    except FileExistsError:
+        pass
+    except OSError as e:
+        raise WizardError(f"Cannot create the incident database in {path.parent}: {e.strerror}.") from None
+
+
+def _statements(script: str) -> list[str]:
+    """Split a migration into statements (triggers contain semicolons, so split on complete statements)."""
+    out, buf = [], ""
+    for line in script.strip().splitlines():
+        buf += line + "\n"
+        if sqlite3.complete_statement(buf):
+            out.append(buf.strip())
+            buf = ""
+    return out
+
+
+def _reason(e: Exception) -> str:
+    return str(e).split("\n")[0]

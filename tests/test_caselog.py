@@ -1,0 +1,230 @@
+"""The incident case file: store, history, checklist, evidence, export, and bad input."""
+
+import json
+import os
+import sqlite3
+import stat
+import subprocess
+import sys
+
+import pytest
+from typer.testing import CliRunner
+
+from esafety_wizard.cli import app
+from esafety_wizard.store import DB_NAME, Store
+
+runner = CliRunner()
+PARENT_NOT_YET = "head_involved: no\ncan_report_to_head: yes\ninstigator: parent_carer\nresolved: not_yet\n"
+
+
+@pytest.fixture
+def home(tmp_path):
+    return tmp_path / "home"
+
+
+def run(*args, input=None, env=None):
+    return runner.invoke(app, [str(a) for a in args], input=input, env={"COLUMNS": "100", **(env or {})})
+
+
+@pytest.fixture
+def incident(tmp_path, home):
+    a = tmp_path / "a.yaml"
+    a.write_text(PARENT_NOT_YET)
+    r = run("guide", "-a", a, "--save", "--as", "Jo Head")
+    assert r.exit_code == 0, r.output
+    assert "Saved as incident 1" in r.stderr
+    return 1
+
+
+def events(home, n=1):
+    with Store(home, create=False) as st:
+        return st.events(n)
+
+
+def show_json(n=1):
+    r = run("log", "show", n, "--json")
+    assert r.exit_code == 0, r.output
+    return json.loads(r.stdout)
+
+
+def test_store_is_private(incident, home):
+    assert stat.S_IMODE(home.stat().st_mode) == 0o700
+    with Store(home, create=False) as st:  # while a connection is open the WAL files exist
+        st.append(1, "2026-11-26T10:00:00+00:00", "Jo", "note", {"text": "x"})
+        assert (home / f"{DB_NAME}-wal").exists()
+        for f in home.iterdir():
+            if f.name.startswith(DB_NAME):
+                assert stat.S_IMODE(f.stat().st_mode) == 0o600, f.name
+    for f in home.iterdir():
+        if f.name.startswith(DB_NAME):
+            assert stat.S_IMODE(f.stat().st_mode) == 0o600, f.name
+    db = sqlite3.connect(home / DB_NAME)
+    assert db.execute("PRAGMA journal_mode").fetchone()[0] == "wal"
+    db.close()
+
+
+def test_save_needs_a_name_before_anything_is_done(tmp_path, home):
+    a = tmp_path / "a.yaml"
+    a.write_text(PARENT_NOT_YET)
+    r = run("guide", "-a", a, "--save")
+    assert r.exit_code == 1 and "--as" in r.stderr and "Your answers" not in r.stdout
+    assert not (home / DB_NAME).exists()
+
+
+def test_an_incident_over_several_days(incident, home, tmp_path):
+    inc = show_json()
+    assert inc["status"] == "open" and inc["created_by"] == "Jo Head"
+    parent_chair = next(s for s in inc["checklist"] if s["id"] == "parent_chair")
+    assert parent_chair["status"] == "conditional"
+
+    # Thursday: the parent came in; it did not solve the problem.
+    r = run("log", "resume", 1, "--plain", "--as", "Jo Head", input="2\n")
+    assert r.exit_code == 0, r.output
+    assert "was waiting for" in r.stdout and "(was conditional)" in r.stdout
+    inc = show_json()
+    assert next(s for s in inc["checklist"] if s["id"] == "parent_chair")["status"] == "due"
+    assert inc["history"][-1]["data"]["changes"]["changed"] == [["parent_chair", "conditional", "due"]]
+
+    run("log", "name", "Sam Governor")
+    assert run("log", "done", 1, "parent_invite", "--note", "Met on Thursday").exit_code == 0
+    assert run("log", "note", 1, "Letter sent to other parents").exit_code == 0
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"\x89PNG evidence")
+    assert run("log", "evidence", 1, shot, "--note", "the post").exit_code == 0
+    assert run("log", "close", 1, "--reason", "Resolved").exit_code == 0
+    assert run("log", "done", 1, "1").exit_code == 1  # closed: nothing more until reopened
+    assert run("log", "reopen", 1).exit_code == 0
+    assert run("log", "done", 1, "1").exit_code == 0
+
+    inc = show_json()
+    done = {s["id"]: s["done"] for s in inc["checklist"] if s["done"]}
+    assert done["parent_invite"]["actor"] == "Sam Governor" and done["parent_invite"]["note"] == "Met on Thursday"
+    assert inc["notes"][0]["text"] == "Letter sent to other parents"
+    assert inc["evidence"][0]["sha256"] and inc["evidence"][0]["size"] == len(b"\x89PNG evidence")
+    assert [h["kind"] for h in inc["history"]] == ["opened", "answered", "answered", "step_done", "note",
+                                                   "evidence", "closed", "reopened", "step_done"]
+    assert inc["chain"]["intact"]
+    assert shot.read_bytes() == b"\x89PNG evidence"  # never moved or copied
+    assert not [p for p in home.rglob("*") if p.name == "shot.png"]
+
+    r = run("log", "list", "--open", "--json")
+    assert [i["id"] for i in json.loads(r.stdout)] == [1]
+    assert json.loads(run("log", "list", "--closed", "--json").stdout) == []
+
+
+def test_exports_are_private_and_complete(incident, tmp_path):
+    run("log", "note", 1, "A note <script>alert(1)</script>", "--as", "Jo")
+    for fmt in ("html", "md", "json"):
+        out = tmp_path / f"inc.{fmt}"
+        r = run("log", "export", 1, "--format", fmt, "-o", out)
+        assert r.exit_code == 0, r.output
+        assert stat.S_IMODE(out.stat().st_mode) == 0o600
+        text = out.read_text()
+        assert "Contact the person, invite them into school" in text
+        assert fc_sha() in text
+    html = (tmp_path / "inc.html").read_text()
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "@page" in html and "<link" not in html and "src=" not in html  # one self-contained file
+    assert run("log", "export", 1, "-o", tmp_path / "inc.html").exit_code == 1  # no overwrite without --force
+
+
+def fc_sha():
+    from esafety_wizard import flowchart
+
+    return flowchart.load().sha256
+
+
+def test_events_cannot_be_edited_or_deleted(incident, home):
+    db = sqlite3.connect(home / DB_NAME)
+    for sql in ("UPDATE events SET actor = 'x'", "DELETE FROM events", "DELETE FROM incidents"):
+        with pytest.raises(sqlite3.DatabaseError, match="append-only"):
+            db.execute(sql)
+    db.close()
+
+
+def test_verify_detects_an_altered_record(incident, home):
+    assert run("log", "verify").exit_code == 0
+    db = sqlite3.connect(home / DB_NAME)
+    db.execute("DROP TRIGGER events_append_only_update")
+    db.execute("UPDATE events SET data = replace(data, 'not_yet', 'yes') WHERE n = 2")
+    db.commit()
+    db.close()
+    r = run("log", "verify", 1)
+    assert r.exit_code == 1 and "event 2 was altered" in r.stdout
+    assert "ALTERED" in run("log", "show", 1).stdout.upper()
+
+
+def test_verify_reports_changed_and_missing_evidence(incident, tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    a.write_text("one")
+    b.write_text("two")
+    run("log", "evidence", 1, a, b, "--as", "Jo")
+    a.write_text("edited")
+    b.unlink()
+    r = run("log", "verify", 1)
+    assert r.exit_code == 1
+    assert f"evidence changed: {a}" in r.stdout and f"evidence missing: {b}" in r.stdout
+
+
+@pytest.mark.parametrize("args, message", [
+    (["log", "show", 7], "There is no incident 7"),
+    (["log", "done", 1, "99", "--as", "Jo"], "has no step '99'"),
+    (["log", "done", 1, "nonsense", "--as", "Jo"], "has no step 'nonsense'"),
+    (["log", "evidence", 1, "/nonexistent/file.png", "--as", "Jo"], "evidence file not found"),
+    (["log", "note", 1, "  ", "--as", "Jo"], "The note is empty"),
+    (["log", "reopen", 1, "--as", "Jo"], "already open"),
+])
+def test_bad_input_is_one_clear_message_and_nothing_is_written(incident, home, args, message):
+    before = len(events(home))
+    r = run(*args)
+    assert r.exit_code == 1 and message in r.stderr and "Traceback" not in r.output
+    assert len(events(home)) == before
+
+
+def test_evidence_is_all_or_nothing(incident, home, tmp_path):
+    ok = tmp_path / "ok.png"
+    ok.write_text("x")
+    r = run("log", "evidence", 1, ok, tmp_path / "missing.png", "--as", "Jo")
+    assert r.exit_code == 1 and len(events(home)) == 2
+
+
+def test_unreadable_database(home):
+    home.mkdir()
+    (home / DB_NAME).write_bytes(b"this is not a database at all" * 100)
+    r = run("log", "list")
+    assert r.exit_code == 1 and "cannot be read as an incident database" in r.stderr
+
+
+def test_database_from_a_newer_version(incident, home):
+    db = sqlite3.connect(home / DB_NAME)
+    db.execute("PRAGMA user_version = 99")
+    db.commit()
+    db.close()
+    before = (home / DB_NAME).read_bytes()
+    for args in (["log", "list"], ["log", "note", 1, "x", "--as", "Jo"]):
+        r = run(*args)
+        assert r.exit_code == 1 and "newer esafety-wizard" in r.stderr
+    assert (home / DB_NAME).read_bytes() == before
+
+
+def test_no_incidents_yet(home):
+    r = run("log", "list")
+    assert r.exit_code == 0 and "No incidents recorded yet" in r.stdout
+    assert not home.exists()  # listing creates nothing
+
+
+def test_two_processes_adding_events_concurrently_lose_nothing(incident, home):
+    code = (
+        "import sys\n"
+        "from esafety_wizard.store import Store\n"
+        "st = Store(sys.argv[1], create=False)\n"
+        "for i in range(40):\n"
+        "    st.append(1, '2026-11-26T10:00:00+00:00', sys.argv[2], 'note', {'text': f'{sys.argv[2]} {i}'})\n"
+    )
+    procs = [subprocess.Popen([sys.executable, "-c", code, str(home), who]) for who in ("A", "B")]
+    assert [p.wait(timeout=120) for p in procs] == [0, 0]
+    evs = events(home)
+    notes = [e.data["text"] for e in evs if e.kind == "note"]
+    assert sorted(notes) == sorted([f"{w} {i}" for w in "AB" for i in range(40)])
+    with Store(home, create=False) as st:
+        assert st.verify(1) == []
