@@ -228,3 +228,24 @@ def test_two_processes_adding_events_concurrently_lose_nothing(incident, home):
     assert sorted(notes) == sorted([f"{w} {i}" for w in "AB" for i in range(40)])
     with Store(home, create=False) as st:
         assert st.verify(1) == []
+
+
+@pytest.mark.parametrize("cols", [40, 200])
+def test_log_list_and_show_fit_the_width(incident, cols):
+    for args in (["log", "list"], ["log", "show", 1]):
+        out = run(*args, env={"COLUMNS": str(cols)}).stdout
+        assert max(len(line.rstrip()) for line in out.splitlines()) <= cols, args
+        assert "…" not in out
+
+
+def test_ctrl_c_during_resume_keeps_nothing_half_written(incident, home):
+    from esafety_wizard import caselog
+    from esafety_wizard.flowchart import load
+
+    before = len(events(home))
+    # An interrupted resume that changed nothing records nothing; one that changed answers records them.
+    caselog.record_answers(home, 1, load(), {"head_involved": "no", "can_report_to_head": "yes",
+                                              "instigator": "parent_carer", "resolved": "no"},
+                           [{"id": "parent_chair", "status": "conditional"}], "Jo")
+    assert len(events(home)) == before + 1
+    assert events(home)[-1].data["changes"]["changed"] == [["parent_chair", "conditional", "due"]]

@@ -7,6 +7,7 @@ from html import escape
 
 from . import __version__
 from . import words
+from .words import when
 from .casefile import Incident, describe
 
 FORMATS = ("html", "md", "json")
@@ -59,8 +60,8 @@ def _chain_line(inc: Incident, chain_problems: list[str]) -> str:
 
 def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     L = [f"# E-safety incident {inc.id} (staff as victims)", "",
-         f"- Status: **{inc.status}**", f"- Opened: {inc.created_at} by {inc.created_by}",
-         f"- Exported: {exported_at}",
+         f"- Status: **{inc.status}**", f"- Opened: {when(inc.created_at)} by {inc.created_by}",
+         f"- Exported: {when(exported_at)}",
          f"- Procedure: {inc.flowchart.get('title', '')} (SHA-256 {inc.flowchart.get('sha256', '')})",
          f"- {_chain_line(inc, chain_problems)}", "", "## Answers", ""]
     L += [f"{i}. {a['question']} **{a['label']}**" for i, a in enumerate(inc.answers, 1)]
@@ -69,21 +70,21 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str) -> s
     L += ["", "## Checklist", ""]
     for it in inc.checklist:
         mark = "x" if it.done else " "
-        who = f" — done {it.done.at} by {it.done.actor}" + (f": {it.done.note}" if it.done.note else "") \
+        who = f" — done {when(it.done.at)} by {it.done.actor}" + (f": {it.done.note}" if it.done.note else "") \
             if it.done else ""
         L.append(f"- [{mark}] {it.number}. {_step_line(it)}{who}")
     L += ["", "## Notes", ""]
-    L += [f"- {n['at']}, {n['actor']}: {n['text']}" for n in inc.notes] or ["None."]
+    L += [f"- {when(n['at'])}, {n['actor']}: {n['text']}" for n in inc.notes] or ["None."]
     L += ["", "## Evidence (registered, not copied)", ""]
     L += [f"- `{e['path']}`: {e['size']} bytes, modified {e['mtime']}, SHA-256 `{e['sha256']}` "
-          f"(registered {e['at']} by {e['actor']})" + (f": {e['note']}" if e.get("note") else "")
+          f"(registered {when(e['at'])} by {e['actor']})" + (f": {e['note']}" if e.get("note") else "")
           for e in inc.evidence] or ["None."]
     L += ["", "## Contacts", ""]
     for c in inc.contacts:
         how = "; ".join(x for x in (c.get("phone"), c.get("email")) if x)
         L.append(f"- **{c.get('name')}**" + (f": {how}" if how else "") + (f". {c['role']}" if c.get("role") else ""))
     L += ["", "## History", "", "| # | When | Who | What | SHA-256 |", "| --- | --- | --- | --- | --- |"]
-    L += [f"| {e.n} | {e.at} | {e.actor} | {describe(e)} | `{e.hash[:16]}` |" for e in inc.events]
+    L += [f"| {e.n} | {e.at} | {e.actor} | {describe(e)} | `{e.hash[:16]}` |" for e in inc.events]  # exact times
     return "\n".join(L) + "\n"
 
 
@@ -109,8 +110,8 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
          f"<title>E-safety incident {inc.id}</title><style>{CSS}</style></head><body>",
          f"<h1>E-safety incident {inc.id} (staff as victims)</h1>",
          "<table class='meta'>",
-         rows(["Status", e(inc.status)]), rows(["Opened", f"{e(inc.created_at)} by {e(inc.created_by)}"]),
-         rows(["Exported", e(exported_at)]),
+         rows(["Status", e(inc.status)]), rows(["Opened", f"{e(when(inc.created_at))} by {e(inc.created_by)}"]),
+         rows(["Exported", e(when(exported_at))]),
          rows(["Procedure", f"{e(inc.flowchart.get('title', ''))}<br><code>SHA-256 "
                             f"{e(inc.flowchart.get('sha256', ''))}</code>"]),
          "</table>",
@@ -124,7 +125,7 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     for it in inc.checklist:
         step = f"<span class='cond'>{e(_step_line(it))}</span>" if it.status == "conditional" else e(_step_line(it))
         if it.done:
-            done = f"<span class='done'>Done</span> {e(it.done.at)}<br>{e(it.done.actor)}" + \
+            done = f"<span class='done'>Done</span> {e(when(it.done.at))}<br>{e(it.done.actor)}" + \
                 (f"<br>{e(it.done.note)}" if it.done.note else "")
         else:
             done = "<span class='todo'>Not yet</span>"
@@ -132,7 +133,7 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     h.append("</table><h2>Notes</h2>")
     if inc.notes:
         h.append("<table><tr><th>When</th><th>Who</th><th>Note</th></tr>")
-        h += [rows([e(n["at"]), e(n["actor"]), e(n["text"])]) for n in inc.notes]
+        h += [rows([e(when(n["at"])), e(n["actor"]), e(n["text"])]) for n in inc.notes]
         h.append("</table>")
     else:
         h.append("<p>None.</p>")
@@ -140,7 +141,7 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     if inc.evidence:
         h.append("<table><tr><th>File</th><th>Size</th><th>Modified</th><th>SHA-256</th><th>Registered</th></tr>")
         h += [rows([e(x["path"]) + (f"<br>{e(x['note'])}" if x.get("note") else ""), f"{x['size']:,} bytes",
-                    e(x["mtime"]), f"<code>{e(x['sha256'])}</code>", f"{e(x['at'])}<br>{e(x['actor'])}"])
+                    e(when(x["mtime"])), f"<code>{e(x['sha256'])}</code>", f"{e(when(x['at']))}<br>{e(x['actor'])}"])
               for x in inc.evidence]
         h.append("</table>")
     else:

@@ -126,11 +126,20 @@ def incident_list(con: Console, rows: list[dict]) -> None:
     if not rows:
         con.print("No incidents match.")
         return
+    if con.width < NARROW:
+        for r in rows:
+            con.print()
+            con.print(Text(f"Incident {r['id']} ({r['status']})", style="bold"))
+            lines = [f"Opened {words.when(r['created_at'])} by {r['created_by']}",
+                     f"Posted by: {r['instigator'] or '-'}", f"Steps done: {r['steps_done']} of {r['steps']}",
+                     f"Waiting for: {', '.join(r['waiting_for']) or '-'}"]
+            con.print(Padding(Text("\n".join(lines)), (0, 0, 0, 2)))
+        return
     table = Table(title="Incidents", title_justify="left", expand=False)
     for name in ("No.", "Status", "Opened", "Posted by", "Steps done", "Waiting for"):
         table.add_column(name, overflow="fold")
     for r in rows:
-        table.add_row(str(r["id"]), r["status"], f"{r['created_at'][:16].replace('T', ' ')}\n{r['created_by']}",
+        table.add_row(str(r["id"]), r["status"], f"{words.when(r['created_at'])}\n{r['created_by']}",
                       r["instigator"] or "-", f"{r['steps_done']} of {r['steps']}",
                       ", ".join(r["waiting_for"]) or "-")
     con.print(table)
@@ -139,7 +148,7 @@ def incident_list(con: Console, rows: list[dict]) -> None:
 def incident(con: Console, inc, chain_problems: list[str], changes: dict | None = None) -> None:
     con.print()
     con.rule(f"[bold]Incident {inc.id} ({inc.status})", align="left", characters="-")
-    con.print(f"Opened {inc.created_at} by {inc.created_by}.")
+    con.print(f"Opened {words.when(inc.created_at)} by {inc.created_by}.")
     if chain_problems:
         con.print(Text("WARNING: this record has been altered: " + "; ".join(chain_problems), style="bold red"))
     g = _grid()
@@ -168,7 +177,7 @@ def incident(con: Console, inc, chain_problems: list[str], changes: dict | None 
         if it.status == "conditional":
             text = Text.assemble((f"[{words.DEPENDS}] ", "bold yellow"), text)
         if it.done:
-            text.append(f"\nDone {it.done.at} by {it.done.actor}" + (f": {it.done.note}" if it.done.note else ""),
+            text.append(f"\nDone {words.when(it.done.at)} by {it.done.actor}" + (f": {it.done.note}" if it.done.note else ""),
                         style="green")
         g.add_row(f"{it.number}.", mark, text)
     con.print(g)
@@ -176,7 +185,7 @@ def incident(con: Console, inc, chain_problems: list[str], changes: dict | None 
         con.print()
         con.print(Text("Notes", style="bold underline"))
         for n in inc.notes:
-            con.print(Text.assemble((f"{n['at']} {n['actor']}: ", "dim"), n["text"]))
+            con.print(Text.assemble((f"{words.when(n['at'])}, {n['actor']}: ", "dim"), n["text"]))
     if inc.evidence:
         con.print()
         con.print(Text("Evidence (registered, not copied)", style="bold underline"))

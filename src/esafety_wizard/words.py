@@ -63,3 +63,14 @@ def contact_how(c: Contact) -> str:
 def origin_line(fc: Flowchart) -> str:
     where = "the built-in flowchart" if fc.origin == "built-in" else fc.origin
     return f"Procedure: {fc.title} ({where}, SHA-256 {fc.sha256[:12]})"
+
+
+def when(iso: str) -> str:
+    """An ISO 8601 time as people read it: '26 Nov 2026, 04:02'. The exact time stays in JSON exports."""
+    from datetime import datetime
+
+    try:
+        t = datetime.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return str(iso)
+    return f"{t.day} {t:%b %Y, %H:%M}"
