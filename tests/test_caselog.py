@@ -236,16 +236,3 @@ def test_log_list_and_show_fit_the_width(incident, cols):
         out = run(*args, env={"COLUMNS": str(cols)}).stdout
         assert max(len(line.rstrip()) for line in out.splitlines()) <= cols, args
         assert "…" not in out
-
-
-def test_ctrl_c_during_resume_keeps_nothing_half_written(incident, home):
-    from esafety_wizard import caselog
-    from esafety_wizard.flowchart import load
-
-    before = len(events(home))
-    # An interrupted resume that changed nothing records nothing; one that changed answers records them.
-    caselog.record_answers(home, 1, load(), {"head_involved": "no", "can_report_to_head": "yes",
-                                              "instigator": "parent_carer", "resolved": "no"},
-                           [{"id": "parent_chair", "status": "conditional"}], "Jo")
-    assert len(events(home)) == before + 1
-    assert events(home)[-1].data["changes"]["changed"] == [["parent_chair", "conditional", "due"]]

@@ -56,3 +56,20 @@ def test_resumed_session_asks_only_what_is_missing(fc):
     out = Session(fc, {"head_involved": "yes", "instigator": "staff"}).run(ask)
     assert [q for q, _, _ in asked] == ["serious"]
     assert out.answered[-1].value == "no"
+
+
+def test_resumed_answers_hold_after_an_earlier_question_is_answered_again(fc):
+    given = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "pupil", "under_13": "yes",
+             "persistent": "no", "child_at_risk": "no"}
+    ask, asked = scripted(["yes", "not_sure"])  # refuses_removal, then serious: nothing else is asked again
+    out = Session(fc, given).run(ask)
+    assert [q for q, _, _ in asked] == ["refuses_removal", "serious"]
+    assert {a.id: a.value for a in out.answered}["under_13"] == "yes"
+
+
+def test_going_back_over_a_resumed_answer_asks_it_again(fc):
+    given = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "staff"}
+    ask, asked = scripted([BACK, "parent_carer", "no"])
+    out = Session(fc, given).run(ask)
+    assert [q for q, _, _ in asked] == ["serious", "instigator", "resolved"]
+    assert out.answered[-1].id == "resolved"

@@ -171,3 +171,30 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
     assert [a["id"] for a in data["answers"]] == ["head_involved", "can_report_to_head", "instigator", "resolved"]
     assert data["guide_complete"] is True
     assert next(s for s in data["checklist"] if s["id"] == "parent_chair")["status"] == "due"
+
+
+def test_ctrl_c_during_resume_keeps_the_answers_given_before_it(spawn, tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text("head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nrefuses_removal: not_yet\n"
+                 "under_13: yes\nserious: not_sure\npersistent: no\nchild_at_risk: no\n")
+    c = spawn(f"guide --answers {a} --save --as Jo")
+    finish(c)
+    c = spawn("log resume 1 --as Jo")
+    answer(c, "Have they refused?", UP, UP, ENTER)  # from the earlier "Not yet" up to "Yes, they refused"
+    c.expect_exact("Is the incident serious?")  # under_13 is kept; 'serious' was not sure
+    c.send(CTRL_C)
+    out, status = finish(c)
+    assert status == 130 and "The answers you gave are kept in incident 1" in out
+    c = spawn("log show 1 --json")
+    out, _ = finish(c)
+    data = json.loads(out[out.index("{"):])
+    answers = {x["id"]: x["answer"] for x in data["answers"]}
+    assert answers["refuses_removal"] == "yes" and answers["under_13"] == "yes"
+    assert next(s for s in data["checklist"] if s["id"] == "pupil_social_network")["status"] == "due"
+    assert [h["kind"] for h in data["history"]] == ["opened", "answered", "answered"]
+
+    c = spawn("log resume 1 --as Jo")
+    c.expect_exact("Is the incident serious?")
+    c.send(CTRL_C)
+    out, status = finish(c)
+    assert status == 130 and "Nothing was changed" in out

@@ -32,6 +32,9 @@ class Session:
         """`previous`: earlier answers to offer as the current choice (when an incident is resumed)."""
         self.fc = fc
         self.answers: dict[str, str] = dict(answers or {})
+        # Answers brought in (a resumed guide or incident) still hold wherever the path goes, until the user
+        # goes back over them.
+        self._given = dict(answers or {})
         self._previous = dict(previous or {})
         self._revisit: dict[str, str] = {}
 
@@ -50,6 +53,8 @@ class Session:
         w = self.walk()
         self.answers = {a.id: a.value for a in w.answered}
         self.answers[question_id] = value
+        for k, v in self._given.items():
+            self.answers.setdefault(k, v)
         self._revisit.pop(question_id, None)
 
     def back(self) -> None:
@@ -57,7 +62,10 @@ class Session:
         if not w.answered:
             return
         last = w.answered[-1]
+        self._given.pop(last.id, None)
         self.answers = {a.id: a.value for a in w.answered[:-1]}
+        for k, v in self._given.items():
+            self.answers.setdefault(k, v)
         self._revisit = {last.id: last.value}
 
     def run(self, ask: Callable[[Prompt], object]) -> engine.Outcome:
