@@ -55,12 +55,12 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # staff
     answer(c, "Is the case serious?", ENTER)  # Yes
     c.expect_exact("the LADO before you do anything else")
-    c.expect_exact("Save a transcript")
+    c.expect_exact("Save a transcript?")
     c.send("y")
     c.expect_exact("File name:")
     c.send(ENTER)  # the suggested name
     c.expect_exact("Transcript saved to")
-    c.expect_exact("Keep a private case file")
+    c.expect_exact("Keep a case file?")
     c.send("n")
     _, status = finish(c)
     assert status == 0

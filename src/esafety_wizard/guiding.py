@@ -123,17 +123,17 @@ def _ask_name(plain: bool):
 
 
 def _offer_case_file(fc, session: Session, home, as_, out, err, plain) -> None:
-    question = ("Keep a private case file of this incident on this computer, to tick off the steps "
-                "over the coming days?")
+    out.print()
+    out.print("A case file keeps this incident privately on this computer, so you can tick off the steps "
+              "over the coming days (esafety log).")
     if plain:
-        out.print()
-        out.print(question + " Type y for yes, or press Enter to skip:")
+        out.print("Keep a case file? Type y for yes, or press Enter to skip:")
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
             return
     else:
         from . import prompts
 
-        if not prompts.confirm(question, default=False):
+        if not prompts.confirm("Keep a case file?", default=False):
             return
     who = caselog.actor(home, as_, ask=_ask_name(plain))
     _saved(caselog.create(home, fc, session.answers, who), err)
@@ -223,7 +223,8 @@ def _offer_save(fc, result, fmt, force, out, err, plain) -> None:
         from . import prompts
 
         out.print()
-        if not prompts.confirm("Save a transcript of this guide for the incident log?"):
+        out.print("A transcript lists your answers, the steps and the contacts, for the incident log.")
+        if not prompts.confirm("Save a transcript?"):
             out.print("Not saved. You can run the guide again to see these steps.")
             return
         name = prompts.file_name("File name:", default)

@@ -33,7 +33,7 @@ def make_asker(con: Console, **pt: Any):
             choices.append(questionary.Separator(" "))
             choices.append(questionary.Choice(title="Go back to the previous question", value=_BACK))
         reply = questionary.select(
-            q.text,
+            _fit(q.text, con.width),
             choices=choices,
             default=p.current if p.current in q.values else None,
             instruction="(use the arrow keys, then press Enter)",
@@ -44,6 +44,13 @@ def make_asker(con: Console, **pt: Any):
         return BACK if reply == _BACK else reply
 
     return ask
+
+
+def _fit(text: str, width: int) -> str:
+    """Wrap a question at word boundaries: the terminal would otherwise break it mid-word."""
+    import textwrap
+
+    return textwrap.fill(text, max(20, width - 6)) if len(text) > width - 6 else text
 
 
 def confirm(message: str, default: bool = True, **pt: Any) -> bool:
