@@ -7,6 +7,7 @@ sit in a box on its edge, so each path's steps can be read along it. Steps for e
 from __future__ import annotations
 
 import textwrap
+from typing import NamedTuple
 
 from . import words
 from .engine import StepResult
@@ -45,23 +46,39 @@ def _mid(node: str) -> str:
     return OUTCOME if node == END else f"q_{node}"
 
 
+class Edge(NamedTuple):
+    """A choice drawn as an edge; when it adds steps, they sit in `box` between the question and `target`."""
+
+    source: str
+    label: str
+    target: str
+    box: str | None
+    lines: list[str]
+
+
+def _edges(fc: Flowchart) -> list[Edge]:
+    out = []
+    for q in fc.questions.values():
+        for ch in q.choices:
+            lines = _step_lines(fc, ch)
+            box = f"s_{q.id}__{ch.value}" if lines else None
+            out.append(Edge(_mid(q.id), ch.label, _mid(ch.next), box, lines))
+    return out
+
+
 def mermaid(fc: Flowchart) -> str:
     out = ["flowchart TD", f"  %% {fc.title}"]
     for q in fc.questions.values():
         out.append(f"  {_mid(q.id)}{{{_mq(q.text)}}}")
     out.append(f"  {OUTCOME}([{_mq(OUTCOME_TEXT)}])")
     out.append(f"  always[{_mq('For every incident:', *_always(fc))}]")
-    for q in fc.questions.values():
-        for ch in q.choices:
-            target = _mid(ch.next)
-            lines = _step_lines(fc, ch)
-            if lines:
-                box = f"s_{q.id}__{ch.value}"
-                out.append(f"  {box}[{_mq(*lines)}]")
-                out.append(f"  {_mid(q.id)} -->|{_mq(ch.label)}| {box}")
-                out.append(f"  {box} --> {target}")
-            else:
-                out.append(f"  {_mid(q.id)} -->|{_mq(ch.label)}| {target}")
+    for e in _edges(fc):
+        if e.box:
+            out.append(f"  {e.box}[{_mq(*e.lines)}]")
+            out.append(f"  {e.source} -->|{_mq(e.label)}| {e.box}")
+            out.append(f"  {e.box} --> {e.target}")
+        else:
+            out.append(f"  {e.source} -->|{_mq(e.label)}| {e.target}")
     out.append(f"  {OUTCOME} --- always")
     return "\n".join(out) + "\n"
 
@@ -86,17 +103,13 @@ def dot(fc: Flowchart) -> str:
         out.append(f"  {_did(_mid(q.id))} [shape=diamond, label={_dq(q.text)}];")
     out.append(f"  {_did(OUTCOME)} [shape=oval, label={_dq(OUTCOME_TEXT)}];")
     out.append(f"  always [shape=note, label={_dq(chr(10).join(['For every incident:', *_always(fc)]))}];")
-    for q in fc.questions.values():
-        for ch in q.choices:
-            target = _mid(ch.next)
-            lines = _step_lines(fc, ch)
-            if lines:
-                box = f"s_{q.id}__{ch.value}"
-                out.append(f"  {_did(box)} [shape=box, label={_dq(chr(10).join(lines))}];")
-                out.append(f"  {_did(_mid(q.id))} -> {_did(box)} [label={_dq(ch.label)}];")
-                out.append(f"  {_did(box)} -> {_did(target)};")
-            else:
-                out.append(f"  {_did(_mid(q.id))} -> {_did(target)} [label={_dq(ch.label)}];")
+    for e in _edges(fc):
+        if e.box:
+            out.append(f"  {_did(e.box)} [shape=box, label={_dq(chr(10).join(e.lines))}];")
+            out.append(f"  {_did(e.source)} -> {_did(e.box)} [label={_dq(e.label)}];")
+            out.append(f"  {_did(e.box)} -> {_did(e.target)};")
+        else:
+            out.append(f"  {_did(e.source)} -> {_did(e.target)} [label={_dq(e.label)}];")
     out.append(f"  {_did(OUTCOME)} -> always [style=dashed, arrowhead=none];")
     out.append("}")
     return "\n".join(out) + "\n"
