@@ -28,7 +28,7 @@ import pexpect
 BIN = Path(sys.executable).parent
 ESAFETY = str(BIN / "esafety")
 
-MINIMAL = '''
+MINIMAL = """
 from enum import Enum
 from pathlib import Path
 from typing import Annotated, Optional
@@ -107,7 +107,7 @@ def schema():
 
 if __name__ == "__main__":
     app()
-'''
+"""
 
 ANSWERS = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: not_sure\n"
 
@@ -115,8 +115,7 @@ ANSWERS = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nseriou
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
     """Wall time and peak memory (KiB) of one whole process."""
     t = time.perf_counter()
-    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL,
-                         env=env)
+    p = subprocess.Popen(argv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, stdin=subprocess.DEVNULL, env=env)
     _, status, usage = os.wait4(p.pid, 0)
     elapsed = time.perf_counter() - t
     p.returncode = os.waitstatus_to_exitcode(status)
@@ -142,15 +141,22 @@ def main() -> None:
         minimal.write_text(MINIMAL)
         answers = Path(d) / "answers.yaml"
         answers.write_text(ANSWERS)
-        env = {**os.environ, "ESAFETY_HOME": d, "COLUMNS": "100", "TERM": "xterm-256color",
-               "PROMPT_TOOLKIT_NO_CPR": "1"}
+        env = {
+            **os.environ,
+            "ESAFETY_HOME": d,
+            "COLUMNS": "100",
+            "TERM": "xterm-256color",
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+        }
         env.pop("ESAFETY_FLOWCHART", None)
         py = sys.executable
         pairs = {
             "--help": ([ESAFETY, "--help"], [py, str(minimal), "--help"]),
             "contacts": ([ESAFETY, "contacts"], [py, str(minimal), "contacts"]),
-            "guide --answers": ([ESAFETY, "guide", "--answers", str(answers)],
-                                [py, str(minimal), "guide", "--answers", str(answers)]),
+            "guide --answers": (
+                [ESAFETY, "guide", "--answers", str(answers)],
+                [py, str(minimal), "guide", "--answers", str(answers)],
+            ),
         }
         times: dict[str, tuple[list[float], list[float]]] = {k: ([], []) for k in pairs}
         mem: tuple[list[int], list[int]] = ([], [])
@@ -177,8 +183,10 @@ def main() -> None:
         m_ours, m_floor = statistics.median(ours), statistics.median(floor)
         ratio = m_ours / m_floor
         ok &= ratio <= target
-        print(f"{name:22s} {m_ours * 1000:8.1f}ms {m_floor * 1000:8.1f}ms {ratio:6.2f}x  <= {target:.2f}x "
-              f"{'met' if ratio <= target else 'NOT met'}")
+        print(
+            f"{name:22s} {m_ours * 1000:8.1f}ms {m_floor * 1000:8.1f}ms {ratio:6.2f}x  <= {target:.2f}x "
+            f"{'met' if ratio <= target else 'NOT met'}"
+        )
     m_ours, m_floor = statistics.median(mem[0]), statistics.median(mem[1])
     print(f"{'contacts peak memory':22s} {m_ours / 1024:8.1f}MB {m_floor / 1024:8.1f}MB {m_ours / m_floor:6.2f}x")
     print("all time targets met" if ok else "some time targets NOT met")

@@ -52,8 +52,13 @@ def generate_wide(n: int) -> str:
     for j in range(k):
         for i in range(9):
             nxt = f"q{j}_{i + 1}" if i < 8 else "end"
-            out += [f"  q{j}_{i}:", f"    text: Question {j}.{i}?", "    choices:",
-                    f"      go: {{next: {nxt}, due: [s{i}]}}", "      stop: {next: end}"]
+            out += [
+                f"  q{j}_{i}:",
+                f"    text: Question {j}.{i}?",
+                "    choices:",
+                f"      go: {{next: {nxt}, due: [s{i}]}}",
+                "      stop: {next: end}",
+            ]
     out += ["sections:", "  main: {title: Main}", "steps:"]
     out += [f"  s{i}: {{section: main, text: Step {i}., source: generated}}" for i in range(9)]
     out += ["contacts: {}"]
@@ -85,8 +90,10 @@ def main() -> None:
         print(f"python {sys.version.split()[0]}")
         for what in ("validate", "validate (wide)", "paths"):
             (b1, m1), (b10, m10) = results[1_000][what], results[10_000][what]
-            print(f"{what:16s} 1k: {m1 * 1000:7.1f} ms   10k: {m10 * 1000:7.1f} ms   ratio 10k/1k: {m10 / m1:5.2f}"
-                  f"   (best {b1 * 1000:.1f} / {b10 * 1000:.1f} ms)")
+            print(
+                f"{what:16s} 1k: {m1 * 1000:7.1f} ms   10k: {m10 * 1000:7.1f} ms   ratio 10k/1k: {m10 / m1:5.2f}"
+                f"   (best {b1 * 1000:.1f} / {b10 * 1000:.1f} ms)"
+            )
         m10 = results[10_000]["validate"][1]
         ratio = m10 / results[1_000]["validate"][1]
         ok = m10 < 1.0 and ratio <= 12

@@ -1,7 +1,6 @@
 """The incident case file: store, history, checklist, evidence, export, and bad input."""
 
 import json
-import os
 import sqlite3
 import stat
 import subprocess
@@ -101,8 +100,17 @@ def test_an_incident_over_several_days(incident, home, tmp_path):
     assert done["parent_invite"]["actor"] == "Sam Governor" and done["parent_invite"]["note"] == "Met on Thursday"
     assert inc["notes"][0]["text"] == "Letter sent to other parents"
     assert inc["evidence"][0]["sha256"] and inc["evidence"][0]["size"] == len(b"\x89PNG evidence")
-    assert [h["kind"] for h in inc["history"]] == ["opened", "answered", "answered", "step_done", "note",
-                                                   "evidence", "closed", "reopened", "step_done"]
+    assert [h["kind"] for h in inc["history"]] == [
+        "opened",
+        "answered",
+        "answered",
+        "step_done",
+        "note",
+        "evidence",
+        "closed",
+        "reopened",
+        "step_done",
+    ]
     assert inc["chain"]["intact"]
     assert shot.read_bytes() == b"\x89PNG evidence"  # never moved or copied
     assert not [p for p in home.rglob("*") if p.name == "shot.png"]
@@ -166,14 +174,17 @@ def test_verify_reports_changed_and_missing_evidence(incident, tmp_path):
     assert f"evidence changed: {a}" in r.stdout and f"evidence missing: {b}" in r.stdout
 
 
-@pytest.mark.parametrize("args, message", [
-    (["log", "show", 7], "There is no incident 7"),
-    (["log", "done", 1, "99", "--as", "Jo"], "has no step '99'"),
-    (["log", "done", 1, "nonsense", "--as", "Jo"], "has no step 'nonsense'"),
-    (["log", "evidence", 1, "/nonexistent/file.png", "--as", "Jo"], "evidence file not found"),
-    (["log", "note", 1, "  ", "--as", "Jo"], "The note is empty"),
-    (["log", "reopen", 1, "--as", "Jo"], "already open"),
-])
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["log", "show", 7], "There is no incident 7"),
+        (["log", "done", 1, "99", "--as", "Jo"], "has no step '99'"),
+        (["log", "done", 1, "nonsense", "--as", "Jo"], "has no step 'nonsense'"),
+        (["log", "evidence", 1, "/nonexistent/file.png", "--as", "Jo"], "evidence file not found"),
+        (["log", "note", 1, "  ", "--as", "Jo"], "The note is empty"),
+        (["log", "reopen", 1, "--as", "Jo"], "already open"),
+    ],
+)
 def test_bad_input_is_one_clear_message_and_nothing_is_written(incident, home, args, message):
     before = len(events(home))
     r = run(*args)

@@ -43,10 +43,23 @@ def run(*args, **kw):
 def test_contacts_lists_every_contact_of_the_source():
     r = run("contacts", env={"COLUMNS": "200"})
     assert r.exit_code == 0
-    for name in ["Schools HR", "School Governance", "Derbyshire Safeguarding Board", "Derbyshire Police",
-                 "Local Authority Designated Officer", "Claire Winter", "Miles Dent", "01629 531940",
-                 "helpline@saferinternet.org.uk", "Chair of Governors", "Senior Leadership Team",
-                 "Child Protection Officer", "Police Neighbourhood Team", "union", "Social Network"]:
+    for name in [
+        "Schools HR",
+        "School Governance",
+        "Derbyshire Safeguarding Board",
+        "Derbyshire Police",
+        "Local Authority Designated Officer",
+        "Claire Winter",
+        "Miles Dent",
+        "01629 531940",
+        "helpline@saferinternet.org.uk",
+        "Chair of Governors",
+        "Senior Leadership Team",
+        "Child Protection Officer",
+        "Police Neighbourhood Team",
+        "union",
+        "Social Network",
+    ]:
         assert name in r.output, name
 
 
@@ -69,8 +82,7 @@ def test_guide_with_answers_prints_steps_and_contacts(answers):
 
 
 def test_guide_answers_json_file_works(answers):
-    p = answers(json.dumps({"head_involved": False, "can_report_to_head": True, "instigator": "unknown"}),
-                "a.json")
+    p = answers(json.dumps({"head_involved": False, "can_report_to_head": True, "instigator": "unknown"}), "a.json")
     r = run("guide", "--answers", p)
     assert r.exit_code == 0, r.output
 
@@ -118,8 +130,12 @@ def test_transcript_json_has_the_documented_shape(answers, tmp_path):
     assert data["flowchart"]["path"] == "built-in" and len(data["flowchart"]["sha256"]) == 64
     assert data["created_at"][-6] in "+-"  # ISO 8601 with an offset
     assert [a["id"] for a in data["answers"]][:3] == ["head_involved", "can_report_to_head", "instigator"]
-    assert data["answers"][2] == {"id": "instigator", "question": "Who posted or sent the abuse?",
-                                  "answer": "pupil", "label": "A pupil"}
+    assert data["answers"][2] == {
+        "id": "instigator",
+        "question": "Who posted or sent the abuse?",
+        "answer": "pupil",
+        "label": "A pupil",
+    }
     assert data["not_asked"] == [{"id": "resolved", "answer": "yes"}]
     social = next(s for s in data["steps"] if s["id"] == "pupil_social_network")
     assert social["status"] == "due" and social["contacts"] == ["social_network"] and social["source"]
@@ -184,8 +200,9 @@ def _modules_loaded(*args, tmp_path):
         "except SystemExit:\n    pass\n"
         "print('\\nMODULES', ' '.join(sorted(sys.modules)))\n"
     )
-    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
-                         env={**os.environ, "COLUMNS": "100"}).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, env={**os.environ, "COLUMNS": "100"}
+    ).stdout
     return out.split("MODULES", 1)[1].split()
 
 
@@ -203,6 +220,7 @@ def test_python_dash_m_works():
 
 
 # --- plain mode with piped input -------------------------------------------------------------------------
+
 
 def test_plain_mode_reads_numbered_lines_and_echoes_them(tmp_path):
     out = tmp_path / "t.json"

@@ -114,8 +114,9 @@ def test_readme_shows_real_output():
     """If this fails after a deliberate change, run: .venv/bin/python tools/update_readme.py"""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location("update_readme", Path(__file__).parent.parent / "tools" /
-                                                  "update_readme.py")
+    spec = importlib.util.spec_from_file_location(
+        "update_readme", Path(__file__).parent.parent / "tools" / "update_readme.py"
+    )
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     assert mod.render(README) == README

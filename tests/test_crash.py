@@ -31,8 +31,7 @@ def kill_writer_many_times(home, rounds, seed):
     acknowledged: list[int] = []
     nxt = 0
     for _ in range(rounds):
-        p = subprocess.Popen([sys.executable, "-c", WRITER, str(home), str(nxt)], stdout=subprocess.PIPE,
-                             text=True)
+        p = subprocess.Popen([sys.executable, "-c", WRITER, str(home), str(nxt)], stdout=subprocess.PIPE, text=True)
         time.sleep(rng.uniform(0.15, 0.6))  # past start-up, into the writing loop, at a random point
         os.kill(p.pid, signal.SIGKILL)
         out, _ = p.communicate()

@@ -6,8 +6,17 @@ from esafety_wizard import engine
 from esafety_wizard.errors import MissingAnswer, WizardError
 
 BASE = {"head_involved": "no", "can_report_to_head": "yes"}
-EVERY_INCIDENT = ["report_incident", "record_in_log", "record_steps", "keep_evidence", "governors",
-                  "report_abuse", "single_point_of_contact", "union", "further_contacts"]
+EVERY_INCIDENT = [
+    "report_incident",
+    "record_in_log",
+    "record_steps",
+    "keep_evidence",
+    "governors",
+    "report_abuse",
+    "single_point_of_contact",
+    "union",
+    "further_contacts",
+]
 
 
 def steps(fc, **answers):
@@ -25,12 +34,16 @@ def conditional(fc, **answers):
 
 # --- every incident ------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("instigator, extra", [
-    ("parent_carer", {"resolved": "yes"}),
-    ("pupil", {"refuses_removal": "no", "serious": "no", "persistent": "no", "child_at_risk": "no"}),
-    ("staff", {"serious": "no"}),
-    ("unknown", {}),
-])
+
+@pytest.mark.parametrize(
+    "instigator, extra",
+    [
+        ("parent_carer", {"resolved": "yes"}),
+        ("pupil", {"refuses_removal": "no", "serious": "no", "persistent": "no", "child_at_risk": "no"}),
+        ("staff", {"serious": "no"}),
+        ("unknown", {}),
+    ],
+)
 def test_every_incident_is_reported_recorded_and_evidence_kept(fc, instigator, extra):
     got = due(fc, instigator=instigator, **extra)
     for sid in EVERY_INCIDENT:
@@ -40,10 +53,11 @@ def test_every_incident_is_reported_recorded_and_evidence_kept(fc, instigator, e
 def test_every_incident_steps_come_last_in_the_flowchart_order(fc):
     got = list(steps(fc, instigator="staff", serious="no"))
     assert got[0] == "report_incident"
-    assert got[-len(EVERY_INCIDENT) + 1:] == EVERY_INCIDENT[1:]
+    assert got[-len(EVERY_INCIDENT) + 1 :] == EVERY_INCIDENT[1:]
 
 
 # --- the head teacher ----------------------------------------------------------------------------------
+
 
 def test_head_teacher_involved_means_you_must_contact_the_chair_of_governors(fc):
     out = engine.outcome(fc, {"head_involved": "yes", "instigator": "unknown"})
@@ -74,10 +88,10 @@ def test_able_to_report_to_head_has_no_alternative_route(fc):
 
 # --- parents and carers --------------------------------------------------------------------------------
 
+
 def test_parent_carer_is_invited_in_and_asked_to_remove_the_material(fc):
     got = due(fc, instigator="parent_carer", resolved="yes")
-    assert ["parent_invite", "parent_request_removal", "parent_letter"] == [
-        s for s in got if s.startswith("parent_")]
+    assert ["parent_invite", "parent_request_removal", "parent_letter"] == [s for s in got if s.startswith("parent_")]
     assert "parent_chair" not in steps(fc, instigator="parent_carer", resolved="yes")
 
 
@@ -115,13 +129,11 @@ def test_pupil_refuses_and_13_or_over_does_not_contact_the_social_network(fc):
 
 
 def test_pupil_refuses_age_not_sure_social_network_is_conditional(fc):
-    assert steps(fc, **PUPIL_CALM, refuses_removal="yes", under_13="not_sure")["pupil_social_network"] == \
-        "conditional"
+    assert steps(fc, **PUPIL_CALM, refuses_removal="yes", under_13="not_sure")["pupil_social_network"] == "conditional"
 
 
 def test_pupil_not_yet_asked_and_under_13_social_network_is_conditional(fc):
-    assert steps(fc, **PUPIL_CALM, refuses_removal="not_yet", under_13="yes")["pupil_social_network"] == \
-        "conditional"
+    assert steps(fc, **PUPIL_CALM, refuses_removal="not_yet", under_13="yes")["pupil_social_network"] == "conditional"
 
 
 def test_pupil_who_removed_it_is_not_asked_their_age(fc):
@@ -151,15 +163,13 @@ def test_pupil_neither_serious_nor_persistent_parents_not_informed(fc):
 
 
 def test_pupil_not_sure_if_serious_leads_to_further_advice_from_the_police_team(fc):
-    got = steps(fc, instigator="pupil", refuses_removal="no", serious="not_sure", persistent="no",
-                child_at_risk="no")
+    got = steps(fc, instigator="pupil", refuses_removal="no", serious="not_sure", persistent="no", child_at_risk="no")
     assert got["police_neighbourhood_team"] == "due"
     assert got["pupil_inform_parents"] == "conditional"
 
 
 def test_pupil_not_sure_if_serious_but_persistent_inform_parents(fc):
-    got = steps(fc, instigator="pupil", refuses_removal="no", serious="not_sure", persistent="yes",
-                child_at_risk="no")
+    got = steps(fc, instigator="pupil", refuses_removal="no", serious="not_sure", persistent="yes", child_at_risk="no")
     assert got["pupil_inform_parents"] == "due"
 
 
@@ -176,6 +186,7 @@ def test_pupil_child_at_risk_not_sure_is_conditional_with_further_advice(fc):
 
 
 # --- staff ---------------------------------------------------------------------------------------------
+
 
 def test_staff_serious_contact_hr_or_lado_claire_winter_first(fc):
     out = engine.outcome(fc, {**BASE, "instigator": "staff", "serious": "yes"})
@@ -201,6 +212,7 @@ def test_staff_not_sure_if_serious_both_routes_are_conditional(fc):
 
 # --- unknown instigator (not in the source) -------------------------------------------------------------
 
+
 def test_unknown_instigator_gets_general_steps_marked_not_in_source(fc):
     out = engine.outcome(fc, {**BASE, "instigator": "unknown"})
     got = {r.step.id: r for r in out.steps}
@@ -210,6 +222,7 @@ def test_unknown_instigator_gets_general_steps_marked_not_in_source(fc):
 
 
 # --- answers contract ----------------------------------------------------------------------------------
+
 
 def test_missing_answer_names_the_question_and_its_values(fc):
     with pytest.raises(MissingAnswer) as e:

@@ -10,7 +10,6 @@ from esafety_wizard.errors import FlowchartError
 from samples import GOOD
 
 
-
 def problems(tmp_path, text):
     p = tmp_path / "f.yaml"
     p.write_text(textwrap.dedent(text))
@@ -46,8 +45,10 @@ def test_yaml_syntax_error_names_file_and_line(tmp_path):
 
 def test_branch_to_a_missing_question_suggests_the_right_one(tmp_path):
     errs = errors_of(tmp_path, GOOD.replace("next: q2", "next: q22"))
-    assert any(":7: choice 'yes' of question 'q1' goes to 'q22', which is not a question (did you mean 'q2'?)"
-               in e for e in errs)
+    assert any(
+        ":7: choice 'yes' of question 'q1' goes to 'q22', which is not a question (did you mean 'q2'?)" in e
+        for e in errs
+    )
 
 
 def test_unknown_key_suggests_the_right_one(tmp_path):
@@ -99,8 +100,12 @@ def test_unused_contact_and_step_are_warnings_only(tmp_path):
 
 
 def test_all_problems_are_reported_at_once(tmp_path):
-    errs = errors_of(tmp_path, GOOD.replace("txt", "x").replace("next: q2", "next: nowhere")
-                     .replace("section: main, text: Always.", "section: mian, text: Always."))
+    errs = errors_of(
+        tmp_path,
+        GOOD.replace("txt", "x")
+        .replace("next: q2", "next: nowhere")
+        .replace("section: main, text: Always.", "section: mian, text: Always."),
+    )
     assert len(errs) >= 2
 
 

@@ -19,15 +19,33 @@ from esafety_wizard.errors import WizardError
 BUILTIN = flowchart.builtin_path().read_text(encoding="utf-8")
 LINES = BUILTIN.splitlines()
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-SLOW = settings(max_examples=int(os.environ.get("ESAFETY_SLOW_EXAMPLES", "2500")), deadline=None,
-                suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+SLOW = settings(
+    max_examples=int(os.environ.get("ESAFETY_SLOW_EXAMPLES", "2500")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
 
-IDS = ["head_involved", "can_report_to_head", "instigator", "resolved", "refuses_removal", "under_13",
-       "serious", "persistent", "child_at_risk", "instigater", "x"]
+IDS = [
+    "head_involved",
+    "can_report_to_head",
+    "instigator",
+    "resolved",
+    "refuses_removal",
+    "under_13",
+    "serious",
+    "persistent",
+    "child_at_risk",
+    "instigater",
+    "x",
+]
 VALUES = st.one_of(
-    st.sampled_from(["yes", "no", "not_yet", "not_sure", "parent_carer", "pupil", "staff", "unknown",
-                     "Not sure", "YES", ""]),
-    st.booleans(), st.integers(), st.none(), st.text(max_size=8),
+    st.sampled_from(
+        ["yes", "no", "not_yet", "not_sure", "parent_carer", "pupil", "staff", "unknown", "Not sure", "YES", ""]
+    ),
+    st.booleans(),
+    st.integers(),
+    st.none(),
+    st.text(max_size=8),
     st.lists(st.text(max_size=3), max_size=2),
 )
 ANSWERS = st.dictionaries(st.sampled_from(IDS), VALUES, max_size=9)
@@ -54,6 +72,7 @@ def exercise(text, answers):
 
 # --- mutations of the built-in file ----------------------------------------------------------------------
 
+
 @st.composite
 def mutated(draw):
     lines = list(LINES)
@@ -71,8 +90,15 @@ def mutated(draw):
         elif kind == "truncate":
             lines[i] = lines[i][: draw(st.integers(0, max(0, len(lines[i]) - 1)))]
         elif kind == "replace":
-            lines[i] = lines[i].split(":")[0] + ": " + draw(st.sampled_from(
-                ["end", "[]", "{}", "nowhere", "yes", "- a", "[x, y]", "'", "&a", "*a", "!!binary x", "{a: b}"]))
+            lines[i] = (
+                lines[i].split(":")[0]
+                + ": "
+                + draw(
+                    st.sampled_from(
+                        ["end", "[]", "{}", "nowhere", "yes", "- a", "[x, y]", "'", "&a", "*a", "!!binary x", "{a: b}"]
+                    )
+                )
+            )
         else:
             j = draw(st.integers(0, len(lines) - 1))
             lines[i], lines[j] = lines[j], lines[i]
@@ -80,6 +106,7 @@ def mutated(draw):
 
 
 # --- random flowcharts -------------------------------------------------------------------------------------
+
 
 @st.composite
 def random_flowchart(draw):
@@ -102,13 +129,24 @@ def random_flowchart(draw):
         if draw(st.booleans()) and n > 1:
             body["asks"] = draw(st.sampled_from(qids))
         questions[q] = body
-    steps = {s: {"section": draw(st.sampled_from(["main", "other"])), "text": "Do it.",
-                 draw(st.sampled_from(["source", "added", "neither"])): "x",
-                 "contacts": draw(st.lists(st.sampled_from([*cids, "cz"]), max_size=2)),
-                 "always": draw(st.booleans())} for s in sids}
-    doc = {"title": "T", "start": draw(st.sampled_from([*qids, "nowhere"])), "questions": questions,
-           "sections": {"main": {"title": "Main"}}, "steps": steps,
-           "contacts": {c: {"name": c, "source": "x"} for c in cids}}
+    steps = {
+        s: {
+            "section": draw(st.sampled_from(["main", "other"])),
+            "text": "Do it.",
+            draw(st.sampled_from(["source", "added", "neither"])): "x",
+            "contacts": draw(st.lists(st.sampled_from([*cids, "cz"]), max_size=2)),
+            "always": draw(st.booleans()),
+        }
+        for s in sids
+    }
+    doc = {
+        "title": "T",
+        "start": draw(st.sampled_from([*qids, "nowhere"])),
+        "questions": questions,
+        "sections": {"main": {"title": "Main"}},
+        "steps": steps,
+        "contacts": {c: {"name": c, "source": "x"} for c in cids},
+    }
     return yaml.safe_dump(doc, sort_keys=False)
 
 
@@ -150,8 +188,19 @@ def test_property_cli_commands_on_mutated_files(tmp_path):
     runner = CliRunner()
 
     @settings(max_examples=300, deadline=None)
-    @given(mutated(), st.sampled_from([["validate"], ["paths"], ["diagram"], ["diagram", "--format", "dot"],
-                                       ["contacts"], ["guide", "--answers", "ANSWERS"]]))
+    @given(
+        mutated(),
+        st.sampled_from(
+            [
+                ["validate"],
+                ["paths"],
+                ["diagram"],
+                ["diagram", "--format", "dot"],
+                ["contacts"],
+                ["guide", "--answers", "ANSWERS"],
+            ]
+        ),
+    )
     def check(text, cmd):
         f = tmp_path / "f.yaml"
         f.write_text(text, encoding="utf-8")

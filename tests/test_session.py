@@ -59,8 +59,14 @@ def test_resumed_session_asks_only_what_is_missing(fc):
 
 
 def test_resumed_answers_hold_after_an_earlier_question_is_answered_again(fc):
-    given = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "pupil", "under_13": "yes",
-             "persistent": "no", "child_at_risk": "no"}
+    given = {
+        "head_involved": "no",
+        "can_report_to_head": "yes",
+        "instigator": "pupil",
+        "under_13": "yes",
+        "persistent": "no",
+        "child_at_risk": "no",
+    }
     ask, asked = scripted(["yes", "not_sure"])  # refuses_removal, then serious: nothing else is asked again
     out = Session(fc, given).run(ask)
     assert [q for q, _, _ in asked] == ["refuses_removal", "serious"]

@@ -20,12 +20,18 @@ def spawn(tmp_path):
     children = []
 
     def start(args="guide", cols=120, home=None):
-        env = {**os.environ, "TERM": "xterm-256color", "ESAFETY_HOME": str(home or tmp_path / "home"),
-               "COLUMNS": str(cols), "LINES": "40",
-               "PROMPT_TOOLKIT_NO_CPR": "1"}  # pexpect does not answer cursor position requests
+        env = {
+            **os.environ,
+            "TERM": "xterm-256color",
+            "ESAFETY_HOME": str(home or tmp_path / "home"),
+            "COLUMNS": str(cols),
+            "LINES": "40",
+            "PROMPT_TOOLKIT_NO_CPR": "1",
+        }  # pexpect does not answer cursor position requests
         env.pop("NO_COLOR", None)
-        child = pexpect.spawn(f"{ESAFETY} {args}", cwd=str(tmp_path), env=env, encoding="utf-8",
-                              dimensions=(40, cols), timeout=15)
+        child = pexpect.spawn(
+            f"{ESAFETY} {args}", cwd=str(tmp_path), env=env, encoding="utf-8", dimensions=(40, cols), timeout=15
+        )
         children.append(child)
         return child
 
@@ -82,7 +88,10 @@ def test_go_back_and_change_an_answer(spawn, tmp_path):
     assert status == 0
     data = json.loads((tmp_path / "out.json").read_text())
     assert [(a["id"], a["answer"]) for a in data["answers"]] == [
-        ("head_involved", "yes"), ("instigator", "staff"), ("serious", "no")]
+        ("head_involved", "yes"),
+        ("instigator", "staff"),
+        ("serious", "no"),
+    ]
     assert data["not_asked"] == []  # the abandoned 'resolved' branch left nothing behind
 
 
@@ -147,7 +156,9 @@ def test_plain_mode_in_a_terminal(spawn, tmp_path):
     assert status == 0
     assert "\x1b[" not in (c.before or "") or "m" not in ANSI.findall(c.before or "")
     assert [a["id"] for a in json.loads((tmp_path / "t.json").read_text())["answers"]] == [
-        "head_involved", "instigator"]
+        "head_involved",
+        "instigator",
+    ]
 
 
 def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_path):
@@ -167,7 +178,7 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
     assert status == 0
     c = spawn("log show 1 --json")
     out, _ = finish(c)
-    data = json.loads(out[out.index("{"):])
+    data = json.loads(out[out.index("{") :])
     assert [a["id"] for a in data["answers"]] == ["head_involved", "can_report_to_head", "instigator", "resolved"]
     assert data["guide_complete"] is True
     assert next(s for s in data["checklist"] if s["id"] == "parent_chair")["status"] == "due"
@@ -175,8 +186,10 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
 
 def test_ctrl_c_during_resume_keeps_the_answers_given_before_it(spawn, tmp_path):
     a = tmp_path / "a.yaml"
-    a.write_text("head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nrefuses_removal: not_yet\n"
-                 "under_13: yes\nserious: not_sure\npersistent: no\nchild_at_risk: no\n")
+    a.write_text(
+        "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nrefuses_removal: not_yet\n"
+        "under_13: yes\nserious: not_sure\npersistent: no\nchild_at_risk: no\n"
+    )
     c = spawn(f"guide --answers {a} --save --as Jo")
     finish(c)
     c = spawn("log resume 1 --as Jo")
@@ -187,7 +200,7 @@ def test_ctrl_c_during_resume_keeps_the_answers_given_before_it(spawn, tmp_path)
     assert status == 130 and "The answers you gave are kept in incident 1" in out
     c = spawn("log show 1 --json")
     out, _ = finish(c)
-    data = json.loads(out[out.index("{"):])
+    data = json.loads(out[out.index("{") :])
     answers = {x["id"]: x["answer"] for x in data["answers"]}
     assert answers["refuses_removal"] == "yes" and answers["under_13"] == "yes"
     assert next(s for s in data["checklist"] if s["id"] == "pupil_social_network")["status"] == "due"

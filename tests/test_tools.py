@@ -25,6 +25,7 @@ def run(*args, **kw):
 
 # --- validate -------------------------------------------------------------------------------------------
 
+
 def test_validate_builtin_prints_a_summary():
     r = run("validate")
     assert r.exit_code == 0
@@ -37,8 +38,10 @@ def test_validate_lists_every_problem_with_file_and_line(tmp_path):
     r = run("validate", bad)
     assert r.exit_code == 1
     lines = r.stdout.strip().splitlines()
-    assert f"{bad}:5: question 'q1' has an unknown key 'txt' (did you mean 'text'?). Allowed: text, asks, " \
-           "help, source, added, choices" in lines
+    assert (
+        f"{bad}:5: question 'q1' has an unknown key 'txt' (did you mean 'text'?). Allowed: text, asks, "
+        "help, source, added, choices" in lines
+    )
     assert any(line.startswith(f"{bad}:7: choice 'yes' of question 'q1' goes to 'q22'") for line in lines)
     assert "3 problems" in r.stderr  # the unknown key, the missing text, the bad branch
 
@@ -59,6 +62,7 @@ def test_guide_refuses_a_broken_file_before_asking_anything(tmp_path):
 
 
 # --- diagram --------------------------------------------------------------------------------------------
+
 
 def test_mermaid_diagram_follows_the_grammar_essentials(fc):
     text = run("diagram").stdout
@@ -109,6 +113,7 @@ def test_diagram_escapes_quotes(tmp_path):
 
 # --- paths ----------------------------------------------------------------------------------------------
 
+
 def test_paths_listing_matches_the_checked_in_snapshot():
     """If the procedure changed on purpose, regenerate: esafety paths > tests/snapshots/paths.txt"""
     assert run("paths").stdout == SNAPSHOT.read_text()
@@ -126,6 +131,7 @@ def test_paths_json_has_the_transcript_shapes(fc):
 
 
 # --- schema ---------------------------------------------------------------------------------------------
+
 
 def _as_json_data(text):
     doc, problems = yamlsource.load(text, "f.yaml")

@@ -25,8 +25,7 @@ def output(cmd: str) -> str:
         exe = str(Path(sys.executable).with_name("esafety"))
         env = {**os.environ, "COLUMNS": "100", "NO_COLOR": "1", "ESAFETY_HOME": d}
         env.pop("ESAFETY_FLOWCHART", None)
-        out = subprocess.run([exe, *cmd.split()[1:]], cwd=d, env=env, capture_output=True, text=True,
-                             check=True).stdout
+        out = subprocess.run([exe, *cmd.split()[1:]], cwd=d, env=env, capture_output=True, text=True, check=True).stdout
     return "\n".join(line.rstrip() for line in out.strip("\n").splitlines())
 
 

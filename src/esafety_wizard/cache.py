@@ -16,8 +16,12 @@ from .errors import Problem
 from .model import Choice, Contact, Flowchart, Question, Section, Step
 
 # Part of every key: a new version of the tool, or a change to any model class, never reads an old entry.
-_FORMAT = "1:" + __version__ + ":" + ";".join(
-    ",".join(cls._fields) for cls in (Choice, Question, Section, Step, Contact, Flowchart, Problem))
+_FORMAT = (
+    "1:"
+    + __version__
+    + ":"
+    + ";".join(",".join(cls._fields) for cls in (Choice, Question, Section, Step, Contact, Flowchart, Problem))
+)
 
 
 def _dir() -> Path:
@@ -44,8 +48,8 @@ def get(sha256: str) -> Flowchart | None:
 
 
 def put(sha256: str, fc: Flowchart) -> None:
-    from .files import private_dir, write_private
     from .errors import WizardError
+    from .files import private_dir, write_private
 
     try:
         private_dir(_dir())
@@ -57,9 +61,13 @@ def put(sha256: str, fc: Flowchart) -> None:
 
 def _encode(fc: Flowchart) -> dict:
     return {
-        "title": fc.title, "start": fc.start, "credit": fc.credit, "sha256": fc.sha256,
-        "questions": [list(q._replace(choices=[list(c) for c in q.choices], by_value=None))
-                      for q in fc.questions.values()],
+        "title": fc.title,
+        "start": fc.start,
+        "credit": fc.credit,
+        "sha256": fc.sha256,
+        "questions": [
+            list(q._replace(choices=[list(c) for c in q.choices], by_value=None)) for q in fc.questions.values()
+        ],
         "sections": [list(s) for s in fc.sections.values()],
         "steps": [list(s) for s in fc.steps.values()],
         "contacts": [list(c) for c in fc.contacts.values()],
@@ -86,7 +94,10 @@ def _step(row: list) -> Step:
 def _decode(d: dict) -> Flowchart:
     questions = [_question(row) for row in d["questions"]]
     return Flowchart(
-        title=d["title"], start=d["start"], credit=d["credit"], sha256=d["sha256"],
+        title=d["title"],
+        start=d["start"],
+        credit=d["credit"],
+        sha256=d["sha256"],
         questions={q.id: q for q in questions},
         sections={s[0]: Section(*s) for s in d["sections"]},
         steps={s[0]: _step(s) for s in d["steps"]},

@@ -92,10 +92,24 @@ def replay(events: list[Event]) -> Incident:
             closed = True
         elif e.kind == "reopened":
             closed = False
-    checklist = [Item(i, s["id"], s["text"], s["status"], s.get("condition"), s.get("section", ""), done.get(s["id"]))
-                 for i, s in enumerate(steps, 1)]
-    return Incident(first.incident_id, first.at, first.actor, closed, flowchart, answers, complete, checklist,
-                    contacts, notes, evidence, events)
+    checklist = [
+        Item(i, s["id"], s["text"], s["status"], s.get("condition"), s.get("section", ""), done.get(s["id"]))
+        for i, s in enumerate(steps, 1)
+    ]
+    return Incident(
+        first.incident_id,
+        first.at,
+        first.actor,
+        closed,
+        flowchart,
+        answers,
+        complete,
+        checklist,
+        contacts,
+        notes,
+        evidence,
+        events,
+    )
 
 
 def changes(old_steps: list[dict], new_steps: list[dict]) -> dict:
@@ -105,8 +119,11 @@ def changes(old_steps: list[dict], new_steps: list[dict]) -> dict:
     return {
         "added": [s["id"] for s in new_steps if s["id"] not in old],
         "dropped": [s["id"] for s in old_steps if s["id"] not in new],
-        "changed": [[sid, old[sid]["status"], s["status"]] for sid, s in new.items()
-                    if sid in old and old[sid]["status"] != s["status"]],
+        "changed": [
+            [sid, old[sid]["status"], s["status"]]
+            for sid, s in new.items()
+            if sid in old and old[sid]["status"] != s["status"]
+        ],
     }
 
 
@@ -118,7 +135,9 @@ def describe(event: Event) -> str:
         return "Incident opened"
     if k == "answered":
         c = d.get("changes") or {}
-        parts = [f"{len(d.get('answers', []))} answers recorded" + ("" if d.get("complete") else " (guide not finished)")]
+        parts = [
+            f"{len(d.get('answers', []))} answers recorded" + ("" if d.get("complete") else " (guide not finished)")
+        ]
         if c.get("added"):
             parts.append("new steps: " + ", ".join(c["added"]))
         if c.get("dropped"):

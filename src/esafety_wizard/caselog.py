@@ -39,14 +39,15 @@ def actor(home: Path | None, as_: str | None, ask=None) -> str:
         if name:
             set_name(home, name)
             return name
-    raise WizardError("Say who is recording this: add --as \"Your Name\", or set it once with: "
-                      "esafety log name \"Your Name\"")
+    raise WizardError(
+        'Say who is recording this: add --as "Your Name", or set it once with: esafety log name "Your Name"'
+    )
 
 
 def set_name(home: Path | None, name: str) -> Path:
     name = name.strip()
     if not name:
-        raise WizardError("Give a name, for example: esafety log name \"Jo Bloggs\"")
+        raise WizardError('Give a name, for example: esafety log name "Jo Bloggs"')
     h = private_dir(_home(home))
     return write_private(h / CONFIG, json.dumps({"name": name}) + "\n", overwrite=True)
 
@@ -58,8 +59,9 @@ def answered_data(fc: Flowchart, answers: dict[str, str], old_steps: list[dict] 
     steps = [transcript.step_dict(fc, r) for r in out.steps]
     data = {
         "flowchart": {"title": fc.title, "path": fc.origin, "sha256": fc.sha256},
-        "answers": [{"id": a.id, "question": a.question.text, "answer": a.value, "label": a.choice.label}
-                    for a in out.answered],
+        "answers": [
+            {"id": a.id, "question": a.question.text, "answer": a.value, "label": a.choice.label} for a in out.answered
+        ],
         "complete": w.finished,
         "steps": steps,
         "contacts": [transcript.contact_dict(c) for c in out.contacts],
@@ -72,14 +74,19 @@ def answered_data(fc: Flowchart, answers: dict[str, str], old_steps: list[dict] 
 def create(home: Path | None, fc: Flowchart, answers: dict[str, str], who: str) -> int:
     at = _now()
     with Store(home) as st:
-        return st.new_incident(at, who, [
-            ("opened", {"flowchart": {"title": fc.title, "path": fc.origin, "sha256": fc.sha256}}),
-            ("answered", answered_data(fc, answers)),
-        ])
+        return st.new_incident(
+            at,
+            who,
+            [
+                ("opened", {"flowchart": {"title": fc.title, "path": fc.origin, "sha256": fc.sha256}}),
+                ("answered", answered_data(fc, answers)),
+            ],
+        )
 
 
-def record_answers(home: Path | None, incident_id: int, fc: Flowchart, answers: dict[str, str],
-                   old_steps: list[dict], who: str) -> None:
+def record_answers(
+    home: Path | None, incident_id: int, fc: Flowchart, answers: dict[str, str], old_steps: list[dict], who: str
+) -> None:
     _append(home, incident_id, who, "answered", answered_data(fc, answers, old_steps))
 
 
@@ -104,6 +111,7 @@ def _append(home: Path | None, incident_id: int, who: str, kind: str, data: dict
 
 # --- commands -------------------------------------------------------------------------------------------
 
+
 def list_incidents(home: Path | None, which: str | None, as_json: bool, out) -> None:
     from .store import DB_NAME
 
@@ -125,9 +133,13 @@ def list_incidents(home: Path | None, which: str | None, as_json: bool, out) -> 
 
 def _summary(inc: casefile.Incident) -> dict:
     return {
-        "id": inc.id, "status": inc.status, "created_at": inc.created_at, "created_by": inc.created_by,
+        "id": inc.id,
+        "status": inc.status,
+        "created_at": inc.created_at,
+        "created_by": inc.created_by,
         "instigator": next((a["label"] for a in inc.answers if a["id"] == "instigator"), None),
-        "steps_done": sum(1 for it in inc.checklist if it.done), "steps": len(inc.checklist),
+        "steps_done": sum(1 for it in inc.checklist if it.done),
+        "steps": len(inc.checklist),
         "waiting_for": [a["id"] for a in inc.waiting_for] + ([] if inc.complete else ["(guide not finished)"]),
         "last_change": inc.events[-1].at,
     }
@@ -148,8 +160,10 @@ def done(home, incident_id: int, step: str, note: str | None, who: str, err) -> 
             raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
         it = inc.item(step)
         if it is None:
-            raise WizardError(f"Incident {incident_id} has no step '{step}'. Steps are numbered 1 to "
-                              f"{len(inc.checklist)}; see them with: esafety log show {incident_id}")
+            raise WizardError(
+                f"Incident {incident_id} has no step '{step}'. Steps are numbered 1 to "
+                f"{len(inc.checklist)}; see them with: esafety log show {incident_id}"
+            )
         data = {"step": it.id}
         if note:
             data["note"] = note
@@ -172,8 +186,10 @@ def add_evidence(home, incident_id: int, files: list[Path], note_text: str | Non
             raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
         for p in prints:
             st.append(incident_id, _now(), who, "evidence", {**p, **({"note": note_text} if note_text else {})})
-    err.print(f"{len(prints)} evidence file{'s' if len(prints) != 1 else ''} registered with incident "
-              f"{incident_id} (fingerprinted, not copied).")
+    err.print(
+        f"{len(prints)} evidence file{'s' if len(prints) != 1 else ''} registered with incident "
+        f"{incident_id} (fingerprinted, not copied)."
+    )
 
 
 def verify(home, incident_id: int | None, out) -> int:

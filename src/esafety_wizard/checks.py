@@ -12,15 +12,40 @@ from .errors import Problem
 from .model import END, STATUSES, Choice, Contact, Flowchart, Question, Section, Step
 from .yamlsource import YList, YMap
 
-_TOP = {"title": True, "credit": False, "start": True, "questions": True, "sections": True, "steps": True,
-        "contacts": True}
+_TOP = {
+    "title": True,
+    "credit": False,
+    "start": True,
+    "questions": True,
+    "sections": True,
+    "steps": True,
+    "contacts": True,
+}
 _QUESTION = {"text": False, "asks": False, "help": False, "source": False, "added": False, "choices": True}
 _CHOICE = {"label": False, "next": True, "due": False, "conditional": False, "added": False}
 _SECTION = {"title": True, "intro": False, "source": False, "added": False}
-_STEP = {"text": True, "section": True, "always": False, "condition": False, "details": False, "source": False,
-         "added": False, "contacts": False}
-_CONTACT = {"name": True, "role": False, "phone": False, "email": False, "hours": False, "notes": False,
-            "source": False, "added": False, "corrects": False, "checked": False}
+_STEP = {
+    "text": True,
+    "section": True,
+    "always": False,
+    "condition": False,
+    "details": False,
+    "source": False,
+    "added": False,
+    "contacts": False,
+}
+_CONTACT = {
+    "name": True,
+    "role": False,
+    "phone": False,
+    "email": False,
+    "hours": False,
+    "notes": False,
+    "source": False,
+    "added": False,
+    "corrects": False,
+    "checked": False,
+}
 _BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
@@ -51,8 +76,10 @@ class Builder:
     def keys(self, m: YMap, allowed: dict[str, bool], what: str) -> None:
         for key in m:
             if key not in allowed:
-                self.err(m.line_of(key), f"{what} has an unknown key '{key}'{_suggest(key, allowed)}. "
-                         f"Allowed: {', '.join(allowed)}")
+                self.err(
+                    m.line_of(key),
+                    f"{what} has an unknown key '{key}'{_suggest(key, allowed)}. Allowed: {', '.join(allowed)}",
+                )
         for key, required in allowed.items():
             if required and key not in m:
                 self.err(m.line, f"{what} has no '{key}': add it")
@@ -79,8 +106,11 @@ class Builder:
 
     def provenance(self, m: YMap, what: str) -> None:
         if self.text(m, "source", what) is None and self.text(m, "added", what) is None:
-            self.err(m.line, f"{what} says neither where it comes from nor why it was added: give 'source:' "
-                             "(the flowchart's words) or 'added:' (why the tool adds it)")
+            self.err(
+                m.line,
+                f"{what} says neither where it comes from nor why it was added: give 'source:' "
+                "(the flowchart's words) or 'added:' (why the tool adds it)",
+            )
 
     # the document -----------------------------------------------------------------------------------
 
@@ -106,8 +136,15 @@ class Builder:
         if any(not p.warning for p in self.problems):
             return None
         return Flowchart(
-            title=title, credit=self.text(top, "credit", "the file"), start=start, questions=questions,
-            sections=sections, steps=steps, contacts=contacts, origin=origin, sha256=sha256,
+            title=title,
+            credit=self.text(top, "credit", "the file"),
+            start=start,
+            questions=questions,
+            sections=sections,
+            steps=steps,
+            contacts=contacts,
+            origin=origin,
+            sha256=sha256,
         )
 
     def entries(self, top: YMap, key: str) -> list[tuple[str, YMap]]:
@@ -155,10 +192,12 @@ class Builder:
             self.provenance(m, what)
             section = self.text(m, "section", what) or ""
             if section and section not in sections:
-                self.err(m.line_of("section"), f"{what} is in section '{section}', which is not in 'sections'"
-                                               f"{_suggest(section, sections)}")
+                self.err(
+                    m.line_of("section"),
+                    f"{what} is in section '{section}', which is not in 'sections'{_suggest(section, sections)}",
+                )
             ids, lines = self.id_list(m, "contacts", what)
-            for c, line in zip(ids, lines):
+            for c, line in zip(ids, lines, strict=True):
                 if c not in contacts:
                     self.err(line, f"{what} names contact '{c}', which is not in 'contacts'{_suggest(c, contacts)}")
             always = m.get("always", "false")
@@ -170,10 +209,15 @@ class Builder:
                 self.err(m.line_of("details"), f"'details' of {what} must be a list of lines of text")
                 details = None
             out[sid] = Step(
-                id=sid, text=self.text(m, "text", what) or "", section=section, always=_BOOLS[always.lower()],
+                id=sid,
+                text=self.text(m, "text", what) or "",
+                section=section,
+                always=_BOOLS[always.lower()],
                 condition=self.text(m, "condition", what),
                 details=tuple(" ".join(d.split()) for d in details or ()),
-                source=self.text(m, "source", what), added=self.text(m, "added", what), contacts=tuple(ids),
+                source=self.text(m, "source", what),
+                added=self.text(m, "added", what),
+                contacts=tuple(ids),
             )
         return out
 
@@ -203,15 +247,26 @@ class Builder:
                 if text is None:
                     self.err(m.line, f"{what} has no 'text': write the question to ask")
             choices = self.choices(m, what, node_ids, steps)
-            q = Question(id=qid, asks=asks, text=text or "", choices=tuple(choices), help=help_,
-                         source=self.text(m, "source", what), added=self.text(m, "added", what), line=m.line,
-                         by_value={c.value: c for c in choices})
+            q = Question(
+                id=qid,
+                asks=asks,
+                text=text or "",
+                choices=tuple(choices),
+                help=help_,
+                source=self.text(m, "source", what),
+                added=self.text(m, "added", what),
+                line=m.line,
+                by_value={c.value: c for c in choices},
+            )
             values = q.values
             if asks in values_of and values_of[asks][0] != values and choices:
                 first_vals, first_node, first_line = values_of[asks]
-                self.err(m.line, f"{what} asks '{asks}' with choices {', '.join(values)}, but question "
-                                 f"'{first_node}' (line {first_line}) asks it with {', '.join(first_vals)}: "
-                                 "a question must have the same choices wherever it is asked")
+                self.err(
+                    m.line,
+                    f"{what} asks '{asks}' with choices {', '.join(values)}, but question "
+                    f"'{first_node}' (line {first_line}) asks it with {', '.join(first_vals)}: "
+                    "a question must have the same choices wherever it is asked",
+                )
             elif choices:
                 values_of.setdefault(asks, (values, qid, m.line))
             out[qid] = q
@@ -225,8 +280,9 @@ class Builder:
         if cm is None:
             return []
         if len(cm) < 2:
-            self.err(cm.line, f"{what} has {len(cm)} choice{'s' if len(cm) != 1 else ''}: a question needs at "
-                              "least two")
+            self.err(
+                cm.line, f"{what} has {len(cm)} choice{'s' if len(cm) != 1 else ''}: a question needs at least two"
+            )
         out = []
         for value, body in cm.items():
             cwhat = f"choice '{value}' of {what}"
@@ -244,27 +300,43 @@ class Builder:
             elif not isinstance(nxt, str):
                 self.err(c.line_of("next"), f"'next' of {cwhat} must be a question id or '{END}'")
             elif nxt not in node_ids:
-                self.err(c.line_of("next"), f"{cwhat} goes to '{nxt}', which is not a question"
-                                            f"{_suggest(nxt, node_ids)}. Use a question id or '{END}'")
+                self.err(
+                    c.line_of("next"),
+                    f"{cwhat} goes to '{nxt}', which is not a question"
+                    f"{_suggest(nxt, node_ids)}. Use a question id or '{END}'",
+                )
             lists = {}
             for status in STATUSES:
                 ids, lines = self.id_list(c, status, cwhat)
-                for s, sline in zip(ids, lines):
+                for s, sline in zip(ids, lines, strict=True):
                     if s not in steps:
                         self.err(sline, f"{cwhat} names step '{s}', which is not in 'steps'{_suggest(s, steps)}")
                 lists[status] = tuple(ids)
             both = set(lists["due"]) & set(lists["conditional"])
             if both:
                 self.err(c.line, f"{cwhat} makes {', '.join(sorted(both))} both due and conditional: pick one")
-            out.append(Choice(value=value, label=self.text(c, "label", cwhat) or value.replace("_", " ").capitalize(),
-                              next=nxt if isinstance(nxt, str) else END, due=lists["due"],
-                              conditional=lists["conditional"], added=self.text(c, "added", cwhat)))
+            out.append(
+                Choice(
+                    value=value,
+                    label=self.text(c, "label", cwhat) or value.replace("_", " ").capitalize(),
+                    next=nxt if isinstance(nxt, str) else END,
+                    due=lists["due"],
+                    conditional=lists["conditional"],
+                    added=self.text(c, "added", cwhat),
+                )
+            )
         return out
 
     # the graph --------------------------------------------------------------------------------------
 
-    def graph(self, top: YMap, start: str, questions: dict[str, Question], steps: dict[str, Step],
-              contacts: dict[str, Contact]) -> None:
+    def graph(
+        self,
+        top: YMap,
+        start: str,
+        questions: dict[str, Question],
+        steps: dict[str, Step],
+        contacts: dict[str, Contact],
+    ) -> None:
         """Cycles, unreachable questions, unused steps and contacts. Linear in the size of the graph."""
         qmap = top["questions"]
         # Iterative depth-first search with colours: grey on the stack, black done.
@@ -278,8 +350,11 @@ class Builder:
                     continue
                 state = colour.get(nxt, 0)
                 if state == 1:
-                    self.err(qmap.line_of(node), f"question '{node}' (choice '{ch.value}') goes back to "
-                             f"'{nxt}', which makes a loop: a path must always move on to '{END}'")
+                    self.err(
+                        qmap.line_of(node),
+                        f"question '{node}' (choice '{ch.value}') goes back to "
+                        f"'{nxt}', which makes a loop: a path must always move on to '{END}'",
+                    )
                 elif state == 0:
                     colour[nxt] = 1
                     stack.append((nxt, iter(questions[nxt].choices)))
@@ -289,8 +364,9 @@ class Builder:
                 stack.pop()
         for qid in questions:
             if qid not in colour:
-                self.err(qmap.line_of(qid), f"question '{qid}' is never asked: no choice leads to it "
-                                            f"(and it is not 'start')")
+                self.err(
+                    qmap.line_of(qid), f"question '{qid}' is never asked: no choice leads to it (and it is not 'start')"
+                )
         used_steps = {s for q in questions.values() for c in q.choices for s in (*c.due, *c.conditional)}
         smap = top["steps"]
         used_contacts = set()
@@ -298,8 +374,10 @@ class Builder:
             if st.always or sid in used_steps:
                 used_contacts.update(st.contacts)
             else:
-                self.warn(smap.line_of(sid), f"step '{sid}' is never shown: no choice makes it due or "
-                                             "conditional, and it is not 'always: true'")
+                self.warn(
+                    smap.line_of(sid),
+                    f"step '{sid}' is never shown: no choice makes it due or conditional, and it is not 'always: true'",
+                )
         cmap = top["contacts"]
         for cid in contacts:
             if cid not in used_contacts:

@@ -12,10 +12,9 @@ import os
 import sys
 from enum import Enum
 from pathlib import Path
-from typing import Annotated, Optional
+from typing import Annotated
 
 import typer
-
 
 from . import __version__
 
@@ -33,22 +32,35 @@ EXIT_USER_ERROR = 1
 EXIT_CANCELLED = 130
 
 FlowchartOpt = Annotated[
-    Optional[Path],
-    typer.Option("--flowchart", envvar="ESAFETY_FLOWCHART", show_envvar=True, metavar="FILE",
-                 help="Use this procedure file instead of the built-in flowchart.yaml."),
+    Path | None,
+    typer.Option(
+        "--flowchart",
+        envvar="ESAFETY_FLOWCHART",
+        show_envvar=True,
+        metavar="FILE",
+        help="Use this procedure file instead of the built-in flowchart.yaml.",
+    ),
 ]
 NoColorOpt = Annotated[bool, typer.Option("--no-color", help="No colour (NO_COLOR is honoured too).")]
 
 
 HomeOpt = Annotated[
-    Optional[Path],
-    typer.Option("--home", envvar="ESAFETY_HOME", show_envvar=True, metavar="DIR",
-                 help="Folder of your private incident log (default: your user data folder)."),
+    Path | None,
+    typer.Option(
+        "--home",
+        envvar="ESAFETY_HOME",
+        show_envvar=True,
+        metavar="DIR",
+        help="Folder of your private incident log (default: your user data folder).",
+    ),
 ]
-AsOpt = Annotated[Optional[str], typer.Option("--as", metavar="NAME",
-                                              help="Who is acting, recorded with each change.")]
-PlainOpt = Annotated[bool, typer.Option("--plain", help="Numbered choices typed as lines: no arrow keys, no "
-                                        "colour. Chosen by itself when TERM=dumb.")]
+AsOpt = Annotated[str | None, typer.Option("--as", metavar="NAME", help="Who is acting, recorded with each change.")]
+PlainOpt = Annotated[
+    bool,
+    typer.Option(
+        "--plain", help="Numbered choices typed as lines: no arrow keys, no colour. Chosen by itself when TERM=dumb."
+    ),
+]
 
 
 def _plain(plain: bool) -> bool:
@@ -68,8 +80,9 @@ def _version(value: bool) -> None:
 
 @app.callback()
 def _root(
-    version: Annotated[Optional[bool], typer.Option("--version", callback=_version, is_eager=True,
-                                                    help="Show the version and exit.")] = None,
+    version: Annotated[
+        bool | None, typer.Option("--version", callback=_version, is_eager=True, help="Show the version and exit.")
+    ] = None,
 ) -> None:
     pass
 
@@ -103,18 +116,36 @@ def _escape(text: str) -> str:
 
 @app.command()
 def guide(
-    answers: Annotated[Optional[Path], typer.Option("--answers", "-a", metavar="FILE",
-                       help="Take the answers from a YAML or JSON file (question id: answer) instead of asking.")]
-    = None,
-    transcript: Annotated[Optional[Path], typer.Option("--transcript", "-t", metavar="PATH",
-                          help="Save a transcript here without asking (.md or .json, by the extension).")] = None,
-    fmt: Annotated[Optional[Format], typer.Option("--format", help="Transcript format, if not by extension.")]
-    = None,
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            metavar="FILE",
+            help="Take the answers from a YAML or JSON file (question id: answer) instead of asking.",
+        ),
+    ] = None,
+    transcript: Annotated[
+        Path | None,
+        typer.Option(
+            "--transcript",
+            "-t",
+            metavar="PATH",
+            help="Save a transcript here without asking (.md or .json, by the extension).",
+        ),
+    ] = None,
+    fmt: Annotated[Format | None, typer.Option("--format", help="Transcript format, if not by extension.")] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the transcript file if it exists.")] = False,
     resume: Annotated[bool, typer.Option("--resume", help="Carry on with the guide you cancelled.")] = False,
     plain: PlainOpt = False,
-    save: Annotated[bool, typer.Option("--save", help="Keep the incident in your private incident log, with its "
-                                       "checklist, to follow it over the coming days (see esafety log).")] = False,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Keep the incident in your private incident log, with its "
+            "checklist, to follow it over the coming days (see esafety log).",
+        ),
+    ] = False,
     home: HomeOpt = None,
     as_: AsOpt = None,
     flowchart: FlowchartOpt = None,
@@ -130,8 +161,16 @@ def guide(
 
     with _boundary(no_color):
         code = guiding.run(
-            answers_path=answers, transcript=transcript, fmt=fmt.value if fmt else None, force=force,
-            resume=resume, plain=_plain(plain), flowchart=flowchart, no_color=no_color, save=save, home=home,
+            answers_path=answers,
+            transcript=transcript,
+            fmt=fmt.value if fmt else None,
+            force=force,
+            resume=resume,
+            plain=_plain(plain),
+            flowchart=flowchart,
+            no_color=no_color,
+            save=save,
+            home=home,
             as_=as_,
         )
     raise typer.Exit(code)
@@ -170,8 +209,12 @@ class DiagramFormat(str, Enum):
 
 @app.command()
 def validate(
-    file: Annotated[Optional[Path], typer.Argument(metavar="[FILE]", show_default=False,
-                    help="The flowchart file to check (default: the one in use).")] = None,
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[FILE]", show_default=False, help="The flowchart file to check (default: the one in use)."
+        ),
+    ] = None,
     flowchart: FlowchartOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
@@ -189,10 +232,13 @@ def validate(
 
 @app.command()
 def diagram(
-    fmt: Annotated[DiagramFormat, typer.Option("--format", help="mermaid (GitHub, editors) or dot (Graphviz).")]
-    = DiagramFormat.mermaid,
-    output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
-                      help="Write the diagram to a file instead of printing it.")] = None,
+    fmt: Annotated[
+        DiagramFormat, typer.Option("--format", help="mermaid (GitHub, editors) or dot (Graphviz).")
+    ] = DiagramFormat.mermaid,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the diagram to a file instead of printing it."),
+    ] = None,
     force: Annotated[bool, typer.Option("--force", help="Replace the output file if it exists.")] = False,
     flowchart: FlowchartOpt = None,
     no_color: NoColorOpt = False,
@@ -237,7 +283,7 @@ def schema() -> None:
     sys.stdout.write(schema_text())
 
 
-def _emit(text: str, output: Optional[Path], force: bool) -> None:
+def _emit(text: str, output: Path | None, force: bool) -> None:
     if output is None:
         sys.stdout.write(text)
         return
@@ -282,8 +328,11 @@ def _who(home, as_):
 
 
 @log_app.command("name")
-def log_name(name: Annotated[str, typer.Argument(help="Your name as it should appear in the records.")],
-             home: HomeOpt = None, no_color: NoColorOpt = False) -> None:
+def log_name(
+    name: Annotated[str, typer.Argument(help="Your name as it should appear in the records.")],
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
     """Set, once, the name recorded with everything you do (instead of --as each time).
 
     Example: esafety log name "Jo Bloggs"
@@ -316,8 +365,12 @@ def log_list(
 
 
 @log_app.command("show")
-def log_show(incident_id: IdArg, json_: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
-             home: HomeOpt = None, no_color: NoColorOpt = False) -> None:
+def log_show(
+    incident_id: IdArg,
+    json_: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
     """Show an incident: the answers, the checklist with who did what and when, notes and evidence.
 
     Example: esafety log show 3
@@ -329,8 +382,14 @@ def log_show(incident_id: IdArg, json_: Annotated[bool, typer.Option("--json", h
 
 
 @log_app.command("resume")
-def log_resume(incident_id: IdArg, plain: PlainOpt = False, home: HomeOpt = None, as_: AsOpt = None,
-               flowchart: FlowchartOpt = None, no_color: NoColorOpt = False) -> None:
+def log_resume(
+    incident_id: IdArg,
+    plain: PlainOpt = False,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
     """Answer what an incident was waiting for (not yet, not sure), and see how its checklist changes.
 
     Example: esafety log resume 3
@@ -338,16 +397,21 @@ def log_resume(incident_id: IdArg, plain: PlainOpt = False, home: HomeOpt = None
     from . import guiding
 
     with _boundary(no_color):
-        code = guiding.resume_incident(home=home, incident_id=incident_id, plain=_plain(plain),
-                                       flowchart=flowchart, no_color=no_color, as_=as_)
+        code = guiding.resume_incident(
+            home=home, incident_id=incident_id, plain=_plain(plain), flowchart=flowchart, no_color=no_color, as_=as_
+        )
     raise typer.Exit(code)
 
 
 @log_app.command("done")
-def log_done(incident_id: IdArg,
-             step: Annotated[str, typer.Argument(metavar="STEP", help="The step's number or id (see log show).")],
-             note: Annotated[Optional[str], typer.Option("--note", help="What was done.")] = None,
-             home: HomeOpt = None, as_: AsOpt = None, no_color: NoColorOpt = False) -> None:
+def log_done(
+    incident_id: IdArg,
+    step: Annotated[str, typer.Argument(metavar="STEP", help="The step's number or id (see log show).")],
+    note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
     """Tick off a step of an incident's checklist, with who and when.
 
     Example: esafety log done 3 2 --note "Met the parent; post removed"
@@ -359,8 +423,13 @@ def log_done(incident_id: IdArg,
 
 
 @log_app.command("note")
-def log_note(incident_id: IdArg, text: Annotated[str, typer.Argument(metavar="TEXT", help="The note.")],
-             home: HomeOpt = None, as_: AsOpt = None, no_color: NoColorOpt = False) -> None:
+def log_note(
+    incident_id: IdArg,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The note.")],
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
     """Add a note to an incident's record.
 
     Example: esafety log note 3 "Parent phoned back; meeting on Thursday"
@@ -372,10 +441,14 @@ def log_note(incident_id: IdArg, text: Annotated[str, typer.Argument(metavar="TE
 
 
 @log_app.command("evidence")
-def log_evidence(incident_id: IdArg,
-                 files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Files to register.")],
-                 note: Annotated[Optional[str], typer.Option("--note", help="What the files show.")] = None,
-                 home: HomeOpt = None, as_: AsOpt = None, no_color: NoColorOpt = False) -> None:
+def log_evidence(
+    incident_id: IdArg,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Files to register.")],
+    note: Annotated[str | None, typer.Option("--note", help="What the files show.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
     """Register evidence files by path, size, time and SHA-256. They are never copied or moved.
 
     Example: esafety log evidence 3 ~/Evidence/screenshot-1.png --note "Post seen on Monday"
@@ -387,8 +460,11 @@ def log_evidence(incident_id: IdArg,
 
 
 @log_app.command("verify")
-def log_verify(incident_id: Annotated[Optional[int], typer.Argument(metavar="[ID]", help="One incident "
-               "(default: all).")] = None, home: HomeOpt = None, no_color: NoColorOpt = False) -> None:
+def log_verify(
+    incident_id: Annotated[int | None, typer.Argument(metavar="[ID]", help="One incident (default: all).")] = None,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
     """Check that no record was altered, and that registered evidence files are unchanged and still there.
 
     Exit 1 if anything was altered, changed or is missing.
@@ -403,9 +479,13 @@ def log_verify(incident_id: Annotated[Optional[int], typer.Argument(metavar="[ID
 
 
 @log_app.command("close")
-def log_close(incident_id: IdArg,
-              reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is closed.")] = None,
-              home: HomeOpt = None, as_: AsOpt = None, no_color: NoColorOpt = False) -> None:
+def log_close(
+    incident_id: IdArg,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it is closed.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
     """Close an incident. Its record stays, and it can be reopened.
 
     Example: esafety log close 3 --reason "Resolved; governors informed"
@@ -417,9 +497,13 @@ def log_close(incident_id: IdArg,
 
 
 @log_app.command("reopen")
-def log_reopen(incident_id: IdArg,
-               reason: Annotated[Optional[str], typer.Option("--reason", help="Why it is reopened.")] = None,
-               home: HomeOpt = None, as_: AsOpt = None, no_color: NoColorOpt = False) -> None:
+def log_reopen(
+    incident_id: IdArg,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it is reopened.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
     """Reopen a closed incident.
 
     Example: esafety log reopen 3 --reason "New posts appeared"
@@ -431,13 +515,19 @@ def log_reopen(incident_id: IdArg,
 
 
 @log_app.command("export")
-def log_export(incident_id: IdArg,
-               fmt: Annotated[ExportFormat, typer.Option("--format", help="html (printable), md or json.")]
-               = ExportFormat.html,
-               output: Annotated[Optional[Path], typer.Option("--output", "-o", metavar="FILE",
-                                 help="Write to this file (readable only by you) instead of printing.")] = None,
-               force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
-               home: HomeOpt = None, no_color: NoColorOpt = False) -> None:
+def log_export(
+    incident_id: IdArg,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="html (printable), md or json.")] = ExportFormat.html,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file (readable only by you) instead of printing."
+        ),
+    ] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")] = False,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
     """Export an incident's full record for a governor or the LADO: answers, checklist, notes, evidence,
     contacts and history.
 

@@ -29,6 +29,7 @@ def _always(fc: Flowchart) -> list[str]:
 
 # --- Mermaid ---------------------------------------------------------------------------------------------
 
+
 def _mq(*lines: str) -> str:
     """A Mermaid quoted label: entity codes for the characters its grammar reserves, lines joined by <br/>."""
     out = []
@@ -85,6 +86,7 @@ def mermaid(fc: Flowchart) -> str:
 
 # --- Graphviz DOT ---------------------------------------------------------------------------------------
 
+
 def _dq(text: str, wrap: bool = True) -> str:
     """A DOT quoted string; long label lines are wrapped so the diagram prints on a page."""
     if wrap:
@@ -97,8 +99,14 @@ def _did(node_id: str) -> str:
 
 
 def dot(fc: Flowchart) -> str:
-    out = ["digraph flowchart {", f"  label={_dq(fc.title)};", "  labelloc=t;", "  rankdir=TB;",
-           '  node [fontname="Helvetica", fontsize=10];', '  edge [fontname="Helvetica", fontsize=9];']
+    out = [
+        "digraph flowchart {",
+        f"  label={_dq(fc.title)};",
+        "  labelloc=t;",
+        "  rankdir=TB;",
+        '  node [fontname="Helvetica", fontsize=10];',
+        '  edge [fontname="Helvetica", fontsize=9];',
+    ]
     for q in fc.questions.values():
         out.append(f"  {_did(_mid(q.id))} [shape=diamond, label={_dq(q.text)}];")
     out.append(f"  {_did(OUTCOME)} [shape=oval, label={_dq(OUTCOME_TEXT)}];")

@@ -120,9 +120,7 @@ def normalise_answers(fc: Flowchart, raw: object, where: str = "the answers") ->
     for key, value in raw.items():
         qid = _BOOL_VALUES.get(key, key) if isinstance(key, bool) else str(key)
         if qid not in valid:
-            raise WizardError(
-                f"{where}: '{qid}' is not a question in this flowchart. Questions: {', '.join(valid)}."
-            )
+            raise WizardError(f"{where}: '{qid}' is not a question in this flowchart. Questions: {', '.join(valid)}.")
         out[qid] = normalise_value(qid, value, valid[qid])
     return out
 

@@ -14,8 +14,22 @@ from . import gcpause
 from .errors import FlowchartError, Problem
 from .model import END, STATUSES, Choice, Contact, Flowchart, Question, Section, Step, count_paths
 
-__all__ = ["END", "STATUSES", "Choice", "Contact", "Flowchart", "Question", "Section", "Step", "builtin_path",
-           "check_file", "count_paths", "load", "parse", "schema_text"]
+__all__ = [
+    "END",
+    "STATUSES",
+    "Choice",
+    "Contact",
+    "Flowchart",
+    "Question",
+    "Section",
+    "Step",
+    "builtin_path",
+    "check_file",
+    "count_paths",
+    "load",
+    "parse",
+    "schema_text",
+]
 
 # --- where the file comes from --------------------------------------------------------------------------
 
@@ -96,9 +110,9 @@ def _parse_bytes(data: bytes, shown: str, origin: str, sha: str) -> tuple[Flowch
     return parse(text, shown, origin=origin, sha256=sha)
 
 
-def parse(text: str, file: str = "flowchart.yaml", *, origin: str = "built-in", sha256: str = "") -> tuple[
-    Flowchart | None, list[Problem]
-]:
+def parse(
+    text: str, file: str = "flowchart.yaml", *, origin: str = "built-in", sha256: str = ""
+) -> tuple[Flowchart | None, list[Problem]]:
     """Check flowchart YAML text and build the model. Returns (None, problems) if there is any error."""
     from . import checks, yamlsource  # only when a file must really be parsed
 
@@ -117,5 +131,3 @@ def parse(text: str, file: str = "flowchart.yaml", *, origin: str = "built-in", 
 
 def _with_warnings(fc: Flowchart, problems: list[Problem]) -> Flowchart:
     return fc._replace(warnings=tuple(problems))
-
-

@@ -11,8 +11,8 @@ from pathlib import Path
 from . import answers as answers_file
 from . import caselog, drafts, engine, render, transcript
 from .errors import WizardError
-from .model import Flowchart
 from .flowchart import load as load_flowchart
+from .model import Flowchart
 from .session import Session
 
 NO_TERMINAL = (
@@ -35,9 +35,20 @@ def make_ask(plain: bool, out):
     raise WizardError(NO_TERMINAL)
 
 
-def run(*, answers_path: Path | None, transcript: Path | None, fmt: str | None, force: bool, resume: bool,
-        plain: bool, flowchart: Path | None, no_color: bool, save: bool = False, home: Path | None = None,
-        as_: str | None = None) -> int:
+def run(
+    *,
+    answers_path: Path | None,
+    transcript: Path | None,
+    fmt: str | None,
+    force: bool,
+    resume: bool,
+    plain: bool,
+    flowchart: Path | None,
+    no_color: bool,
+    save: bool = False,
+    home: Path | None = None,
+    as_: str | None = None,
+) -> int:
     fc = load_flowchart(flowchart)
     out = render.console(no_color=no_color, plain=plain)
     err = render.console(stderr=True, no_color=no_color, plain=plain)
@@ -66,16 +77,19 @@ def run(*, answers_path: Path | None, transcript: Path | None, fmt: str | None, 
             err.print("The procedure file has changed since this guide was started: check your answers.")
         start = engine.normalise_answers(fc, start, where="the unfinished guide")
     elif drafts.exists():
-        err.print("You have an unfinished guide. To carry on with it instead, press Ctrl-C and run: "
-                  "esafety guide --resume")
+        err.print(
+            "You have an unfinished guide. To carry on with it instead, press Ctrl-C and run: esafety guide --resume"
+        )
 
     interactive_tty = sys.stdin.isatty() and sys.stdout.isatty()
     ask = make_ask(plain, out)
     session = Session(fc, start)
     if not plain:
         out.print(f"[bold]{fc.title}[/]")
-        out.print("Answer each question with the arrow keys and Enter. You can go back at any question. "
-                  "Press Ctrl-C to stop: your answers are kept.")
+        out.print(
+            "Answer each question with the arrow keys and Enter. You can go back at any question. "
+            "Press Ctrl-C to stop: your answers are kept."
+        )
     saved = False
     try:
         result = session.run(ask)
@@ -92,8 +106,10 @@ def run(*, answers_path: Path | None, transcript: Path | None, fmt: str | None, 
     except (KeyboardInterrupt, EOFError):
         if save and not saved and session.answers:
             n = caselog.create(home, fc, session.answers, who)
-            err.print(f"\nCancelled. Your answers are kept in incident {n} (not finished). "
-                      f"To carry on: esafety log resume {n}")
+            err.print(
+                f"\nCancelled. Your answers are kept in incident {n} (not finished). "
+                f"To carry on: esafety log resume {n}"
+            )
         elif not save:
             _keep_draft(fc, session, err)
         else:
@@ -105,8 +121,9 @@ def run(*, answers_path: Path | None, transcript: Path | None, fmt: str | None, 
 
 
 def _saved(incident_id: int, err) -> None:
-    err.print(f"Saved as incident {incident_id} in your private incident log. "
-              f"See it with: esafety log show {incident_id}")
+    err.print(
+        f"Saved as incident {incident_id} in your private incident log. See it with: esafety log show {incident_id}"
+    )
 
 
 def _ask_name(plain: bool):
@@ -124,8 +141,10 @@ def _ask_name(plain: bool):
 
 def _offer_case_file(fc, session: Session, home, as_, out, err, plain) -> None:
     out.print()
-    out.print("A case file keeps this incident privately on this computer, so you can tick off the steps "
-              "over the coming days (esafety log).")
+    out.print(
+        "A case file keeps this incident privately on this computer, so you can tick off the steps "
+        "over the coming days (esafety log)."
+    )
     if plain:
         out.print("Keep a case file? Type y for yes, or press Enter to skip:")
         if sys.stdin.readline().strip().lower() not in ("y", "yes"):
@@ -139,8 +158,9 @@ def _offer_case_file(fc, session: Session, home, as_, out, err, plain) -> None:
     _saved(caselog.create(home, fc, session.answers, who), err)
 
 
-def resume_incident(*, home: Path | None, incident_id: int, plain: bool, flowchart: Path | None, no_color: bool,
-                    as_: str | None) -> int:
+def resume_incident(
+    *, home: Path | None, incident_id: int, plain: bool, flowchart: Path | None, no_color: bool, as_: str | None
+) -> int:
     """Ask again what an incident was waiting for (not yet, not sure, or unanswered), and record the change."""
     from . import casefile
 
@@ -151,13 +171,16 @@ def resume_incident(*, home: Path | None, incident_id: int, plain: bool, flowcha
     if inc.closed:
         raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
     if inc.complete and not inc.waiting_for:
-        out.print(f"Incident {incident_id} is not waiting for any answer. Its checklist: esafety log show "
-                  f"{incident_id}")
+        out.print(
+            f"Incident {incident_id} is not waiting for any answer. Its checklist: esafety log show {incident_id}"
+        )
         return 0
     who = caselog.actor(home, as_, ask=_ask_name(plain))
     if inc.flowchart.get("sha256") != fc.sha256:
-        err.print("The procedure has changed since this incident was opened: the checklist will follow the "
-                  "procedure in use now.")
+        err.print(
+            "The procedure has changed since this incident was opened: the checklist will follow the "
+            "procedure in use now."
+        )
     previous = {a["id"]: a["answer"] for a in inc.answers}
     kept = {k: v for k, v in previous.items() if v not in casefile.UNCERTAIN}
     ask = make_ask(plain, out)
@@ -195,8 +218,9 @@ def _keep_draft(fc: Flowchart, session: Session, err) -> None:
         return
     n = len(session.answers)
     kept = "Your answer is" if n == 1 else f"Your {n} answers are"
-    err.print(f"\nCancelled. {kept} kept privately in {where}.\n"
-              "To carry on where you stopped, run: esafety guide --resume")
+    err.print(
+        f"\nCancelled. {kept} kept privately in {where}.\nTo carry on where you stopped, run: esafety guide --resume"
+    )
 
 
 def _check_target(path: Path, force: bool) -> None:
@@ -216,8 +240,10 @@ def _offer_save(fc, result, fmt, force, out, err, plain) -> None:
     default = f"esafety-transcript-{transcript.now():%Y-%m-%d-%H%M}.{fmt or 'md'}"
     if plain:
         out.print()
-        out.print(f"To save a transcript for the incident log, type a file name (for example {default}), "
-                  "or press Enter to skip:")
+        out.print(
+            f"To save a transcript for the incident log, type a file name (for example {default}), "
+            "or press Enter to skip:"
+        )
         name = sys.stdin.readline().strip()
     else:
         from . import prompts

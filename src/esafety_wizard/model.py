@@ -107,7 +107,6 @@ class Flowchart(NamedTuple):
 def count_paths(fc: Flowchart) -> int:
     """How many distinct routes lead from `start` to the end, counted in time linear in the graph."""
     memo: dict[str, int] = {END: 1}
-    order: list[str] = []
     stack = [fc.start]
     seen = set()
     while stack:  # iterative post-order, so long chains do not hit the recursion limit

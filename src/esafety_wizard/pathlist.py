@@ -37,8 +37,11 @@ def to_text(fc: Flowchart) -> str:
 
 def _to_text(fc: Flowchart) -> str:
     always = [s for s in fc.steps.values() if s.always]
-    lines = [f"Every path through: {fc.title}", "",
-             f"On every path, these {len(always)} steps are due (not repeated below):"]
+    lines = [
+        f"Every path through: {fc.title}",
+        "",
+        f"On every path, these {len(always)} steps are due (not repeated below):",
+    ]
     lines += [f"  - {s.text}" for s in always]
     all_outcomes = outcomes(fc)
     for n, out in enumerate(all_outcomes, 1):

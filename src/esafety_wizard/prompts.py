@@ -15,8 +15,15 @@ from rich.text import Text
 from .session import BACK, Prompt
 
 _BACK = "__back__"
-STYLE = questionary.Style([("qmark", "bold"), ("question", "bold"), ("highlighted", "reverse"),
-                           ("pointer", "bold"), ("instruction", "italic")])
+STYLE = questionary.Style(
+    [
+        ("qmark", "bold"),
+        ("question", "bold"),
+        ("highlighted", "reverse"),
+        ("pointer", "bold"),
+        ("instruction", "italic"),
+    ]
+)
 
 
 def make_asker(con: Console, **pt: Any):

@@ -5,10 +5,9 @@ from __future__ import annotations
 import json
 from html import escape
 
-from . import __version__
-from . import words
-from .words import when
+from . import __version__, words
 from .casefile import Incident, describe
+from .words import when
 
 FORMATS = ("html", "md", "json")
 
@@ -25,20 +24,38 @@ def to_dict(inc: Incident, chain_problems: list[str], exported_at: str) -> dict:
         "answers": inc.answers,
         "guide_complete": inc.complete,
         "checklist": [
-            {"number": it.number, "id": it.id, "text": it.text, "status": it.status, "condition": it.condition,
-             "section": it.section, "done": it.done._asdict() if it.done else None}
+            {
+                "number": it.number,
+                "id": it.id,
+                "text": it.text,
+                "status": it.status,
+                "condition": it.condition,
+                "section": it.section,
+                "done": it.done._asdict() if it.done else None,
+            }
             for it in inc.checklist
         ],
         "notes": inc.notes,
         "evidence": inc.evidence,
         "contacts": inc.contacts,
         "history": [
-            {"n": e.n, "at": e.at, "actor": e.actor, "kind": e.kind, "summary": describe(e), "data": e.data,
-             "prev": e.prev, "hash": e.hash}
+            {
+                "n": e.n,
+                "at": e.at,
+                "actor": e.actor,
+                "kind": e.kind,
+                "summary": describe(e),
+                "data": e.data,
+                "prev": e.prev,
+                "hash": e.hash,
+            }
             for e in inc.events
         ],
-        "chain": {"intact": not chain_problems, "problems": chain_problems,
-                  "last_hash": inc.events[-1].hash if inc.events else ""},
+        "chain": {
+            "intact": not chain_problems,
+            "problems": chain_problems,
+            "last_hash": inc.events[-1].hash if inc.events else "",
+        },
     }
 
 
@@ -54,31 +71,45 @@ def _step_line(it) -> str:
 def _chain_line(inc: Incident, chain_problems: list[str]) -> str:
     if chain_problems:
         return "WARNING: the record has been altered: " + "; ".join(chain_problems)
-    return (f"The record's {len(inc.events)} events are intact (hash chain verified; last SHA-256 "
-            f"{inc.events[-1].hash[:16]}…).")
+    return (
+        f"The record's {len(inc.events)} events are intact (hash chain verified; last SHA-256 "
+        f"{inc.events[-1].hash[:16]}…)."
+    )
 
 
 def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
-    L = [f"# E-safety incident {inc.id} (staff as victims)", "",
-         f"- Status: **{inc.status}**", f"- Opened: {when(inc.created_at)} by {inc.created_by}",
-         f"- Exported: {when(exported_at)}",
-         f"- Procedure: {inc.flowchart.get('title', '')} (SHA-256 {inc.flowchart.get('sha256', '')})",
-         f"- {_chain_line(inc, chain_problems)}", "", "## Answers", ""]
+    L = [
+        f"# E-safety incident {inc.id} (staff as victims)",
+        "",
+        f"- Status: **{inc.status}**",
+        f"- Opened: {when(inc.created_at)} by {inc.created_by}",
+        f"- Exported: {when(exported_at)}",
+        f"- Procedure: {inc.flowchart.get('title', '')} (SHA-256 {inc.flowchart.get('sha256', '')})",
+        f"- {_chain_line(inc, chain_problems)}",
+        "",
+        "## Answers",
+        "",
+    ]
     L += [f"{i}. {a['question']} **{a['label']}**" for i, a in enumerate(inc.answers, 1)]
     if not inc.complete:
         L += ["", "_The guide was not finished: run `esafety log resume` to answer the rest._"]
     L += ["", "## Checklist", ""]
     for it in inc.checklist:
         mark = "x" if it.done else " "
-        who = f" — done {when(it.done.at)} by {it.done.actor}" + (f": {it.done.note}" if it.done.note else "") \
-            if it.done else ""
+        who = (
+            f" — done {when(it.done.at)} by {it.done.actor}" + (f": {it.done.note}" if it.done.note else "")
+            if it.done
+            else ""
+        )
         L.append(f"- [{mark}] {it.number}. {_step_line(it)}{who}")
     L += ["", "## Notes", ""]
     L += [f"- {when(n['at'])}, {n['actor']}: {n['text']}" for n in inc.notes] or ["None."]
     L += ["", "## Evidence (registered, not copied)", ""]
-    L += [f"- `{e['path']}`: {e['size']} bytes, modified {e['mtime']}, SHA-256 `{e['sha256']}` "
-          f"(registered {when(e['at'])} by {e['actor']})" + (f": {e['note']}" if e.get("note") else "")
-          for e in inc.evidence] or ["None."]
+    L += [
+        f"- `{e['path']}`: {e['size']} bytes, modified {e['mtime']}, SHA-256 `{e['sha256']}` "
+        f"(registered {when(e['at'])} by {e['actor']})" + (f": {e['note']}" if e.get("note") else "")
+        for e in inc.evidence
+    ] or ["None."]
     L += ["", "## Contacts", ""]
     for c in inc.contacts:
         how = "; ".join(x for x in (c.get("phone"), c.get("email")) if x)
@@ -106,17 +137,24 @@ tr { page-break-inside: avoid; } th { background: #f3f2f1; }
 def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     e = escape
     rows = lambda cells: "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"  # noqa: E731
-    h = [f"<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
-         f"<title>E-safety incident {inc.id}</title><style>{CSS}</style></head><body>",
-         f"<h1>E-safety incident {inc.id} (staff as victims)</h1>",
-         "<table class='meta'>",
-         rows(["Status", e(inc.status)]), rows(["Opened", f"{e(when(inc.created_at))} by {e(inc.created_by)}"]),
-         rows(["Exported", e(when(exported_at))]),
-         rows(["Procedure", f"{e(inc.flowchart.get('title', ''))}<br><code>SHA-256 "
-                            f"{e(inc.flowchart.get('sha256', ''))}</code>"]),
-         "</table>",
-         f"<p class='{'warn' if chain_problems else 'ok'}'>{e(_chain_line(inc, chain_problems))}</p>",
-         "<h2>Answers</h2><table><tr><th>#</th><th>Question</th><th>Answer</th></tr>"]
+    h = [
+        "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
+        f"<title>E-safety incident {inc.id}</title><style>{CSS}</style></head><body>",
+        f"<h1>E-safety incident {inc.id} (staff as victims)</h1>",
+        "<table class='meta'>",
+        rows(["Status", e(inc.status)]),
+        rows(["Opened", f"{e(when(inc.created_at))} by {e(inc.created_by)}"]),
+        rows(["Exported", e(when(exported_at))]),
+        rows(
+            [
+                "Procedure",
+                f"{e(inc.flowchart.get('title', ''))}<br><code>SHA-256 {e(inc.flowchart.get('sha256', ''))}</code>",
+            ]
+        ),
+        "</table>",
+        f"<p class='{'warn' if chain_problems else 'ok'}'>{e(_chain_line(inc, chain_problems))}</p>",
+        "<h2>Answers</h2><table><tr><th>#</th><th>Question</th><th>Answer</th></tr>",
+    ]
     h += [rows([str(i), e(a["question"]), e(a["label"])]) for i, a in enumerate(inc.answers, 1)]
     h.append("</table>")
     if not inc.complete:
@@ -125,8 +163,9 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     for it in inc.checklist:
         step = f"<span class='cond'>{e(_step_line(it))}</span>" if it.status == "conditional" else e(_step_line(it))
         if it.done:
-            done = f"<span class='done'>Done</span> {e(when(it.done.at))}<br>{e(it.done.actor)}" + \
-                (f"<br>{e(it.done.note)}" if it.done.note else "")
+            done = f"<span class='done'>Done</span> {e(when(it.done.at))}<br>{e(it.done.actor)}" + (
+                f"<br>{e(it.done.note)}" if it.done.note else ""
+            )
         else:
             done = "<span class='todo'>Not yet</span>"
         h.append(rows([str(it.number), step, done]))
@@ -140,9 +179,18 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     h.append("<h2>Evidence</h2><p>Registered by fingerprint; the files were not copied or sent.</p>")
     if inc.evidence:
         h.append("<table><tr><th>File</th><th>Size</th><th>Modified</th><th>SHA-256</th><th>Registered</th></tr>")
-        h += [rows([e(x["path"]) + (f"<br>{e(x['note'])}" if x.get("note") else ""), f"{x['size']:,} bytes",
-                    e(when(x["mtime"])), f"<code>{e(x['sha256'])}</code>", f"{e(when(x['at']))}<br>{e(x['actor'])}"])
-              for x in inc.evidence]
+        h += [
+            rows(
+                [
+                    e(x["path"]) + (f"<br>{e(x['note'])}" if x.get("note") else ""),
+                    f"{x['size']:,} bytes",
+                    e(when(x["mtime"])),
+                    f"<code>{e(x['sha256'])}</code>",
+                    f"{e(when(x['at']))}<br>{e(x['actor'])}",
+                ]
+            )
+            for x in inc.evidence
+        ]
         h.append("</table>")
     else:
         h.append("<p>None.</p>")
@@ -150,10 +198,10 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     for c in inc.contacts:
         how = "<br>".join(e(x) for x in (c.get("phone"), c.get("email")) if x) or "-"
         h.append(rows([e(c.get("name", "")), how, e(c.get("role") or "")]))
-    h.append("</table><h2>History</h2><table><tr><th>#</th><th>When</th><th>Who</th><th>What</th>"
-             "<th>SHA-256</th></tr>")
-    h += [rows([str(ev.n), e(ev.at), e(ev.actor), e(describe(ev)), f"<code>{ev.hash[:16]}</code>"])
-          for ev in inc.events]
+    h.append("</table><h2>History</h2><table><tr><th>#</th><th>When</th><th>Who</th><th>What</th><th>SHA-256</th></tr>")
+    h += [
+        rows([str(ev.n), e(ev.at), e(ev.actor), e(describe(ev)), f"<code>{ev.hash[:16]}</code>"]) for ev in inc.events
+    ]
     h.append(f"</table><p><small>esafety-wizard {e(__version__)}</small></p></body></html>")
     return "\n".join(h) + "\n"
 

@@ -51,8 +51,12 @@ def outcome(con: Console, fc: Flowchart, out: Outcome) -> None:
         g.add_row(f"{i}.", Text.assemble(a.question.text, " ", (a.choice.label, "bold")))
     con.print(g)
     if out.not_asked:
-        con.print(Text("Given but not asked on this path (ignored): "
-                       + ", ".join(f"{k}: {v}" for k, v in out.not_asked), style="dim"))
+        con.print(
+            Text(
+                "Given but not asked on this path (ignored): " + ", ".join(f"{k}: {v}" for k, v in out.not_asked),
+                style="dim",
+            )
+        )
 
     con.print()
     con.rule("[bold]What to do", align="left", characters="-")
@@ -112,8 +116,7 @@ def contacts_table(con: Console, fc: Flowchart) -> None:
     table.add_column("How to contact", ratio=2, min_width=30, overflow="fold")
     table.add_column("About", ratio=4, overflow="fold")
     for c in fc.contacts.values():
-        about = [d for d in words.contact_details(c)
-                 if not d.startswith(("Telephone:", "E-mail:"))]
+        about = [d for d in words.contact_details(c) if not d.startswith(("Telephone:", "E-mail:"))]
         table.add_row(Text(c.name, style="bold"), words.contact_how(c) or "-", "\n".join(about))
     con.print(table)
     if fc.credit:
@@ -121,6 +124,7 @@ def contacts_table(con: Console, fc: Flowchart) -> None:
 
 
 # --- incidents ------------------------------------------------------------------------------------------
+
 
 def incident_list(con: Console, rows: list[dict]) -> None:
     if not rows:
@@ -130,18 +134,26 @@ def incident_list(con: Console, rows: list[dict]) -> None:
         for r in rows:
             con.print()
             con.print(Text(f"Incident {r['id']} ({r['status']})", style="bold"))
-            lines = [f"Opened {words.when(r['created_at'])} by {r['created_by']}",
-                     f"Posted by: {r['instigator'] or '-'}", f"Steps done: {r['steps_done']} of {r['steps']}",
-                     f"Waiting for: {', '.join(r['waiting_for']) or '-'}"]
+            lines = [
+                f"Opened {words.when(r['created_at'])} by {r['created_by']}",
+                f"Posted by: {r['instigator'] or '-'}",
+                f"Steps done: {r['steps_done']} of {r['steps']}",
+                f"Waiting for: {', '.join(r['waiting_for']) or '-'}",
+            ]
             con.print(Padding(Text("\n".join(lines)), (0, 0, 0, 2)))
         return
     table = Table(title="Incidents", title_justify="left", expand=False)
     for name in ("No.", "Status", "Opened", "Posted by", "Steps done", "Waiting for"):
         table.add_column(name, overflow="fold")
     for r in rows:
-        table.add_row(str(r["id"]), r["status"], f"{words.when(r['created_at'])}\n{r['created_by']}",
-                      r["instigator"] or "-", f"{r['steps_done']} of {r['steps']}",
-                      ", ".join(r["waiting_for"]) or "-")
+        table.add_row(
+            str(r["id"]),
+            r["status"],
+            f"{words.when(r['created_at'])}\n{r['created_by']}",
+            r["instigator"] or "-",
+            f"{r['steps_done']} of {r['steps']}",
+            ", ".join(r["waiting_for"]) or "-",
+        )
     con.print(table)
 
 
@@ -177,8 +189,10 @@ def incident(con: Console, inc, chain_problems: list[str], changes: dict | None 
         if it.status == "conditional":
             text = Text.assemble((f"[{words.DEPENDS}] ", "bold yellow"), text)
         if it.done:
-            text.append(f"\nDone {words.when(it.done.at)} by {it.done.actor}" + (f": {it.done.note}" if it.done.note else ""),
-                        style="green")
+            text.append(
+                f"\nDone {words.when(it.done.at)} by {it.done.actor}" + (f": {it.done.note}" if it.done.note else ""),
+                style="green",
+            )
         g.add_row(f"{it.number}.", mark, text)
     con.print(g)
     if inc.notes:

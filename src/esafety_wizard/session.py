@@ -27,8 +27,9 @@ class Prompt(NamedTuple):
 class Session:
     """The answers of one guide, in the order asked. Safe to read after Ctrl-C: it is always consistent."""
 
-    def __init__(self, fc: Flowchart, answers: Mapping[str, str] | None = None,
-                 previous: Mapping[str, str] | None = None):
+    def __init__(
+        self, fc: Flowchart, answers: Mapping[str, str] | None = None, previous: Mapping[str, str] | None = None
+    ):
         """`previous`: earlier answers to offer as the current choice (when an incident is resumed)."""
         self.fc = fc
         self.answers: dict[str, str] = dict(answers or {})

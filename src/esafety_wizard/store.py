@@ -65,8 +65,9 @@ class Event(NamedTuple):
 
 
 def event_hash(incident_id: int, n: int, at: str, actor: str, kind: str, data: dict, prev: str) -> str:
-    body = json.dumps([incident_id, n, at, actor, kind, data], sort_keys=True, ensure_ascii=False,
-                      separators=(",", ":"))
+    body = json.dumps(
+        [incident_id, n, at, actor, kind, data], sort_keys=True, ensure_ascii=False, separators=(",", ":")
+    )
     return hashlib.sha256((prev + "\n" + body).encode("utf-8")).hexdigest()
 
 
@@ -97,8 +98,10 @@ class Store:
             self.db.execute("PRAGMA foreign_keys = ON")
             self._migrate()
         except sqlite3.DatabaseError as e:
-            raise WizardError(f"{self.path} cannot be read as an incident database ({_reason(e)}). "
-                              "Check the file, or use another folder with --home.") from None
+            raise WizardError(
+                f"{self.path} cannot be read as an incident database ({_reason(e)}). "
+                "Check the file, or use another folder with --home."
+            ) from None
 
     def __enter__(self) -> Store:
         return self
@@ -156,12 +159,15 @@ class Store:
             return self._append(db, incident_id, at, actor, kind, data)
 
     def _append(self, db, incident_id: int, at: str, actor: str, kind: str, data: dict) -> Event:
-        last = db.execute("SELECT n, hash FROM events WHERE incident_id = ? ORDER BY n DESC LIMIT 1",
-                          (incident_id,)).fetchone()
+        last = db.execute(
+            "SELECT n, hash FROM events WHERE incident_id = ? ORDER BY n DESC LIMIT 1", (incident_id,)
+        ).fetchone()
         n, prev = (last[0] + 1, last[1]) if last else (1, "")
         h = event_hash(incident_id, n, at, actor, kind, data, prev)
-        db.execute("INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                   (incident_id, n, at, actor, kind, json.dumps(data, sort_keys=True, ensure_ascii=False), prev, h))
+        db.execute(
+            "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (incident_id, n, at, actor, kind, json.dumps(data, sort_keys=True, ensure_ascii=False), prev, h),
+        )
         return Event(incident_id, n, at, actor, kind, data, prev, h)
 
     # --- reading -------------------------------------------------------------------------------------
@@ -175,8 +181,10 @@ class Store:
 
     def events(self, incident_id: int) -> list[Event]:
         self._require(incident_id)
-        rows = self.db.execute("SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events "
-                               "WHERE incident_id = ? ORDER BY n", (incident_id,)).fetchall()
+        rows = self.db.execute(
+            "SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events WHERE incident_id = ? ORDER BY n",
+            (incident_id,),
+        ).fetchall()
         out = []
         for r in rows:
             try:
@@ -190,8 +198,10 @@ class Store:
         """What is wrong with an incident's chain of events; an empty list if nothing was altered."""
         problems = []
         prev = ""
-        rows = self.db.execute("SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events "
-                               "WHERE incident_id = ? ORDER BY n", (incident_id,)).fetchall()
+        rows = self.db.execute(
+            "SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events WHERE incident_id = ? ORDER BY n",
+            (incident_id,),
+        ).fetchall()
         if not rows:
             return [f"incident {incident_id} has no events"]
         for expected_n, r in enumerate(rows, 1):

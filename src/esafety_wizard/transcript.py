@@ -30,8 +30,7 @@ def to_dict(fc: Flowchart, out: Outcome, created_at: datetime) -> dict:
         "flowchart": {"title": fc.title, "path": fc.origin, "sha256": fc.sha256},
         "created_at": created_at.isoformat(timespec="seconds"),
         "answers": [
-            {"id": a.id, "question": a.question.text, "answer": a.value, "label": a.choice.label}
-            for a in out.answered
+            {"id": a.id, "question": a.question.text, "answer": a.value, "label": a.choice.label} for a in out.answered
         ],
         "not_asked": [{"id": k, "answer": v} for k, v in out.not_asked],
         "steps": [step_dict(fc, r) for r in out.steps],
@@ -75,8 +74,10 @@ def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
     for i, a in enumerate(out.answered, 1):
         lines.append(f"{i}. {a.question.text} **{a.choice.label}** (`{a.id}: {a.value}`)")
     if out.not_asked:
-        lines += ["", "Answers given but not asked on this path (ignored): "
-                  + ", ".join(f"`{k}: {v}`" for k, v in out.not_asked)]
+        lines += [
+            "",
+            "Answers given but not asked on this path (ignored): " + ", ".join(f"`{k}: {v}`" for k, v in out.not_asked),
+        ]
     lines += ["", "## Steps", "", words.LEGEND]
     for section_id, group in groupby(out.steps, key=lambda r: r.step.section):
         section = fc.sections[section_id]
@@ -93,8 +94,19 @@ def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
     for c in out.contacts:
         lines.append(f"- **{c.name}**")
         lines += [f"    - {d}" for d in words.contact_details(c)]
-    lines += ["", "## Record of actions", "", "| Date | Who | What was done |", "| --- | --- | --- |",
-              "|  |  |  |", "", "---", "", fc.credit or "", ""]
+    lines += [
+        "",
+        "## Record of actions",
+        "",
+        "| Date | Who | What was done |",
+        "| --- | --- | --- |",
+        "|  |  |  |",
+        "",
+        "---",
+        "",
+        fc.credit or "",
+        "",
+    ]
     return "\n".join(lines)
 
 

@@ -48,8 +48,10 @@ def contact_details(c: Contact) -> list[str]:
     if c.added:
         lines.append(f"{NOT_IN_SOURCE}: {c.added}")
     if c.checked == "never":
-        lines.append("Not checked since it was written down: confirm these details (with your local "
-                     "authority) before you rely on them.")
+        lines.append(
+            "Not checked since it was written down: confirm these details (with your local "
+            "authority) before you rely on them."
+        )
     elif c.checked:
         lines.append(f"Details last checked: {c.checked}.")
     return lines
