@@ -10,6 +10,8 @@ nothing but print one line, and times whole processes over many runs, interleave
   app's `guide` that imports questionary and prints a line (target: at most 1.15x);
 - peak memory (max RSS) of `esafety contacts` against the minimal app's.
 
+When a command or option is added to esafety, add its twin to MINIMAL below, or the floor is wrong.
+
 Run: .venv/bin/python benchmarks/startup.py [ROUNDS]
 """
 
@@ -65,7 +67,9 @@ def _root(version: Annotated[Optional[bool], typer.Option("--version", callback=
 def guide(answers: Annotated[Optional[Path], typer.Option("--answers", "-a")] = None,
           transcript: Annotated[Optional[Path], typer.Option("--transcript", "-t")] = None,
           fmt: Annotated[Optional[Format], typer.Option("--format")] = None,
-          force: bool = False, resume: bool = False, plain: bool = False,
+          force: bool = False, resume: bool = False, plain: bool = False, save: bool = False,
+          home: Annotated[Optional[Path], typer.Option("--home", envvar="ESAFETY_HOME")] = None,
+          as_: Annotated[Optional[str], typer.Option("--as")] = None,
           flowchart: FlowchartOpt = None, no_color: bool = False):
     if answers is None:
         import questionary  # noqa: F401 - the interactive floor includes questionary
@@ -103,6 +107,84 @@ def paths(json_: Annotated[bool, typer.Option("--json")] = False, flowchart: Flo
 @app.command()
 def schema():
     print("schema")
+
+
+log_app = typer.Typer(no_args_is_help=True, rich_markup_mode=None)
+app.add_typer(log_app, name="log")
+HomeOpt = Annotated[Optional[Path], typer.Option("--home", envvar="ESAFETY_HOME")]
+AsOpt = Annotated[Optional[str], typer.Option("--as")]
+
+
+class ExportFormat(str, Enum):
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+@log_app.command("name")
+def log_name(name: str, home: HomeOpt = None, no_color: bool = False):
+    print("name")
+
+
+@log_app.command("list")
+def log_list(open_: Annotated[bool, typer.Option("--open")] = False,
+             closed: Annotated[bool, typer.Option("--closed")] = False,
+             json_: Annotated[bool, typer.Option("--json")] = False, home: HomeOpt = None, no_color: bool = False):
+    print("list")
+
+
+@log_app.command("show")
+def log_show(incident_id: int, json_: Annotated[bool, typer.Option("--json")] = False, home: HomeOpt = None,
+             no_color: bool = False):
+    print("show")
+
+
+@log_app.command("resume")
+def log_resume(incident_id: int, plain: bool = False, home: HomeOpt = None, as_: AsOpt = None,
+               flowchart: FlowchartOpt = None, no_color: bool = False):
+    print("resume")
+
+
+@log_app.command("done")
+def log_done(incident_id: int, step: str, note: Optional[str] = None, home: HomeOpt = None, as_: AsOpt = None,
+             no_color: bool = False):
+    print("done")
+
+
+@log_app.command("note")
+def log_note(incident_id: int, text: str, home: HomeOpt = None, as_: AsOpt = None, no_color: bool = False):
+    print("note")
+
+
+@log_app.command("evidence")
+def log_evidence(incident_id: int, files: list[Path], note: Optional[str] = None, home: HomeOpt = None,
+                 as_: AsOpt = None, no_color: bool = False):
+    print("evidence")
+
+
+@log_app.command("verify")
+def log_verify(incident_id: Annotated[Optional[int], typer.Argument()] = None, home: HomeOpt = None,
+               no_color: bool = False):
+    print("verify")
+
+
+@log_app.command("close")
+def log_close(incident_id: int, reason: Optional[str] = None, home: HomeOpt = None, as_: AsOpt = None,
+              no_color: bool = False):
+    print("close")
+
+
+@log_app.command("reopen")
+def log_reopen(incident_id: int, reason: Optional[str] = None, home: HomeOpt = None, as_: AsOpt = None,
+               no_color: bool = False):
+    print("reopen")
+
+
+@log_app.command("export")
+def log_export(incident_id: int, fmt: Annotated[ExportFormat, typer.Option("--format")] = ExportFormat.html,
+               output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None, force: bool = False,
+               home: HomeOpt = None, no_color: bool = False):
+    print("export")
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 
 from . import answers as answers_file
-from . import caselog, drafts, engine, render, transcript
+from . import drafts, engine, render, transcript
 from .errors import WizardError
 from .flowchart import load as load_flowchart
 from .model import Flowchart
@@ -55,7 +55,9 @@ def run(
     if transcript is not None:
         _check_target(transcript, force)
     who = None
-    if save:  # before any question: a scripted run must not fail after the work is done
+    if save:  # the name is settled before any question: a scripted run must not fail after the work is done
+        from . import caselog  # sqlite3 and the case file only when an incident is kept
+
         who = caselog.actor(home, as_, ask=_ask_name(plain) if answers_path is None else None)
 
     if answers_path is not None:
@@ -140,6 +142,8 @@ def _ask_name(plain: bool):
 
 
 def _offer_case_file(fc, session: Session, home, as_, out, err, plain) -> None:
+    from . import caselog
+
     out.print()
     out.print(
         "A case file keeps this incident privately on this computer, so you can tick off the steps "
@@ -162,7 +166,7 @@ def resume_incident(
     *, home: Path | None, incident_id: int, plain: bool, flowchart: Path | None, no_color: bool, as_: str | None
 ) -> int:
     """Ask again what an incident was waiting for (not yet, not sure, or unanswered), and record the change."""
-    from . import casefile
+    from . import casefile, caselog
 
     fc = load_flowchart(flowchart)
     out = render.console(no_color=no_color, plain=plain)
@@ -202,6 +206,8 @@ def resume_incident(
 
 
 def _record_answers(home, incident_id, fc, answers, old_steps, who, out) -> None:
+    from . import caselog
+
     caselog.record_answers(home, incident_id, fc, answers, old_steps, who)
     inc, problems = caselog.load(home, incident_id)
     render.incident(out, inc, problems, changes=inc.events[-1].data.get("changes"))
