@@ -155,7 +155,7 @@ def test_pupil_serious_incident_is_not_asked_if_persistent(fc):
 def test_pupil_persistent_incident_inform_parents(fc):
     got = steps(fc, instigator="pupil", refuses_removal="no", serious="no", persistent="yes", child_at_risk="no")
     assert got["pupil_inform_parents"] == "due"
-    assert "police_neighbourhood_team" not in got
+    assert got["police_neighbourhood_team"] == "conditional"  # still there "for further advice"
 
 
 def test_pupil_neither_serious_nor_persistent_parents_not_informed(fc):
