@@ -8,7 +8,6 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import answers as answers_file
 from . import drafts, engine, render, transcript
 from .errors import WizardError
 from .flowchart import load as load_flowchart
@@ -63,6 +62,8 @@ def run(
     if answers_path is not None:
         if resume:
             raise WizardError("Use either --answers or --resume, not both.")
+        from . import answers as answers_file  # YAML is imported only to read an answers file
+
         given = answers_file.read(answers_path, fc)
         result = engine.outcome(fc, given)
         render.outcome(out, fc, result)
