@@ -211,3 +211,21 @@ def test_ctrl_c_during_resume_keeps_the_answers_given_before_it(spawn, tmp_path)
     c.send(CTRL_C)
     out, status = finish(c)
     assert status == 130 and "Nothing was changed" in out
+
+
+def test_first_question_appears_without_importing_rich(tmp_path):
+    """Speed: rich is only needed for the outcome, so it is not imported before the first question."""
+    env = {**os.environ, "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1", "ESAFETY_HOME": str(tmp_path)}
+    c = pexpect.spawn(
+        sys.executable,
+        ["-X", "importtime", "-m", "esafety_wizard", "guide"],
+        env=env,
+        encoding="utf-8",
+        timeout=15,
+        dimensions=(40, 120),
+    )
+    c.expect_exact("Does the incident involve the head teacher?")
+    imported = c.before
+    c.close(force=True)
+    assert "questionary" in imported and "esafety_wizard.session" in imported
+    assert "rich.console" not in imported

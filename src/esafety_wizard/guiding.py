@@ -8,7 +8,7 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from . import drafts, engine, render, transcript
+from . import drafts, engine, transcript
 from .errors import WizardError
 from .flowchart import load as load_flowchart
 from .model import Flowchart
@@ -21,6 +21,27 @@ NO_TERMINAL = (
 )
 
 
+class _Console:
+    """A rich console made on first use: the first question reaches the screen without importing rich."""
+
+    def __init__(self, **kwargs):
+        self._kwargs = kwargs
+        self._con = None
+
+    def __getattr__(self, name):
+        if self._con is None:
+            from .render import console
+
+            self._con = console(**self._kwargs)
+        return getattr(self._con, name)
+
+
+def _render():
+    from . import render
+
+    return render
+
+
 def make_ask(plain: bool, out):
     """The prompt function for a Session: plain lines, or arrow keys on a terminal; never a silent default."""
     if plain:
@@ -30,7 +51,7 @@ def make_ask(plain: bool, out):
     if sys.stdin.isatty() and sys.stdout.isatty():
         from . import prompts
 
-        return prompts.make_asker(out)
+        return prompts.make_asker()
     raise WizardError(NO_TERMINAL)
 
 
@@ -49,8 +70,8 @@ def run(
     as_: str | None = None,
 ) -> int:
     fc = load_flowchart(flowchart)
-    out = render.console(no_color=no_color, plain=plain)
-    err = render.console(stderr=True, no_color=no_color, plain=plain)
+    out = _Console(no_color=no_color, plain=plain)
+    err = _Console(stderr=True, no_color=no_color, plain=plain)
     if transcript is not None:
         _check_target(transcript, force)
     who = None
@@ -66,7 +87,7 @@ def run(
 
         given = answers_file.read(answers_path, fc)
         result = engine.outcome(fc, given)
-        render.outcome(out, fc, result)
+        _render().outcome(out, fc, result)
         if transcript is not None:
             _save(fc, result, transcript, fmt, force, err)
         if save:
@@ -88,8 +109,10 @@ def run(
     ask = make_ask(plain, out)
     session = Session(fc, start)
     if not plain:
-        out.print(f"[bold]{fc.title}[/]")
-        out.print(
+        from .prompts import say
+
+        say(fc.title, "bold")
+        say(
             "Answer each question with the arrow keys and Enter. You can go back at any question. "
             "Press Ctrl-C to stop: your answers are kept."
         )
@@ -99,7 +122,7 @@ def run(
         if save:
             _saved(caselog.create(home, fc, session.answers, who), err)
             saved = True
-        render.outcome(out, fc, result)
+        _render().outcome(out, fc, result)
         if transcript is not None:
             _save(fc, result, transcript, fmt, force, err)
         elif interactive_tty and sys.stdin.isatty():
@@ -170,8 +193,8 @@ def resume_incident(
     from . import casefile, caselog
 
     fc = load_flowchart(flowchart)
-    out = render.console(no_color=no_color, plain=plain)
-    err = render.console(stderr=True, no_color=no_color, plain=plain)
+    out = _Console(no_color=no_color, plain=plain)
+    err = _Console(stderr=True, no_color=no_color, plain=plain)
     inc, _ = caselog.load(home, incident_id)
     if inc.closed:
         raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
@@ -211,7 +234,7 @@ def _record_answers(home, incident_id, fc, answers, old_steps, who, out) -> None
 
     caselog.record_answers(home, incident_id, fc, answers, old_steps, who)
     inc, problems = caselog.load(home, incident_id)
-    render.incident(out, inc, problems, changes=inc.events[-1].data.get("changes"))
+    _render().incident(out, inc, problems, changes=inc.events[-1].data.get("changes"))
 
 
 def _keep_draft(fc: Flowchart, session: Session, err) -> None:

@@ -6,11 +6,12 @@ can be driven by a pipe in tests. Ctrl-C raises KeyboardInterrupt (`unsafe_ask`)
 
 from __future__ import annotations
 
+import shutil
 from typing import Any
 
 import questionary
-from rich.console import Console
-from rich.text import Text
+from prompt_toolkit import print_formatted_text
+from prompt_toolkit.formatted_text import FormattedText
 
 from .session import BACK, Prompt
 
@@ -22,25 +23,37 @@ STYLE = questionary.Style(
         ("highlighted", "reverse"),
         ("pointer", "bold"),
         ("instruction", "italic"),
+        ("answer", "bold"),
     ]
 )
 
 
-def make_asker(con: Console, **pt: Any):
+def say(text: str = "", style: str = "", **pt: Any) -> None:
+    """Print a line with prompt_toolkit, already loaded for the prompts, so rich is not needed before the
+    first question is on screen (it is imported later, to show the outcome). Long lines wrap at words."""
+    import textwrap
+
+    width = max(20, shutil.get_terminal_size().columns - 1)
+    text = "\n".join(textwrap.fill(line, width) if line else "" for line in text.split("\n"))
+    print_formatted_text(FormattedText([(style, text)]), **{k: v for k, v in pt.items() if k == "output"})
+
+
+def make_asker(**pt: Any):
     """An ask function for Session.run: prints the question's help, then an arrow-key menu."""
 
     def ask(p: Prompt) -> object:
         q = p.question
-        con.print()
-        con.print(Text(f"Question {p.number}", style="dim"))
+        width = shutil.get_terminal_size().columns
+        say(**pt)
+        say(f"Question {p.number}", "italic", **pt)
         if q.help:
-            con.print(Text(q.help))
+            say(q.help, **pt)
         choices = [questionary.Choice(title=c.label, value=c.value) for c in q.choices]
         if p.can_go_back:
             choices.append(questionary.Separator(" "))
             choices.append(questionary.Choice(title="Go back to the previous question", value=_BACK))
         reply = questionary.select(
-            _fit(q.text, con.width),
+            _fit(q.text, width),
             choices=choices,
             default=p.current if p.current in q.values else None,
             instruction="(use the arrow keys, then press Enter)",
