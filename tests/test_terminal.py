@@ -203,6 +203,7 @@ def test_ctrl_c_during_resume_keeps_the_answers_given_before_it(spawn, tmp_path)
     data = json.loads(out[out.index("{") :])
     answers = {x["id"]: x["answer"] for x in data["answers"]}
     assert answers["refuses_removal"] == "yes" and answers["under_13"] == "yes"
+    assert answers["serious"] == "not_sure" and data["guide_complete"]  # not asked again yet: unchanged
     assert next(s for s in data["checklist"] if s["id"] == "pupil_social_network")["status"] == "due"
     assert [h["kind"] for h in data["history"]] == ["opened", "answered", "answered"]
 

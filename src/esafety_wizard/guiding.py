@@ -42,7 +42,7 @@ def _render():
     return render
 
 
-def make_ask(plain: bool, out):
+def make_ask(plain: bool):
     """The prompt function for a Session: plain lines, or arrow keys on a terminal; never a silent default."""
     if plain:
         from . import plain as plain_prompts
@@ -106,7 +106,7 @@ def run(
         )
 
     interactive_tty = sys.stdin.isatty() and sys.stdout.isatty()
-    ask = make_ask(plain, out)
+    ask = make_ask(plain)
     session = Session(fc, start)
     if not plain:
         from .prompts import say
@@ -125,7 +125,7 @@ def run(
         _render().outcome(out, fc, result)
         if transcript is not None:
             _save(fc, result, transcript, fmt, force, err)
-        elif interactive_tty and sys.stdin.isatty():
+        elif interactive_tty:
             _offer_save(fc, result, fmt, force, out, err, plain)
             if not save:
                 _offer_case_file(fc, session, home, as_, out, err, plain)
@@ -211,7 +211,7 @@ def resume_incident(
         )
     previous = {a["id"]: a["answer"] for a in inc.answers}
     kept = {k: v for k, v in previous.items() if v not in casefile.UNCERTAIN}
-    ask = make_ask(plain, out)
+    ask = make_ask(plain)
     session = Session(fc, engine.normalise_answers(fc, kept, where=f"incident {incident_id}"), previous=previous)
     if inc.waiting_for:
         out.print(f"Incident {incident_id} was waiting for: " + "; ".join(a["question"] for a in inc.waiting_for))
@@ -219,8 +219,9 @@ def resume_incident(
     try:
         session.run(ask)
     except (KeyboardInterrupt, EOFError):
-        if session.answers != previous:
-            _record_answers(home, incident_id, fc, session.answers, old_steps, who, out)
+        merged = {**previous, **session.answers}  # answers not asked again yet stay as they were ("not sure")
+        if merged != previous:
+            _record_answers(home, incident_id, fc, merged, old_steps, who, out)
             err.print(f"\nCancelled. The answers you gave are kept in incident {incident_id}.")
         else:
             err.print("\nCancelled. Nothing was changed.")
