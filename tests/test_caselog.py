@@ -247,3 +247,8 @@ def test_log_list_and_show_fit_the_width(incident, cols):
         out = run(*args, env={"COLUMNS": str(cols)}).stdout
         assert max(len(line.rstrip()) for line in out.splitlines()) <= cols, args
         assert "…" not in out
+
+
+def test_open_and_closed_together_is_a_usage_error(home):
+    r = run("log", "list", "--open", "--closed")
+    assert r.exit_code == 2 and "not both" in r.output

@@ -360,7 +360,7 @@ def log_list(
         from . import caselog
 
         if open_ and closed:
-            raise _usage("Use --open or --closed, not both.")
+            raise typer.BadParameter("use --open or --closed, not both")  # a usage mistake: exit 2
         caselog.list_incidents(home, "open" if open_ else "closed" if closed else None, json_, _out(no_color))
 
 
@@ -537,12 +537,6 @@ def log_export(
         from . import caselog
 
         caselog.export(home, incident_id, fmt.value, output, force, _err(no_color))
-
-
-def _usage(message: str):
-    from .errors import WizardError
-
-    return WizardError(message)
 
 
 def main() -> None:
