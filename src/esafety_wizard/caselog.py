@@ -101,12 +101,18 @@ def _now() -> str:
     return transcript.now().isoformat(timespec="seconds")
 
 
-def _append(home: Path | None, incident_id: int, who: str, kind: str, data: dict, *, open_only: bool = True):
+def _open_incident(st: Store, incident_id: int) -> casefile.Incident:
+    """The incident, which must be open to take a change."""
+    inc = casefile.replay(st.events(incident_id))
+    if inc.closed:
+        raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
+    return inc
+
+
+def _append(home: Path | None, incident_id: int, who: str, kind: str, data: dict) -> None:
     with Store(home, create=False) as st:
-        inc = casefile.replay(st.events(incident_id))
-        if open_only and inc.closed:
-            raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
-        return st.append(incident_id, _now(), who, kind, data), inc
+        _open_incident(st, incident_id)
+        st.append(incident_id, _now(), who, kind, data)
 
 
 # --- commands -------------------------------------------------------------------------------------------
@@ -155,9 +161,7 @@ def show(home: Path | None, incident_id: int, as_json: bool, out) -> None:
 
 def done(home, incident_id: int, step: str, note: str | None, who: str, err) -> None:
     with Store(home, create=False) as st:
-        inc = casefile.replay(st.events(incident_id))
-        if inc.closed:
-            raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
+        inc = _open_incident(st, incident_id)
         it = inc.item(step)
         if it is None:
             raise WizardError(
@@ -181,9 +185,7 @@ def note(home, incident_id: int, text: str, who: str, err) -> None:
 def add_evidence(home, incident_id: int, files: list[Path], note_text: str | None, who: str, err) -> None:
     prints = [evidence.fingerprint(f) for f in files]  # all files checked before anything is written
     with Store(home, create=False) as st:
-        inc = casefile.replay(st.events(incident_id))
-        if inc.closed:
-            raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
+        _open_incident(st, incident_id)
         for p in prints:
             st.append(incident_id, _now(), who, "evidence", {**p, **({"note": note_text} if note_text else {})})
     err.print(
@@ -215,7 +217,7 @@ def verify(home, incident_id: int | None, out) -> int:
 
 
 def close(home, incident_id: int, reason: str | None, who: str, err) -> None:
-    event, inc = _append(home, incident_id, who, "closed", {"reason": reason} if reason else {})
+    _append(home, incident_id, who, "closed", {"reason": reason} if reason else {})
     err.print(f"Incident {incident_id} closed.")
 
 
