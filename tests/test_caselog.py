@@ -252,3 +252,13 @@ def test_log_list_and_show_fit_the_width(incident, cols):
 def test_open_and_closed_together_is_a_usage_error(home):
     r = run("log", "list", "--open", "--closed")
     assert r.exit_code == 2 and "not both" in r.output
+
+
+def test_a_done_mark_made_by_mistake_is_corrected_by_a_new_event(incident, home):
+    assert run("log", "done", 1, "1", "--as", "Jo").exit_code == 0
+    r = run("log", "undone", 1, "1", "--note", "wrong incident", "--as", "Jo")
+    assert r.exit_code == 0, r.output
+    inc = show_json()
+    assert inc["checklist"][0]["done"] is None
+    assert [h["kind"] for h in inc["history"]][-2:] == ["step_done", "step_undone"] and inc["chain"]["intact"]
+    assert run("log", "undone", 1, "1", "--as", "Jo").exit_code == 1  # not marked done any more

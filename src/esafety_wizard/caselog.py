@@ -175,6 +175,19 @@ def done(home, incident_id: int, step: str, note: str | None, who: str, err) -> 
     err.print(f"Step {it.number} of incident {incident_id} marked done.")
 
 
+def undone(home, incident_id: int, step: str, note: str | None, who: str, err) -> None:
+    """A correction: the step was marked done by mistake. The earlier mark stays in the history."""
+    with Store(home, create=False) as st:
+        inc = _open_incident(st, incident_id)
+        it = inc.item(step)
+        if it is None or it.done is None:
+            raise WizardError(
+                f"Incident {incident_id} has no step '{step}' marked done. See: esafety log show {incident_id}"
+            )
+        st.append(incident_id, _now(), who, "step_undone", {"step": it.id, **({"note": note} if note else {})})
+    err.print(f"Step {it.number} of incident {incident_id} is marked not done again (the history keeps both).")
+
+
 def note(home, incident_id: int, text: str, who: str, err) -> None:
     if not text.strip():
         raise WizardError("The note is empty. Nothing was recorded.")

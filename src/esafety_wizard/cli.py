@@ -422,6 +422,25 @@ def log_done(
         caselog.done(home, incident_id, step, note, _who(home, as_), _err(no_color))
 
 
+@log_app.command("undone")
+def log_undone(
+    incident_id: IdArg,
+    step: Annotated[str, typer.Argument(metavar="STEP", help="The step's number or id (see log show).")],
+    note: Annotated[str | None, typer.Option("--note", help="Why the mark was wrong.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Correct a step marked done by mistake: it is shown as not done again, and the history keeps both.
+
+    Example: esafety log undone 3 2 --note "Marked on the wrong incident"
+    """
+    with _boundary(no_color):
+        from . import caselog
+
+        caselog.undone(home, incident_id, step, note, _who(home, as_), _err(no_color))
+
+
 @log_app.command("note")
 def log_note(
     incident_id: IdArg,
