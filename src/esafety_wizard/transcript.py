@@ -45,8 +45,9 @@ def step_dict(fc: Flowchart, r) -> dict:
         d["condition"] = s.condition
     if s.details:
         d["details"] = list(s.details)
-    d["source" if s.source else "added"] = s.source or s.added
-    if s.source and s.added:
+    if s.source:
+        d["source"] = s.source
+    if s.added:
         d["added"] = s.added
     d["contacts"] = list(s.contacts)
     return d
