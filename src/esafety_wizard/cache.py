@@ -13,6 +13,7 @@ from pathlib import Path
 
 from . import __version__
 from .errors import Problem
+from .files import HOME_VAR
 from .model import Choice, Contact, Flowchart, Question, Section, Step
 
 # Part of every key: a new version of the tool, or a change to any model class, never reads an old entry.
@@ -25,7 +26,7 @@ _FORMAT = (
 
 
 def _dir() -> Path:
-    home = os.environ.get("ESAFETY_HOME")
+    home = os.environ.get(HOME_VAR)
     if home:
         return Path(home) / "cache"
     import platformdirs

@@ -12,22 +12,18 @@ from pathlib import Path
 
 from . import casefile, engine, evidence, record, render, transcript
 from .errors import WizardError
-from .files import private_dir, write_private
+from .files import data_home, private_dir, write_private
 from .model import Flowchart
-from .store import Store, default_home
+from .store import Store
 
 CONFIG = "config.json"
-
-
-def _home(home: Path | None) -> Path:
-    return Path(home) if home else default_home()
 
 
 def actor(home: Path | None, as_: str | None, ask=None) -> str:
     """Who is acting: --as, else the name set once with `esafety log name`, else asked (when `ask` is given)."""
     if as_ and as_.strip():
         return as_.strip()
-    cfg = _home(home) / CONFIG
+    cfg = data_home(home) / CONFIG
     try:
         name = json.loads(cfg.read_text(encoding="utf-8")).get("name")
         if name:
@@ -48,7 +44,7 @@ def set_name(home: Path | None, name: str) -> Path:
     name = name.strip()
     if not name:
         raise WizardError('Give a name, for example: esafety log name "Jo Bloggs"')
-    h = private_dir(_home(home))
+    h = private_dir(data_home(home))
     return write_private(h / CONFIG, json.dumps({"name": name}) + "\n", overwrite=True)
 
 
@@ -101,12 +97,15 @@ def _now() -> str:
     return transcript.now().isoformat(timespec="seconds")
 
 
-def _open_incident(st: Store, incident_id: int) -> casefile.Incident:
+def require_open(inc: casefile.Incident) -> casefile.Incident:
     """The incident, which must be open to take a change."""
-    inc = casefile.replay(st.events(incident_id))
     if inc.closed:
-        raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
+        raise WizardError(f"Incident {inc.id} is closed. Reopen it first: esafety log reopen {inc.id}")
     return inc
+
+
+def _open_incident(st: Store, incident_id: int) -> casefile.Incident:
+    return require_open(casefile.replay(st.events(incident_id)))
 
 
 def _append(home: Path | None, incident_id: int, who: str, kind: str, data: dict) -> None:
@@ -121,7 +120,7 @@ def _append(home: Path | None, incident_id: int, who: str, kind: str, data: dict
 def list_incidents(home: Path | None, which: str | None, as_json: bool, out) -> None:
     from .store import DB_NAME
 
-    if not (_home(home) / DB_NAME).exists():
+    if not (data_home(home) / DB_NAME).exists():
         if as_json:
             print("[]")
         else:

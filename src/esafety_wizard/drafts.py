@@ -7,29 +7,18 @@ Its name says nothing about the incident.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 from .errors import WizardError
-from .files import private_dir, write_private
-
-HOME_VAR = "ESAFETY_HOME"
-
-
-def home() -> Path:
-    if os.environ.get(HOME_VAR):
-        return Path(os.environ[HOME_VAR])
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("esafety-wizard", appauthor=False))
+from .files import data_home, private_dir, write_private
 
 
 def path() -> Path:
-    return home() / "unfinished-guide.json"
+    return data_home() / "unfinished-guide.json"
 
 
 def save(answers: dict[str, str], flowchart_sha256: str, saved_at: str) -> Path:
-    private_dir(home())
+    private_dir(data_home())
     data = {"saved_at": saved_at, "flowchart_sha256": flowchart_sha256, "answers": answers}
     return write_private(path(), json.dumps(data, indent=2) + "\n", overwrite=True)
 

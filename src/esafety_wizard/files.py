@@ -9,6 +9,19 @@ from pathlib import Path
 
 from .errors import WizardError
 
+HOME_VAR = "ESAFETY_HOME"
+
+
+def data_home(given: Path | None = None) -> Path:
+    """The folder of the user's private files: `given` (--home), else $ESAFETY_HOME, else the data folder."""
+    if given:
+        return Path(given)
+    if os.environ.get(HOME_VAR):
+        return Path(os.environ[HOME_VAR])
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("esafety-wizard", appauthor=False))
+
 
 def private_dir(path: Path) -> Path:
     """Create a directory, and any missing parents, readable by the owner only (0700).

@@ -195,9 +195,7 @@ def resume_incident(
     fc = load_flowchart(flowchart)
     out = _Console(no_color=no_color, plain=plain)
     err = _Console(stderr=True, no_color=no_color, plain=plain)
-    inc, _ = caselog.load(home, incident_id)
-    if inc.closed:
-        raise WizardError(f"Incident {incident_id} is closed. Reopen it first: esafety log reopen {incident_id}")
+    inc = caselog.require_open(caselog.load(home, incident_id)[0])
     if inc.complete and not inc.waiting_for:
         out.print(
             f"Incident {incident_id} is not waiting for any answer. Its checklist: esafety log show {incident_id}"

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import WizardError
-from .files import private_dir
+from .files import data_home, private_dir
 
 SCHEMA_VERSION = 1
 DB_NAME = "incidents.sqlite3"
@@ -71,19 +71,11 @@ def event_hash(incident_id: int, n: int, at: str, actor: str, kind: str, data: d
     return hashlib.sha256((prev + "\n" + body).encode("utf-8")).hexdigest()
 
 
-def default_home() -> Path:
-    if os.environ.get("ESAFETY_HOME"):
-        return Path(os.environ["ESAFETY_HOME"])
-    import platformdirs
-
-    return Path(platformdirs.user_data_dir("esafety-wizard", appauthor=False))
-
-
 class Store:
     """An open incident database. Use as a context manager, or call close()."""
 
     def __init__(self, home: Path | None = None, *, create: bool = True):
-        self.home = Path(home) if home else default_home()
+        self.home = data_home(home)
         self.path = self.home / DB_NAME
         if not self.path.exists():
             if not create:
