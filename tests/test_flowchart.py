@@ -1,10 +1,12 @@
 """The loader: every error names the file, the line and what to fix."""
 
+import contextlib
+import signal
 import textwrap
 
 import pytest
 
-from esafety_wizard import flowchart
+from esafety_wizard import flowchart, yamlsource
 from esafety_wizard.errors import FlowchartError
 
 from samples import GOOD
@@ -136,3 +138,51 @@ def test_same_question_asked_with_different_choices(tmp_path):
 def test_yaml_tags_are_not_executed(tmp_path):
     errs = errors_of(tmp_path, "title: !!python/object/apply:os.system ['echo hi']\n")
     assert errs and all("Traceback" not in e for e in errs)
+
+
+@contextlib.contextmanager
+def finishes_within(seconds):
+    """Fail, instead of hanging the test run, if the code inside loops for ever."""
+
+    def stop(*_):
+        raise TimeoutError(f"still running after {seconds} s")
+
+    old = signal.signal(signal.SIGALRM, stop)
+    signal.alarm(seconds)
+    try:
+        yield
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, old)
+
+
+def test_aliases_are_refused_even_when_they_point_at_themselves(tmp_path):
+    # A recursive alias used to make the loader loop for ever; a shared one could blow up exponentially.
+    with finishes_within(10):
+        assert errors_of(tmp_path, "title: &x\n  - *x\n") == [
+            f"{tmp_path / 'f.yaml'}:2: aliases (*name) are not supported: write the value out in full"
+        ]
+        errs = errors_of(tmp_path, "a: &x [1, 2]\nb: *x\n")
+    assert any(":2: aliases (*name) are not supported" in e for e in errs)
+
+
+def test_more_than_one_document_is_refused(tmp_path):
+    errs = errors_of(tmp_path, GOOD + "---\ntitle: Another\n")
+    assert errs == [
+        f"{tmp_path / 'f.yaml'}:{GOOD.count(chr(10)) + 1}: a second YAML document starts here ('---'): keep only one"
+    ]
+
+
+def test_a_key_that_is_a_list_is_refused_and_the_rest_still_read(tmp_path):
+    doc, found = yamlsource.load("? [a, {b: c}]\n: value\nafter: kept\n", "f.yaml")
+    assert [str(p) for p in found] == ["f.yaml:1: a key must be a plain word, not a list or mapping"]
+    assert doc == {"after": "kept"} and doc.line_of("after") == 3
+
+
+def test_empty_file_and_bare_text(tmp_path):
+    assert errors_of(tmp_path, "") == [
+        f"{tmp_path / 'f.yaml'}:1: the file must be a mapping of 'key: value' lines, found nothing"
+    ]
+    assert errors_of(tmp_path, "just words\n") == [
+        f"{tmp_path / 'f.yaml'}:1: the file must be a mapping of 'key: value' lines, found the text 'just words'"
+    ]

@@ -12,7 +12,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from esafety_wizard import diagram, engine, flowchart, pathlist
+from esafety_wizard import diagram, engine, flowchart, pathlist, yamlsource
 from esafety_wizard.cli import app
 from esafety_wizard.errors import WizardError
 
@@ -150,6 +150,41 @@ def random_flowchart(draw):
     return yaml.safe_dump(doc, sort_keys=False)
 
 
+# --- the YAML reader against PyYAML's own -------------------------------------------------------------------
+
+WORDS = st.text(alphabet="abcxyz _-.019", max_size=6)
+DOCS = st.recursive(
+    st.one_of(WORDS, st.none()),
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(WORDS, inner, max_size=4)),
+    max_leaves=25,
+)
+
+
+def _lines_are_right(x, lines):
+    if isinstance(x, dict):
+        for k, v in x.items():
+            assert k in lines[x.key_lines[k] - 1] or k == ""
+            _lines_are_right(v, lines)
+    elif isinstance(x, list):
+        for v in x:
+            _lines_are_right(v, lines)
+
+
+def check_reader_agrees_with_pyyaml(data, flow):
+    """Whatever PyYAML writes, our one-pass reader reads back as PyYAML's own loader does, with true lines."""
+    text = yaml.safe_dump({"top": data}, default_flow_style=flow, width=10_000)
+    doc, problems = yamlsource.load(text, "f.yaml")
+    assert problems == []
+    assert doc == yaml.safe_load(text)
+    _lines_are_right(doc, text.splitlines())
+
+
+def test_property_reader_agrees_with_pyyaml_fast():
+    given(DOCS, st.sampled_from([False, True, None]))(
+        FAST(lambda data, flow: check_reader_agrees_with_pyyaml(data, flow))
+    )()
+
+
 def test_property_mutated_builtin_fast():
     given(mutated(), ANSWERS)(FAST(lambda text, answers: exercise(text, answers)))()
 
@@ -176,6 +211,13 @@ def test_property_random_answers_files_through_the_cli(tmp_path):
 @pytest.mark.slow
 def test_property_mutated_builtin_many():
     given(mutated(), ANSWERS)(SLOW(lambda text, answers: exercise(text, answers)))()
+
+
+@pytest.mark.slow
+def test_property_reader_agrees_with_pyyaml_many():
+    given(DOCS, st.sampled_from([False, True, None]))(
+        SLOW(lambda data, flow: check_reader_agrees_with_pyyaml(data, flow))
+    )()
 
 
 @pytest.mark.slow
