@@ -186,3 +186,18 @@ def test_empty_file_and_bare_text(tmp_path):
     assert errors_of(tmp_path, "just words\n") == [
         f"{tmp_path / 'f.yaml'}:1: the file must be a mapping of 'key: value' lines, found the text 'just words'"
     ]
+
+
+def test_each_problem_is_reported_once(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("    text: First?", "    text: First?\n    help: [not, text]"))
+    assert errs == [f"{tmp_path / 'f.yaml'}:6: 'help' of question 'q1' must be text, found a list"]
+
+
+def test_problems_inside_a_choice_name_the_choice(tmp_path):
+    errs = errors_of(
+        tmp_path, GOOD.replace("yes: {next: q2, due: [s1]}", "yes: {next: q2, due: [s1], conditional: s1, label: [x]}")
+    )
+    assert errs == [
+        f"{tmp_path / 'f.yaml'}:7: choice 'yes' of question 'q1' makes s1 both due and conditional: pick one",
+        f"{tmp_path / 'f.yaml'}:7: 'label' of choice 'yes' of question 'q1' must be text, found a list",
+    ]

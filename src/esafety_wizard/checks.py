@@ -9,43 +9,45 @@ from __future__ import annotations
 import difflib
 
 from .errors import Problem
-from .model import END, STATUSES, Choice, Contact, Flowchart, Question, Section, Step
+from .model import END, Choice, Contact, Flowchart, Question, Section, Step
 from .yamlsource import YList, YMap
 
-_TOP = {
-    "title": True,
-    "credit": False,
-    "start": True,
-    "questions": True,
-    "sections": True,
-    "steps": True,
-    "contacts": True,
-}
-_QUESTION = {"text": False, "asks": False, "help": False, "source": False, "added": False, "choices": True}
-_CHOICE = {"label": False, "next": True, "due": False, "conditional": False, "added": False}
-_SECTION = {"title": True, "intro": False, "source": False, "added": False}
-_STEP = {
-    "text": True,
-    "section": True,
-    "always": False,
-    "condition": False,
-    "details": False,
-    "source": False,
-    "added": False,
-    "contacts": False,
-}
-_CONTACT = {
-    "name": True,
-    "role": False,
-    "phone": False,
-    "email": False,
-    "hours": False,
-    "notes": False,
-    "source": False,
-    "added": False,
-    "corrects": False,
-    "checked": False,
-}
+
+class _Keys(dict):
+    """The keys a mapping may have, in the order messages list them: True if required."""
+
+    def __init__(self, **keys: bool):
+        super().__init__(keys)
+        self.required = tuple(k for k, required in keys.items() if required)
+
+
+_TOP = _Keys(title=True, credit=False, start=True, questions=True, sections=True, steps=True, contacts=True)
+_QUESTION = _Keys(text=False, asks=False, help=False, source=False, added=False, choices=True)
+_CHOICE = _Keys(label=False, next=True, due=False, conditional=False, added=False)
+_SECTION = _Keys(title=True, intro=False, source=False, added=False)
+_STEP = _Keys(
+    text=True,
+    section=True,
+    always=False,
+    condition=False,
+    details=False,
+    source=False,
+    added=False,
+    contacts=False,
+)
+_CONTACT = _Keys(
+    name=True,
+    role=False,
+    phone=False,
+    email=False,
+    hours=False,
+    notes=False,
+    source=False,
+    added=False,
+    corrects=False,
+    checked=False,
+)
+
 _BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
@@ -73,23 +75,24 @@ class Builder:
         self.err(line, f"{what} must be a mapping of 'key: value' lines, found {_kind(value)}")
         return None
 
-    def keys(self, m: YMap, allowed: dict[str, bool], what: str) -> None:
-        for key in m:
-            if key not in allowed:
-                self.err(
-                    m.line_of(key),
-                    f"{what} has an unknown key '{key}'{_suggest(key, allowed)}. Allowed: {', '.join(allowed)}",
-                )
-        for key, required in allowed.items():
-            if required and key not in m:
+    def keys(self, m: YMap, allowed: _Keys, what: str) -> None:
+        if not m.keys() <= allowed.keys():
+            for key in m:
+                if key not in allowed:
+                    self.err(
+                        m.line_of(key),
+                        f"{what} has an unknown key '{key}'{_suggest(key, allowed)}. Allowed: {', '.join(allowed)}",
+                    )
+        for key in allowed.required:
+            if key not in m:
                 self.err(m.line, f"{what} has no '{key}': add it")
 
     def text(self, m: YMap, key: str, what: str) -> str | None:
         v = m.get(key)
         if v is None:
             return None
-        if isinstance(v, str):
-            return " ".join(v.split()) if v.strip() else None
+        if type(v) is str:
+            return _words(v)
         self.err(m.line_of(key), f"'{key}' of {what} must be text, found {_kind(v)}")
         return None
 
@@ -224,41 +227,39 @@ class Builder:
     def questions(self, top: YMap, steps: dict[str, Step]) -> dict[str, Question]:
         raw = self.entries(top, "questions")
         node_ids = {qid for qid, _ in raw} | {END}
-        # A node that `asks` another question's id borrows its wording when it has none of its own.
-        wording: dict[str, tuple[str | None, str | None]] = {}
-        for qid, m in raw:
-            asks = m.get("asks", qid)
-            if isinstance(asks, str) and isinstance(m.get("text"), str):
-                wording.setdefault(asks, (self.text(m, "text", ""), self.text(m, "help", "")))
+        wording: dict[str, tuple[str | None, str | None]] | None = None
         out: dict[str, Question] = {}
         values_of: dict[str, tuple[tuple[str, ...], str, int]] = {}
         for qid, m in raw:
             what = f"question '{qid}'"
             self.keys(m, _QUESTION, what)
             asks = m.get("asks", qid)
-            if not isinstance(asks, str):
+            if type(asks) is not str:
                 self.err(m.line_of("asks"), f"'asks' of {what} must be a question id")
                 asks = qid
             text = self.text(m, "text", what)
-            help_ = self.text(m, "help", what)
+            help_ = self.text(m, "help", what) if "help" in m else None
             if text is None:
+                # A node that `asks` another question's id borrows its wording when it has none of its own.
+                wording = wording if wording is not None else self.wording(raw)
                 text, borrowed_help = wording.get(asks, (None, None))
                 help_ = help_ or borrowed_help
                 if text is None:
                     self.err(m.line, f"{what} has no 'text': write the question to ask")
             choices = self.choices(m, what, node_ids, steps)
+            by_value = {c.value: c for c in choices}
             q = Question(
                 id=qid,
                 asks=asks,
                 text=text or "",
                 choices=tuple(choices),
                 help=help_,
-                source=self.text(m, "source", what),
-                added=self.text(m, "added", what),
+                source=self.text(m, "source", what) if "source" in m else None,
+                added=self.text(m, "added", what) if "added" in m else None,
                 line=m.line,
-                by_value={c.value: c for c in choices},
+                by_value=by_value,
             )
-            values = q.values
+            values = tuple(by_value)
             if asks in values_of and values_of[asks][0] != values and choices:
                 first_vals, first_node, first_line = values_of[asks]
                 self.err(
@@ -272,6 +273,15 @@ class Builder:
             out[qid] = q
         return out
 
+    def wording(self, raw: list[tuple[str, YMap]]) -> dict[str, tuple[str | None, str | None]]:
+        """The text and help of each question id, from the first node that asks it in words."""
+        wording: dict[str, tuple[str | None, str | None]] = {}
+        for qid, m in raw:
+            asks = m.get("asks", qid)
+            if isinstance(asks, str) and isinstance(m.get("text"), str):  # problems are reported where they are
+                wording.setdefault(asks, (_words(m.get("text")), _words(m.get("help"))))
+        return wording
+
     def choices(self, m: YMap, what: str, node_ids: set[str], steps: dict[str, Step]) -> list[Choice]:
         block = m.get("choices")
         if block is None:
@@ -284,48 +294,43 @@ class Builder:
                 cm.line, f"{what} has {len(cm)} choice{'s' if len(cm) != 1 else ''}: a question needs at least two"
             )
         out = []
-        for value, body in cm.items():
-            cwhat = f"choice '{value}' of {what}"
-            line = cm.line_of(value)
-            if body is None:
-                body = YMap()
-                body.line, body.key_lines = line, {}
-            c = self.mapping(body, line, cwhat)
-            if c is None:
-                continue
-            self.keys(c, _CHOICE, cwhat)
+        for value, c in cm.items():
+            # This loop runs once per branch of the procedure: it names a choice only when there is a problem.
+            if type(c) is not YMap:
+                if c is not None:
+                    self.mapping(c, cm.line_of(value), _choice(value, what))
+                    continue
+                c = YMap()
+                c.line, c.key_lines = cm.line_of(value), {}
+            if not c.keys() <= _CHOICE.keys() or "next" not in c:
+                self.keys(c, _CHOICE, _choice(value, what))
             nxt = c.get("next")
-            if "next" not in c:
-                pass  # reported by keys(): the path would end without an outcome
-            elif not isinstance(nxt, str):
-                self.err(c.line_of("next"), f"'next' of {cwhat} must be a question id or '{END}'")
+            if type(nxt) is not str:
+                if nxt is not None or "next" in c:
+                    self.err(c.line_of("next"), f"'next' of {_choice(value, what)} must be a question id or '{END}'")
+                nxt = END
             elif nxt not in node_ids:
                 self.err(
                     c.line_of("next"),
-                    f"{cwhat} goes to '{nxt}', which is not a question"
+                    f"{_choice(value, what)} goes to '{nxt}', which is not a question"
                     f"{_suggest(nxt, node_ids)}. Use a question id or '{END}'",
                 )
-            lists = {}
-            for status in STATUSES:
-                ids, lines = self.id_list(c, status, cwhat)
-                for s, sline in zip(ids, lines, strict=True):
-                    if s not in steps:
-                        self.err(sline, f"{cwhat} names step '{s}', which is not in 'steps'{_suggest(s, steps)}")
-                lists[status] = tuple(ids)
-            both = set(lists["due"]) & set(lists["conditional"])
-            if both:
-                self.err(c.line, f"{cwhat} makes {', '.join(sorted(both))} both due and conditional: pick one")
-            out.append(
-                Choice(
-                    value=value,
-                    label=self.text(c, "label", cwhat) or value.replace("_", " ").capitalize(),
-                    next=nxt if isinstance(nxt, str) else END,
-                    due=lists["due"],
-                    conditional=lists["conditional"],
-                    added=self.text(c, "added", cwhat),
-                )
-            )
+            due = self.step_ids(c, "due", value, what, steps) if "due" in c else ()
+            conditional = self.step_ids(c, "conditional", value, what, steps) if "conditional" in c else ()
+            if due and conditional and not set(due).isdisjoint(conditional):
+                both = ", ".join(sorted(set(due) & set(conditional)))
+                self.err(c.line, f"{_choice(value, what)} makes {both} both due and conditional: pick one")
+            label = self.text(c, "label", _choice(value, what)) if "label" in c else None
+            added = self.text(c, "added", _choice(value, what)) if "added" in c else None
+            out.append(Choice(value, label or value.replace("_", " ").capitalize(), nxt, due, conditional, added))
         return out
+
+    def step_ids(self, c: YMap, status: str, value: str, what: str, steps: dict[str, Step]) -> tuple[str, ...]:
+        ids, lines = self.id_list(c, status, _choice(value, what))
+        for s, line in zip(ids, lines, strict=True):
+            if s not in steps:
+                self.err(line, f"{_choice(value, what)} names step '{s}', which is not in 'steps'{_suggest(s, steps)}")
+        return tuple(ids)
 
     # the graph --------------------------------------------------------------------------------------
 
@@ -382,6 +387,15 @@ class Builder:
         for cid in contacts:
             if cid not in used_contacts:
                 self.warn(cmap.line_of(cid), f"contact '{cid}' is not named by any step shown on a path")
+
+
+def _words(v: object) -> str | None:
+    """Text with its runs of spaces and line breaks made single spaces; None if there are no words."""
+    return " ".join(v.split()) or None if type(v) is str else None
+
+
+def _choice(value: str, what: str) -> str:
+    return f"choice '{value}' of {what}"
 
 
 def _kind(value: object) -> str:
