@@ -3,9 +3,10 @@
 Exit codes: 0 done, 1 a problem you can fix (the message says what), 2 a mistake in the command line,
 130 cancelled with Ctrl-C. Results go to standard output, messages to standard error.
 Heavy modules (questionary, prompt_toolkit) are imported only by the commands that prompt.
-"""
 
-from __future__ import annotations
+No `from __future__ import annotations` here: typer would then evaluate every option's annotation from its
+string each time it runs, about 20 ms of a 140 ms start.
+"""
 
 import contextlib
 import os
