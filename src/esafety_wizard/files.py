@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import tempfile
 from pathlib import Path
 
 from .errors import WizardError
@@ -59,6 +58,8 @@ def write_private(path: Path, data: str, *, overwrite: bool = False) -> Path:
     fd = None
     tmp = None
     try:
+        import tempfile  # only when writing: a command that only reads starts sooner
+
         fd, tmp = tempfile.mkstemp(prefix=".esafety-", suffix=".tmp", dir=directory)  # mkstemp uses 0600
         os.fchmod(fd, 0o600)
         with os.fdopen(fd, "w", encoding="utf-8") as f:
