@@ -139,6 +139,17 @@ def test_readable_at_40_columns(spawn, tmp_path):
     assert "incident log" in " ".join(out.split())
 
 
+def test_validate_wraps_problems_at_words_in_a_narrow_terminal(spawn, tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("title: Test\nstart: q1\nquestions:\n  q1: &q\n    text: First?\n  q2: *q\n")
+    out, status = finish(spawn(f"validate {bad}", cols=40))
+    lines = out.replace("\r", "").splitlines()
+    assert status == 1
+    assert [line for line in lines if len(line) > 40 and not line.startswith(str(bad))] == []
+    assert "write the value out in full" in " ".join(out.split())  # not broken inside a word
+    assert any(line.startswith("    ") for line in lines)  # a hanging indent shows where a problem goes on
+
+
 def test_plain_mode_in_a_terminal(spawn, tmp_path):
     c = spawn("guide --plain --transcript t.json")
     c.expect_exact("Question 1: Does the incident involve the head teacher?")
