@@ -391,7 +391,7 @@ class Builder:
 
 def _words(v: object) -> str | None:
     """Text with its runs of spaces and line breaks made single spaces; None if there are no words."""
-    return " ".join(v.split()) or None if type(v) is str else None
+    return (" ".join(v.split()) or None) if isinstance(v, str) else None
 
 
 def _choice(value: str, what: str) -> str:
