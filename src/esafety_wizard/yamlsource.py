@@ -20,7 +20,8 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
 class YMap(dict):
     """A mapping with the line of the mapping and of each key."""
 
-    line: int = 0
+    __slots__ = ("line", "key_lines")  # no per-object __dict__: a large file makes tens of thousands of these
+    line: int
     key_lines: dict[str, int]
 
     def line_of(self, key: str) -> int:
@@ -30,7 +31,8 @@ class YMap(dict):
 class YList(list):
     """A sequence with its line and the line of each item."""
 
-    line: int = 0
+    __slots__ = ("line", "item_lines")
+    line: int
     item_lines: list[int]
 
 
