@@ -5,6 +5,7 @@ import signal
 import textwrap
 
 import pytest
+import yaml
 
 from esafety_wizard import flowchart, yamlsource
 from esafety_wizard.errors import FlowchartError
@@ -201,3 +202,19 @@ def test_problems_inside_a_choice_name_the_choice(tmp_path):
         f"{tmp_path / 'f.yaml'}:7: choice 'yes' of question 'q1' makes s1 both due and conditional: pick one",
         f"{tmp_path / 'f.yaml'}:7: 'label' of choice 'yes' of question 'q1' must be text, found a list",
     ]
+
+
+def test_pure_python_parser_reads_the_same_document_and_lines(monkeypatch):
+    # Without libyaml, PyYAML's own parser is used: the document and every line number must be the same.
+    def shape(x):
+        if isinstance(x, dict):
+            return (x.line, sorted(x.key_lines.items()), {k: shape(v) for k, v in x.items()})
+        if isinstance(x, list):
+            return (x.line, list(x.item_lines), [shape(v) for v in x])
+        return x
+
+    text = flowchart.builtin_path().read_text(encoding="utf-8") + "extra: &a [1]\nmore: *a\n"
+    fast = yamlsource.load(text, "f.yaml")
+    monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    slow = yamlsource.load(text, "f.yaml")
+    assert shape(slow[0]) == shape(fast[0]) and slow[1] == fast[1] != []
