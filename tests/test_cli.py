@@ -115,6 +115,13 @@ def test_broken_answers_yaml_names_file_and_line(answers):
     assert r.exit_code == 1 and f"{p}:" in r.stderr
 
 
+def test_control_character_in_answers_names_file_and_line(answers):
+    p = answers("head_involved: no\ninstigator: pu\x07pil\n")
+    r = run("guide", "--answers", p)
+    assert r.exit_code == 1 and f"{p}:2: this line contains a control character (#x0007)" in r.stderr
+    assert "Traceback" not in r.output
+
+
 def test_transcript_markdown_is_private_and_complete(answers, tmp_path):
     out = tmp_path / "t.md"
     r = run("guide", "--answers", answers(PUPIL + "resolved: yes\n"), "--transcript", out)

@@ -218,3 +218,14 @@ def test_pure_python_parser_reads_the_same_document_and_lines(monkeypatch):
     monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
     slow = yamlsource.load(text, "f.yaml")
     assert shape(slow[0]) == shape(fast[0]) and slow[1] == fast[1] != []
+
+
+@pytest.mark.parametrize("loader", ["libyaml", "pure Python"])
+def test_an_invisible_control_character_is_named_with_its_line(tmp_path, monkeypatch, loader):
+    if loader == "pure Python":  # its reader rejects the character before parsing starts
+        monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+    errs = errors_of(tmp_path, GOOD.replace("Do two.", "Do\x07 two."))
+    assert errs == [
+        f"{tmp_path / 'f.yaml'}:18: this line contains a control character (#x0007) that YAML does not allow. "
+        "It is often invisible: retype the line."
+    ]

@@ -9,7 +9,7 @@ import yaml
 from . import engine
 from .errors import WizardError
 from .model import Flowchart
-from .yamlsource import safe_load_any
+from .yamlsource import bad_character, safe_load_any
 
 
 def read(path: Path, fc: Flowchart) -> dict[str, str]:
@@ -21,6 +21,8 @@ def read(path: Path, fc: Flowchart) -> dict[str, str]:
         raise WizardError(f"{path}: the answers file cannot be read ({e}).") from None
     try:
         raw = safe_load_any(text)
+    except yaml.reader.ReaderError:
+        raise WizardError(f"{bad_character(text, str(path))} (in the answers file)") from None
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark
         line = f":{mark.line + 1}" if mark else ""

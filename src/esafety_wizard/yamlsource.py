@@ -52,9 +52,12 @@ _DROP = object()  # the value of a key that was refused: build it, then leave it
 def load(text: str, file: str) -> tuple[object, list[Problem]]:
     """Parse YAML text into YMap/YList/str/None, with problems for syntax errors and duplicate keys."""
     problems: list[Problem] = []
-    loader = _Loader(text)
+    loader = None
     try:
+        loader = _Loader(text)  # the pure-Python reader checks the characters here
         return _build(loader.get_event, file, problems), problems
+    except yaml.reader.ReaderError:
+        return None, [bad_character(text, file)]
     except yaml.MarkedYAMLError as e:
         mark = e.problem_mark or e.context_mark
         line = mark.line + 1 if mark else 0
@@ -63,7 +66,22 @@ def load(text: str, file: str) -> tuple[object, list[Problem]]:
     except yaml.YAMLError as e:
         return None, [Problem(file, 0, f"this is not valid YAML: {e}")]
     finally:
-        loader.dispose()
+        if loader is not None:
+            loader.dispose()
+
+
+def bad_character(text: str, file: str) -> Problem:
+    """A control character, often invisible (pasted from a web page or a word processor)."""
+    found = yaml.reader.Reader.NON_PRINTABLE.search(text)
+    if found is None:
+        return Problem(file, 0, "this is not valid YAML: it contains a character YAML does not allow.")
+    line = text.count("\n", 0, found.start()) + 1
+    return Problem(
+        file,
+        line,
+        f"this line contains a control character (#x{ord(found.group()):04x}) that YAML does not allow. "
+        "It is often invisible: retype the line.",
+    )
 
 
 def _build(get_event, file: str, problems: list[Problem]) -> object:
