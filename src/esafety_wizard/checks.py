@@ -19,6 +19,11 @@ class _Keys(dict):
     def __init__(self, **keys: bool):
         super().__init__(keys)
         self.required = tuple(k for k, required in keys.items() if required)
+        self._required = frozenset(self.required)
+
+    def fits(self, m: YMap) -> bool:
+        """True if `m` has no unknown key and every required one: the usual case, checked without a loop."""
+        return m.keys() <= self.keys() and m.keys() >= self._required
 
 
 _TOP = _Keys(title=True, credit=False, start=True, questions=True, sections=True, steps=True, contacts=True)
@@ -76,13 +81,14 @@ class Builder:
         return None
 
     def keys(self, m: YMap, allowed: _Keys, what: str) -> None:
-        if not m.keys() <= allowed.keys():
-            for key in m:
-                if key not in allowed:
-                    self.err(
-                        m.line_of(key),
-                        f"{what} has an unknown key '{key}'{_suggest(key, allowed)}. Allowed: {', '.join(allowed)}",
-                    )
+        if allowed.fits(m):
+            return
+        for key in m:
+            if key not in allowed:
+                self.err(
+                    m.line_of(key),
+                    f"{what} has an unknown key '{key}'{_suggest(key, allowed)}. Allowed: {', '.join(allowed)}",
+                )
         for key in allowed.required:
             if key not in m:
                 self.err(m.line, f"{what} has no '{key}': add it")
@@ -295,14 +301,15 @@ class Builder:
             )
         out = []
         for value, c in cm.items():
-            # This loop runs once per branch of the procedure: it names a choice only when there is a problem.
+            # This loop runs once per branch of the procedure: it builds a choice's name ("choice 'yes' of
+            # question 'q1'") only for a problem, or for a key the choice has that may need one.
             if type(c) is not YMap:
                 if c is not None:
                     self.mapping(c, cm.line_of(value), _choice(value, what))
                     continue
                 c = YMap()
                 c.line, c.key_lines = cm.line_of(value), {}
-            if not c.keys() <= _CHOICE.keys() or "next" not in c:
+            if not _CHOICE.fits(c):
                 self.keys(c, _CHOICE, _choice(value, what))
             nxt = c.get("next")
             if type(nxt) is not str:
