@@ -7,7 +7,7 @@ A node is anything with an id in the graph: a question, a step or a contact. Thr
 - chain, 2x: the chain with 10,000 *questions* (20,050 nodes), the figure earlier notes quoted.
 
 `paths` (the JSON listing, as `esafety paths --json` prints it) runs on the wide shape, because on a chain the
-listing itself is quadratic: n paths of up to n answers each. Times are in-process (`flowchart.check_file`, the
+listing itself is quadratic: n paths of up to n answers each. Times are in-process (`loader.check_file`, the
 whole of `esafety validate` but for the command's start-up, which benchmarks/startup.py measures).
 
 Target (issue 4): 10,000 nodes validated in under 1 s here, and the 10k/1k time ratio at most 12.
@@ -23,7 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from esafety_wizard import flowchart, pathlist
+from esafety_wizard import loader, paths
+from esafety_wizard.model import Flowchart
 
 CONTACTS = 50
 SHARED_STEPS = 9
@@ -79,7 +80,7 @@ def generate_wide(nodes: int) -> str:
     return "\n".join(out) + "\n"
 
 
-def node_count(fc: flowchart.Flowchart) -> int:
+def node_count(fc: Flowchart) -> int:
     return len(fc.questions) + len(fc.steps) + len(fc.contacts)
 
 
@@ -111,20 +112,20 @@ def main() -> None:
             for name, make in shapes.items():
                 path = Path(d) / f"{name.split()[-1]}{n}.yaml"
                 path.write_text(make(n))
-                fc, problems = flowchart.check_file(path)
+                fc, problems = loader.check_file(path)
                 assert fc is not None and not problems, problems
                 results.setdefault(name, {})[n] = (
                     node_count(fc),
-                    best_of(lambda p=path: flowchart.check_file(p), runs),
+                    best_of(lambda p=path: loader.check_file(p), runs),
                 )
             if n == 10_000:
                 for name in shapes:
                     path = Path(d) / f"{name.split()[-1]}{n}.yaml"
                     commands[name.replace("validate, ", "")] = best_of(lambda p=path: _command(p), 3)[1]
-            fc = flowchart.load(Path(d) / f"wide{n}.yaml")
+            fc = loader.load(Path(d) / f"wide{n}.yaml")
             results.setdefault("paths --json, wide", {})[n] = (
                 node_count(fc),
-                best_of(lambda fc=fc: pathlist.to_json(fc), 3),
+                best_of(lambda fc=fc: paths.to_json(fc), 3),
             )
     print(f"python {sys.version.split()[0]}; median of runs (best in brackets)")
     ok = True

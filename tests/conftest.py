@@ -1,11 +1,20 @@
-import pytest
+import tempfile
 
-from esafety_wizard import flowchart
+import pytest
+from hypothesis import configuration, settings
+
+from esafety_wizard import loader
+
+# Nothing is written into the work tree by a test run: Hypothesis keeps no example database, and its other
+# files (a Unicode table cache) go to a temporary folder instead of ./.hypothesis.
+configuration.set_hypothesis_home_dir(tempfile.mkdtemp(prefix="esafety-hypothesis-"))
+settings.register_profile("esafety", database=None)
+settings.load_profile("esafety")
 
 
 @pytest.fixture(scope="session")
 def fc():
-    return flowchart.load(flowchart.builtin_path())
+    return loader.load(loader.builtin_path())
 
 
 @pytest.fixture(autouse=True)

@@ -228,10 +228,17 @@ def test_non_prompting_commands_do_not_import_questionary(args, answers, tmp_pat
 
 def test_command_annotations_are_objects_not_strings():
     # With `from __future__ import annotations`, typer evaluates every annotation string on each run: ~20 ms.
-    from esafety_wizard import cli
+    import typer
 
-    annotations = [a for f in (cli.guide, cli.contacts, cli.log_show) for a in f.__annotations__.values()]
-    assert annotations and not [a for a in annotations if isinstance(a, str)]
+    from esafety_wizard.cli import app
+
+    stack, callbacks = [typer.main.get_command(app)], []
+    while stack:
+        group = stack.pop()
+        for cmd in group.commands.values():
+            (stack if hasattr(cmd, "commands") else callbacks).append(cmd)
+    annotations = [a for c in callbacks for a in c.callback.__wrapped__.__annotations__.values()]
+    assert len(callbacks) > 10 and annotations and not [a for a in annotations if isinstance(a, str)]
 
 
 def test_python_dash_m_works():

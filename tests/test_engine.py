@@ -266,7 +266,7 @@ def test_public_question_ids_and_values_are_the_contract(fc):
 
 
 def test_paths_cover_every_answer_combination_once(fc):
-    all_paths = engine.paths(fc)
+    all_paths = engine.every_path(fc)
     assert len(all_paths) == len({tuple(sorted(p.items())) for p in all_paths})
     for p in all_paths:
         engine.outcome(fc, p)  # complete: no MissingAnswer

@@ -12,11 +12,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from esafety_wizard import diagram, engine, flowchart, pathlist, yamlsource
+from esafety_wizard import diagram, engine, loader, paths
 from esafety_wizard.cli import app
 from esafety_wizard.errors import WizardError
+from esafety_wizard.loader import reader
+from esafety_wizard.model import count_paths
 
-BUILTIN = flowchart.builtin_path().read_text(encoding="utf-8")
+BUILTIN = loader.builtin_path().read_text(encoding="utf-8")
 LINES = BUILTIN.splitlines()
 FAST = settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 SLOW = settings(
@@ -53,7 +55,7 @@ ANSWERS = st.dictionaries(st.sampled_from(IDS), VALUES, max_size=9)
 
 def exercise(text, answers):
     """Everything a user can do with a flowchart text and an answers mapping, outside the CLI."""
-    fc, problems = flowchart.parse(text, "f.yaml")
+    fc, problems = loader.parse(text, "f.yaml")
     for p in problems:
         assert str(p).startswith("f.yaml")
     if fc is None:
@@ -61,9 +63,9 @@ def exercise(text, answers):
         return
     diagram.mermaid(fc)
     diagram.dot(fc)
-    flowchart.count_paths(fc)
-    if flowchart.count_paths(fc) <= 2000:
-        pathlist.to_text(fc)
+    count_paths(fc)
+    if count_paths(fc) <= 2000:
+        paths.to_text(fc)
     try:
         engine.outcome(fc, engine.normalise_answers(fc, answers))
     except WizardError:
@@ -173,7 +175,7 @@ def _lines_are_right(x, lines):
 def check_reader_agrees_with_pyyaml(data, flow):
     """Whatever PyYAML writes, our one-pass reader reads back as PyYAML's own loader does, with true lines."""
     text = yaml.safe_dump({"top": data}, default_flow_style=flow, width=10_000)
-    doc, problems = yamlsource.load(text, "f.yaml")
+    doc, problems = reader.load(text, "f.yaml")
     assert problems == []
     assert doc == yaml.safe_load(text)
     _lines_are_right(doc, text.splitlines())

@@ -1,5 +1,8 @@
 """The conversation without a terminal: answer, go back, change, and abandoned answers vanish."""
 
+import pytest
+
+from esafety_wizard.errors import Interrupted
 from esafety_wizard.session import BACK, Session
 
 
@@ -36,19 +39,18 @@ def test_back_at_the_first_question_is_harmless(fc):
     assert s.next_prompt().question.asks == "head_involved"
 
 
-def test_answers_are_kept_when_interrupted(fc):
+@pytest.mark.parametrize("key", [KeyboardInterrupt, EOFError])
+def test_ctrl_c_and_ctrl_d_carry_the_answers_in_one_interrupt(fc, key):
     s = Session(fc)
 
     def ask(prompt):
         if prompt.question.asks == "instigator":
-            raise KeyboardInterrupt
+            raise key
         return "no" if prompt.question.asks == "head_involved" else "yes"
 
-    try:
+    with pytest.raises(Interrupted) as stop:
         s.run(ask)
-    except KeyboardInterrupt:
-        pass
-    assert s.answers == {"head_involved": "no", "can_report_to_head": "yes"}
+    assert stop.value.answers == s.answers == {"head_involved": "no", "can_report_to_head": "yes"}
 
 
 def test_resumed_session_asks_only_what_is_missing(fc):

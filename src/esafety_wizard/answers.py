@@ -8,8 +8,8 @@ import yaml
 
 from . import engine
 from .errors import WizardError
+from .loader.reader import bad_character, safe_load_any
 from .model import Flowchart
-from .yamlsource import bad_character, safe_load_any
 
 
 def read(path: Path, fc: Flowchart) -> dict[str, str]:

@@ -9,8 +9,7 @@ from __future__ import annotations
 import textwrap
 from typing import NamedTuple
 
-from . import words
-from .engine import StepResult
+from . import wording
 from .model import END, Choice, Flowchart
 
 FORMATS = ("mermaid", "dot")
@@ -18,9 +17,8 @@ OUTCOME_TEXT = "Outcome: the steps on the path, and the steps for every incident
 
 
 def _step_lines(fc: Flowchart, ch: Choice) -> list[str]:
-    results = [StepResult(fc.steps[s], "due") for s in ch.due]
-    results += [StepResult(fc.steps[s], "conditional") for s in ch.conditional]
-    return [("" if r.status == "due" else f"{words.DEPENDS}: ") + words.step_sentence(r) for r in results]
+    lines = [wording.step_sentence(fc.steps[s]) for s in ch.due]
+    return lines + [f"{wording.DEPENDS}: " + wording.step_sentence(fc.steps[s]) for s in ch.conditional]
 
 
 def _always(fc: Flowchart) -> list[str]:

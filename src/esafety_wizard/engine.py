@@ -27,6 +27,14 @@ class Answered(NamedTuple):
     def value(self) -> str:
         return self.choice.value
 
+    @property
+    def text(self) -> str:
+        return self.question.text
+
+    @property
+    def label(self) -> str:
+        return self.choice.label
+
 
 class Walk(NamedTuple):
     """How far the answers reach: the answers used, in order, and the question to ask next (None at the end)."""
@@ -142,7 +150,7 @@ def _bad_value(qid: str, value: object, values: tuple[str, ...]) -> str:
     return f"'{value}' is not an answer to question '{qid}'. Use one of: {', '.join(values)}."
 
 
-def paths(fc: Flowchart) -> list[dict[str, str]]:
+def every_path(fc: Flowchart) -> list[dict[str, str]]:
     """Every distinct complete set of answers, depth first in the file's order of choices."""
     out: list[dict[str, str]] = []
     stack: list[tuple[str, dict[str, str]]] = [(fc.start, {})]

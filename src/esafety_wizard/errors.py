@@ -1,4 +1,4 @@
-"""The one kind of error a user can fix. The CLI catches it once and prints str(e)."""
+"""The errors: WizardError, the one kind a user can fix (the CLI prints str(e)), and the Ctrl-C interrupt."""
 
 from __future__ import annotations
 
@@ -45,5 +45,13 @@ class MissingAnswer(WizardError):
         )
 
 
-class Cancelled(Exception):
-    """The user pressed Ctrl-C or Ctrl-D at a prompt."""
+class Interrupted(Exception):
+    """Ctrl-C or Ctrl-D at a prompt, carrying the answers given so far (as copier's interrupt does).
+
+    Raised by the session's question loop and caught once, by the command that started it, which keeps the
+    answers (a draft, or the incident) before the CLI boundary exits with 130.
+    """
+
+    def __init__(self, answers: dict[str, str]):
+        super().__init__("cancelled")
+        self.answers = answers

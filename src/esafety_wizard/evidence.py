@@ -35,10 +35,10 @@ def fingerprint(path: Path) -> dict:
     return {"path": str(p), "name": p.name, "size": st.st_size, "mtime": mtime, "sha256": h.hexdigest()}
 
 
-def recheck(item: dict) -> str:
-    """'unchanged', 'changed' or 'missing' for a registered file."""
+def recheck(path: str, sha256: str) -> str:
+    """'unchanged', 'changed' or 'missing' for a file registered with this SHA-256."""
     try:
-        now = fingerprint(Path(item["path"]))
+        now = fingerprint(Path(path))
     except WizardError:
         return "missing"
-    return "unchanged" if now["sha256"] == item["sha256"] else "changed"
+    return "unchanged" if now["sha256"] == sha256 else "changed"

@@ -1,14 +1,21 @@
-"""Write safeguarding files privately and atomically: mode 0600, a temp file beside the target, os.replace."""
+"""Where the user's files live (data and cache folders), and private, atomic writes: mode 0600, a temp file
+beside the target, os.replace."""
 
 from __future__ import annotations
 
 import contextlib
 import os
+from datetime import datetime
 from pathlib import Path
 
 from .errors import WizardError
 
 HOME_VAR = "ESAFETY_HOME"
+
+
+def now() -> datetime:
+    """The time stamped on events, files and transcripts: local time, with its offset."""
+    return datetime.now().astimezone()
 
 
 def data_home(given: Path | None = None) -> Path:
@@ -20,6 +27,15 @@ def data_home(given: Path | None = None) -> Path:
     import platformdirs
 
     return Path(platformdirs.user_data_dir("esafety-wizard", appauthor=False))
+
+
+def cache_home() -> Path:
+    """The folder of rebuildable caches: under $ESAFETY_HOME when set, else the user's cache folder."""
+    if os.environ.get(HOME_VAR):
+        return Path(os.environ[HOME_VAR]) / "cache"
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("esafety-wizard", appauthor=False))
 
 
 def private_dir(path: Path) -> Path:

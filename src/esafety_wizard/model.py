@@ -6,6 +6,8 @@ matters for a command that must start instantly. Nothing here reads files or kno
 
 from __future__ import annotations
 
+import contextlib
+import gc
 from typing import NamedTuple
 
 from .errors import Problem
@@ -119,3 +121,19 @@ def count_paths(fc: Flowchart) -> int:
         seen.add(node)
         stack.extend(c.next for c in fc.questions[node].choices if c.next not in memo)
     return memo[fc.start]
+
+
+@contextlib.contextmanager
+def paused_gc():
+    """Pause the cyclic garbage collector while building many small objects that all stay alive.
+
+    Loading a flowchart or listing its paths frees none of what it makes; the collector would rescan it again
+    and again, so the work would grow faster than the file. Reference counting still frees as usual.
+    """
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()

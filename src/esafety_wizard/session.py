@@ -10,6 +10,7 @@ from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
 from . import engine
+from .errors import Interrupted
 from .model import Flowchart, Question
 
 BACK = object()  # what an ask function returns when the user wants the previous question again
@@ -70,9 +71,16 @@ class Session:
         self._revisit = {last.id: last.value}
 
     def run(self, ask: Callable[[Prompt], object]) -> engine.Outcome:
-        """Ask until the path ends. `ask` returns a choice value or BACK; Ctrl-C propagates from it."""
+        """Ask until the path ends. `ask` returns a choice value or BACK.
+
+        Raises:
+            Interrupted: Ctrl-C or Ctrl-D at a prompt, carrying every answer given so far.
+        """
         while (prompt := self.next_prompt()) is not None:
-            reply = ask(prompt)
+            try:
+                reply = ask(prompt)
+            except (KeyboardInterrupt, EOFError):
+                raise Interrupted(dict(self.answers)) from None
             if reply is BACK:
                 self.back()
             else:

@@ -1,4 +1,4 @@
-"""Check a flowchart document (from yamlsource) and build the model, collecting every problem with its line.
+"""Check a flowchart document (from the reader) and build the model, collecting every problem with its line.
 
 `esafety validate` prints the same list that `load` raises, so a broken file never reaches a user half-way
 through an incident.
@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import difflib
 
-from .errors import Problem
-from .model import END, Choice, Contact, Flowchart, Question, Section, Step
-from .yamlsource import YList, YMap
+from ..errors import Problem
+from ..model import END, Choice, Contact, Flowchart, Question, Section, Step
+from .reader import YList, YMap
 
 
 class _Keys(dict):

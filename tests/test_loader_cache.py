@@ -2,8 +2,9 @@
 
 import json
 
-from esafety_wizard import cache, flowchart
+from esafety_wizard import loader
 from esafety_wizard.errors import FlowchartError
+from esafety_wizard.loader import cache
 
 from samples import GOOD
 
@@ -11,16 +12,16 @@ from samples import GOOD
 def test_second_load_comes_from_the_cache_and_is_identical(tmp_path):
     f = tmp_path / "f.yaml"
     f.write_text(GOOD)
-    first = flowchart.load(f)
+    first = loader.load(f)
     assert list((tmp_path / "home" / "cache").glob("flowchart-*.json"))
     assert cache.get(first.sha256)._replace(origin=first.origin) == first
-    again = flowchart.load(f)
+    again = loader.load(f)
     assert again == first
     assert again.questions["q1"].choice("yes").due == ("s1",)
 
 
 def test_builtin_round_trips_exactly():
-    fc = flowchart.load()
+    fc = loader.load()
     cached = cache.get(fc.sha256)
     assert cached is not None and cached._replace(origin=fc.origin) == fc
 
@@ -28,10 +29,10 @@ def test_builtin_round_trips_exactly():
 def test_an_edited_file_is_checked_again(tmp_path):
     f = tmp_path / "f.yaml"
     f.write_text(GOOD)
-    flowchart.load(f)
+    loader.load(f)
     f.write_text(GOOD.replace("next: q2", "next: q22"))
     try:
-        flowchart.load(f)
+        loader.load(f)
     except FlowchartError as e:
         assert "q22" in str(e)
     else:
@@ -41,12 +42,12 @@ def test_an_edited_file_is_checked_again(tmp_path):
 def test_a_corrupt_cache_entry_is_ignored(tmp_path):
     f = tmp_path / "f.yaml"
     f.write_text(GOOD)
-    fc = flowchart.load(f)
+    fc = loader.load(f)
     [entry] = (tmp_path / "home" / "cache").glob("flowchart-*.json")
     entry.write_text('{"format": "1", "flowchart": ')
-    assert flowchart.load(f) == fc
+    assert loader.load(f) == fc
     entry.write_text(json.dumps({"format": "old", "flowchart": {}}))
-    assert flowchart.load(f) == fc
+    assert loader.load(f) == fc
 
 
 def test_an_unwritable_cache_does_not_matter(tmp_path, monkeypatch):
@@ -55,4 +56,4 @@ def test_an_unwritable_cache_does_not_matter(tmp_path, monkeypatch):
     monkeypatch.setenv("ESAFETY_HOME", str(blocker))
     f = tmp_path / "f.yaml"
     f.write_text(GOOD)
-    assert flowchart.load(f).title == "Test"
+    assert loader.load(f).title == "Test"

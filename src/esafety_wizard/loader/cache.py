@@ -8,13 +8,12 @@ ignored: the cache can only make a command faster, never change what it does.
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
-from . import __version__
-from .errors import Problem
-from .files import HOME_VAR
-from .model import Choice, Contact, Flowchart, Question, Section, Step
+from .. import __version__
+from ..errors import Problem
+from ..files import cache_home
+from ..model import Choice, Contact, Flowchart, Question, Section, Step
 
 # Part of every key: a new version of the tool, or a change to any model class, never reads an old entry.
 _FORMAT = (
@@ -25,17 +24,8 @@ _FORMAT = (
 )
 
 
-def _dir() -> Path:
-    home = os.environ.get(HOME_VAR)
-    if home:
-        return Path(home) / "cache"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("esafety-wizard", appauthor=False))
-
-
 def _path(sha256: str) -> Path:
-    return _dir() / f"flowchart-{sha256}.json"
+    return cache_home() / f"flowchart-{sha256}.json"
 
 
 def get(sha256: str) -> Flowchart | None:
@@ -49,11 +39,11 @@ def get(sha256: str) -> Flowchart | None:
 
 
 def put(sha256: str, fc: Flowchart) -> None:
-    from .errors import WizardError
-    from .files import private_dir, write_private
+    from ..errors import WizardError
+    from ..files import private_dir, write_private
 
     try:
-        private_dir(_dir())
+        private_dir(cache_home())
         text = json.dumps({"format": _FORMAT, "flowchart": _encode(fc)}, ensure_ascii=False)
         write_private(_path(sha256), text, overwrite=True)
     except (WizardError, OSError):

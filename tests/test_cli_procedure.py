@@ -9,8 +9,10 @@ import pydot
 import pytest
 from typer.testing import CliRunner
 
-from esafety_wizard import engine, flowchart, yamlsource
+from esafety_wizard import engine
 from esafety_wizard.cli import app
+from esafety_wizard.loader import reader
+from esafety_wizard.model import count_paths
 
 from samples import GOOD
 
@@ -121,7 +123,7 @@ def test_paths_listing_matches_the_checked_in_snapshot():
 
 def test_paths_json_has_the_transcript_shapes(fc):
     data = json.loads(run("paths", "--json").stdout)
-    assert len(data) == flowchart.count_paths(fc) == len(engine.paths(fc))
+    assert len(data) == count_paths(fc) == len(engine.every_path(fc))
     for item in data:
         assert set(item) == {"answers", "steps", "contacts"}
         assert {s["status"] for s in item["steps"]} <= {"due", "conditional"}
@@ -134,7 +136,7 @@ def test_paths_json_has_the_transcript_shapes(fc):
 
 
 def _as_json_data(text):
-    doc, problems = yamlsource.load(text, "f.yaml")
+    doc, problems = reader.load(text, "f.yaml")
     assert not problems
 
     def plain(x, key=None):

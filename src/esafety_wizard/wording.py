@@ -1,11 +1,17 @@
-"""How things are said, shared by the screen, the plain mode and the transcripts: one wording, one place."""
+"""How things are said that are not in flowchart.yaml: one wording, one place, for the screen, plain mode,
+transcripts and reports. To change a sentence the user reads, change it here."""
 
 from __future__ import annotations
 
-from .engine import StepResult
-from .model import Contact, Flowchart
+from typing import TYPE_CHECKING
+
+from .model import Contact, Flowchart, Step
+
+if TYPE_CHECKING:  # not imported at run time: sqlite3 is not needed to show a question
+    from .store import Event
 
 DEPENDS = "Only if it applies"
+DEPENDS_IN_LINE = "(only if it applies)"
 LEGEND = (
     f"Steps marked '{DEPENDS}' depend on something you do not know yet. "
     "Check them again when you know, and record what you decided."
@@ -17,9 +23,17 @@ NEXT = (
 )
 
 
-def step_sentence(r: StepResult) -> str:
+def step_sentence(step: Step) -> str:
     """The step as one sentence: the action, after its condition in the flowchart's words when it has one."""
-    return sentence(r.step.text, r.step.condition)
+    return sentence(step.text, step.condition)
+
+
+def question_heading(number: int) -> str:
+    return f"Question {number}"
+
+
+BACK = "Go back to the previous question"
+ARROWS_HINT = "(use the arrow keys, then press Enter)"
 
 
 def sentence(text: str, condition: str | None) -> str:
@@ -76,3 +90,36 @@ def when(iso: str) -> str:
     except (TypeError, ValueError):
         return str(iso)
     return f"{t.day} {t:%b %Y, %H:%M}"
+
+
+def describe(event: Event) -> str:
+    """One line of an incident's history, without repeating free text (notes are shown in their own section)."""
+    d = event.data
+    k = event.kind
+    if k == "opened":
+        return "Incident opened"
+    if k == "answered":
+        c = d.get("changes") or {}
+        parts = [
+            f"{len(d.get('answers', []))} answers recorded" + ("" if d.get("complete") else " (guide not finished)")
+        ]
+        if c.get("added"):
+            parts.append("new steps: " + ", ".join(c["added"]))
+        if c.get("dropped"):
+            parts.append("steps no longer needed: " + ", ".join(c["dropped"]))
+        if c.get("changed"):
+            parts.append("status changed: " + ", ".join(f"{s} {a}->{b}" for s, a, b in c["changed"]))
+        return "; ".join(parts)
+    if k == "step_done":
+        return f"Step done: {d.get('step')}" + (" (with a note)" if d.get("note") else "")
+    if k == "step_undone":
+        return f"Step marked not done: {d.get('step')}"
+    if k == "note":
+        return "Note added"
+    if k == "evidence":
+        return f"Evidence registered: {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]})"
+    if k == "closed":
+        return "Incident closed" + (" (with a reason)" if d.get("reason") else "")
+    if k == "reopened":
+        return "Incident reopened" + (" (with a reason)" if d.get("reason") else "")
+    return k

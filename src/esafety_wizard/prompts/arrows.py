@@ -1,7 +1,7 @@
 """Arrow-key prompts: the only module that imports questionary (and so prompt_toolkit).
 
-Each function takes optional prompt_toolkit `input`/`output`, as questionary's own tests do, so the prompts
-can be driven by a pipe in tests. Ctrl-C raises KeyboardInterrupt (`unsafe_ask`), handled by the CLI.
+The asker takes optional prompt_toolkit `input`/`output`, as questionary's own tests do, so its prompts can be
+driven by a pipe in tests. Ctrl-C raises KeyboardInterrupt (`unsafe_ask`); the session carries the answers.
 """
 
 from __future__ import annotations
@@ -13,7 +13,8 @@ import questionary
 from prompt_toolkit import print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
 
-from .session import BACK, Prompt
+from .. import wording
+from ..session import BACK, Prompt
 
 _BACK = "__back__"
 STYLE = questionary.Style(
@@ -38,32 +39,45 @@ def say(text: str = "", style: str = "", **pt: Any) -> None:
     print_formatted_text(FormattedText([(style, text)]), **{k: v for k, v in pt.items() if k == "output"})
 
 
-def make_asker(**pt: Any):
-    """An ask function for Session.run: prints the question's help, then an arrow-key menu."""
+class ArrowAsker:
+    """Arrow-key menus. `pt` is prompt_toolkit's `input`/`output`, for tests driven through a pipe."""
 
-    def ask(p: Prompt) -> object:
+    plain = False
+
+    def __init__(self, **pt: Any):
+        self.pt = pt
+
+    def say(self, text: str = "", style: str = "") -> None:
+        say(text, style, **self.pt)
+
+    def ask(self, p: Prompt) -> object:
+        """The question, then its help, then the menu with its hint on a line of its own."""
         q = p.question
         width = shutil.get_terminal_size().columns
-        say(**pt)
-        say(f"Question {p.number}", "italic", **pt)
+        self.say()
+        self.say(wording.question_heading(p.number), "italic")
         if q.help:
-            say(q.help, **pt)
+            self.say(q.help)
         choices = [questionary.Choice(title=c.label, value=c.value) for c in q.choices]
         if p.can_go_back:
             choices.append(questionary.Separator(" "))
-            choices.append(questionary.Choice(title="Go back to the previous question", value=_BACK))
+            choices.append(questionary.Choice(title=wording.BACK, value=_BACK))
         reply = questionary.select(
             _fit(q.text, width),
             choices=choices,
             default=p.current if p.current in q.values else None,
-            instruction="(use the arrow keys, then press Enter)",
+            instruction=wording.ARROWS_HINT,
             qmark="?",
             style=STYLE,
-            **pt,
+            **self.pt,
         ).unsafe_ask()
         return BACK if reply == _BACK else reply
 
-    return ask
+    def confirm(self, message: str, default: bool = True) -> bool:
+        return bool(questionary.confirm(message, default=default, style=STYLE, **self.pt).unsafe_ask())
+
+    def text(self, message: str, default: str = "") -> str:
+        return str(questionary.text(message, default=default, style=STYLE, **self.pt).unsafe_ask()).strip()
 
 
 def _fit(text: str, width: int) -> str:
@@ -71,11 +85,3 @@ def _fit(text: str, width: int) -> str:
     import textwrap
 
     return textwrap.fill(text, max(20, width - 6)) if len(text) > width - 6 else text
-
-
-def confirm(message: str, default: bool = True, **pt: Any) -> bool:
-    return bool(questionary.confirm(message, default=default, style=STYLE, **pt).unsafe_ask())
-
-
-def file_name(message: str, default: str, **pt: Any) -> str:
-    return str(questionary.text(message, default=default, style=STYLE, **pt).unsafe_ask()).strip()

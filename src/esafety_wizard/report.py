@@ -5,67 +5,20 @@ from __future__ import annotations
 import json
 from html import escape
 
-from . import __version__, words
-from .casefile import Incident, describe
-from .words import when
+from . import __version__, markdown, serialize, wording
+from .incident import Incident, Item
+from .wording import describe, when
 
 FORMATS = ("html", "md", "json")
 
 
-def to_dict(inc: Incident, chain_problems: list[str], exported_at: str) -> dict:
-    return {
-        "tool": f"esafety-wizard {__version__}",
-        "incident": inc.id,
-        "status": inc.status,
-        "created_at": inc.created_at,
-        "created_by": inc.created_by,
-        "exported_at": exported_at,
-        "flowchart": inc.flowchart,
-        "answers": inc.answers,
-        "guide_complete": inc.complete,
-        "checklist": [
-            {
-                "number": it.number,
-                "id": it.id,
-                "text": it.text,
-                "status": it.status,
-                "condition": it.condition,
-                "section": it.section,
-                "done": it.done._asdict() if it.done else None,
-            }
-            for it in inc.checklist
-        ],
-        "notes": inc.notes,
-        "evidence": inc.evidence,
-        "contacts": inc.contacts,
-        "history": [
-            {
-                "n": e.n,
-                "at": e.at,
-                "actor": e.actor,
-                "kind": e.kind,
-                "summary": describe(e),
-                "data": e.data,
-                "prev": e.prev,
-                "hash": e.hash,
-            }
-            for e in inc.events
-        ],
-        "chain": {
-            "intact": not chain_problems,
-            "problems": chain_problems,
-            "last_hash": inc.events[-1].hash if inc.events else "",
-        },
-    }
-
-
 def to_json(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
-    return json.dumps(to_dict(inc, chain_problems, exported_at), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(serialize.incident(inc, chain_problems, exported_at), indent=2, ensure_ascii=False) + "\n"
 
 
-def _step_line(it) -> str:
-    text = words.sentence(it.text, it.condition)
-    return ("(only if it applies) " if it.status == "conditional" else "") + text
+def _step_line(it: Item) -> str:
+    text = wording.step_sentence(it.step)
+    return (f"{wording.DEPENDS_IN_LINE} " if it.status == "conditional" else "") + text
 
 
 def _chain_line(inc: Incident, chain_problems: list[str]) -> str:
@@ -84,36 +37,29 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str) -> s
         f"- Status: **{inc.status}**",
         f"- Opened: {when(inc.created_at)} by {inc.created_by}",
         f"- Exported: {when(exported_at)}",
-        f"- Procedure: {inc.flowchart.get('title', '')} (SHA-256 {inc.flowchart.get('sha256', '')})",
+        f"- Procedure: {inc.flowchart.title} (SHA-256 {inc.flowchart.sha256})",
         f"- {_chain_line(inc, chain_problems)}",
         "",
         "## Answers",
         "",
     ]
-    L += [f"{i}. {a['question']} **{a['label']}**" for i, a in enumerate(inc.answers, 1)]
+    L += [f"{i}. {a.text} **{a.label}**" for i, a in enumerate(inc.answers, 1)]
     if not inc.complete:
         L += ["", "_The guide was not finished: run `esafety log resume` to answer the rest._"]
     L += ["", "## Checklist", ""]
     for it in inc.checklist:
-        mark = "x" if it.done else " "
-        who = (
-            f" — done {when(it.done.at)} by {it.done.actor}" + (f": {it.done.note}" if it.done.note else "")
-            if it.done
-            else ""
-        )
-        L.append(f"- [{mark}] {it.number}. {_step_line(it)}{who}")
+        L += markdown.step_lines(it.step, it.status, number=it.number, done=it.done)
     L += ["", "## Notes", ""]
-    L += [f"- {when(n['at'])}, {n['actor']}: {n['text']}" for n in inc.notes] or ["None."]
+    L += [f"- {when(n.at)}, {n.actor}: {n.text}" for n in inc.notes] or ["None."]
     L += ["", "## Evidence (registered, not copied)", ""]
     L += [
-        f"- `{e['path']}`: {e['size']} bytes, modified {e['mtime']}, SHA-256 `{e['sha256']}` "
-        f"(registered {when(e['at'])} by {e['actor']})" + (f": {e['note']}" if e.get("note") else "")
+        f"- `{e.path}`: {e.size} bytes, modified {e.mtime}, SHA-256 `{e.sha256}` "
+        f"(registered {when(e.at)} by {e.actor})" + (f": {e.note}" if e.note else "")
         for e in inc.evidence
     ] or ["None."]
     L += ["", "## Contacts", ""]
     for c in inc.contacts:
-        how = "; ".join(x for x in (c.get("phone"), c.get("email")) if x)
-        L.append(f"- **{c.get('name')}**" + (f": {how}" if how else "") + (f". {c['role']}" if c.get("role") else ""))
+        L += markdown.contact_lines(c)
     L += ["", "## History", "", "| # | When | Who | What | SHA-256 |", "| --- | --- | --- | --- | --- |"]
     L += [f"| {e.n} | {e.at} | {e.actor} | {describe(e)} | `{e.hash[:16]}` |" for e in inc.events]  # exact times
     return "\n".join(L) + "\n"
@@ -148,14 +94,14 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
         rows(
             [
                 "Procedure",
-                f"{e(inc.flowchart.get('title', ''))}<br><code>SHA-256 {e(inc.flowchart.get('sha256', ''))}</code>",
+                f"{e(inc.flowchart.title)}<br><code>SHA-256 {e(inc.flowchart.sha256)}</code>",
             ]
         ),
         "</table>",
         f"<p class='{'warn' if chain_problems else 'ok'}'>{e(_chain_line(inc, chain_problems))}</p>",
         "<h2>Answers</h2><table><tr><th>#</th><th>Question</th><th>Answer</th></tr>",
     ]
-    h += [rows([str(i), e(a["question"]), e(a["label"])]) for i, a in enumerate(inc.answers, 1)]
+    h += [rows([str(i), e(a.text), e(a.label)]) for i, a in enumerate(inc.answers, 1)]
     h.append("</table>")
     if not inc.complete:
         h.append("<p class='warn'>The guide was not finished.</p>")
@@ -172,7 +118,7 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     h.append("</table><h2>Notes</h2>")
     if inc.notes:
         h.append("<table><tr><th>When</th><th>Who</th><th>Note</th></tr>")
-        h += [rows([e(when(n["at"])), e(n["actor"]), e(n["text"])]) for n in inc.notes]
+        h += [rows([e(when(n.at)), e(n.actor), e(n.text)]) for n in inc.notes]
         h.append("</table>")
     else:
         h.append("<p>None.</p>")
@@ -182,11 +128,11 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
         h += [
             rows(
                 [
-                    e(x["path"]) + (f"<br>{e(x['note'])}" if x.get("note") else ""),
-                    f"{x['size']:,} bytes",
-                    e(when(x["mtime"])),
-                    f"<code>{e(x['sha256'])}</code>",
-                    f"{e(when(x['at']))}<br>{e(x['actor'])}",
+                    e(x.path) + (f"<br>{e(x.note)}" if x.note else ""),
+                    f"{x.size:,} bytes",
+                    e(when(x.mtime)),
+                    f"<code>{e(x.sha256)}</code>",
+                    f"{e(when(x.at))}<br>{e(x.actor)}",
                 ]
             )
             for x in inc.evidence
@@ -196,8 +142,8 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
         h.append("<p>None.</p>")
     h.append("<h2>Contacts</h2><table><tr><th>Who</th><th>How</th><th>About</th></tr>")
     for c in inc.contacts:
-        how = "<br>".join(e(x) for x in (c.get("phone"), c.get("email")) if x) or "-"
-        h.append(rows([e(c.get("name", "")), how, e(c.get("role") or "")]))
+        how = "<br>".join(e(x) for x in (c.phone, c.email) if x) or "-"
+        h.append(rows([e(c.name), how, e(c.role or "")]))
     h.append("</table><h2>History</h2><table><tr><th>#</th><th>When</th><th>Who</th><th>What</th><th>SHA-256</th></tr>")
     h += [
         rows([str(ev.n), e(ev.at), e(ev.actor), e(describe(ev)), f"<code>{ev.hash[:16]}</code>"]) for ev in inc.events

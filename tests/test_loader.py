@@ -7,8 +7,9 @@ import textwrap
 import pytest
 import yaml
 
-from esafety_wizard import flowchart, yamlsource
+from esafety_wizard import loader
 from esafety_wizard.errors import FlowchartError
+from esafety_wizard.loader import reader
 
 from samples import GOOD
 
@@ -16,7 +17,7 @@ from samples import GOOD
 def problems(tmp_path, text):
     p = tmp_path / "f.yaml"
     p.write_text(textwrap.dedent(text))
-    fc, found = flowchart.check_file(p)
+    fc, found = loader.check_file(p)
     return fc, [str(x) for x in found]
 
 
@@ -37,7 +38,7 @@ def test_good_file_loads_with_shorthands_expanded(tmp_path):
 
 
 def test_builtin_flowchart_has_no_problems_at_all():
-    fc, found = flowchart.check_file(None)
+    fc, found = loader.check_file(None)
     assert fc is not None and found == []
 
 
@@ -116,13 +117,13 @@ def test_load_raises_one_error_listing_everything(tmp_path):
     p = tmp_path / "f.yaml"
     p.write_text(GOOD.replace("next: q2", "next: q22"))
     with pytest.raises(FlowchartError) as e:
-        flowchart.load(p)
+        loader.load(p)
     assert "problem" in str(e.value) and "q22" in str(e.value)
 
 
 def test_missing_file_is_named(tmp_path):
     with pytest.raises(FlowchartError, match="nope.yaml: file not found"):
-        flowchart.load(tmp_path / "nope.yaml")
+        loader.load(tmp_path / "nope.yaml")
 
 
 def test_not_a_mapping(tmp_path):
@@ -175,7 +176,7 @@ def test_more_than_one_document_is_refused(tmp_path):
 
 
 def test_a_key_that_is_a_list_is_refused_and_the_rest_still_read(tmp_path):
-    doc, found = yamlsource.load("? [a, {b: c}]\n: value\nafter: kept\n", "f.yaml")
+    doc, found = reader.load("? [a, {b: c}]\n: value\nafter: kept\n", "f.yaml")
     assert [str(p) for p in found] == ["f.yaml:1: a key must be a plain word, not a list or mapping"]
     assert doc == {"after": "kept"} and doc.line_of("after") == 3
 
@@ -213,17 +214,17 @@ def test_pure_python_parser_reads_the_same_document_and_lines(monkeypatch):
             return (x.line, list(x.item_lines), [shape(v) for v in x])
         return x
 
-    text = flowchart.builtin_path().read_text(encoding="utf-8") + "extra: &a [1]\nmore: *a\n"
-    fast = yamlsource.load(text, "f.yaml")
-    monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
-    slow = yamlsource.load(text, "f.yaml")
+    text = loader.builtin_path().read_text(encoding="utf-8") + "extra: &a [1]\nmore: *a\n"
+    fast = reader.load(text, "f.yaml")
+    monkeypatch.setattr(reader, "_Loader", yaml.SafeLoader)
+    slow = reader.load(text, "f.yaml")
     assert shape(slow[0]) == shape(fast[0]) and slow[1] == fast[1] != []
 
 
 @pytest.mark.parametrize("loader", ["libyaml", "pure Python"])
 def test_an_invisible_control_character_is_named_with_its_line(tmp_path, monkeypatch, loader):
     if loader == "pure Python":  # its reader rejects the character before parsing starts
-        monkeypatch.setattr(yamlsource, "_Loader", yaml.SafeLoader)
+        monkeypatch.setattr(reader, "_Loader", yaml.SafeLoader)
     errs = errors_of(tmp_path, GOOD.replace("Do two.", "Do\x07 two."))
     assert errs == [
         f"{tmp_path / 'f.yaml'}:18: this line contains a control character (#x0007) that YAML does not allow. "

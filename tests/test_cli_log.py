@@ -137,9 +137,9 @@ def test_exports_are_private_and_complete(incident, tmp_path):
 
 
 def fc_sha():
-    from esafety_wizard import flowchart
+    from esafety_wizard import loader
 
-    return flowchart.load().sha256
+    return loader.load().sha256
 
 
 def test_events_cannot_be_edited_or_deleted(incident, home):
@@ -242,11 +242,14 @@ def test_two_processes_adding_events_concurrently_lose_nothing(incident, home):
 
 
 @pytest.mark.parametrize("cols", [40, 200])
-def test_log_list_and_show_fit_the_width(incident, cols):
-    for args in (["log", "list"], ["log", "show", 1]):
+def test_log_list_and_show_fit_the_width(incident, cols, fc):
+    # The source's own words have ellipses ("You want to discuss this …"); any other one is text cut short.
+    steps = [fc.steps[s["id"]] for s in show_json()["checklist"]]
+    expected = sum(t.count("…") for s in steps for t in (s.text, *s.details))
+    for args, ellipses in ((["log", "list"], 0), (["log", "show", 1], expected)):
         out = run(*args, env={"COLUMNS": str(cols)}).stdout
         assert max(len(line.rstrip()) for line in out.splitlines()) <= cols, args
-        assert "…" not in out
+        assert out.count("…") == ellipses, args
 
 
 def test_open_and_closed_together_is_a_usage_error(home):

@@ -1,7 +1,10 @@
-"""Load a flowchart file: the built-in one, or a local authority's, checked in full before it is used.
+"""The loader: a flowchart file (the built-in one, or a local authority's) -> a checked Flowchart, or every problem.
 
-A file that was checked before is read from a small cache keyed by its SHA-256 (see cache.py), so everyday
-commands do not parse YAML at all; a changed file is checked again.
+    reader.py   YAML text -> dicts, lists and strings that remember their lines (no booleans, no aliases)
+    checks.py   that document -> the model, collecting every problem with its line
+    cache.py    checked flowcharts by SHA-256, so everyday commands do not parse YAML at all
+
+A changed file is checked again in full before it is used.
 """
 
 from __future__ import annotations
@@ -10,26 +13,8 @@ import hashlib
 import os
 from pathlib import Path
 
-from . import gcpause
-from .errors import FlowchartError, Problem
-from .model import END, STATUSES, Choice, Contact, Flowchart, Question, Section, Step, count_paths
-
-__all__ = [
-    "END",
-    "STATUSES",
-    "Choice",
-    "Contact",
-    "Flowchart",
-    "Question",
-    "Section",
-    "Step",
-    "builtin_path",
-    "check_file",
-    "count_paths",
-    "load",
-    "parse",
-    "schema_text",
-]
+from ..errors import FlowchartError, Problem
+from ..model import Flowchart, paused_gc
 
 # --- where the file comes from --------------------------------------------------------------------------
 
@@ -38,7 +23,7 @@ ENV_VAR = "ESAFETY_FLOWCHART"
 
 def builtin_path() -> Path:
     """The flowchart shipped in the wheel, or the repo root's when running from a checkout."""
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     packaged = here / "flowchart.yaml"
     if packaged.is_file():
         return packaged
@@ -47,7 +32,7 @@ def builtin_path() -> Path:
 
 def schema_text() -> str:
     """The JSON Schema of this file format, shipped in the package."""
-    return (Path(__file__).resolve().parent / "schema.json").read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parent.parent / "schema.json").read_text(encoding="utf-8")
 
 
 def load(path: str | os.PathLike[str] | None = None) -> Flowchart:
@@ -114,10 +99,10 @@ def parse(
     text: str, file: str = "flowchart.yaml", *, origin: str = "built-in", sha256: str = ""
 ) -> tuple[Flowchart | None, list[Problem]]:
     """Check flowchart YAML text and build the model. Returns (None, problems) if there is any error."""
-    from . import checks, yamlsource  # only when a file must really be parsed
+    from . import checks, reader  # only when a file must really be parsed
 
-    with gcpause.paused():
-        doc, problems = yamlsource.load(text, file)
+    with paused_gc():
+        doc, problems = reader.load(text, file)
         if problems:
             return None, problems
         b = checks.Builder(file)

@@ -4,34 +4,22 @@ from __future__ import annotations
 
 import json
 
-from . import engine, gcpause, words
-from .model import Flowchart
-from .transcript import contact_dict, step_dict
+from . import engine, serialize, wording
+from .model import Flowchart, paused_gc
 
 
 def outcomes(fc: Flowchart) -> list[engine.Outcome]:
-    return [engine.outcome(fc, answers) for answers in engine.paths(fc)]
+    return [engine.outcome(fc, answers) for answers in engine.every_path(fc)]
 
 
 def to_json(fc: Flowchart) -> str:
-    with gcpause.paused():
-        return _to_json(fc)
-
-
-def _to_json(fc: Flowchart) -> str:
-    data = [
-        {
-            "answers": {a.id: a.value for a in out.answered},
-            "steps": [step_dict(fc, r) for r in out.steps],
-            "contacts": [contact_dict(c) for c in out.contacts],
-        }
-        for out in outcomes(fc)
-    ]
-    return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+    with paused_gc():
+        data = [serialize.path(fc, out) for out in outcomes(fc)]
+        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
 
 
 def to_text(fc: Flowchart) -> str:
-    with gcpause.paused():
+    with paused_gc():
         return _to_text(fc)
 
 
@@ -50,7 +38,7 @@ def _to_text(fc: Flowchart) -> str:
             if r.step.always:
                 continue
             mark = "due        " if r.status == "due" else "conditional"
-            lines.append(f"  {mark}  {words.step_sentence(r)}")
+            lines.append(f"  {mark}  {wording.step_sentence(r.step)}")
         names = [c.name for c in out.contacts]
         lines.append(f"  contacts     {', '.join(names)}")
     lines += ["", f"{len(all_outcomes)} paths."]

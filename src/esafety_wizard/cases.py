@@ -1,0 +1,202 @@
+"""Operations on the incident case file: each takes one open Store, returns what it did, raises WizardError.
+
+Nothing here prints or prompts: the CLI opens the store once per command, calls one operation and prints its
+result (as sqlite-utils' `db.py` serves its CLI). Every change is one appended event.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import NamedTuple
+
+from . import engine, evidence, serialize
+from .errors import WizardError
+from .files import data_home, now, private_dir, write_private
+from .incident import Evidence, Incident, Item, replay
+from .model import Flowchart
+from .store import DB_NAME, Event, Store
+
+CONFIG = "config.json"
+
+
+# --- who is acting --------------------------------------------------------------------------------------
+
+
+def saved_name(home: Path | None) -> str | None:
+    """The name set once with `esafety log name`, or None."""
+    try:
+        name = json.loads((data_home(home) / CONFIG).read_text(encoding="utf-8")).get("name")
+    except (OSError, ValueError, AttributeError):
+        return None
+    return str(name) if name else None
+
+
+def set_name(home: Path | None, name: str) -> Path:
+    name = name.strip()
+    if not name:
+        raise WizardError('Give a name, for example: esafety log name "Jo Bloggs"')
+    h = private_dir(data_home(home))
+    return write_private(h / CONFIG, json.dumps({"name": name}) + "\n", overwrite=True)
+
+
+def actor(home: Path | None, as_: str | None) -> str:
+    """Who is acting: --as, else the name set once with `esafety log name`.
+
+    Raises:
+        WizardError: neither is given.
+    """
+    if as_ and as_.strip():
+        return as_.strip()
+    name = saved_name(home)
+    if name:
+        return name
+    raise WizardError(
+        'Say who is recording this: add --as "Your Name", or set it once with: esafety log name "Your Name"'
+    )
+
+
+# --- the store ------------------------------------------------------------------------------------------
+
+
+def has_incidents(home: Path | None) -> bool:
+    return (data_home(home) / DB_NAME).exists()
+
+
+def _now() -> str:
+    return now().isoformat(timespec="seconds")
+
+
+def answered_data(fc: Flowchart, answers: dict[str, str], old: tuple[Item, ...] | None = None) -> dict:
+    """The 'answered' event: the answers so far, and the checklist and contacts they lead to."""
+    from .incident import changes
+
+    w = engine.walk(fc, answers)
+    out = engine.outcome_of(fc, w, answers)
+    steps = serialize.outcome_steps(fc, out)
+    data = {
+        "flowchart": serialize.flowchart_ref(fc),
+        "answers": [serialize.answer(a) for a in out.answered],
+        "complete": w.finished,
+        "steps": steps,
+        "contacts": [serialize.contact(c) for c in out.contacts],
+    }
+    if old is not None:
+        data["changes"] = changes(old, steps)
+    return data
+
+
+def create(st: Store, fc: Flowchart, answers: dict[str, str], who: str) -> int:
+    """A new incident from a guide's answers (finished or not); returns its id."""
+    return st.new_incident(
+        _now(),
+        who,
+        [("opened", {"flowchart": serialize.flowchart_ref(fc)}), ("answered", answered_data(fc, answers))],
+    )
+
+
+def load(st: Store, incident_id: int) -> tuple[Incident, list[str]]:
+    """An incident and what is wrong with its chain of events (nothing, if it was not altered)."""
+    return replay(st.events(incident_id)), st.verify(incident_id)
+
+
+def get(st: Store, incident_id: int) -> Incident:
+    return replay(st.events(incident_id))
+
+
+def get_open(st: Store, incident_id: int) -> Incident:
+    """The incident, which must be open to take a change."""
+    inc = get(st, incident_id)
+    if inc.closed:
+        raise WizardError(f"Incident {inc.id} is closed. Reopen it first: esafety log reopen {inc.id}")
+    return inc
+
+
+def incidents(st: Store, which: str | None = None) -> list[Incident]:
+    """Every incident, or only the open or closed ones."""
+    out = [replay(st.events(i)) for i in st.incident_ids()]
+    return [i for i in out if i.status == which] if which else out
+
+
+def record_answers(st: Store, incident_id: int, fc: Flowchart, answers: dict[str, str], who: str) -> Incident:
+    """New answers for an incident: the checklist is recomputed and the change recorded; returns the incident."""
+    inc = get_open(st, incident_id)
+    st.append(incident_id, _now(), who, "answered", answered_data(fc, answers, inc.checklist))
+    return get(st, incident_id)
+
+
+def done(st: Store, incident_id: int, step: str, note: str | None, who: str) -> Item:
+    inc = get_open(st, incident_id)
+    it = inc.item(step)
+    if it is None:
+        raise WizardError(
+            f"Incident {incident_id} has no step '{step}'. Steps are numbered 1 to "
+            f"{len(inc.checklist)}; see them with: esafety log show {incident_id}"
+        )
+    st.append(incident_id, _now(), who, "step_done", {"step": it.id, **({"note": note} if note else {})})
+    return it
+
+
+def undone(st: Store, incident_id: int, step: str, note: str | None, who: str) -> Item:
+    """A correction: the step was marked done by mistake. The earlier mark stays in the history."""
+    inc = get_open(st, incident_id)
+    it = inc.item(step)
+    if it is None or it.done is None:
+        raise WizardError(
+            f"Incident {incident_id} has no step '{step}' marked done. See: esafety log show {incident_id}"
+        )
+    st.append(incident_id, _now(), who, "step_undone", {"step": it.id, **({"note": note} if note else {})})
+    return it
+
+
+def note(st: Store, incident_id: int, text: str, who: str) -> Event:
+    if not text.strip():
+        raise WizardError("The note is empty. Nothing was recorded.")
+    get_open(st, incident_id)
+    return st.append(incident_id, _now(), who, "note", {"text": text})
+
+
+def add_evidence(st: Store, incident_id: int, files: list[Path], note: str | None, who: str) -> list[Event]:
+    """Register files by fingerprint; every file is checked before anything is written."""
+    fingerprints = [evidence.fingerprint(f) for f in files]
+    get_open(st, incident_id)
+    return [
+        st.append(incident_id, _now(), who, "evidence", {**p, **({"note": note} if note else {})}) for p in fingerprints
+    ]
+
+
+class Verified(NamedTuple):
+    """What `log verify` found for one incident."""
+
+    incident_id: int
+    events: int
+    problems: list[str]  # what is wrong with the chain of events; empty if intact
+    evidence: list[tuple[Evidence, str]]  # each file and 'unchanged', 'changed' or 'missing'
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems and all(state == "unchanged" for _, state in self.evidence)
+
+
+def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
+    """Check the chain of events and the evidence files of one incident, or of all."""
+    ids = [incident_id] if incident_id is not None else st.incident_ids()
+    out = []
+    for i in ids:
+        problems = st.verify(i)
+        inc = get(st, i)
+        out.append(
+            Verified(i, len(inc.events), problems, [(e, evidence.recheck(e.path, e.sha256)) for e in inc.evidence])
+        )
+    return out
+
+
+def close(st: Store, incident_id: int, reason: str | None, who: str) -> Event:
+    get_open(st, incident_id)
+    return st.append(incident_id, _now(), who, "closed", {"reason": reason} if reason else {})
+
+
+def reopen(st: Store, incident_id: int, reason: str | None, who: str) -> Event:
+    if not get(st, incident_id).closed:
+        raise WizardError(f"Incident {incident_id} is already open.")
+    return st.append(incident_id, _now(), who, "reopened", {"reason": reason} if reason else {})

@@ -1,0 +1,299 @@
+"""`esafety guide`: scripted (an answers file) or asked (arrow keys or plain lines); then the outcome, a transcript,
+and the case file. Ctrl-C arrives once, as Interrupted carrying the answers, and is kept as a draft or incident."""
+
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import (
+    EXIT_CANCELLED,
+    AsOpt,
+    FlowchartOpt,
+    HomeOpt,
+    NoColorOpt,
+    PlainOpt,
+    boundary,
+    err,
+    out,
+    plain_mode,
+)
+
+
+class Format(str, Enum):
+    md = "md"
+    json = "json"
+
+
+def guide(
+    answers: Annotated[
+        Path | None,
+        typer.Option(
+            "--answers",
+            "-a",
+            metavar="FILE",
+            help="Take the answers from a YAML or JSON file (question id: answer) instead of asking.",
+        ),
+    ] = None,
+    transcript: Annotated[
+        Path | None,
+        typer.Option(
+            "--transcript",
+            "-t",
+            metavar="PATH",
+            help="Save a transcript here without asking (.md or .json, by the extension).",
+        ),
+    ] = None,
+    fmt: Annotated[Format | None, typer.Option("--format", help="Transcript format, if not by extension.")] = None,
+    force: Annotated[bool, typer.Option("--force", help="Replace the transcript file if it exists.")] = False,
+    resume: Annotated[bool, typer.Option("--resume", help="Carry on with the guide you cancelled.")] = False,
+    plain: PlainOpt = False,
+    save: Annotated[
+        bool,
+        typer.Option(
+            "--save",
+            help="Keep the incident in your private incident log, with its "
+            "checklist, to follow it over the coming days (see esafety log).",
+        ),
+    ] = False,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Answer a few questions about the incident, then see what to do and who to contact.
+
+    Example: esafety guide
+
+    Example (no questions asked): esafety guide --answers answers.yaml --transcript incident.md
+    """
+    with boundary(no_color):
+        from .. import loader
+
+        plain = plain_mode(plain)
+        g = _Guide(
+            loader.load(flowchart),
+            _Out(no_color=no_color, plain=plain),
+            _Out(stderr=True, no_color=no_color, plain=plain),
+            home=home,
+            as_=as_,
+            transcript=transcript,
+            fmt=fmt.value if fmt else None,
+            force=force,
+        )
+        if answers is not None:
+            if resume:
+                from ..errors import WizardError
+
+                raise WizardError("Use either --answers or --resume, not both.")
+            code = g.scripted(answers, save)
+        else:
+            code = g.asked(resume, save, plain)
+    raise typer.Exit(code)
+
+
+class _Out:
+    """A rich console made on first use: the first question reaches the screen without importing rich."""
+
+    def __init__(self, **kwargs):
+        self._kwargs = kwargs
+        self._con = None
+
+    def __getattr__(self, name):
+        if self._con is None:
+            self._con = (err if self._kwargs.pop("stderr", False) else out)(**self._kwargs)
+        return getattr(self._con, name)
+
+
+def ask_name(asker):
+    """A function asking who is acting, for cases.actor, in the asker's own way."""
+    return lambda: asker.text("Your name, recorded with each action in the incident log:")
+
+
+class _Guide:
+    """One run of the guide: the flowchart, where output goes, and what to keep."""
+
+    def __init__(self, fc, out, err, *, home, as_, transcript, fmt, force):
+        self.fc, self.out, self.err = fc, out, err
+        self.home, self.as_ = home, as_
+        self.transcript, self.fmt, self.force = transcript, fmt, force
+        if transcript is not None and transcript.exists() and not force:
+            from ..errors import WizardError
+
+            raise WizardError(f"{transcript} already exists. Choose another name, or add --force to replace it.")
+
+    def who(self, asker=None) -> str:
+        """Who is acting: settled before any question, so a scripted run never fails after the work is done."""
+        from .. import cases
+        from ..errors import WizardError
+
+        try:
+            return cases.actor(self.home, self.as_)
+        except WizardError:
+            if asker is None:
+                raise
+        name = ask_name(asker)()
+        if not name:
+            return cases.actor(self.home, self.as_)  # the same clear error
+        cases.set_name(self.home, name)
+        return name
+
+    def scripted(self, path: Path, save: bool) -> int:
+        from .. import answers as answers_file  # YAML is imported only to read an answers file
+        from .. import engine
+
+        who = self.who() if save else None
+        given = answers_file.read(path, self.fc)
+        result = engine.outcome(self.fc, given)
+        self.show(result)
+        if self.transcript is not None:
+            self.write_transcript(result, self.transcript)
+        if save:
+            self.create({a.id: a.value for a in result.answered}, who)
+        return 0
+
+    def asked(self, resume: bool, save: bool, plain: bool) -> int:
+        import sys
+
+        from .. import drafts, engine
+        from ..errors import Interrupted
+        from ..prompts import asker as make_asker
+        from ..session import Session
+
+        start: dict[str, str] = {}
+        if resume:
+            start, sha = drafts.load()
+            if sha != self.fc.sha256:
+                self.err.print("The procedure file has changed since this guide was started: check your answers.")
+            start = engine.normalise_answers(self.fc, start, where="the unfinished guide")
+        elif drafts.exists():
+            self.err.print(
+                "You have an unfinished guide. To carry on with it instead, press Ctrl-C and run: "
+                "esafety guide --resume"
+            )
+        asker = make_asker(plain)
+        who = self.who(asker) if save else None
+        interactive = sys.stdin.isatty() and sys.stdout.isatty()
+        session = Session(self.fc, start)
+        if not plain:
+            asker.say(self.fc.title, "bold")
+            asker.say(
+                "Answer each question with the arrow keys and Enter. You can go back at any question. "
+                "Press Ctrl-C to stop: your answers are kept."
+            )
+        saved = False
+        try:
+            result = session.run(asker.ask)
+            if save:
+                self.create(session.answers, who)
+                saved = True
+            self.show(result)
+            if self.transcript is not None:
+                self.write_transcript(result, self.transcript)
+            elif interactive:
+                self.offer_transcript(result, asker)
+                if not save:
+                    self.offer_case_file(session.answers, asker)
+        except (Interrupted, KeyboardInterrupt, EOFError) as stop:  # at a question, or at a prompt after them
+            self.keep(getattr(stop, "answers", session.answers), save, saved, who)
+            return EXIT_CANCELLED
+        if resume:
+            drafts.discard()
+        return 0
+
+    def keep(self, answers: dict[str, str], save: bool, saved: bool, who) -> None:
+        """What Ctrl-C keeps: the answers so far, in a new incident (--save) or as a draft to resume."""
+        from .. import drafts
+        from ..errors import WizardError
+        from ..files import now
+
+        if save:
+            if saved or not answers:
+                self.err.print("\nCancelled.")
+                return
+            n = self.create(answers, who, quiet=True)
+            self.err.print(
+                f"\nCancelled. Your answers are kept in incident {n} (not finished). "
+                f"To carry on: esafety log resume {n}"
+            )
+            return
+        if not answers:
+            self.err.print("\nCancelled. Nothing had been answered, so nothing was kept.")
+            return
+        try:
+            where = drafts.save(answers, self.fc.sha256, now().isoformat(timespec="seconds"))
+        except WizardError as e:
+            self.err.print(f"\nCancelled. Your answers could not be kept: {e}")
+            return
+        kept = "Your answer is" if len(answers) == 1 else f"Your {len(answers)} answers are"
+        self.err.print(
+            f"\nCancelled. {kept} kept privately in {where}.\n"
+            "To carry on where you stopped, run: esafety guide --resume"
+        )
+
+    def show(self, result) -> None:
+        from .. import screen
+
+        screen.outcome(self.out, self.fc, result)
+
+    def create(self, answers: dict[str, str], who: str, quiet: bool = False) -> int:
+        from .. import cases
+        from ..store import Store
+
+        with Store(self.home) as st:
+            n = cases.create(st, self.fc, answers, who)
+        if not quiet:
+            self.err.print(f"Saved as incident {n} in your private incident log. See it with: esafety log show {n}")
+        return n
+
+    def write_transcript(self, result, path: Path) -> None:
+        from .. import transcript
+        from ..files import write_private
+
+        kind = transcript.format_for(str(path), self.fmt)
+        write_private(path, transcript.render(kind, self.fc, result), overwrite=self.force)
+        self.err.print(f"Transcript saved to {path} (readable only by you). Put it in the incident log.")
+
+    def offer_transcript(self, result, asker) -> None:
+        from ..errors import WizardError
+        from ..files import now
+
+        default = f"esafety-transcript-{now():%Y-%m-%d-%H%M}.{self.fmt or 'md'}"
+        self.out.print()
+        if asker.plain:
+            self.out.print(
+                f"To save a transcript for the incident log, type a file name (for example {default}), "
+                "or press Enter to skip:"
+            )
+            name = asker.text("").strip()
+        else:
+            self.out.print("A transcript lists your answers, the steps and the contacts, for the incident log.")
+            if not asker.confirm("Save a transcript?"):
+                self.out.print("Not saved. You can run the guide again to see these steps.")
+                return
+            name = asker.text("File name:", default)
+        if not name:
+            self.out.print("Not saved.")
+            return
+        while True:
+            try:
+                self.write_transcript(result, Path(name).expanduser())
+                return
+            except WizardError as e:
+                self.err.print(str(e))
+                if asker.plain:
+                    return
+                name = asker.text("Another file name:", default)
+                if not name:
+                    return
+
+    def offer_case_file(self, answers: dict[str, str], asker) -> None:
+        self.out.print()
+        self.out.print(
+            "A case file keeps this incident privately on this computer, so you can tick off the steps "
+            "over the coming days (esafety log)."
+        )
+        if not asker.confirm("Keep a case file?", default=False):
+            return
+        self.create(answers, self.who(asker))

@@ -1,0 +1,390 @@
+"""`esafety log`: the private incident log. Each command opens the store once, calls one operation in `cases`,
+and prints what it returned. To add a command: one operation in cases.py, one function here."""
+
+import contextlib
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import (
+    EXIT_CANCELLED,
+    AsOpt,
+    FlowchartOpt,
+    ForceOpt,
+    HomeOpt,
+    NoColorOpt,
+    PlainOpt,
+    boundary,
+    err,
+    out,
+    plain_mode,
+)
+
+log_app = typer.Typer(
+    help="Your private incident log: follow an incident from first report to closure, over days.\n\n"
+    "Each incident is a history of events (answers, steps done, notes, evidence, closing) that is only ever "
+    "added to, and is chained by SHA-256 so that `esafety log verify` can tell if anything was altered. "
+    "Nothing is sent anywhere.\n\n"
+    "Example: esafety guide --save, then later: esafety log list",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+)
+
+IdArg = Annotated[int, typer.Argument(metavar="ID", help="The incident's number (see esafety log list).")]
+StepArg = Annotated[str, typer.Argument(metavar="STEP", help="The step's number or id (see log show).")]
+
+
+@contextlib.contextmanager
+def _store(home, create: bool = False):
+    """The one store of a command: opened once, closed when the command ends."""
+    from ..store import Store
+
+    with Store(home, create=create) as st:
+        yield st
+
+
+def _change(home, as_, no_color, do) -> None:
+    """A command that records one change: who is acting, one store, `do(cases, store, who)`, then the line it
+    returns, saying what was done."""
+    with boundary(no_color):
+        from .. import cases
+
+        who = cases.actor(home, as_)
+        with _store(home) as st:
+            message = do(cases, st, who)
+        err(no_color).print(message)
+
+
+@log_app.command("name")
+def log_name(
+    name: Annotated[str, typer.Argument(help="Your name as it should appear in the records.")],
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Set, once, the name recorded with everything you do (instead of --as each time).
+
+    Example: esafety log name "Jo Bloggs"
+    """
+    with boundary(no_color):
+        from .. import cases
+
+        cases.set_name(home, name)
+        err(no_color).print("Your name is set for this incident log.")
+
+
+@log_app.command("list")
+def log_list(
+    open_: Annotated[bool, typer.Option("--open", help="Only incidents still open.")] = False,
+    closed: Annotated[bool, typer.Option("--closed", help="Only closed incidents.")] = False,
+    json_: Annotated[bool, typer.Option("--json", help="Print as JSON, for scripts.")] = False,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """List the incidents in your log, with how many steps are done and what each is waiting for.
+
+    Example: esafety log list --open
+    """
+    with boundary(no_color):
+        import json
+
+        from .. import cases, screen, serialize
+
+        if open_ and closed:
+            raise typer.BadParameter("use --open or --closed, not both")  # a usage mistake: exit 2
+        rows = []
+        if cases.has_incidents(home):
+            with _store(home) as st:
+                rows = [
+                    serialize.summary(i) for i in cases.incidents(st, "open" if open_ else "closed" if closed else None)
+                ]
+        elif not json_:
+            out(no_color).print("No incidents recorded yet. Start one with: esafety guide --save")
+            return
+        if json_:
+            print(json.dumps(rows, indent=2, ensure_ascii=False))
+        else:
+            screen.incident_list(out(no_color), rows)
+
+
+@log_app.command("show")
+def log_show(
+    incident_id: IdArg,
+    json_: Annotated[bool, typer.Option("--json", help="Print as JSON.")] = False,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Show an incident: the answers, the checklist with who did what and when, notes and evidence.
+
+    Example: esafety log show 3
+    """
+    with boundary(no_color):
+        import sys
+
+        from .. import cases, report, screen
+        from ..files import now
+
+        with _store(home) as st:
+            inc, problems = cases.load(st, incident_id)
+        if json_:
+            sys.stdout.write(report.to_json(inc, problems, now().isoformat(timespec="seconds")))
+        else:
+            screen.incident(out(no_color), inc, problems)
+
+
+@log_app.command("resume")
+def log_resume(
+    incident_id: IdArg,
+    plain: PlainOpt = False,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Answer what an incident was waiting for (not yet, not sure), and see how its checklist changes.
+
+    Example: esafety log resume 3
+    """
+    with boundary(no_color):
+        code = _resume(incident_id, plain_mode(plain), home, as_, flowchart, no_color)
+    raise typer.Exit(code)
+
+
+def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
+    from .. import cases, engine, loader, screen
+    from ..errors import Interrupted, WizardError
+    from ..incident import UNCERTAIN
+    from ..prompts import asker as make_asker
+    from ..session import Session
+    from .guide import ask_name
+
+    fc = loader.load(flowchart)
+    o, e = out(no_color, plain), err(no_color, plain)
+    with _store(home) as st:
+        inc = cases.get_open(st, incident_id)
+        if inc.complete and not inc.waiting_for:
+            o.print(
+                f"Incident {incident_id} is not waiting for any answer. Its checklist: esafety log show {incident_id}"
+            )
+            return 0
+        asker = make_asker(plain)
+        try:
+            who = cases.actor(home, as_)
+        except WizardError:
+            who = ask_name(asker)() or cases.actor(home, as_)
+            cases.set_name(home, who)
+        if inc.flowchart.sha256 != fc.sha256:
+            e.print(
+                "The procedure has changed since this incident was opened: the checklist will follow the "
+                "procedure in use now."
+            )
+        previous = {a.id: a.value for a in inc.answers}
+        kept = {k: v for k, v in previous.items() if v not in UNCERTAIN}
+        session = Session(fc, engine.normalise_answers(fc, kept, where=f"incident {incident_id}"), previous=previous)
+        if inc.waiting_for:
+            o.print(f"Incident {incident_id} was waiting for: " + "; ".join(a.text for a in inc.waiting_for))
+        try:
+            session.run(asker.ask)
+            answers, code = session.answers, 0
+        except Interrupted as stop:
+            answers = {**previous, **stop.answers}  # answers not asked again yet stay as they were ("not sure")
+            if answers == previous:
+                e.print("\nCancelled. Nothing was changed.")
+                return EXIT_CANCELLED
+            code = EXIT_CANCELLED
+        inc = cases.record_answers(st, incident_id, fc, answers, who)
+        problems = st.verify(incident_id)
+    screen.incident(o, inc, problems, changes=inc.events[-1].data.get("changes"))
+    if code:
+        e.print(f"\nCancelled. The answers you gave are kept in incident {incident_id}.")
+    return code
+
+
+@log_app.command("done")
+def log_done(
+    incident_id: IdArg,
+    step: StepArg,
+    note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Tick off a step of an incident's checklist, with who and when.
+
+    Example: esafety log done 3 2 --note "Met the parent; post removed"
+    """
+    _change(
+        home,
+        as_,
+        no_color,
+        lambda cases, st, who: (
+            f"Step {cases.done(st, incident_id, step, note, who).number} of incident {incident_id} marked done."
+        ),
+    )
+
+
+@log_app.command("undone")
+def log_undone(
+    incident_id: IdArg,
+    step: StepArg,
+    note: Annotated[str | None, typer.Option("--note", help="Why the mark was wrong.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Correct a step marked done by mistake: it is shown as not done again, and the history keeps both.
+
+    Example: esafety log undone 3 2 --note "Marked on the wrong incident"
+    """
+    _change(
+        home,
+        as_,
+        no_color,
+        lambda cases, st, who: (
+            f"Step {cases.undone(st, incident_id, step, note, who).number} of incident {incident_id} is marked "
+            "not done again (the history keeps both)."
+        ),
+    )
+
+
+@log_app.command("note")
+def log_note(
+    incident_id: IdArg,
+    text: Annotated[str, typer.Argument(metavar="TEXT", help="The note.")],
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Add a note to an incident's record.
+
+    Example: esafety log note 3 "Parent phoned back; meeting on Thursday"
+    """
+    _change(
+        home,
+        as_,
+        no_color,
+        lambda cases, st, who: cases.note(st, incident_id, text, who) and f"Note added to incident {incident_id}.",
+    )
+
+
+@log_app.command("evidence")
+def log_evidence(
+    incident_id: IdArg,
+    files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Files to register.")],
+    note: Annotated[str | None, typer.Option("--note", help="What the files show.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Register evidence files by path, size, time and SHA-256. They are never copied or moved.
+
+    Example: esafety log evidence 3 ~/Evidence/screenshot-1.png --note "Post seen on Monday"
+    """
+
+    def do(cases, st, who) -> str:
+        n = len(cases.add_evidence(st, incident_id, files, note, who))
+        return (
+            f"{n} evidence file{'s' if n != 1 else ''} registered with incident {incident_id} "
+            "(fingerprinted, not copied)."
+        )
+
+    _change(home, as_, no_color, do)
+
+
+@log_app.command("verify")
+def log_verify(
+    incident_id: Annotated[int | None, typer.Argument(metavar="[ID]", help="One incident (default: all).")] = None,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Check that no record was altered, and that registered evidence files are unchanged and still there.
+
+    Exit 1 if anything was altered, changed or is missing.
+
+    Example: esafety log verify 3
+    """
+    with boundary(no_color):
+        from .. import cases, screen
+
+        with _store(home) as st:
+            results = cases.verify(st, incident_id)
+        screen.verified(out(no_color), results, one=incident_id is not None)
+    raise typer.Exit(0 if all(v.ok for v in results) else 1)
+
+
+@log_app.command("close")
+def log_close(
+    incident_id: IdArg,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it is closed.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Close an incident. Its record stays, and it can be reopened.
+
+    Example: esafety log close 3 --reason "Resolved; governors informed"
+    """
+    _change(
+        home,
+        as_,
+        no_color,
+        lambda cases, st, who: cases.close(st, incident_id, reason, who) and f"Incident {incident_id} closed.",
+    )
+
+
+@log_app.command("reopen")
+def log_reopen(
+    incident_id: IdArg,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it is reopened.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Reopen a closed incident.
+
+    Example: esafety log reopen 3 --reason "New posts appeared"
+    """
+    _change(
+        home,
+        as_,
+        no_color,
+        lambda cases, st, who: cases.reopen(st, incident_id, reason, who) and f"Incident {incident_id} reopened.",
+    )
+
+
+class ExportFormat(str, Enum):
+    html = "html"
+    md = "md"
+    json = "json"
+
+
+@log_app.command("export")
+def log_export(
+    incident_id: IdArg,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="html (printable), md or json.")] = ExportFormat.html,
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output", "-o", metavar="FILE", help="Write to this file (readable only by you) instead of printing."
+        ),
+    ] = None,
+    force: ForceOpt = False,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Export an incident's full record for a governor or the LADO: answers, checklist, notes, evidence,
+    contacts and history.
+
+    Example: esafety log export 3 --format html -o incident-3.html
+    """
+    with boundary(no_color):
+        from .. import cases, report
+        from ..files import now
+        from .common import write_output
+
+        with _store(home) as st:
+            inc, problems = cases.load(st, incident_id)
+        write_output(report.render(fmt.value, inc, problems, now().isoformat(timespec="seconds")), output, force)
+        if output is not None:
+            err(no_color).print(f"Incident {incident_id} exported to {output} (readable only by you).")

@@ -1,0 +1,137 @@
+"""The commands about the procedure itself: contacts, and the tools for the people who maintain it
+(validate, diagram, paths, schema)."""
+
+import shutil
+import sys
+import textwrap
+from enum import Enum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from .common import FlowchartOpt, ForceOpt, NoColorOpt, boundary, out, write_output
+
+
+def contacts(
+    json_: Annotated[bool, typer.Option("--json", help="Print the contacts as JSON, for scripts.")] = False,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """List everyone the flowchart says you can contact for support, with their details.
+
+    Example: esafety contacts --json
+    """
+    with boundary(no_color):
+        from .. import loader
+
+        fc = loader.load(flowchart)
+        if json_:
+            import json
+
+            from ..serialize import contact
+
+            print(json.dumps([contact(c) for c in fc.contacts.values()], indent=2, ensure_ascii=False))
+            return
+        from .. import screen
+
+        screen.contacts_table(out(no_color), fc)
+
+
+def validate(
+    file: Annotated[
+        Path | None,
+        typer.Argument(
+            metavar="[FILE]", show_default=False, help="The flowchart file to check (default: the one in use)."
+        ),
+    ] = None,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Check a flowchart file and list every problem as FILE:LINE: what is wrong.
+
+    Exit 0 if it can be used (warnings are listed), 1 if not.
+
+    Example: esafety validate my-flowchart.yaml
+    """
+    with boundary(no_color):
+        from ..loader import check_file
+        from ..model import count_paths
+
+        fc, problems = check_file(file or flowchart)
+        for p in problems:
+            print(_fit(str(p), sys.stdout))
+        if fc is None:
+            n = sum(not p.warning for p in problems)
+            message = f"{n} problem{'s' if n != 1 else ''}: the flowchart cannot be used until they are fixed."
+            print(_fit(message, sys.stderr), file=sys.stderr)
+            raise typer.Exit(1)
+        warnings = len(problems)
+        where = "built-in flowchart.yaml" if fc.origin == "built-in" else fc.origin
+        print(
+            f"{where}: OK: {len(fc.questions)} questions, {len(fc.steps)} steps, {len(fc.contacts)} contacts, "
+            f"{count_paths(fc)} paths" + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
+        )
+
+
+def _fit(line: str, stream) -> str:
+    """One problem per line for editors and scripts; on a terminal, wrapped at words with a hanging indent."""
+    if not stream.isatty():
+        return line
+    width = max(20, shutil.get_terminal_size().columns - 1)
+    return textwrap.fill(line, width, subsequent_indent="    ", break_on_hyphens=False, break_long_words=False)
+
+
+class DiagramFormat(str, Enum):
+    mermaid = "mermaid"
+    dot = "dot"
+
+
+def diagram(
+    fmt: Annotated[
+        DiagramFormat, typer.Option("--format", help="mermaid (GitHub, editors) or dot (Graphviz).")
+    ] = DiagramFormat.mermaid,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write the diagram to a file instead of printing it."),
+    ] = None,
+    force: ForceOpt = False,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Draw the procedure: questions, the choices between them, and the steps each answer adds.
+
+    Example: esafety diagram --format dot -o flowchart.dot && dot -Tpdf flowchart.dot -o flowchart.pdf
+    """
+    with boundary(no_color):
+        from .. import diagram as diagrams
+        from .. import loader
+
+        write_output(diagrams.render(loader.load(flowchart), fmt.value), output, force)
+
+
+def paths(
+    json_: Annotated[bool, typer.Option("--json", help="Print the paths as JSON, for scripts and tests.")] = False,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """List every path through the procedure: the answers, then the steps and contacts they lead to.
+
+    Example: esafety paths > paths.txt
+    """
+    with boundary(no_color):
+        from .. import loader
+        from .. import paths as listing
+
+        fc = loader.load(flowchart)
+        sys.stdout.write(listing.to_json(fc) if json_ else listing.to_text(fc))
+
+
+def schema() -> None:
+    """Print the JSON Schema of the flowchart format, for editors that complete and check YAML keys.
+
+    Example: esafety schema > flowchart.schema.json
+    """
+    from ..loader import schema_text
+
+    sys.stdout.write(schema_text())

@@ -1,0 +1,76 @@
+"""Plain mode: numbered choices read from ordinary lines of input, for screen readers, TERM=dumb and pipes.
+
+No arrow keys, no cursor movement, no colour. With piped input every question and answer is echoed, and a
+missing line is an error naming the question and its valid answers, never a default.
+"""
+
+from __future__ import annotations
+
+from typing import TextIO
+
+from .. import wording
+from ..errors import WizardError
+from ..session import BACK, Prompt
+
+
+class PlainAsker:
+    plain = True
+
+    def __init__(self, out: TextIO, inp: TextIO, *, echo: bool):
+        self.out = out
+        self.inp = inp
+        self.echo = echo
+
+    def say(self, line: str = "", style: str = "") -> None:
+        self.out.write(line + "\n")
+        self.out.flush()
+
+    def _line(self, message: str) -> str:
+        self.out.write(message)
+        self.out.flush()
+        return self.inp.readline()
+
+    def text(self, message: str, default: str = "") -> str:
+        """A line of text; Enter alone gives ''."""
+        return self._line(f"{message} " if message else "").strip()
+
+    def confirm(self, message: str, default: bool = False) -> bool:
+        return self.text(f"{message} Type y for yes, or press Enter to skip:").lower() in ("y", "yes")
+
+    def ask(self, p: Prompt) -> object:
+        q = p.question
+        self.say()
+        self.say(f"{wording.question_heading(p.number)}: {q.text}")
+        if q.help:
+            self.say(q.help)
+        for i, c in enumerate(q.choices, 1):
+            current = " (your earlier answer)" if c.value == p.current else ""
+            self.say(f"  {i}. {c.label}{current}")
+        if p.can_go_back:
+            self.say(f"  b. {wording.BACK}")
+        n = len(q.choices)
+        keys = ("1 or 2" if n == 2 else f"1 to {n}") + (", b to go back" if p.can_go_back else "") + ", ? for help"
+        while True:
+            line = self._line(f"Type {keys}, then press Enter: ")
+            if not line:
+                self.say()
+                raise WizardError(
+                    f"No answer for question '{q.asks}' ({q.text}): the input ended. "
+                    f"Answer with a number from 1 to {len(q.choices)} "
+                    f"({', '.join(f'{i} = {c.value}' for i, c in enumerate(q.choices, 1))})."
+                )
+            reply = line.strip().lower()
+            if self.echo:
+                self.say(reply)
+            if reply == "?":
+                self.say(q.help or "There is no more help for this question.")
+                if q.source:
+                    self.say(f"The flowchart says: {q.source}")
+                continue
+            if reply == "b" and p.can_go_back:
+                return BACK
+            if reply.isdigit() and 1 <= int(reply) <= len(q.choices):
+                choice = q.choices[int(reply) - 1]
+                self.say(f"Answer: {choice.label}")
+                return choice.value
+            self.say(f"'{reply}' is not one of the choices. Type {keys}.")

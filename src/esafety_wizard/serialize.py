@@ -1,0 +1,149 @@
+"""The one dict (JSON) shape of each thing: a flowchart reference, an answer, a step, a contact, a checklist item,
+an outcome, an incident. Transcripts, `paths --json`, the case file's events, `log show --json` and exports all
+use these functions, so a thing has the same keys wherever it is written.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from . import __version__, wording
+from .model import Contact, Flowchart, Step
+
+if TYPE_CHECKING:
+    from .engine import Outcome
+    from .incident import Evidence, Incident, Item, Note
+    from .store import Event
+
+TOOL = f"esafety-wizard {__version__}"
+
+
+def flowchart_ref(fc: Flowchart) -> dict:
+    return {"title": fc.title, "path": fc.origin, "sha256": fc.sha256}
+
+
+def answer(a) -> dict:
+    """An answer given in the guide (engine.Answered) or recorded in an incident (incident.Answer)."""
+    return {"id": a.id, "question": a.text, "answer": a.value, "label": a.label}
+
+
+def step(s: Step, status: str, section: str) -> dict:
+    """A step with its status; `section` is the section's title."""
+    d = {"id": s.id, "section": section, "text": s.text, "status": status}
+    if s.condition:
+        d["condition"] = s.condition
+    if s.details:
+        d["details"] = list(s.details)
+    if s.source:
+        d["source"] = s.source
+    if s.added:
+        d["added"] = s.added
+    d["contacts"] = list(s.contacts)
+    return d
+
+
+def outcome_steps(fc: Flowchart, out: Outcome) -> list[dict]:
+    return [step(r.step, r.status, fc.sections[r.step.section].title) for r in out.steps]
+
+
+def contact(c: Contact) -> dict:
+    return {k: v for k, v in c._asdict().items() if v is not None}
+
+
+def outcome(fc: Flowchart, out: Outcome, created_at: datetime) -> dict:
+    """A guide's transcript."""
+    return {
+        "tool": TOOL,
+        "flowchart": flowchart_ref(fc),
+        "created_at": created_at.isoformat(timespec="seconds"),
+        "answers": [answer(a) for a in out.answered],
+        "not_asked": [{"id": k, "answer": v} for k, v in out.not_asked],
+        "steps": outcome_steps(fc, out),
+        "contacts": [contact(c) for c in out.contacts],
+    }
+
+
+def path(fc: Flowchart, out: Outcome) -> dict:
+    """One path of `esafety paths --json`."""
+    return {
+        "answers": {a.id: a.value for a in out.answered},
+        "steps": outcome_steps(fc, out),
+        "contacts": [contact(c) for c in out.contacts],
+    }
+
+
+def item(it: Item) -> dict:
+    return {
+        "number": it.number,
+        "id": it.id,
+        "text": it.step.text,
+        "status": it.status,
+        "condition": it.step.condition,
+        "section": it.step.section,
+        "done": it.done._asdict() if it.done else None,
+    }
+
+
+def note(n: Note) -> dict:
+    return n._asdict()
+
+
+def evidence(e: Evidence) -> dict:
+    d = {k: getattr(e, k) for k in ("path", "name", "size", "mtime", "sha256")}
+    if e.note:
+        d["note"] = e.note
+    return {**d, "at": e.at, "actor": e.actor}
+
+
+def event(e: Event) -> dict:
+    return {
+        "n": e.n,
+        "at": e.at,
+        "actor": e.actor,
+        "kind": e.kind,
+        "summary": wording.describe(e),
+        "data": e.data,
+        "prev": e.prev,
+        "hash": e.hash,
+    }
+
+
+def incident(inc: Incident, chain_problems: list[str], exported_at: str) -> dict:
+    """An incident's full record."""
+    return {
+        "tool": TOOL,
+        "incident": inc.id,
+        "status": inc.status,
+        "created_at": inc.created_at,
+        "created_by": inc.created_by,
+        "exported_at": exported_at,
+        "flowchart": inc.flowchart._asdict(),
+        "answers": [answer(a) for a in inc.answers],
+        "guide_complete": inc.complete,
+        "checklist": [item(it) for it in inc.checklist],
+        "notes": [note(n) for n in inc.notes],
+        "evidence": [evidence(e) for e in inc.evidence],
+        "contacts": [contact(c) for c in inc.contacts],
+        "history": [event(e) for e in inc.events],
+        "chain": {
+            "intact": not chain_problems,
+            "problems": chain_problems,
+            "last_hash": inc.events[-1].hash if inc.events else "",
+        },
+    }
+
+
+def summary(inc: Incident) -> dict:
+    """An incident's line in `log list`."""
+    return {
+        "id": inc.id,
+        "status": inc.status,
+        "created_at": inc.created_at,
+        "created_by": inc.created_by,
+        "instigator": next((a.label for a in inc.answers if a.id == "instigator"), None),
+        "steps_done": sum(1 for it in inc.checklist if it.done),
+        "steps": len(inc.checklist),
+        "waiting_for": [a.id for a in inc.waiting_for] + ([] if inc.complete else ["(guide not finished)"]),
+        "last_change": inc.events[-1].at,
+    }

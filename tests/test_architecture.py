@@ -1,0 +1,106 @@
+"""The layout README describes: data flows one way, and each heavy library stays in the one place that needs it."""
+
+import ast
+import re
+from pathlib import Path
+
+import pytest
+
+SRC = Path(__file__).resolve().parent.parent / "src" / "esafety_wizard"
+
+# Top to bottom: a module may import only modules above it (or itself, for a package's own files).
+LAYERS = [
+    "__init__",
+    "errors",
+    "files",
+    "model",
+    "loader",
+    "engine",
+    "answers",
+    "session",
+    "store",
+    "incident",
+    "evidence",
+    "drafts",
+    "wording",
+    "serialize",
+    "cases",
+    "markdown",
+    "transcript",
+    "report",
+    "screen",
+    "diagram",
+    "paths",
+    "prompts",
+    "cli",
+    "__main__",
+]
+ONLY_IN = {  # a library -> the modules allowed to import it
+    "questionary": {"prompts/arrows.py"},
+    "prompt_toolkit": {"prompts/arrows.py"},
+    "typer": {"cli/__init__.py", "cli/common.py", "cli/guide.py", "cli/procedure.py", "cli/log.py"},
+    "sqlite3": {"store.py"},
+    "yaml": {"loader/reader.py", "answers.py"},
+}
+
+
+def _modules():
+    return sorted(p for p in SRC.rglob("*.py"))
+
+
+def _layer(path: Path) -> str:
+    rel = path.relative_to(SRC)
+    return rel.parts[0].removesuffix(".py") if len(rel.parts) == 1 else rel.parts[0]
+
+
+def _imports(path: Path):
+    """(package module, library) names each import in a file reaches, lazy imports inside functions included."""
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    package = path.relative_to(SRC).parts[:-1]
+    for node in ast.walk(tree):
+        if isinstance(node, ast.ImportFrom):
+            if node.level:
+                base = list(package[: len(package) - (node.level - 1)])
+                target = [*base, *(node.module.split(".") if node.module else [])]
+                if target:
+                    yield target[0], None
+                else:  # from . import x, y
+                    for alias in node.names:
+                        yield alias.name, None
+            else:
+                yield None, node.module.split(".")[0]
+        elif isinstance(node, ast.Import):
+            for alias in node.names:
+                yield None, alias.name.split(".")[0]
+
+
+def test_every_module_has_a_layer():
+    assert {_layer(p) for p in _modules()} <= set(LAYERS)
+
+
+@pytest.mark.parametrize("path", _modules(), ids=lambda p: str(p.relative_to(SRC)))
+def test_imports_flow_one_way(path):
+    here = LAYERS.index(_layer(path))
+    upward = [m for m, _ in _imports(path) if m and m in LAYERS and LAYERS.index(m) > here]
+    assert upward == [], f"{path.relative_to(SRC)} imports from below it: {upward}"
+
+
+@pytest.mark.parametrize("library", sorted(ONLY_IN))
+def test_heavy_libraries_stay_in_one_place(library):
+    users = {str(p.relative_to(SRC)) for p in _modules() if any(lib == library for _, lib in _imports(p))}
+    assert users <= ONLY_IN[library], users - ONLY_IN[library]
+
+
+def test_operations_never_print():
+    """cases.py returns values; only the CLI prints."""
+    text = (SRC / "cases.py").read_text(encoding="utf-8")
+    assert not re.search(r"\bprint\(|sys\.std(out|err)|\bconsole\b", text)
+
+
+def test_hypothesis_writes_nothing_into_the_work_tree():
+    from hypothesis import configuration
+
+    root = SRC.parent.parent
+    home = configuration.storage_directory()
+    home = Path(getattr(home, "path", home)).resolve()  # a StorageDirectory in newer Hypothesis
+    assert root != home and root not in home.parents

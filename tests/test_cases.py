@@ -1,0 +1,83 @@
+"""Operations on the case file, called as a library: one open store, values back, WizardError on a mistake,
+nothing printed."""
+
+import pytest
+
+from esafety_wizard import cases
+from esafety_wizard.errors import WizardError
+from esafety_wizard.incident import Item
+from esafety_wizard.store import Store
+
+PUPIL = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "pupil", "refuses_removal": "not_yet"}
+
+
+@pytest.fixture
+def st(tmp_path):
+    with Store(tmp_path / "home") as store:
+        yield store
+
+
+@pytest.fixture
+def one(st, fc):
+    return cases.create(st, fc, PUPIL, "Jo Head")
+
+
+def test_create_then_read_back_the_same_answers_and_checklist(st, fc, one, capsys):
+    inc = cases.get(st, one)
+    assert [(a.id, a.value) for a in inc.answers] == list(PUPIL.items())
+    assert inc.created_by == "Jo Head" and inc.status == "open" and not inc.complete
+    assert all(isinstance(it, Item) for it in inc.checklist)
+    assert [it.number for it in inc.checklist] == list(range(1, len(inc.checklist) + 1))
+    assert inc.flowchart.sha256 == fc.sha256
+    assert capsys.readouterr() == ("", "")
+
+
+def test_done_returns_the_item_and_records_who_and_the_note(st, one):
+    it = cases.done(st, one, "1", "Form tutor identified the pupils", "Jo")
+    again = cases.get(st, one).item(it.id)
+    assert again.done.actor == "Jo" and again.done.note == "Form tutor identified the pupils"
+    with pytest.raises(WizardError, match="has no step '99'"):
+        cases.done(st, one, "99", None, "Jo")
+
+
+def test_a_closed_incident_takes_no_change_until_reopened(st, one):
+    cases.close(st, one, "Resolved", "Jo")
+    for change in (
+        lambda: cases.note(st, one, "late note", "Jo"),
+        lambda: cases.done(st, one, "1", None, "Jo"),
+        lambda: cases.close(st, one, None, "Jo"),
+    ):
+        with pytest.raises(WizardError, match="is closed"):
+            change()
+    cases.reopen(st, one, "New posts", "Jo")
+    assert cases.note(st, one, "New post seen", "Jo").kind == "note"
+    with pytest.raises(WizardError, match="already open"):
+        cases.reopen(st, one, None, "Jo")
+
+
+def test_record_answers_reports_what_changed_on_the_checklist(st, fc, one):
+    before = {it.id for it in cases.get(st, one).checklist}
+    inc = cases.record_answers(st, one, fc, {**PUPIL, "refuses_removal": "no", "serious": "yes"}, "Jo")
+    changes = inc.events[-1].data["changes"]
+    after = {it.id for it in inc.checklist}
+    assert set(changes["added"]) == after - before and set(changes["dropped"]) == before - after
+
+
+def test_verify_returns_what_it_found_for_each_incident(st, fc, one, tmp_path):
+    f = tmp_path / "post.png"
+    f.write_bytes(b"x")
+    cases.add_evidence(st, one, [f], "As seen on Monday", "Jo")
+    [v] = cases.verify(st, one)
+    assert v.ok and v.problems == [] and v.evidence[0][1] == "unchanged"
+    f.write_bytes(b"y")
+    [v] = cases.verify(st)
+    assert not v.ok and v.evidence[0][1] == "changed"
+
+
+def test_empty_note_and_missing_name_are_errors_naming_the_fix(st, one, tmp_path):
+    with pytest.raises(WizardError, match="empty"):
+        cases.note(st, one, "  ", "Jo")
+    with pytest.raises(WizardError, match="esafety log name"):
+        cases.actor(tmp_path / "nobody", None)
+    cases.set_name(tmp_path / "somebody", " Jo Bloggs ")
+    assert cases.actor(tmp_path / "somebody", None) == "Jo Bloggs"

@@ -1,0 +1,88 @@
+"""The askers without a terminal: arrow-key menus fed through prompt_toolkit's pipe input (as questionary's own
+tests do), and plain mode through text streams."""
+
+import io
+
+import pytest
+from prompt_toolkit.input.defaults import create_pipe_input
+from prompt_toolkit.output import DummyOutput
+
+from esafety_wizard.errors import Interrupted
+from esafety_wizard.prompts.arrows import ArrowAsker
+from esafety_wizard.prompts.plain import PlainAsker
+from esafety_wizard.session import BACK, Prompt, Session
+
+DOWN = "\x1b[B"
+ENTER = "\r"
+CTRL_C = "\x03"
+
+
+def arrows(keys: str, call):
+    with create_pipe_input() as inp:
+        inp.send_text(keys)
+        return call(ArrowAsker(input=inp, output=DummyOutput()))
+
+
+def first(fc):
+    return Prompt(fc.questions[fc.start], 1, False)
+
+
+def test_enter_takes_the_highlighted_first_choice(fc):
+    assert arrows(ENTER, lambda a: a.ask(first(fc))) == fc.questions[fc.start].choices[0].value
+
+
+def test_down_then_enter_takes_the_second_choice(fc):
+    assert arrows(DOWN + ENTER, lambda a: a.ask(first(fc))) == fc.questions[fc.start].choices[1].value
+
+
+def test_the_earlier_answer_is_highlighted_when_coming_back(fc):
+    q = fc.questions[fc.start]
+    again = Prompt(q, 1, False, current=q.choices[1].value)
+    assert arrows(ENTER, lambda a: a.ask(again)) == q.choices[1].value
+
+
+def test_go_back_is_the_last_entry_after_the_first_question(fc):
+    q = fc.questions[fc.start]
+    later = Prompt(q, 2, True)
+    assert arrows(DOWN * len(q.choices) + ENTER, lambda a: a.ask(later)) is BACK
+
+
+def test_ctrl_c_in_a_menu_reaches_the_session_as_one_interrupt_with_the_answers(fc):
+    session = Session(fc)
+    with pytest.raises(Interrupted) as stop:
+        arrows(DOWN + ENTER + CTRL_C, lambda a: session.run(a.ask))
+    q = fc.questions[fc.start]
+    assert stop.value.answers == {q.asks: q.choices[1].value}
+
+
+def test_confirm_and_text(fc):
+    assert arrows("y", lambda a: a.confirm("Save a transcript?")) is True
+    assert arrows(ENTER, lambda a: a.confirm("Keep a case file?", default=False)) is False
+    assert arrows("  Jo Bloggs " + ENTER, lambda a: a.text("Your name:")) == "Jo Bloggs"
+
+
+def plain(lines: str, echo=True):
+    out = io.StringIO()
+    return PlainAsker(out, io.StringIO(lines), echo=echo), out
+
+
+def test_plain_reads_a_number_and_help_shows_the_source_words(fc):
+    q = fc.questions[fc.start]
+    asker, out = plain("?\n2\n")
+    assert asker.ask(first(fc)) == q.choices[1].value
+    text = out.getvalue()
+    assert f"Question 1: {q.text}" in text and f"Answer: {q.choices[1].label}" in text
+    if q.source:
+        assert q.source in text
+
+
+def test_plain_says_what_to_type_after_a_wrong_answer(fc):
+    asker, out = plain("9\nx\n1\n")
+    assert asker.ask(first(fc)) == fc.questions[fc.start].choices[0].value
+    assert out.getvalue().count("is not one of the choices") == 2
+
+
+def test_plain_confirm_and_text(fc):
+    assert plain("y\n")[0].confirm("Keep a case file?") is True
+    assert plain("\n")[0].confirm("Keep a case file?") is False
+    assert plain(" Jo \n")[0].text("Your name:") == "Jo"
