@@ -8,7 +8,13 @@ from esafety_wizard.errors import WizardError
 from esafety_wizard.incident import Item
 from esafety_wizard.store import Store
 
-PUPIL = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "pupil", "refuses_removal": "not_yet"}
+PUPIL = {
+    "head_involved": "no",
+    "can_report_to_head": "yes",
+    "instigator": "pupil",
+    "child_at_risk": "no",
+    "refuses_removal": "not_yet",
+}
 
 
 @pytest.fixture

@@ -131,7 +131,9 @@ def test_transcript_markdown_is_private_and_complete(answers, tmp_path):
     assert "**A pupil** (`instigator: pupil`)" in text
     assert "- [ ] If the pupil refuses to remove the material and is under 13" in text
     assert "`resolved: yes`" in text  # given but not asked
-    assert "helpline" not in text  # not on this path
+    assert "Miles Dent" not in text  # the route for staff who cannot tell the head: not on this path
+    assert "The flowchart says: If the child is at risk talk to your school Child Protection Officer" not in text
+    assert "_The flowchart says: Use the ‘Report Abuse’ button if appropriate_" in text  # changed: source kept
 
 
 def test_transcript_json_has_the_documented_shape(answers, tmp_path):
@@ -271,3 +273,35 @@ def test_term_dumb_chooses_plain_mode():
     r = run("guide", input="1\n4\n", env={"TERM": "dumb"})
     assert r.exit_code == 0, r.output
     assert "Question 1: Does the incident involve the head teacher?" in r.stdout
+
+
+def test_reasons_for_decisions_from_an_answers_file_reach_the_screen_and_the_transcript(answers, tmp_path):
+    text = PUPIL + "reasons:\n  serious: One post, removed the same day\n  child_at_risk: Spoke to the DSL\n"
+    r = run("guide", "-a", answers(text), "-t", tmp_path / "t.json", env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "Reason: One post, removed the same day" in r.stdout and "Reason: Spoke to the DSL" in r.stdout
+    data = json.loads((tmp_path / "t.json").read_text())
+    assert {d["id"]: d["reason"] for d in data["decisions"]} == {
+        "child_at_risk": "Spoke to the DSL",
+        "serious": "One post, removed the same day",
+    }
+
+
+def test_a_decision_without_a_reason_says_to_record_one(answers, tmp_path):
+    r = run("guide", "-a", answers(PUPIL), "-t", tmp_path / "t.md", env={"COLUMNS": "200"})
+    assert r.exit_code == 0
+    text = (tmp_path / "t.md").read_text()
+    assert "## Decisions and their reasons" in text and text.count("No reason recorded yet") == 2
+
+
+@pytest.mark.parametrize(
+    "reasons, message",
+    [
+        ("reasons: [serious]\n", "'reasons' must be a mapping"),
+        ("reasons:\n  seriuos: x\n", "'reasons' names 'seriuos', which is not a question"),
+        ("reasons:\n  serious: ''\n", "the reason for 'serious' must be text"),
+    ],
+)
+def test_bad_reasons_are_named(answers, reasons, message):
+    r = run("guide", "-a", answers(PUPIL + reasons))
+    assert r.exit_code == 1 and message in r.stderr and "Traceback" not in r.output

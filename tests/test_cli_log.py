@@ -265,3 +265,18 @@ def test_a_done_mark_made_by_mistake_is_corrected_by_a_new_event(incident, home)
     assert inc["checklist"][0]["done"] is None
     assert [h["kind"] for h in inc["history"]][-2:] == ["step_done", "step_undone"] and inc["chain"]["intact"]
     assert run("log", "undone", 1, "1", "--as", "Jo").exit_code == 1  # not marked done any more
+
+
+def test_a_saved_incident_keeps_its_decisions_and_reasons(tmp_path, home):
+    a = tmp_path / "staff.yaml"
+    a.write_text(
+        "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: no\n"
+        "reasons:\n  serious: A single remark, apologised for\n"
+    )
+    assert run("guide", "-a", a, "--save", "--as", "Jo Head").exit_code == 0
+    assert "Reason: A single remark, apologised for" in run("log", "show", 1, env={"COLUMNS": "200"}).stdout
+    assert show_json()["decisions"][0]["reason"] == "A single remark, apologised for"
+    md = run("log", "export", 1, "--format", "md").stdout
+    assert "## Decisions and their reasons" in md and "A single remark, apologised for" in md
+    html = run("log", "export", 1, "--format", "html").stdout
+    assert "A single remark, apologised for" in html

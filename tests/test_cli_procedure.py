@@ -31,7 +31,7 @@ def run(*args, **kw):
 def test_validate_builtin_prints_a_summary():
     r = run("validate")
     assert r.exit_code == 0
-    assert re.search(r"OK: 11 questions, 27 steps, 14 contacts, 336 paths$", r.stdout.strip())
+    assert re.search(r"OK: 11 questions, 31 steps, 16 contacts, 336 paths$", r.stdout.strip())
 
 
 def test_validate_lists_every_problem_with_file_and_line(tmp_path):

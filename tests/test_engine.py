@@ -7,14 +7,13 @@ from esafety_wizard.errors import MissingAnswer, WizardError
 
 BASE = {"head_involved": "no", "can_report_to_head": "yes"}
 EVERY_INCIDENT = [
-    "report_incident",
     "record_in_log",
     "record_steps",
-    "keep_evidence",
     "governors",
     "report_abuse",
+    "report_harmful_content",
     "single_point_of_contact",
-    "union",
+    "support_for_staff",
     "further_contacts",
 ]
 
@@ -46,14 +45,14 @@ def conditional(fc, **answers):
 )
 def test_every_incident_is_reported_recorded_and_evidence_kept(fc, instigator, extra):
     got = due(fc, instigator=instigator, **extra)
-    for sid in EVERY_INCIDENT:
+    for sid in ["report_incident", "keep_evidence", *EVERY_INCIDENT]:
         assert sid in got
 
 
-def test_every_incident_steps_come_last_in_the_flowchart_order(fc):
+def test_report_first_then_evidence_and_the_follow_up_last(fc):
     got = list(steps(fc, instigator="staff", serious="no"))
-    assert got[0] == "report_incident"
-    assert got[-len(EVERY_INCIDENT) + 1 :] == EVERY_INCIDENT[1:]
+    assert got[:2] == ["report_incident", "keep_evidence"]
+    assert got[-len(EVERY_INCIDENT) :] == EVERY_INCIDENT
 
 
 # --- the head teacher ----------------------------------------------------------------------------------
@@ -137,8 +136,12 @@ def test_pupil_not_yet_asked_and_under_13_social_network_is_conditional(fc):
 
 
 def test_pupil_who_removed_it_is_not_asked_their_age(fc):
-    w = engine.walk(fc, {**BASE, "instigator": "pupil", "refuses_removal": "no"})
+    w = engine.walk(fc, {**BASE, "instigator": "pupil", "child_at_risk": "no", "refuses_removal": "no"})
     assert w.pending.asks == "serious"
+
+
+def test_pupil_a_child_at_risk_is_asked_first(fc):
+    assert engine.walk(fc, {**BASE, "instigator": "pupil"}).pending.asks == "child_at_risk"
 
 
 def test_pupil_serious_incident_inform_parents_and_police_neighbourhood_team(fc):
@@ -148,8 +151,10 @@ def test_pupil_serious_incident_inform_parents_and_police_neighbourhood_team(fc)
 
 
 def test_pupil_serious_incident_is_not_asked_if_persistent(fc):
-    w = engine.walk(fc, {**BASE, "instigator": "pupil", "refuses_removal": "no", "serious": "yes"})
-    assert w.pending.asks == "child_at_risk"
+    w = engine.walk(
+        fc, {**BASE, "instigator": "pupil", "child_at_risk": "no", "refuses_removal": "no", "serious": "yes"}
+    )
+    assert w.finished
 
 
 def test_pupil_persistent_incident_inform_parents(fc):
@@ -179,10 +184,12 @@ def test_pupil_child_at_risk_talk_to_the_child_protection_officer(fc):
     assert {"child_protection_officer", "lado"} <= {c.id for c in out.contacts}
 
 
-def test_pupil_child_at_risk_not_sure_is_conditional_with_further_advice(fc):
+def test_pupil_child_at_risk_not_sure_talk_to_the_dsl_first_not_the_police(fc):
+    # KCSIE 2025: if in doubt, speak to the Designated Safeguarding Lead at once.
     got = steps(fc, **{**PUPIL_CALM, "child_at_risk": "not_sure"}, refuses_removal="no")
-    assert got["pupil_child_protection"] == "conditional"
-    assert got["police_neighbourhood_team"] == "due"
+    assert got["pupil_child_protection"] == "due"
+    assert got["police_neighbourhood_team"] == "conditional"  # from "not serious": further advice only
+    assert fc.questions["child_at_risk"].choice("not_sure").added
 
 
 # --- staff ---------------------------------------------------------------------------------------------
@@ -191,7 +198,8 @@ def test_pupil_child_at_risk_not_sure_is_conditional_with_further_advice(fc):
 def test_staff_serious_contact_hr_or_lado_claire_winter_first(fc):
     out = engine.outcome(fc, {**BASE, "instigator": "staff", "serious": "yes"})
     got = {r.step.id: r.status for r in out.steps}
-    assert got["staff_hr_lado"] == "due" and got["staff_serious_first"] == "due"
+    assert got["staff_serious_first"] == "due" and "staff_hr_lado" not in got  # one instruction, not two
+    assert "Claire Winter" in fc.steps["staff_serious_first"].text
     assert "staff_remove" not in got
     assert got["staff_code_of_conduct"] == "due"
     assert {"schools_hr", "claire_winter"} <= {c.id for c in out.contacts}
@@ -204,10 +212,10 @@ def test_staff_not_serious_ask_the_member_of_staff_to_remove_it_immediately(fc):
     assert got["staff_code_of_conduct"] == "due"
 
 
-def test_staff_not_sure_if_serious_both_routes_are_conditional(fc):
+def test_staff_not_sure_if_serious_take_initial_advice_and_removal_is_conditional(fc):
     got = steps(fc, instigator="staff", serious="not_sure")
-    assert got["staff_hr_lado"] == "due"
-    assert got["staff_serious_first"] == "conditional" and got["staff_remove"] == "conditional"
+    assert got["staff_hr_lado"] == "due" and "staff_serious_first" not in got
+    assert got["staff_remove"] == "conditional"
 
 
 # --- unknown instigator (not in the source) -------------------------------------------------------------
@@ -271,3 +279,24 @@ def test_paths_cover_every_answer_combination_once(fc):
     for p in all_paths:
         engine.outcome(fc, p)  # complete: no MissingAnswer
     assert any(p.get("under_13") == "not_sure" for p in all_paths)
+
+
+# --- covered steps and decisions -----------------------------------------------------------------------
+
+
+def test_a_step_is_covered_only_by_a_due_step_on_the_path(fc):
+    # The Chair of Governors is due when the head teacher is involved: the head-teacher route is left out.
+    head = {"head_involved": "yes", "instigator": "parent_carer", "resolved": "no"}
+    got = {r.step.id for r in engine.outcome(fc, head).steps}
+    assert "head_involved_chair" in got and not {"report_incident", "parent_chair", "governors"} & got
+    # Not involved, not solved: nothing covers "consider involving the Chair", so it is there.
+    assert "parent_chair" in steps(fc, instigator="parent_carer", resolved="no")
+
+
+def test_a_decision_carries_its_reason_and_a_missing_reason_is_none(fc):
+    answers = {**BASE, "instigator": "staff", "serious": "no"}
+    [d] = engine.outcome(fc, answers, {"serious": "One comment, removed"}).decisions
+    assert d.id == "serious" and d.reason == "One comment, removed" and "not serious" in d.text
+    [d] = engine.outcome(fc, answers).decisions
+    assert d.reason is None
+    assert engine.outcome(fc, {**answers, "serious": "yes"}, {"serious": "stale"}).decisions == ()

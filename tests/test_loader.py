@@ -230,3 +230,29 @@ def test_an_invisible_control_character_is_named_with_its_line(tmp_path, monkeyp
         f"{tmp_path / 'f.yaml'}:18: this line contains a control character (#x0007) that YAML does not allow. "
         "It is often invisible: retype the line."
     ]
+
+
+def test_covered_by_names_steps_and_a_typo_is_named_with_its_line(tmp_path):
+    errs = errors_of(
+        tmp_path, GOOD.replace("text: Always., always: true", "text: Always., always: true, covered_by: [s11]")
+    )
+    assert any(
+        ":19: step 's3' is covered by step 's11', which is not in 'steps' (did you mean 's1'?)" in e for e in errs
+    )
+
+
+def test_urgent_decision_and_covered_by_are_read(tmp_path):
+    text = GOOD.replace("start: q1", "urgent: {text: Call 999 now., added: not in the source}\nstart: q1")
+    text = text.replace("no: {next: end}", "no: {next: end, decision: Nothing is done.}")
+    text = text.replace("text: Always., always: true", "text: Always., always: true, covered_by: [s1]")
+    fc, found = problems(tmp_path, text)
+    assert fc is not None, found
+    assert fc.urgent.text == "Call 999 now." and fc.urgent.added == "not in the source"
+    assert fc.questions["q1"].choice("no").decision == "Nothing is done."
+    assert fc.steps["s3"].covered_by == ("s1",)
+    assert loader.load(tmp_path / "f.yaml") == loader.load(tmp_path / "f.yaml")  # and through the cache
+
+
+def test_urgent_needs_its_provenance(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("start: q1", "urgent: {text: Call 999 now.}\nstart: q1"))
+    assert any("'urgent' says neither where it comes from nor why it was added" in e for e in errs)

@@ -15,6 +15,7 @@ from esafety_wizard.session import BACK, Prompt, Session
 DOWN = "\x1b[B"
 ENTER = "\r"
 CTRL_C = "\x03"
+CTRL_D = "\x04"
 
 
 def arrows(keys: str, call):
@@ -55,6 +56,26 @@ def test_ctrl_c_in_a_menu_reaches_the_session_as_one_interrupt_with_the_answers(
     assert stop.value.answers == {q.asks: q.choices[1].value}
 
 
+def test_ctrl_d_in_a_menu_is_treated_like_ctrl_c(fc):
+    session = Session(fc)
+    with pytest.raises(Interrupted) as stop:
+        arrows(ENTER + CTRL_D, lambda a: session.run(a.ask))
+    q = fc.questions[fc.start]
+    assert stop.value.answers == {q.asks: q.choices[0].value}
+
+
+def test_a_decision_asks_for_its_reason_and_the_session_keeps_it(fc):
+    # No (head not involved), then No (cannot tell the head): a decision, so the reason is asked.
+    session = Session(fc)
+    with pytest.raises(Interrupted) as stop:
+        arrows(
+            DOWN + ENTER + DOWN + ENTER + "Head is a friend of the parent" + ENTER + CTRL_C,
+            lambda a: session.run(a.ask, a.reason),
+        )
+    assert stop.value.answers == {"head_involved": "no", "can_report_to_head": "no"}
+    assert stop.value.reasons == {"can_report_to_head": "Head is a friend of the parent"}
+
+
 def test_confirm_and_text(fc):
     assert arrows("y", lambda a: a.confirm("Save a transcript?")) is True
     assert arrows(ENTER, lambda a: a.confirm("Keep a case file?", default=False)) is False
@@ -86,3 +107,19 @@ def test_plain_confirm_and_text(fc):
     assert plain("y\n")[0].confirm("Keep a case file?") is True
     assert plain("\n")[0].confirm("Keep a case file?") is False
     assert plain(" Jo \n")[0].text("Your name:") == "Jo"
+
+
+@pytest.mark.parametrize("width", range(40, 121, 7))
+def test_help_and_hint_wrap_at_words_and_the_hint_is_never_broken(fc, width):
+    from esafety_wizard import wording
+    from esafety_wizard.prompts.arrows import _lines
+
+    for q in fc.questions.values():
+        lines = _lines([q.help or "", wording.ARROWS_HINT], width - 2)
+        assert lines[-1] == wording.ARROWS_HINT
+        assert all(len(line) <= width - 2 for line in lines)
+
+
+def test_every_choice_fits_a_40_column_menu(fc):
+    # questionary cuts a choice that is wider than the terminal; " » " takes three columns.
+    assert [c.label for q in fc.questions.values() for c in q.choices if len(c.label) > 40 - 4] == []

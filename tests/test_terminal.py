@@ -60,7 +60,7 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     answer(c, "Can you report the incident to your head teacher?", ENTER)  # Yes
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # staff
     answer(c, "Is the case serious?", ENTER)  # Yes
-    c.expect_exact("the LADO before you do anything else")
+    c.expect_exact("before you do anything else, contact Schools HR")
     c.expect_exact("Save a transcript?")
     c.send("y")
     c.expect_exact("File name:")
@@ -82,11 +82,15 @@ def test_go_back_and_change_an_answer(spawn, tmp_path):
     answer(c, "Who posted or sent the abuse?", ENTER)  # parent or carer
     answer(c, "Has that solved the problem?", UP, ENTER)  # Up wraps round to "Go back"
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # now a member of staff
-    answer(c, "Is the case serious?", DOWN, ENTER)  # No
+    answer(c, "Is the case serious?", DOWN, ENTER)  # No: a decision, so its reason is asked
+    c.expect_exact("Why did you decide this?")
+    c.send("A one-off comment, removed at once" + ENTER)
     c.expect_exact("ask for the offending material to be removed immediately")
     _, status = finish(c)
     assert status == 0
     data = json.loads((tmp_path / "out.json").read_text())
+    [decision] = data["decisions"]
+    assert decision["id"] == "serious" and decision["reason"] == "A one-off comment, removed at once"
     assert [(a["id"], a["answer"]) for a in data["answers"]] == [
         ("head_involved", "yes"),
         ("instigator", "staff"),
@@ -99,6 +103,8 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(spawn, tmp_path):
     c = spawn()
     answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)
     answer(c, "Can you report the incident to your head teacher?", DOWN, ENTER)  # No
+    c.expect_exact("Why did you decide this?")
+    c.send("The head teacher is related to the parent" + ENTER)
     c.expect_exact("Who posted or sent the abuse?")
     c.send(CTRL_C)
     out, status = finish(c)
@@ -114,8 +120,9 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(spawn, tmp_path):
     _, status = finish(c)
     assert status == 0
     assert not draft.exists()
-    ids = [a["id"] for a in json.loads((tmp_path / "t.json").read_text())["answers"]]
-    assert ids == ["head_involved", "can_report_to_head", "instigator"]
+    data = json.loads((tmp_path / "t.json").read_text())
+    assert [a["id"] for a in data["answers"]] == ["head_involved", "can_report_to_head", "instigator"]
+    assert data["decisions"][0]["reason"] == "The head teacher is related to the parent"  # kept across Ctrl-C
 
 
 def test_ctrl_c_at_the_first_question_is_clean(spawn):
@@ -241,3 +248,24 @@ def test_first_question_appears_without_importing_rich(tmp_path):
     c.close(force=True)
     assert "questionary" in imported and "esafety_wizard.session" in imported
     assert "rich.console" not in imported
+
+
+def test_asked_and_scripted_give_the_same_steps_in_the_same_order(spawn, tmp_path):
+    c = spawn("guide --transcript asked.json")
+    answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)  # No
+    answer(c, "Can you report the incident to your head teacher?", ENTER)  # Yes
+    answer(c, "Who posted or sent the abuse?", DOWN, ENTER)  # a pupil
+    answer(c, "at risk of harm?", DOWN, DOWN, ENTER)  # Not sure: the DSL first
+    answer(c, "Have they refused?", ENTER)  # Yes
+    answer(c, "Is the pupil under 13?", ENTER)  # Yes
+    answer(c, "Is the incident serious?", ENTER)  # Yes
+    _, status = finish(c)
+    assert status == 0
+    asked = json.loads((tmp_path / "asked.json").read_text())
+    given = {a["id"]: a["answer"] for a in asked["answers"]}
+    (tmp_path / "a.json").write_text(json.dumps(given))
+    c = spawn("guide --answers a.json --transcript scripted.json")
+    _, status = finish(c)
+    scripted = json.loads((tmp_path / "scripted.json").read_text())
+    assert status == 0 and [s["id"] for s in asked["steps"]] == [s["id"] for s in scripted["steps"]]
+    assert asked["steps"][0]["id"] == "pupil_child_protection"

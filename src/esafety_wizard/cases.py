@@ -67,16 +67,19 @@ def _now() -> str:
     return now().isoformat(timespec="seconds")
 
 
-def answered_data(fc: Flowchart, answers: dict[str, str], old: tuple[Item, ...] | None = None) -> dict:
+def answered_data(
+    fc: Flowchart, answers: dict[str, str], old: tuple[Item, ...] | None = None, reasons: dict[str, str] | None = None
+) -> dict:
     """The 'answered' event: the answers so far, and the checklist and contacts they lead to."""
     from .incident import changes
 
     w = engine.walk(fc, answers)
-    out = engine.outcome_of(fc, w, answers)
+    out = engine.outcome_of(fc, w, answers, reasons)
     steps = serialize.outcome_steps(fc, out)
     data = {
         "flowchart": serialize.flowchart_ref(fc),
         "answers": [serialize.answer(a) for a in out.answered],
+        "decisions": [serialize.decision(d) for d in out.decisions],
         "complete": w.finished,
         "steps": steps,
         "contacts": [serialize.contact(c) for c in out.contacts],
@@ -86,12 +89,15 @@ def answered_data(fc: Flowchart, answers: dict[str, str], old: tuple[Item, ...] 
     return data
 
 
-def create(st: Store, fc: Flowchart, answers: dict[str, str], who: str) -> int:
-    """A new incident from a guide's answers (finished or not); returns its id."""
+def create(st: Store, fc: Flowchart, answers: dict[str, str], who: str, reasons: dict[str, str] | None = None) -> int:
+    """A new incident from a guide's answers (finished or not) and the reasons for its decisions; returns its id."""
     return st.new_incident(
         _now(),
         who,
-        [("opened", {"flowchart": serialize.flowchart_ref(fc)}), ("answered", answered_data(fc, answers))],
+        [
+            ("opened", {"flowchart": serialize.flowchart_ref(fc)}),
+            ("answered", answered_data(fc, answers, reasons=reasons)),
+        ],
     )
 
 
@@ -118,10 +124,16 @@ def incidents(st: Store, which: str | None = None) -> list[Incident]:
     return [i for i in out if i.status == which] if which else out
 
 
-def record_answers(st: Store, incident_id: int, fc: Flowchart, answers: dict[str, str], who: str) -> Incident:
-    """New answers for an incident: the checklist is recomputed and the change recorded; returns the incident."""
+def record_answers(
+    st: Store, incident_id: int, fc: Flowchart, answers: dict[str, str], who: str, reasons: dict[str, str] | None = None
+) -> Incident:
+    """New answers for an incident: the checklist is recomputed and the change recorded; returns the incident.
+
+    Reasons given before for answers that still hold are kept."""
     inc = get_open(st, incident_id)
-    st.append(incident_id, _now(), who, "answered", answered_data(fc, answers, inc.checklist))
+    kept = {d.id: d.reason for d in inc.decisions if d.reason and answers.get(d.id) == d.value}
+    data = answered_data(fc, answers, inc.checklist, {**kept, **(reasons or {})})
+    st.append(incident_id, _now(), who, "answered", data)
     return get(st, incident_id)
 
 

@@ -17,18 +17,20 @@ def path() -> Path:
     return data_home() / "unfinished-guide.json"
 
 
-def save(answers: dict[str, str], flowchart_sha256: str, saved_at: str) -> Path:
+def save(answers: dict[str, str], flowchart_sha256: str, saved_at: str, reasons: dict[str, str] | None = None) -> Path:
     private_dir(data_home())
-    data = {"saved_at": saved_at, "flowchart_sha256": flowchart_sha256, "answers": answers}
+    data = {"saved_at": saved_at, "flowchart_sha256": flowchart_sha256, "answers": answers, "reasons": reasons or {}}
     return write_private(path(), json.dumps(data, indent=2) + "\n", overwrite=True)
 
 
-def load() -> tuple[dict[str, str], str]:
-    """The answers of the unfinished guide and the SHA-256 of the flowchart they were given for."""
+def load() -> tuple[dict[str, str], str, dict[str, str]]:
+    """The answers of the unfinished guide, the SHA-256 of the flowchart they were given for, and the reasons
+    given for decisions."""
     p = path()
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
-        return dict(data["answers"]), str(data.get("flowchart_sha256", ""))
+        reasons = {str(k): str(v) for k, v in dict(data.get("reasons") or {}).items()}
+        return dict(data["answers"]), str(data.get("flowchart_sha256", "")), reasons
     except FileNotFoundError:
         raise WizardError("There is no unfinished guide to resume. Start one with: esafety guide") from None
     except (OSError, ValueError, KeyError, TypeError):

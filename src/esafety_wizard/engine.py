@@ -52,11 +52,32 @@ class StepResult(NamedTuple):
     status: str  # "due" or "conditional"
 
 
+class Decision(NamedTuple):
+    """An answer that means something is not done (a referral not made), and the reason given for it."""
+
+    answered: Answered
+    reason: str | None
+
+    @property
+    def id(self) -> str:
+        return self.answered.id
+
+    @property
+    def value(self) -> str:
+        return self.answered.value
+
+    @property
+    def text(self) -> str:
+        """What is not done, in the procedure's words."""
+        return self.answered.choice.decision or ""
+
+
 class Outcome(NamedTuple):
     answered: tuple[Answered, ...]
     steps: tuple[StepResult, ...]
     contacts: tuple[Contact, ...]
     not_asked: tuple[tuple[str, str], ...]
+    decisions: tuple[Decision, ...] = ()
 
 
 def walk(fc: Flowchart, answers: Mapping[str, str]) -> Walk:
@@ -80,7 +101,7 @@ def walk(fc: Flowchart, answers: Mapping[str, str]) -> Walk:
     return Walk(tuple(answered), None)
 
 
-def outcome(fc: Flowchart, answers: Mapping[str, str]) -> Outcome:
+def outcome(fc: Flowchart, answers: Mapping[str, str], reasons: Mapping[str, str] | None = None) -> Outcome:
     """The steps (due or conditional, in the flowchart's order) and contacts for a complete set of answers.
 
     Raises:
@@ -90,10 +111,12 @@ def outcome(fc: Flowchart, answers: Mapping[str, str]) -> Outcome:
     if w.pending is not None:
         q = w.pending
         raise MissingAnswer(q.asks, q.text, q.values)
-    return outcome_of(fc, w, answers)
+    return outcome_of(fc, w, answers, reasons)
 
 
-def outcome_of(fc: Flowchart, w: Walk, answers: Mapping[str, str] | None = None) -> Outcome:
+def outcome_of(
+    fc: Flowchart, w: Walk, answers: Mapping[str, str] | None = None, reasons: Mapping[str, str] | None = None
+) -> Outcome:
     """The outcome so far for a walk, finished or not (a draft shows what is known already)."""
     status: dict[str, str] = {sid: "due" for sid, s in fc.steps.items() if s.always}
     for a in w.answered:
@@ -101,13 +124,16 @@ def outcome_of(fc: Flowchart, w: Walk, answers: Mapping[str, str] | None = None)
             status.setdefault(sid, "conditional")
         for sid in a.choice.due:  # due on any answer outranks conditional on another
             status[sid] = "due"
-    steps = tuple(StepResult(s, status[sid]) for sid, s in fc.steps.items() if sid in status)
+    # A step is left out when a due step on the path already covers it (a conditional one might not happen).
+    covered = {sid for sid in status if any(status.get(c) == "due" for c in fc.steps[sid].covered_by)}
+    steps = tuple(StepResult(s, status[sid]) for sid, s in fc.steps.items() if sid in status and sid not in covered)
     contact_ids: dict[str, None] = {}
     for r in steps:
         contact_ids.update(dict.fromkeys(r.step.contacts))
     used = {a.id for a in w.answered}
     not_asked = tuple((k, v) for k, v in (answers or {}).items() if k not in used)
-    return Outcome(w.answered, steps, tuple(fc.contacts[c] for c in contact_ids), not_asked)
+    decisions = tuple(Decision(a, (reasons or {}).get(a.id) or None) for a in w.answered if a.choice.decision)
+    return Outcome(w.answered, steps, tuple(fc.contacts[c] for c in contact_ids), not_asked, decisions)
 
 
 # --- answers from a file or a script -------------------------------------------------------------------

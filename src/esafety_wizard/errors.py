@@ -52,6 +52,7 @@ class Interrupted(Exception):
     answers (a draft, or the incident) before the CLI boundary exits with 130.
     """
 
-    def __init__(self, answers: dict[str, str]):
+    def __init__(self, answers: dict[str, str], reasons: dict[str, str] | None = None):
         super().__init__("cancelled")
         self.answers = answers
+        self.reasons = reasons or {}

@@ -35,6 +35,15 @@ class Answer(NamedTuple):
     label: str
 
 
+class Decision(NamedTuple):
+    """A recorded decision: the answer, what it means is not done, and the reason given."""
+
+    id: str
+    value: str
+    text: str
+    reason: str | None
+
+
 class Done(NamedTuple):
     at: str
     actor: str
@@ -80,6 +89,7 @@ class Incident(NamedTuple):
     closed: bool
     flowchart: FlowchartRef
     answers: tuple[Answer, ...]
+    decisions: tuple[Decision, ...]
     complete: bool
     checklist: tuple[Item, ...]
     contacts: tuple[Contact, ...]
@@ -129,6 +139,7 @@ def replay(events: list[Event]) -> Incident:
     first = events[0]
     ref = FlowchartRef()
     answers: list[dict] = []
+    decisions: list[dict] = []
     complete = False
     steps: list[dict] = []
     contacts: list[dict] = []
@@ -142,6 +153,7 @@ def replay(events: list[Event]) -> Incident:
             ref = FlowchartRef(**d.get("flowchart", {}))
         elif e.kind == "answered":
             answers, complete = d.get("answers", []), bool(d.get("complete"))
+            decisions = d.get("decisions", [])
             steps, contacts = d.get("steps", []), d.get("contacts", [])
         elif e.kind == "step_done":
             done[d["step"]] = Done(e.at, e.actor, d.get("note"))
@@ -165,6 +177,7 @@ def replay(events: list[Event]) -> Incident:
         closed,
         ref,
         tuple(_answer(a) for a in answers),
+        tuple(Decision(x["id"], x["answer"], x["decision"], x.get("reason")) for x in decisions),
         complete,
         checklist,
         tuple(_contact(c) for c in contacts),

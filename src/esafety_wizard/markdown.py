@@ -22,8 +22,16 @@ def step_lines(step: Step, status: str, *, number: int | None = None, done: Done
     lines = [f"- [{mark}] {num}{depends}{wording.step_sentence(step)}{who}"]
     lines += [f"    - {d}" for d in step.details]
     if step.added:
-        lines.append(f"    - _{wording.NOT_IN_SOURCE}: {step.added}_")
+        lines += [f"    - _{line}_" for line in wording.provenance(step.source, step.added)]
     return lines
+
+
+def decision_lines(decisions) -> list[str]:
+    """The decisions section: what each answer means is not done, and why (or a reminder to record why)."""
+    if not decisions:
+        return []
+    lines = ["", f"## {wording.DECISIONS}", "", wording.DECISIONS_WHY, ""]
+    return lines + [f"- {d.text} **{wording.decision_reason(d.reason)}**" for d in decisions]
 
 
 def contact_lines(c: Contact) -> list[str]:

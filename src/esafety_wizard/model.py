@@ -23,6 +23,7 @@ class Choice(NamedTuple):
     due: tuple[str, ...] = ()
     conditional: tuple[str, ...] = ()
     added: str | None = None
+    decision: str | None = None  # what this answer means is not done: the guide asks for the reason
 
 
 class Question(NamedTuple):
@@ -70,6 +71,15 @@ class Step(NamedTuple):
     source: str | None = None
     added: str | None = None
     contacts: tuple[str, ...] = ()
+    covered_by: tuple[str, ...] = ()  # not shown when any of these steps is on the path: it already covers this
+
+
+class Notice(NamedTuple):
+    """A line shown above the steps on every path (for example: anyone in immediate danger, call 999)."""
+
+    text: str
+    source: str | None = None
+    added: str | None = None
 
 
 class Contact(NamedTuple):
@@ -94,6 +104,7 @@ class Flowchart(NamedTuple):
     steps: dict[str, Step]
     contacts: dict[str, Contact]
     credit: str | None = None
+    urgent: Notice | None = None
     origin: str = "built-in"
     sha256: str = ""
     warnings: tuple[Problem, ...] = ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from itertools import groupby
 
 from . import engine, serialize, wording
 from .model import Flowchart, paused_gc
@@ -28,17 +29,25 @@ def _to_text(fc: Flowchart) -> str:
     lines = [
         f"Every path through: {fc.title}",
         "",
-        f"On every path, these {len(always)} steps are due (not repeated below):",
+        f"Steps for every incident ({len(always)}), listed once here; each path shows where they fall in its",
+        "order (a step is left out of a path where another step on it covers it):",
     ]
-    lines += [f"  - {s.text}" for s in always]
+    for section, group in groupby(always, key=lambda s: s.section):
+        lines.append(f"  {fc.sections[section].title}:")
+        lines += [f"    - {s.text}" for s in group]
     all_outcomes = outcomes(fc)
     for n, out in enumerate(all_outcomes, 1):
         lines += ["", f"Path {n}: " + ", ".join(f"{a.id}={a.value}" for a in out.answered)]
-        for r in out.steps:
-            if r.step.always:
+        for always_run, group in groupby(out.steps, key=lambda r: (r.step.always, r.step.section)):
+            results = list(group)
+            if always_run[0]:
+                k = len(results)
+                lines.append(f"  every path   {fc.sections[always_run[1]].title}: {k} step{'s' if k != 1 else ''}")
                 continue
-            mark = "due        " if r.status == "due" else "conditional"
-            lines.append(f"  {mark}  {wording.step_sentence(r.step)}")
+            for r in results:
+                mark = "due        " if r.status == "due" else "conditional"
+                lines.append(f"  {mark}  {wording.step_sentence(r.step)}")
+        lines += [f"  decision     {d.text}" for d in out.decisions]
         names = [c.name for c in out.contacts]
         lines.append(f"  contacts     {', '.join(names)}")
     lines += ["", f"{len(all_outcomes)} paths."]

@@ -44,6 +44,7 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str) -> s
         "",
     ]
     L += [f"{i}. {a.text} **{a.label}**" for i, a in enumerate(inc.answers, 1)]
+    L += markdown.decision_lines(inc.decisions)
     if not inc.complete:
         L += ["", "_The guide was not finished: run `esafety log resume` to answer the rest._"]
     L += ["", "## Checklist", ""]
@@ -103,6 +104,14 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     ]
     h += [rows([str(i), e(a.text), e(a.label)]) for i, a in enumerate(inc.answers, 1)]
     h.append("</table>")
+    if inc.decisions:
+        h.append(f"<h2>{e(wording.DECISIONS)}</h2><p>{e(wording.DECISIONS_WHY)}</p><table>")
+        h.append("<tr><th>Decision</th><th>Reason</th></tr>")
+        h += [
+            rows([e(d.text), e(d.reason) if d.reason else f"<span class='todo'>{e(wording.NO_REASON)}</span>"])
+            for d in inc.decisions
+        ]
+        h.append("</table>")
     if not inc.complete:
         h.append("<p class='warn'>The guide was not finished.</p>")
     h.append("<h2>Checklist</h2><table><tr><th>#</th><th>Step</th><th>Done</th></tr>")

@@ -59,8 +59,14 @@ def outcome(con: Console, fc: Flowchart, out: Outcome) -> None:
             )
         )
 
+    _decisions(con, out.decisions)
     con.print()
     con.rule("[bold]What to do", align="left", characters="-")
+    if fc.urgent:
+        con.print(Text(fc.urgent.text, style="bold red"))
+        if fc.urgent.added:
+            for line in wording.provenance(fc.urgent.source, fc.urgent.added):
+                con.print(Text(line, style="dim"))
     if any(r.status == "conditional" for r in out.steps):
         con.print(Text(wording.LEGEND, style="italic"))
     n = 0
@@ -70,8 +76,8 @@ def outcome(con: Console, fc: Flowchart, out: Outcome) -> None:
         con.print(Text(section.title, style="bold underline"))
         if section.intro:
             con.print(Text(section.intro))
-        if section.added:
-            con.print(Text(f"{wording.NOT_IN_SOURCE}: {section.added}", style="dim"))
+        if section.added:  # how the tool changed the flowchart's boxes; their words are in the steps
+            con.print(Text(wording.provenance(section.source, section.added)[0], style="dim"))
         g = _grid()
         for r in group:
             n += 1
@@ -95,6 +101,17 @@ def _answers(con: Console, answers) -> None:
     con.print(g)
 
 
+def _decisions(con: Console, decisions) -> None:
+    """Answers that mean something is not done, each with its reason (or a reminder to record one)."""
+    if not decisions:
+        return
+    con.print()
+    con.print(Text(wording.DECISIONS, style="bold"))
+    con.print(Text(wording.DECISIONS_WHY, style="italic"))
+    for d in decisions:
+        con.print(Padding(Text.assemble(d.text, "\n", (wording.decision_reason(d.reason), "bold")), (0, 0, 0, 2)))
+
+
 def _step(step: Step, status: str, done: Done | None = None) -> Group:
     """A checklist step as the screen shows it, in the guide's outcome and in an incident alike."""
     parts: list = []
@@ -103,7 +120,7 @@ def _step(step: Step, status: str, done: Done | None = None) -> Group:
     parts.append(Text(wording.step_sentence(step)))
     parts += [Text(f"- {d}") for d in step.details]
     if step.added:
-        parts.append(Text(f"{wording.NOT_IN_SOURCE}: {step.added}", style="dim"))
+        parts += [Text(line, style="dim") for line in wording.provenance(step.source, step.added)]
     if done:
         parts.append(
             Text(
@@ -185,6 +202,7 @@ def incident(con: Console, inc: Incident, chain_problems: list[str], changes: di
     if chain_problems:
         con.print(Text("WARNING: this record has been altered: " + "; ".join(chain_problems), style="bold red"))
     _answers(con, inc.answers)
+    _decisions(con, inc.decisions)
     if changes and any(changes.values()):
         numbers = {it.id: it.number for it in inc.checklist}
         con.print()

@@ -47,6 +47,11 @@ def outcome_steps(fc: Flowchart, out: Outcome) -> list[dict]:
     return [step(r.step, r.status, fc.sections[r.step.section].title) for r in out.steps]
 
 
+def decision(d) -> dict:
+    """A decision (engine.Decision or incident.Decision): the answer, what it means is not done, and why."""
+    return {"id": d.id, "answer": d.value, "decision": d.text, "reason": d.reason}
+
+
 def contact(c: Contact) -> dict:
     return {k: v for k, v in c._asdict().items() if v is not None}
 
@@ -59,6 +64,7 @@ def outcome(fc: Flowchart, out: Outcome, created_at: datetime) -> dict:
         "created_at": created_at.isoformat(timespec="seconds"),
         "answers": [answer(a) for a in out.answered],
         "not_asked": [{"id": k, "answer": v} for k, v in out.not_asked],
+        "decisions": [decision(d) for d in out.decisions],
         "steps": outcome_steps(fc, out),
         "contacts": [contact(c) for c in out.contacts],
     }
@@ -120,6 +126,7 @@ def incident(inc: Incident, chain_problems: list[str], exported_at: str) -> dict
         "exported_at": exported_at,
         "flowchart": inc.flowchart._asdict(),
         "answers": [answer(a) for a in inc.answers],
+        "decisions": [decision(d) for d in inc.decisions],
         "guide_complete": inc.complete,
         "checklist": [item(it) for it in inc.checklist],
         "notes": [note(n) for n in inc.notes],

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from . import engine
 from .errors import Interrupted
-from .model import Flowchart, Question
+from .model import Choice, Flowchart, Question
 
 BACK = object()  # what an ask function returns when the user wants the previous question again
 
@@ -29,11 +29,17 @@ class Session:
     """The answers of one guide, in the order asked. Safe to read after Ctrl-C: it is always consistent."""
 
     def __init__(
-        self, fc: Flowchart, answers: Mapping[str, str] | None = None, previous: Mapping[str, str] | None = None
+        self,
+        fc: Flowchart,
+        answers: Mapping[str, str] | None = None,
+        previous: Mapping[str, str] | None = None,
+        reasons: Mapping[str, str] | None = None,
     ):
-        """`previous`: earlier answers to offer as the current choice (when an incident is resumed)."""
+        """`previous`: earlier answers to offer as the current choice (when an incident is resumed).
+        `reasons`: reasons already given for decisions (question id -> text)."""
         self.fc = fc
         self.answers: dict[str, str] = dict(answers or {})
+        self.reasons: dict[str, str] = dict(reasons or {})
         # Answers brought in (a resumed guide or incident) still hold wherever the path goes, until the user
         # goes back over them.
         self._given = dict(answers or {})
@@ -58,6 +64,7 @@ class Session:
         for k, v in self._given.items():
             self.answers.setdefault(k, v)
         self._revisit.pop(question_id, None)
+        self.reasons.pop(question_id, None)  # a reason belongs to the answer it was given for
 
     def back(self) -> None:
         w = self.walk()
@@ -70,19 +77,31 @@ class Session:
             self.answers.setdefault(k, v)
         self._revisit = {last.id: last.value}
 
-    def run(self, ask: Callable[[Prompt], object]) -> engine.Outcome:
-        """Ask until the path ends. `ask` returns a choice value or BACK.
+    def give_reason(self, question_id: str, text: str) -> None:
+        text = " ".join(text.split())
+        if text:
+            self.reasons[question_id] = text
+
+    def run(
+        self, ask: Callable[[Prompt], object], reason: Callable[[Question, Choice], str] | None = None
+    ) -> engine.Outcome:
+        """Ask until the path ends. `ask` returns a choice value or BACK; after an answer that is a decision
+        (something not done), `reason` is asked why.
 
         Raises:
-            Interrupted: Ctrl-C or Ctrl-D at a prompt, carrying every answer given so far.
+            Interrupted: Ctrl-C or Ctrl-D at a prompt, carrying every answer and reason given so far.
         """
-        while (prompt := self.next_prompt()) is not None:
-            try:
+        try:
+            while (prompt := self.next_prompt()) is not None:
                 reply = ask(prompt)
-            except (KeyboardInterrupt, EOFError):
-                raise Interrupted(dict(self.answers)) from None
-            if reply is BACK:
-                self.back()
-            else:
-                self.answer(prompt.question.asks, str(reply))
-        return engine.outcome(self.fc, self.answers)
+                if reply is BACK:
+                    self.back()
+                    continue
+                q = prompt.question
+                self.answer(q.asks, str(reply))
+                choice = q.choice(str(reply))
+                if choice.decision and reason is not None:
+                    self.give_reason(q.asks, reason(q, choice))
+        except (KeyboardInterrupt, EOFError):
+            raise Interrupted(dict(self.answers), dict(self.reasons)) from None
+        return engine.outcome(self.fc, self.answers, self.reasons)

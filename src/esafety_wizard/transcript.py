@@ -43,7 +43,13 @@ def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
             "",
             "Answers given but not asked on this path (ignored): " + ", ".join(f"`{k}: {v}`" for k, v in out.not_asked),
         ]
-    lines += ["", "## Steps", "", wording.LEGEND]
+    lines += markdown.decision_lines(out.decisions)
+    lines += ["", "## Steps", ""]
+    if fc.urgent:
+        lines += [f"**{fc.urgent.text}**", ""]
+        if fc.urgent.added:
+            lines += [f"_{line}_" for line in wording.provenance(fc.urgent.source, fc.urgent.added)] + [""]
+    lines += [wording.LEGEND]
     for section_id, group in groupby(out.steps, key=lambda r: r.step.section):
         section = fc.sections[section_id]
         lines += ["", f"### {section.title}", ""]

@@ -17,6 +17,22 @@ LEGEND = (
     "Check them again when you know, and record what you decided."
 )
 NOT_IN_SOURCE = "Not in the flowchart"
+CHANGED = "Changed from the flowchart"
+SOURCE_SAYS = "The flowchart says"
+
+
+def provenance(source: str | None, added: str | None) -> list[str]:
+    """What the tool added or changed, and (when it changed the flowchart's words) what the flowchart says.
+
+    An addition with no source is "not in the flowchart"; an addition to something the flowchart says is a
+    change, shown beside the flowchart's own words."""
+    if not added:
+        return []
+    if not source:
+        return [f"{NOT_IN_SOURCE}: {added}"]
+    return [f"{CHANGED}: {added}", f"{SOURCE_SAYS}: {source}"]
+
+
 NEXT = (
     "What to do next: take the steps in order, and record each one, with the date, in the school "
     "safeguarding or e-safety incident log."
@@ -28,11 +44,25 @@ def step_sentence(step: Step) -> str:
     return sentence(step.text, step.condition)
 
 
+def decision_reason(reason: str | None) -> str:
+    return f"Reason: {reason}" if reason else NO_REASON
+
+
 def question_heading(number: int) -> str:
     return f"Question {number}"
 
 
 BACK = "Go back to the previous question"
+REASON_QUESTION = (
+    "Why did you decide this? Type your reason (it is recorded with your answers), or press Enter to skip:"
+)
+REASON_PROMPT = "Reason:"
+DECISIONS = "Decisions and their reasons"
+DECISIONS_WHY = (
+    "Keeping Children Safe in Education asks schools to record decisions and the reasons for them, "
+    "including a decision not to refer."
+)
+NO_REASON = "No reason recorded yet: write it in the incident log."
 ARROWS_HINT = "(use the arrow keys, then press Enter)"
 
 
@@ -59,8 +89,7 @@ def contact_details(c: Contact) -> list[str]:
         lines.append(c.notes)
     if c.corrects:
         lines.append(f"Corrected: {c.corrects}")
-    if c.added:
-        lines.append(f"{NOT_IN_SOURCE}: {c.added}")
+    lines += provenance(c.source, c.added)
     if c.checked == "never":
         lines.append(
             "Not checked since it was written down: confirm these details (with your local "

@@ -144,13 +144,13 @@ class _Guide:
         from .. import engine
 
         who = self.who() if save else None
-        given = answers_file.read(path, self.fc)
-        result = engine.outcome(self.fc, given)
+        given, reasons = answers_file.read(path, self.fc)
+        result = engine.outcome(self.fc, given, reasons)
         self.show(result)
         if self.transcript is not None:
             self.write_transcript(result, self.transcript)
         if save:
-            self.create({a.id: a.value for a in result.answered}, who)
+            self.create({a.id: a.value for a in result.answered}, who, reasons)
         return 0
 
     def asked(self, resume: bool, save: bool, plain: bool) -> int:
@@ -162,8 +162,9 @@ class _Guide:
         from ..session import Session
 
         start: dict[str, str] = {}
+        reasons: dict[str, str] = {}
         if resume:
-            start, sha = drafts.load()
+            start, sha, reasons = drafts.load()
             if sha != self.fc.sha256:
                 self.err.print("The procedure file has changed since this guide was started: check your answers.")
             start = engine.normalise_answers(self.fc, start, where="the unfinished guide")
@@ -175,7 +176,7 @@ class _Guide:
         asker = make_asker(plain)
         who = self.who(asker) if save else None
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
-        session = Session(self.fc, start)
+        session = Session(self.fc, start, reasons=reasons)
         if not plain:
             asker.say(self.fc.title, "bold")
             asker.say(
@@ -184,9 +185,9 @@ class _Guide:
             )
         saved = False
         try:
-            result = session.run(asker.ask)
+            result = session.run(asker.ask, asker.reason)
             if save:
-                self.create(session.answers, who)
+                self.create(session.answers, who, session.reasons)
                 saved = True
             self.show(result)
             if self.transcript is not None:
@@ -194,15 +195,15 @@ class _Guide:
             elif interactive:
                 self.offer_transcript(result, asker)
                 if not save:
-                    self.offer_case_file(session.answers, asker)
-        except (Interrupted, KeyboardInterrupt, EOFError) as stop:  # at a question, or at a prompt after them
-            self.keep(getattr(stop, "answers", session.answers), save, saved, who)
+                    self.offer_case_file(session, asker)
+        except (Interrupted, KeyboardInterrupt, EOFError):  # at a question, or at a prompt after them
+            self.keep(session.answers, session.reasons, save, saved, who)
             return EXIT_CANCELLED
         if resume:
             drafts.discard()
         return 0
 
-    def keep(self, answers: dict[str, str], save: bool, saved: bool, who) -> None:
+    def keep(self, answers: dict[str, str], reasons: dict[str, str], save: bool, saved: bool, who) -> None:
         """What Ctrl-C keeps: the answers so far, in a new incident (--save) or as a draft to resume."""
         from .. import drafts
         from ..errors import WizardError
@@ -212,7 +213,7 @@ class _Guide:
             if saved or not answers:
                 self.err.print("\nCancelled.")
                 return
-            n = self.create(answers, who, quiet=True)
+            n = self.create(answers, who, reasons, quiet=True)
             self.err.print(
                 f"\nCancelled. Your answers are kept in incident {n} (not finished). "
                 f"To carry on: esafety log resume {n}"
@@ -222,7 +223,7 @@ class _Guide:
             self.err.print("\nCancelled. Nothing had been answered, so nothing was kept.")
             return
         try:
-            where = drafts.save(answers, self.fc.sha256, now().isoformat(timespec="seconds"))
+            where = drafts.save(answers, self.fc.sha256, now().isoformat(timespec="seconds"), reasons)
         except WizardError as e:
             self.err.print(f"\nCancelled. Your answers could not be kept: {e}")
             return
@@ -237,12 +238,12 @@ class _Guide:
 
         screen.outcome(self.out, self.fc, result)
 
-    def create(self, answers: dict[str, str], who: str, quiet: bool = False) -> int:
+    def create(self, answers: dict[str, str], who: str, reasons=None, quiet: bool = False) -> int:
         from .. import cases
         from ..store import Store
 
         with Store(self.home) as st:
-            n = cases.create(st, self.fc, answers, who)
+            n = cases.create(st, self.fc, answers, who, reasons)
         if not quiet:
             self.err.print(f"Saved as incident {n} in your private incident log. See it with: esafety log show {n}")
         return n
@@ -288,7 +289,7 @@ class _Guide:
                 if not name:
                     return
 
-    def offer_case_file(self, answers: dict[str, str], asker) -> None:
+    def offer_case_file(self, session, asker) -> None:
         self.out.print()
         self.out.print(
             "A case file keeps this incident privately on this computer, so you can tick off the steps "
@@ -296,4 +297,4 @@ class _Guide:
         )
         if not asker.confirm("Keep a case file?", default=False):
             return
-        self.create(answers, self.who(asker))
+        self.create(session.answers, self.who(asker), session.reasons)

@@ -181,11 +181,16 @@ def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
             )
         previous = {a.id: a.value for a in inc.answers}
         kept = {k: v for k, v in previous.items() if v not in UNCERTAIN}
-        session = Session(fc, engine.normalise_answers(fc, kept, where=f"incident {incident_id}"), previous=previous)
+        session = Session(
+            fc,
+            engine.normalise_answers(fc, kept, where=f"incident {incident_id}"),
+            previous=previous,
+            reasons={d.id: d.reason for d in inc.decisions if d.reason},
+        )
         if inc.waiting_for:
             o.print(f"Incident {incident_id} was waiting for: " + "; ".join(a.text for a in inc.waiting_for))
         try:
-            session.run(asker.ask)
+            session.run(asker.ask, asker.reason)
             answers, code = session.answers, 0
         except Interrupted as stop:
             answers = {**previous, **stop.answers}  # answers not asked again yet stay as they were ("not sure")
@@ -193,7 +198,7 @@ def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
                 e.print("\nCancelled. Nothing was changed.")
                 return EXIT_CANCELLED
             code = EXIT_CANCELLED
-        inc = cases.record_answers(st, incident_id, fc, answers, who)
+        inc = cases.record_answers(st, incident_id, fc, answers, who, session.reasons)
         problems = st.verify(incident_id)
     screen.incident(o, inc, problems, changes=inc.events[-1].data.get("changes"))
     if code:

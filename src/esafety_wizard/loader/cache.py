@@ -13,14 +13,14 @@ from pathlib import Path
 from .. import __version__
 from ..errors import Problem
 from ..files import cache_home
-from ..model import Choice, Contact, Flowchart, Question, Section, Step
+from ..model import Choice, Contact, Flowchart, Notice, Question, Section, Step
 
 # Part of every key: a new version of the tool, or a change to any model class, never reads an old entry.
 _FORMAT = (
     "1:"
     + __version__
     + ":"
-    + ";".join(",".join(cls._fields) for cls in (Choice, Question, Section, Step, Contact, Flowchart, Problem))
+    + ";".join(",".join(cls._fields) for cls in (Choice, Question, Section, Step, Contact, Notice, Flowchart, Problem))
 )
 
 
@@ -55,6 +55,7 @@ def _encode(fc: Flowchart) -> dict:
         "title": fc.title,
         "start": fc.start,
         "credit": fc.credit,
+        "urgent": list(fc.urgent) if fc.urgent else None,
         "sha256": fc.sha256,
         "questions": [
             list(q._replace(choices=[list(c) for c in q.choices], by_value=None)) for q in fc.questions.values()
@@ -67,8 +68,8 @@ def _encode(fc: Flowchart) -> dict:
 
 
 def _choice(row: list) -> Choice:
-    value, label, nxt, due, conditional, added = row
-    return Choice(value, label, nxt, tuple(due), tuple(conditional), added)
+    value, label, nxt, due, conditional, added, decision = row
+    return Choice(value, label, nxt, tuple(due), tuple(conditional), added, decision)
 
 
 def _question(row: list) -> Question:
@@ -79,7 +80,7 @@ def _question(row: list) -> Question:
 
 def _step(row: list) -> Step:
     s = Step(*row)
-    return s._replace(details=tuple(s.details), contacts=tuple(s.contacts))
+    return s._replace(details=tuple(s.details), contacts=tuple(s.contacts), covered_by=tuple(s.covered_by))
 
 
 def _decode(d: dict) -> Flowchart:
@@ -88,6 +89,7 @@ def _decode(d: dict) -> Flowchart:
         title=d["title"],
         start=d["start"],
         credit=d["credit"],
+        urgent=Notice(*d["urgent"]) if d["urgent"] else None,
         sha256=d["sha256"],
         questions={q.id: q for q in questions},
         sections={s[0]: Section(*s) for s in d["sections"]},

@@ -9,7 +9,7 @@ from __future__ import annotations
 import difflib
 
 from ..errors import Problem
-from ..model import END, Choice, Contact, Flowchart, Question, Section, Step
+from ..model import END, Choice, Contact, Flowchart, Notice, Question, Section, Step
 from .reader import YList, YMap
 
 
@@ -26,9 +26,12 @@ class _Keys(dict):
         return m.keys() <= self.keys() and m.keys() >= self._required
 
 
-_TOP = _Keys(title=True, credit=False, start=True, questions=True, sections=True, steps=True, contacts=True)
+_TOP = _Keys(
+    title=True, credit=False, urgent=False, start=True, questions=True, sections=True, steps=True, contacts=True
+)
+_NOTICE = _Keys(text=True, source=False, added=False)
 _QUESTION = _Keys(text=False, asks=False, help=False, source=False, added=False, choices=True)
-_CHOICE = _Keys(label=False, next=True, due=False, conditional=False, added=False)
+_CHOICE = _Keys(label=False, next=True, due=False, conditional=False, added=False, decision=False)
 _SECTION = _Keys(title=True, intro=False, source=False, added=False)
 _STEP = _Keys(
     text=True,
@@ -39,6 +42,7 @@ _STEP = _Keys(
     source=False,
     added=False,
     contacts=False,
+    covered_by=False,
 )
 _CONTACT = _Keys(
     name=True,
@@ -147,6 +151,7 @@ class Builder:
         return Flowchart(
             title=title,
             credit=self.text(top, "credit", "the file"),
+            urgent=self.notice(top),
             start=start,
             questions=questions,
             sections=sections,
@@ -154,6 +159,20 @@ class Builder:
             contacts=contacts,
             origin=origin,
             sha256=sha256,
+        )
+
+    def notice(self, top: YMap) -> Notice | None:
+        if "urgent" not in top:
+            return None
+        m = self.mapping(top["urgent"], top.line_of("urgent"), "'urgent'")
+        if m is None:
+            return None
+        self.keys(m, _NOTICE, "'urgent'")
+        self.provenance(m, "'urgent'")
+        return Notice(
+            self.text(m, "text", "'urgent'") or "",
+            self.text(m, "source", "'urgent'"),
+            self.text(m, "added", "'urgent'"),
         )
 
     def entries(self, top: YMap, key: str) -> list[tuple[str, YMap]]:
@@ -195,6 +214,7 @@ class Builder:
 
     def steps(self, top: YMap, sections: dict[str, Section], contacts: dict[str, Contact]) -> dict[str, Step]:
         out: dict[str, Step] = {}
+        later: list[tuple[str, str, int]] = []
         for sid, m in self.entries(top, "steps"):
             what = f"step '{sid}'"
             self.keys(m, _STEP, what)
@@ -217,6 +237,8 @@ class Builder:
             if details is not None and not (isinstance(details, YList) and all(isinstance(d, str) for d in details)):
                 self.err(m.line_of("details"), f"'details' of {what} must be a list of lines of text")
                 details = None
+            covered, covered_lines = self.id_list(m, "covered_by", what) if "covered_by" in m else ([], [])
+            later.extend((what, c, line) for c, line in zip(covered, covered_lines, strict=True))
             out[sid] = Step(
                 id=sid,
                 text=self.text(m, "text", what) or "",
@@ -227,7 +249,11 @@ class Builder:
                 source=self.text(m, "source", what),
                 added=self.text(m, "added", what),
                 contacts=tuple(ids),
+                covered_by=tuple(covered),
             )
+        for what, c, line in later:  # a step may be covered by one written after it
+            if c not in out:
+                self.err(line, f"{what} is covered by step '{c}', which is not in 'steps'{_suggest(c, out)}")
         return out
 
     def questions(self, top: YMap, steps: dict[str, Step]) -> dict[str, Question]:
@@ -329,7 +355,9 @@ class Builder:
                 self.err(c.line, f"{_choice(value, what)} makes {both} both due and conditional: pick one")
             label = self.text(c, "label", _choice(value, what)) if "label" in c else None
             added = self.text(c, "added", _choice(value, what)) if "added" in c else None
-            out.append(Choice(value, label or value.replace("_", " ").capitalize(), nxt, due, conditional, added))
+            decision = self.text(c, "decision", _choice(value, what)) if "decision" in c else None
+            label = label or value.replace("_", " ").capitalize()
+            out.append(Choice(value, label, nxt, due, conditional, added, decision))
         return out
 
     def step_ids(self, c: YMap, status: str, value: str, what: str, steps: dict[str, Step]) -> tuple[str, ...]:

@@ -51,33 +51,78 @@ class ArrowAsker:
         say(text, style, **self.pt)
 
     def ask(self, p: Prompt) -> object:
-        """The question, then its help, then the menu with its hint on a line of its own."""
+        """The question first, then its help and the hint, each on lines of their own, then the menu.
+
+        Once answered, only "? question answer" stays on screen."""
         q = p.question
         width = shutil.get_terminal_size().columns
         self.say()
         self.say(wording.question_heading(p.number), "italic")
-        if q.help:
-            self.say(q.help)
+        below = [q.help, wording.ARROWS_HINT] if q.help else [wording.ARROWS_HINT]
         choices = [questionary.Choice(title=c.label, value=c.value) for c in q.choices]
         if p.can_go_back:
             choices.append(questionary.Separator(" "))
             choices.append(questionary.Choice(title=wording.BACK, value=_BACK))
-        reply = questionary.select(
-            _fit(q.text, width),
+        message = _fit(q.text, width)
+        # Once answered, the answer follows the question; if it would not fit on the question's last line,
+        # it goes on a line of its own, so the terminal never breaks it mid-word.
+        on_its_own = len(message.split("\n")[-1]) + max(len(c.label) for c in q.choices) + 4 > width
+        if on_its_own:
+            message += "\n"  # questionary follows the message with a space: each line below starts with one
+        menu = questionary.select(
+            message,
             choices=choices,
             default=p.current if p.current in q.values else None,
-            instruction=wording.ARROWS_HINT,
+            instruction=("" if on_its_own else "\n ") + "\n ".join(_lines(below, width - 2)),
             qmark="?",
             style=STYLE,
             **self.pt,
-        ).unsafe_ask()
+        )
+        reply = _ask(menu)
         return BACK if reply == _BACK else reply
 
+    def reason(self, question, choice) -> str:
+        self.say(choice.decision or "")
+        self.say(wording.REASON_QUESTION)
+        return self.text(wording.REASON_PROMPT)
+
     def confirm(self, message: str, default: bool = True) -> bool:
-        return bool(questionary.confirm(message, default=default, style=STYLE, **self.pt).unsafe_ask())
+        return bool(_ask(questionary.confirm(message, default=default, style=STYLE, **self.pt)))
 
     def text(self, message: str, default: str = "") -> str:
-        return str(questionary.text(message, default=default, style=STYLE, **self.pt).unsafe_ask()).strip()
+        return str(
+            _ask(
+                questionary.text(
+                    _fit(message, shutil.get_terminal_size().columns), default=default, style=STYLE, **self.pt
+                )
+            )
+        ).strip()
+
+
+def _ask(question: questionary.Question):
+    """Ask, with Ctrl-D doing what Ctrl-C does (questionary only binds Ctrl-C): the answers so far are kept."""
+    from prompt_toolkit.key_binding import KeyBindings, merge_key_bindings
+
+    keys = KeyBindings()
+
+    @keys.add("c-d", eager=True)
+    def _(event):
+        event.app.exit(exception=EOFError, style="class:aborting")
+
+    app = question.application
+    app.key_bindings = merge_key_bindings([app.key_bindings, keys]) if app.key_bindings else keys
+    return question.unsafe_ask()
+
+
+def _lines(paragraphs: list[str], width: int) -> list[str]:
+    """Paragraphs of help wrapped at words, so the terminal never breaks a word or the hint in two."""
+    import textwrap
+
+    return [
+        line
+        for text in paragraphs
+        for line in textwrap.wrap(text, max(20, width), break_long_words=False, break_on_hyphens=False)
+    ]
 
 
 def _fit(text: str, width: int) -> str:

@@ -37,6 +37,10 @@ class PlainAsker:
     def confirm(self, message: str, default: bool = False) -> bool:
         return self.text(f"{message} Type y for yes, or press Enter to skip:").lower() in ("y", "yes")
 
+    def reason(self, question, choice) -> str:
+        self.say(choice.decision or "")
+        return self.text(wording.REASON_QUESTION)
+
     def ask(self, p: Prompt) -> object:
         q = p.question
         self.say()
