@@ -12,6 +12,7 @@ SRC = Path(__file__).resolve().parent.parent / "src" / "esafety_wizard"
 LAYERS = [
     "__init__",
     "errors",
+    "escape",
     "files",
     "model",
     "loader",

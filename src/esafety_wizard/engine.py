@@ -10,6 +10,7 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from .errors import MissingAnswer, WizardError
+from .escape import one_line
 from .model import END, Choice, Contact, Flowchart, Question, Step
 
 
@@ -147,14 +148,17 @@ def normalise_answers(fc: Flowchart, raw: object, where: str = "the answers") ->
     Raises:
         WizardError: naming the unknown id or the question and its valid values.
     """
-    if not isinstance(raw, Mapping):
-        raise WizardError(f"{where} must be a mapping of question id to answer, like 'instigator: pupil'.")
     valid = fc.question_values()
+    if not isinstance(raw, Mapping):
+        qid, values = next(iter(valid.items()))
+        raise WizardError(f"{where} must be a mapping of question id to answer, like '{qid}: {values[0]}'.")
     out: dict[str, str] = {}
     for key, value in raw.items():
         qid = _BOOL_VALUES.get(key, key) if isinstance(key, bool) else str(key)
         if qid not in valid:
-            raise WizardError(f"{where}: '{qid}' is not a question in this flowchart. Questions: {', '.join(valid)}.")
+            raise WizardError(
+                f"{where}: '{shown_value(qid)}' is not a question in this flowchart. Questions: {', '.join(valid)}."
+            )
         out[qid] = normalise_value(qid, value, valid[qid])
     return out
 
@@ -173,7 +177,13 @@ def normalise_value(qid: str, value: object, values: Iterable[str]) -> str:
 
 
 def _bad_value(qid: str, value: object, values: tuple[str, ...]) -> str:
-    return f"'{value}' is not an answer to question '{qid}'. Use one of: {', '.join(values)}."
+    return f"'{shown_value(value)}' is not an answer to question '{qid}'. Use one of: {', '.join(values)}."
+
+
+def shown_value(value: object, limit: int = 60) -> str:
+    """A value as the user wrote it, on one line, made safe and cut to a readable length."""
+    text = one_line(value if isinstance(value, str) else str(value))
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 def every_path(fc: Flowchart) -> list[dict[str, str]]:

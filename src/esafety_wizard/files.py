@@ -59,6 +59,32 @@ def private_dir(path: Path) -> Path:
     return path
 
 
+def check_target(path: Path, overwrite: bool) -> None:
+    """Refuse a target we must not write: a folder, anything that is not a regular file (a device such as
+    /dev/null, a named pipe, a socket), with or without --force, and an existing file without --force.
+
+    Raises:
+        WizardError: naming the path and what to do instead.
+    """
+    import stat
+
+    try:
+        st = os.stat(path)  # follows a symbolic link: what it points at is what would be replaced
+    except FileNotFoundError:
+        return
+    except OSError as e:
+        raise WizardError(f"{path} cannot be checked ({e.strerror}). Choose another name.") from None
+    if stat.S_ISDIR(st.st_mode):
+        raise WizardError(f"{path} is a folder: give a file name inside it, like {path / 'incident.md'}.")
+    if not stat.S_ISREG(st.st_mode):
+        raise WizardError(
+            f"{path} is not a regular file (it is a device, a pipe or a socket), so it is never replaced, even "
+            "with --force. Choose a file name."
+        )
+    if not overwrite:
+        raise WizardError(f"{path} already exists. Choose another name, or add --force to replace it.")
+
+
 def write_private(path: Path, data: str, *, overwrite: bool = False) -> Path:
     """Write `data` to `path` readable by the owner only, so a reader never sees half a file.
 
@@ -66,10 +92,7 @@ def write_private(path: Path, data: str, *, overwrite: bool = False) -> Path:
         WizardError: the file exists and `overwrite` is false, or it cannot be written.
     """
     path = Path(path)
-    if path.is_dir():
-        raise WizardError(f"{path} is a folder: give a file name, like {path / 'incident.md'}.")
-    if path.exists() and not overwrite:
-        raise WizardError(f"{path} already exists. Choose another name, or add --force to replace it.")
+    check_target(path, overwrite)
     directory = path.parent if str(path.parent) else Path(".")
     fd = None
     tmp = None

@@ -1,14 +1,20 @@
-"""The Markdown writer shared by transcripts and incident reports: a checklist step and a contact, written once."""
+"""The Markdown writer shared by transcripts and incident reports: a checklist step, a decision and a contact,
+written once. Every value from a file, an argument or the database goes through `escape.markdown` (`md`), so no
+value can start a heading, a list item, a table row or HTML."""
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import wording
+from . import escape, wording
 from .model import Contact, Step
 
 if TYPE_CHECKING:
     from .incident import Done
+
+
+def md(s: object, indent: str = "    ") -> str:
+    return escape.markdown(str(s), indent)
 
 
 def step_lines(step: Step, status: str, *, number: int | None = None, done: Done | None = None) -> list[str]:
@@ -18,11 +24,10 @@ def step_lines(step: Step, status: str, *, number: int | None = None, done: Done
     depends = f"*{wording.DEPENDS}:* " if status == "conditional" else ""
     who = ""
     if done:
-        who = f" — done {wording.when(done.at)} by {done.actor}" + (f": {done.note}" if done.note else "")
-    lines = [f"- [{mark}] {num}{depends}{wording.step_sentence(step)}{who}"]
-    lines += [f"    - {d}" for d in step.details]
-    if step.added:
-        lines += [f"    - _{line}_" for line in wording.provenance(step.source, step.added)]
+        who = f" — done {wording.when(done.at)} by {md(done.actor)}" + (f": {md(done.note)}" if done.note else "")
+    lines = [f"- [{mark}] {num}{depends}{md(wording.step_sentence(step))}{who}"]
+    lines += [f"    - {md(d, ' ' * 6)}" for d in step.details]
+    lines += [f"    - _{md(line, ' ' * 6)}_" for line in wording.provenance(step.source, step.added)]
     return lines
 
 
@@ -31,8 +36,8 @@ def decision_lines(decisions) -> list[str]:
     if not decisions:
         return []
     lines = ["", f"## {wording.DECISIONS}", "", wording.DECISIONS_WHY, ""]
-    return lines + [f"- {d.text} **{wording.decision_reason(d.reason)}**" for d in decisions]
+    return lines + [f"- {md(d.text)} **{md(wording.decision_reason(d.reason))}**" for d in decisions]
 
 
 def contact_lines(c: Contact) -> list[str]:
-    return [f"- **{c.name}**", *(f"    - {d}" for d in wording.contact_details(c))]
+    return [f"- **{md(c.name)}**", *(f"    - {md(d, ' ' * 6)}" for d in wording.contact_details(c))]

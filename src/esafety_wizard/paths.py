@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import json
 from itertools import groupby
 
-from . import engine, serialize, wording
+from . import engine, escape, serialize, wording
 from .model import Flowchart, paused_gc
 
 
@@ -16,7 +15,7 @@ def outcomes(fc: Flowchart) -> list[engine.Outcome]:
 def to_json(fc: Flowchart) -> str:
     with paused_gc():
         data = [serialize.path(fc, out) for out in outcomes(fc)]
-        return json.dumps(data, indent=1, ensure_ascii=False) + "\n"
+        return escape.json_text(data, indent=1) + "\n"
 
 
 def to_text(fc: Flowchart) -> str:
@@ -51,4 +50,4 @@ def _to_text(fc: Flowchart) -> str:
         names = [c.name for c in out.contacts]
         lines.append(f"  contacts     {', '.join(names)}")
     lines += ["", f"{len(all_outcomes)} paths."]
-    return "\n".join(lines) + "\n"
+    return escape.terminal("\n".join(lines) + "\n")

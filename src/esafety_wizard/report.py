@@ -2,18 +2,16 @@
 
 from __future__ import annotations
 
-import json
-from html import escape
-
-from . import __version__, markdown, serialize, wording
+from . import __version__, escape, markdown, serialize, wording
 from .incident import Incident, Item
+from .markdown import md
 from .wording import describe, when
 
 FORMATS = ("html", "md", "json")
 
 
 def to_json(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
-    return json.dumps(serialize.incident(inc, chain_problems, exported_at), indent=2, ensure_ascii=False) + "\n"
+    return escape.json_text(serialize.incident(inc, chain_problems, exported_at)) + "\n"
 
 
 def _step_line(it: Item) -> str:
@@ -35,15 +33,15 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str) -> s
         f"# E-safety incident {inc.id} (staff as victims)",
         "",
         f"- Status: **{inc.status}**",
-        f"- Opened: {when(inc.created_at)} by {inc.created_by}",
+        f"- Opened: {when(inc.created_at)} by {md(inc.created_by)}",
         f"- Exported: {when(exported_at)}",
-        f"- Procedure: {inc.flowchart.title} (SHA-256 {inc.flowchart.sha256})",
-        f"- {_chain_line(inc, chain_problems)}",
+        f"- Procedure: {md(inc.flowchart.title)} (SHA-256 {md(inc.flowchart.sha256)})",
+        f"- {md(_chain_line(inc, chain_problems))}",
         "",
         "## Answers",
         "",
     ]
-    L += [f"{i}. {a.text} **{a.label}**" for i, a in enumerate(inc.answers, 1)]
+    L += [f"{i}. {md(a.text)} **{md(a.label)}**" for i, a in enumerate(inc.answers, 1)]
     L += markdown.decision_lines(inc.decisions)
     if not inc.complete:
         L += ["", "_The guide was not finished: run `esafety log resume` to answer the rest._"]
@@ -51,18 +49,21 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str) -> s
     for it in inc.checklist:
         L += markdown.step_lines(it.step, it.status, number=it.number, done=it.done)
     L += ["", "## Notes", ""]
-    L += [f"- {when(n.at)}, {n.actor}: {n.text}" for n in inc.notes] or ["None."]
+    L += [f"- {when(n.at)}, {md(n.actor)}: {md(n.text)}" for n in inc.notes] or ["None."]
     L += ["", "## Evidence (registered, not copied)", ""]
     L += [
-        f"- `{e.path}`: {e.size} bytes, modified {e.mtime}, SHA-256 `{e.sha256}` "
-        f"(registered {when(e.at)} by {e.actor})" + (f": {e.note}" if e.note else "")
+        f"- {md(e.path)}: {md(e.size)} bytes, modified {md(e.mtime)}, SHA-256 {md(e.sha256)} "
+        f"(registered {when(e.at)} by {md(e.actor)})" + (f": {md(e.note)}" if e.note else "")
         for e in inc.evidence
     ] or ["None."]
     L += ["", "## Contacts", ""]
     for c in inc.contacts:
         L += markdown.contact_lines(c)
     L += ["", "## History", "", "| # | When | Who | What | SHA-256 |", "| --- | --- | --- | --- | --- |"]
-    L += [f"| {e.n} | {e.at} | {e.actor} | {describe(e)} | `{e.hash[:16]}` |" for e in inc.events]  # exact times
+    cell = escape.markdown_cell
+    L += [  # exact times
+        f"| {e.n} | {cell(e.at)} | {cell(e.actor)} | {cell(describe(e))} | {cell(e.hash[:16])} |" for e in inc.events
+    ]
     return "\n".join(L) + "\n"
 
 
@@ -82,7 +83,7 @@ tr { page-break-inside: avoid; } th { background: #f3f2f1; }
 
 
 def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
-    e = escape
+    e = escape.html
     rows = lambda cells: "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"  # noqa: E731
     h = [
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",

@@ -6,12 +6,13 @@ import sys
 from itertools import groupby
 from typing import TYPE_CHECKING
 
-from rich.console import Console, Group
+from rich.console import Console, Group, RenderHook
 from rich.padding import Padding
+from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from . import wording
+from . import escape, wording
 from .engine import Outcome
 from .model import Flowchart, Step
 
@@ -20,17 +21,43 @@ if TYPE_CHECKING:
 
 
 def console(*, stderr: bool = False, no_color: bool = False, plain: bool = False) -> Console:
-    """A console that honours NO_COLOR and pipes (rich does both), plus --no-color and --plain."""
-    return Console(
+    """A console that honours NO_COLOR and pipes (rich does both), plus --no-color and --plain.
+
+    Nothing printed on it is read as markup (a note saying "[link=...]" stays those characters), and no control
+    or format character from data reaches the terminal raw: see _Safe."""
+    con = Console(
         stderr=stderr,
         no_color=no_color or plain or None,
         highlight=False,
+        markup=False,
         emoji=False,
         color_system=None if plain else "auto",
         safe_box=True,
         # Messages to a log or pipe keep file paths on one line, so they can be copied; a terminal wraps.
         soft_wrap=stderr and not _isatty(sys.stderr),
     )
+    con.push_render_hook(_SafeHook())
+    return con
+
+
+class _Safe:
+    """A renderable whose text segments are made terminal-safe after layout (rich's own control segments, such
+    as cursor moves, are left alone: they come from rich, not from data)."""
+
+    def __init__(self, renderable):
+        self.renderable = renderable
+
+    def __rich_console__(self, con: Console, options):
+        for seg in con.render(self.renderable, options):
+            if seg.control or not escape.UNSAFE.search(seg.text):
+                yield seg
+            else:
+                yield Segment(escape.terminal(seg.text), seg.style)
+
+
+class _SafeHook(RenderHook):
+    def process_renderables(self, renderables):
+        return [_Safe(r) for r in renderables]
 
 
 def _isatty(stream) -> bool:
@@ -49,7 +76,7 @@ def _grid() -> Table:
 
 def outcome(con: Console, fc: Flowchart, out: Outcome) -> None:
     con.print()
-    con.rule("[bold]Your answers", align="left", characters="-")
+    con.rule(Text("Your answers", style="bold"), align="left", characters="-")
     _answers(con, out.answered)
     if out.not_asked:
         con.print(
@@ -61,7 +88,7 @@ def outcome(con: Console, fc: Flowchart, out: Outcome) -> None:
 
     _decisions(con, out.decisions)
     con.print()
-    con.rule("[bold]What to do", align="left", characters="-")
+    con.rule(Text("What to do", style="bold"), align="left", characters="-")
     if fc.urgent:
         con.print(Text(fc.urgent.text, style="bold red"))
         if fc.urgent.added:
@@ -85,7 +112,7 @@ def outcome(con: Console, fc: Flowchart, out: Outcome) -> None:
         con.print(g)
 
     con.print()
-    con.rule("[bold]Who to contact", align="left", characters="-")
+    con.rule(Text("Who to contact", style="bold"), align="left", characters="-")
     _contact_list(con, out.contacts)
     con.print()
     con.print(Text(wording.NEXT, style="bold"))
@@ -197,7 +224,7 @@ def incident_list(con: Console, rows: list[dict]) -> None:
 
 def incident(con: Console, inc: Incident, chain_problems: list[str], changes: dict | None = None) -> None:
     con.print()
-    con.rule(f"[bold]Incident {inc.id} ({inc.status})", align="left", characters="-")
+    con.rule(Text(f"Incident {inc.id} ({inc.status})", style="bold"), align="left", characters="-")
     con.print(Text(f"Opened {wording.when(inc.created_at)} by {inc.created_by}."))
     if chain_problems:
         con.print(Text("WARNING: this record has been altered: " + "; ".join(chain_problems), style="bold red"))

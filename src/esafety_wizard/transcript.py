@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from itertools import groupby
 
-from . import __version__, markdown, serialize, wording
+from . import __version__, escape, markdown, serialize, wording
 from .engine import Outcome
 from .files import now
+from .markdown import md
 from .model import Flowchart
 
 FORMATS = ("md", "json")
@@ -22,7 +22,7 @@ def format_for(path: str, fmt: str | None) -> str:
 
 
 def to_json(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
-    return json.dumps(serialize.outcome(fc, out, created_at), indent=2, ensure_ascii=False) + "\n"
+    return escape.json_text(serialize.outcome(fc, out, created_at)) + "\n"
 
 
 def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
@@ -30,14 +30,14 @@ def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
         "# E-safety incident (staff as victims): guide transcript",
         "",
         f"- Created: {created_at.isoformat(timespec='seconds')}",
-        f"- {wording.origin_line(fc)}",
+        f"- {md(wording.origin_line(fc))}",
         f"- Tool: esafety-wizard {__version__}",
         "",
         "## Questions and answers",
         "",
     ]
     for i, a in enumerate(out.answered, 1):
-        lines.append(f"{i}. {a.question.text} **{a.choice.label}** (`{a.id}: {a.value}`)")
+        lines.append(f"{i}. {md(a.text)} **{md(a.label)}** (`{a.id}: {a.value}`)")
     if out.not_asked:
         lines += [
             "",
@@ -46,15 +46,15 @@ def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
     lines += markdown.decision_lines(out.decisions)
     lines += ["", "## Steps", ""]
     if fc.urgent:
-        lines += [f"**{fc.urgent.text}**", ""]
+        lines += [f"**{md(fc.urgent.text)}**", ""]
         if fc.urgent.added:
-            lines += [f"_{line}_" for line in wording.provenance(fc.urgent.source, fc.urgent.added)] + [""]
+            lines += [f"_{md(line)}_" for line in wording.provenance(fc.urgent.source, fc.urgent.added)] + [""]
     lines += [wording.LEGEND]
     for section_id, group in groupby(out.steps, key=lambda r: r.step.section):
         section = fc.sections[section_id]
-        lines += ["", f"### {section.title}", ""]
+        lines += ["", f"### {md(section.title)}", ""]
         if section.intro:
-            lines += [section.intro, ""]
+            lines += [md(section.intro), ""]
         for r in group:
             lines += markdown.step_lines(r.step, r.status)
     lines += ["", "## Contacts", ""]
@@ -70,7 +70,7 @@ def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
         "",
         "---",
         "",
-        fc.credit or "",
+        md(fc.credit or ""),
         "",
     ]
     return "\n".join(lines)

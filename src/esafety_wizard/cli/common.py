@@ -59,7 +59,9 @@ def boundary(no_color: bool = False):
     except WizardError as e:
         from rich.text import Text
 
-        err(no_color).print(Text.assemble(("Error:", "bold red"), " ", str(e)))
+        from .. import escape
+
+        err(no_color).print(Text.assemble(("Error:", "bold red"), " ", escape.terminal(str(e))))
         raise typer.Exit(EXIT_USER_ERROR) from None
     except (KeyboardInterrupt, EOFError, Interrupted):
         err(no_color).print("\nCancelled. Nothing was written.")
@@ -80,6 +82,9 @@ def err(no_color: bool = False, plain: bool = False):
 
 def write_output(text: str, output: Path | None, force: bool) -> None:
     """Print `text`, or write it privately to `output`."""
+    from ..escape import terminal
+
+    text = terminal(text)  # exports escape their data already; this is the last guard for any other text
     if output is None:
         import sys
 

@@ -118,10 +118,10 @@ class _Guide:
         self.fc, self.out, self.err = fc, out, err
         self.home, self.as_ = home, as_
         self.transcript, self.fmt, self.force = transcript, fmt, force
-        if transcript is not None and transcript.exists() and not force:
-            from ..errors import WizardError
+        if transcript is not None:  # before any question: a refused file must not waste the user's answers
+            from ..files import check_target
 
-            raise WizardError(f"{transcript} already exists. Choose another name, or add --force to replace it.")
+            check_target(transcript, force)
 
     def who(self, asker=None) -> str:
         """Who is acting: settled before any question, so a scripted run never fails after the work is done."""

@@ -87,9 +87,7 @@ def log_list(
     Example: esafety log list --open
     """
     with boundary(no_color):
-        import json
-
-        from .. import cases, screen, serialize
+        from .. import cases, escape, screen, serialize
 
         if open_ and closed:
             raise typer.BadParameter("use --open or --closed, not both")  # a usage mistake: exit 2
@@ -103,7 +101,7 @@ def log_list(
             out(no_color).print("No incidents recorded yet. Start one with: esafety guide --save")
             return
         if json_:
-            print(json.dumps(rows, indent=2, ensure_ascii=False))
+            print(escape.json_text(rows))
         else:
             screen.incident_list(out(no_color), rows)
 

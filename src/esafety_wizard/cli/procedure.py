@@ -27,11 +27,10 @@ def contacts(
 
         fc = loader.load(flowchart)
         if json_:
-            import json
-
+            from ..escape import json_text
             from ..serialize import contact
 
-            print(json.dumps([contact(c) for c in fc.contacts.values()], indent=2, ensure_ascii=False))
+            print(json_text([contact(c) for c in fc.contacts.values()]))
             return
         from .. import screen
 
@@ -55,19 +54,20 @@ def validate(
     Example: esafety validate my-flowchart.yaml
     """
     with boundary(no_color):
+        from ..escape import one_line
         from ..loader import check_file
         from ..model import count_paths
 
         fc, problems = check_file(file or flowchart)
         for p in problems:
-            print(_fit(str(p), sys.stdout))
+            print(_fit(one_line(str(p)), sys.stdout))
         if fc is None:
             n = sum(not p.warning for p in problems)
             message = f"{n} problem{'s' if n != 1 else ''}: the flowchart cannot be used until they are fixed."
             print(_fit(message, sys.stderr), file=sys.stderr)
             raise typer.Exit(1)
         warnings = len(problems)
-        where = "built-in flowchart.yaml" if fc.origin == "built-in" else fc.origin
+        where = "built-in flowchart.yaml" if fc.origin == "built-in" else one_line(fc.origin)
         print(
             f"{where}: OK: {len(fc.questions)} questions, {len(fc.steps)} steps, {len(fc.contacts)} contacts, "
             f"{count_paths(fc)} paths" + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")

@@ -7,8 +7,10 @@ through an incident.
 from __future__ import annotations
 
 import difflib
+import re
 
 from ..errors import Problem
+from ..escape import terminal
 from ..model import END, Choice, Contact, Flowchart, Notice, Question, Section, Step
 from .reader import YList, YMap
 
@@ -57,18 +59,29 @@ _CONTACT = _Keys(
     checked=False,
 )
 
+_ID = re.compile(r"[A-Za-z0-9_]+", re.ASCII)
 _BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
-def _suggest(word: str, options) -> str:
-    close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
-    return f" (did you mean '{close[0]}'?)" if close else ""
+# "Did you mean" compares a word with every id: a file with thousands of broken references would make checking
+# it quadratic. So suggestions stop after this many (each distinct word is looked up once), and the rest of the
+# problems are still reported, without one: checking stays linear in the file's size.
+SUGGESTIONS = 50
 
 
 class Builder:
     def __init__(self, file: str):
         self.file = file
         self.problems: list[Problem] = []
+        self._suggested: dict[str, str] = {}
+
+    def suggest(self, word: str, options) -> str:
+        if word not in self._suggested:
+            if len(self._suggested) >= SUGGESTIONS:
+                return ""
+            close = difflib.get_close_matches(word, list(options), n=1, cutoff=0.6)
+            self._suggested[word] = f" (did you mean '{close[0]}'?)" if close else ""
+        return self._suggested[word]
 
     def err(self, line: int, msg: str) -> None:
         self.problems.append(Problem(self.file, line, msg))
@@ -91,7 +104,7 @@ class Builder:
             if key not in allowed:
                 self.err(
                     m.line_of(key),
-                    f"{what} has an unknown key '{key}'{_suggest(key, allowed)}. Allowed: {', '.join(allowed)}",
+                    f"{what} has an unknown key '{key}'{self.suggest(key, allowed)}. Allowed: {', '.join(allowed)}",
                 )
         for key in allowed.required:
             if key not in m:
@@ -143,7 +156,8 @@ class Builder:
                 self.err(top.line_of("start"), "'start' must be the id of the first question")
             start = ""
         elif start not in questions:
-            self.err(top.line_of("start"), f"'start' is '{start}', which is not a question{_suggest(start, questions)}")
+            hint = self.suggest(start, questions)
+            self.err(top.line_of("start"), f"'start' is '{start}', which is not a question{hint}")
         elif not self.problems or all(p.warning for p in self.problems):
             self.graph(top, start, questions, steps, contacts)
         if any(not p.warning for p in self.problems):
@@ -184,6 +198,8 @@ class Builder:
             return []
         out = []
         for ident, body in m.items():
+            if not self.ident(ident, m.line_of(ident), f"the {key[:-1]} id"):
+                continue
             what = f"{key[:-1]} '{ident}'"
             if ident == END:
                 self.err(m.line_of(ident), f"'{END}' is reserved (it marks the end of a path): rename this {key[:-1]}")
@@ -192,6 +208,15 @@ class Builder:
             if b is not None:
                 out.append((ident, b))
         return out
+
+    def ident(self, ident: str, line: int, what: str) -> bool:
+        """Ids are what answers files, transcripts and diagrams are keyed by: plain ASCII letters, digits and _,
+        so no id can hold a space, markup, or an invisible character that makes it look like another."""
+        if _ID.fullmatch(ident):
+            return True
+        shown = terminal(ident if len(ident) <= 40 else ident[:40] + "…")
+        self.err(line, f"{what} '{shown}' may hold only letters A to Z, digits and _: rename it")
+        return False
 
     def contacts(self, top: YMap) -> dict[str, Contact]:
         out: dict[str, Contact] = {}
@@ -223,12 +248,12 @@ class Builder:
             if section and section not in sections:
                 self.err(
                     m.line_of("section"),
-                    f"{what} is in section '{section}', which is not in 'sections'{_suggest(section, sections)}",
+                    f"{what} is in section '{section}', which is not in 'sections'{self.suggest(section, sections)}",
                 )
             ids, lines = self.id_list(m, "contacts", what)
             for c, line in zip(ids, lines, strict=True):
                 if c not in contacts:
-                    self.err(line, f"{what} names contact '{c}', which is not in 'contacts'{_suggest(c, contacts)}")
+                    self.err(line, f"{what} names contact '{c}', which is not in 'contacts'{self.suggest(c, contacts)}")
             always = m.get("always", "false")
             if not isinstance(always, str) or always.lower() not in _BOOLS:
                 self.err(m.line_of("always"), f"'always' of {what} must be true or false")
@@ -253,7 +278,7 @@ class Builder:
             )
         for what, c, line in later:  # a step may be covered by one written after it
             if c not in out:
-                self.err(line, f"{what} is covered by step '{c}', which is not in 'steps'{_suggest(c, out)}")
+                self.err(line, f"{what} is covered by step '{c}', which is not in 'steps'{self.suggest(c, out)}")
         return out
 
     def questions(self, top: YMap, steps: dict[str, Step]) -> dict[str, Question]:
@@ -266,8 +291,9 @@ class Builder:
             what = f"question '{qid}'"
             self.keys(m, _QUESTION, what)
             asks = m.get("asks", qid)
-            if type(asks) is not str:
-                self.err(m.line_of("asks"), f"'asks' of {what} must be a question id")
+            if type(asks) is not str or not self.ident(asks, m.line_of("asks"), f"'asks' of {what}"):
+                if type(asks) is not str:
+                    self.err(m.line_of("asks"), f"'asks' of {what} must be a question id")
                 asks = qid
             text = self.text(m, "text", what)
             help_ = self.text(m, "help", what) if "help" in m else None
@@ -327,6 +353,8 @@ class Builder:
             )
         out = []
         for value, c in cm.items():
+            if not self.ident(value, cm.line_of(value), f"the value of a choice of {what}"):
+                continue
             # This loop runs once per branch of the procedure: it builds a choice's name ("choice 'yes' of
             # question 'q1'") only for a problem, or for a key the choice has that may need one.
             if type(c) is not YMap:
@@ -346,7 +374,7 @@ class Builder:
                 self.err(
                     c.line_of("next"),
                     f"{_choice(value, what)} goes to '{nxt}', which is not a question"
-                    f"{_suggest(nxt, node_ids)}. Use a question id or '{END}'",
+                    f"{self.suggest(nxt, node_ids)}. Use a question id or '{END}'",
                 )
             due = self.step_ids(c, "due", value, what, steps) if "due" in c else ()
             conditional = self.step_ids(c, "conditional", value, what, steps) if "conditional" in c else ()
@@ -364,7 +392,8 @@ class Builder:
         ids, lines = self.id_list(c, status, _choice(value, what))
         for s, line in zip(ids, lines, strict=True):
             if s not in steps:
-                self.err(line, f"{_choice(value, what)} names step '{s}', which is not in 'steps'{_suggest(s, steps)}")
+                hint = self.suggest(s, steps)
+                self.err(line, f"{_choice(value, what)} names step '{s}', which is not in 'steps'{hint}")
         return tuple(ids)
 
     # the graph --------------------------------------------------------------------------------------

@@ -14,6 +14,7 @@ from prompt_toolkit import print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
 
 from .. import wording
+from ..escape import terminal
 from ..session import BACK, Prompt
 
 _BACK = "__back__"
@@ -35,7 +36,7 @@ def say(text: str = "", style: str = "", **pt: Any) -> None:
     import textwrap
 
     width = max(20, shutil.get_terminal_size().columns - 1)
-    text = "\n".join(textwrap.fill(line, width) if line else "" for line in text.split("\n"))
+    text = "\n".join(textwrap.fill(line, width) if line else "" for line in terminal(text).split("\n"))
     print_formatted_text(FormattedText([(style, text)]), **{k: v for k, v in pt.items() if k == "output"})
 
 
@@ -58,12 +59,12 @@ class ArrowAsker:
         width = shutil.get_terminal_size().columns
         self.say()
         self.say(wording.question_heading(p.number), "italic")
-        below = [q.help, wording.ARROWS_HINT] if q.help else [wording.ARROWS_HINT]
-        choices = [questionary.Choice(title=c.label, value=c.value) for c in q.choices]
+        below = [terminal(q.help), wording.ARROWS_HINT] if q.help else [wording.ARROWS_HINT]
+        choices = [questionary.Choice(title=terminal(c.label), value=c.value) for c in q.choices]
         if p.can_go_back:
             choices.append(questionary.Separator(" "))
             choices.append(questionary.Choice(title=wording.BACK, value=_BACK))
-        message = _fit(q.text, width)
+        message = _fit(terminal(q.text), width)
         # Once answered, the answer follows the question; if it would not fit on the question's last line,
         # it goes on a line of its own, so the terminal never breaks it mid-word.
         on_its_own = len(message.split("\n")[-1]) + max(len(c.label) for c in q.choices) + 4 > width

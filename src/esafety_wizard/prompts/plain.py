@@ -10,6 +10,7 @@ from typing import TextIO
 
 from .. import wording
 from ..errors import WizardError
+from ..escape import terminal
 from ..session import BACK, Prompt
 
 
@@ -22,11 +23,11 @@ class PlainAsker:
         self.echo = echo
 
     def say(self, line: str = "", style: str = "") -> None:
-        self.out.write(line + "\n")
+        self.out.write(terminal(line) + "\n")
         self.out.flush()
 
     def _line(self, message: str) -> str:
-        self.out.write(message)
+        self.out.write(terminal(message))
         self.out.flush()
         return self.inp.readline()
 

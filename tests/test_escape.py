@@ -1,0 +1,85 @@
+"""Text leaving the program: no control character reaches a terminal raw, and no value changes the structure of
+a Markdown, HTML or JSON file, whatever it holds."""
+
+import json
+import sys
+import unicodedata
+
+from hypothesis import given
+from hypothesis import strategies as st
+from markdown_it import MarkdownIt
+
+from esafety_wizard import escape
+
+RAW = set(range(0x00, 0x20)) - {0x0A, 0x09} | set(range(0x7F, 0xA0))
+
+
+def unsafe_in(text: str) -> list[str]:
+    """Control (C0, C1) and format characters, as the issue defines them: newline and tab are allowed."""
+    return [c for c in text if ord(c) in RAW or unicodedata.category(c) in ("Cf", "Cs", "Zl", "Zp")]
+
+
+def test_the_list_of_format_characters_matches_this_pythons_unicode():
+    missing = [
+        hex(cp)
+        for cp in range(sys.maxunicode + 1)
+        if unicodedata.category(chr(cp)) in ("Cc", "Cf", "Cs", "Zl", "Zp")
+        and chr(cp) not in "\n\t"
+        and not escape.UNSAFE.match(chr(cp))
+    ]
+    assert missing == []
+
+
+every_char = st.text(st.characters(codec=None, exclude_categories=()), max_size=60)
+# Pieces that start Markdown structure, so that random text finds them often.
+MARKS = ["\n", "\n\n", "#", "## ", "- ", "* ", "+ ", "1. ", "2) ", "> ", "<div>", "<script>", "|", "`", "```", "***"]
+markdownish = st.one_of(
+    every_char, st.lists(st.sampled_from([*MARKS, " ", "x", "[x] ", "=", "\x1b", "\u202e", "\\"])).map("".join)
+)
+
+
+@given(every_char)
+def test_terminal_text_has_no_raw_control_or_format_character(s):
+    out = escape.terminal(s)
+    assert unsafe_in(out) == []
+    assert escape.terminal(out) == out  # already safe text is left as it is
+
+
+@given(every_char)
+def test_json_text_round_trips_and_carries_no_raw_control_character(s):
+    text = escape.json_text({"note": s})
+    assert unsafe_in(text) == []
+    assert json.loads(text) == {"note": s}
+
+
+BLOCKS = {"heading_open", "bullet_list_open", "ordered_list_open", "list_item_open", "table_open", "html_block"}
+TEMPLATE = "# Record\n\n## Notes\n\n- {}\n- second\n\n## Evidence\n\nNone.\n"
+
+
+def _blocks(text: str) -> list[tuple[str, str]]:
+    return [(t.type, t.tag) for t in MarkdownIt("commonmark").enable("table").parse(text) if t.type in BLOCKS]
+
+
+@given(markdownish)
+def test_markdown_values_cannot_change_the_document_structure(s):
+    assert _blocks(TEMPLATE.format(escape.markdown(s))) == _blocks(TEMPLATE.format("x"))
+
+
+@given(markdownish)
+def test_a_markdown_table_cell_stays_one_cell(s):
+    row = "| a | b |\n| --- | --- |\n| {} | x |\n".format(escape.markdown_cell(s))
+    tokens = MarkdownIt("commonmark").enable("table").parse(row)
+    assert sum(t.type == "td_open" for t in tokens) == 2
+
+
+def test_a_note_cannot_forge_a_heading_or_a_ticked_step():
+    forged = "fine\n## Checklist\n- [x] 99. FAKE step done by Head\n1. one\n<script>alert(1)</script>"
+    text = TEMPLATE.format(escape.markdown(forged))
+    tokens = MarkdownIt("commonmark").parse(text)
+    assert [t.tag for t in tokens if t.type == "heading_open"] == ["h1", "h2", "h2"]
+    assert sum(t.type == "list_item_open" for t in tokens) == 2
+    assert not [t for t in tokens if t.type in ("html_block", "html_inline")]
+
+
+def test_html_escapes_markup_and_control_characters():
+    assert escape.html("<b>\x1b[2J</b>") == "&lt;b&gt;\\x1b[2J&lt;/b&gt;"
