@@ -230,7 +230,7 @@ def test_two_processes_adding_events_concurrently_lose_nothing(incident, home):
         "from esafety_wizard.store import Store\n"
         "st = Store(sys.argv[1], create=False)\n"
         "for i in range(40):\n"
-        "    st.append(1, '2026-11-26T10:00:00+00:00', sys.argv[2], 'note', {'text': f'{sys.argv[2]} {i}'})\n"
+        "    st.append(1, None, sys.argv[2], 'note', {'text': f'{sys.argv[2]} {i}'})\n"
     )
     procs = [subprocess.Popen([sys.executable, "-c", code, str(home), who]) for who in ("A", "B")]
     assert [p.wait(timeout=120) for p in procs] == [0, 0]

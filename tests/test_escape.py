@@ -67,7 +67,7 @@ def test_markdown_values_cannot_change_the_document_structure(s):
 
 @given(markdownish)
 def test_a_markdown_table_cell_stays_one_cell(s):
-    row = "| a | b |\n| --- | --- |\n| {} | x |\n".format(escape.markdown_cell(s))
+    row = f"| a | b |\n| --- | --- |\n| {escape.markdown_cell(s)} | x |\n"
     tokens = MarkdownIt("commonmark").enable("table").parse(row)
     assert sum(t.type == "td_open" for t in tokens) == 2
 

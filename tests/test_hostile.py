@@ -143,7 +143,8 @@ def test_answers_files_refuse_what_would_hide_an_answer(answers, text, message):
 
 def test_an_alias_bomb_is_refused_at_once(answers):
     bomb = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
-        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n" for p, c in zip("abcdefgh", "bcdefghi")
+        f"{c}: &{c} [*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p},*{p}]\n"
+        for p, c in zip("abcdefgh", "bcdefghi", strict=True)
     )
     start = time.perf_counter()
     r = run("guide", "-a", answers(bomb + "head_involved: *i\n"))
@@ -177,3 +178,187 @@ def test_python_m_reports_no_traceback_for_a_missing_file():
         [sys.executable, "-m", "esafety_wizard", "guide", "-a", "/nope.yaml"], capture_output=True, text=True
     )
     assert r.returncode == 1 and "Traceback" not in r.stderr
+
+
+# --- Ctrl-C at any moment -----------------------------------------------------------------------------------
+
+
+def _interrupt_at(delay: float, args=("contacts",)):
+    import signal
+    import subprocess
+
+    exe = os.path.join(os.path.dirname(sys.executable), "esafety")
+    p = subprocess.Popen([exe, *args], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    time.sleep(delay)
+    p.send_signal(signal.SIGINT)
+    _, err = p.communicate(timeout=20)
+    return p.returncode, err
+
+
+# Before about 30 ms, Python itself is still starting (its `site` module): a Ctrl-C there is CPython's own
+# "Fatal Python error", before any code of this tool runs, and nothing can be written yet. From then on, it is
+# ours to handle.
+PYTHON_STARTING = 0.03
+
+
+@pytest.mark.parametrize("delay", [0.04, 0.07, 0.1, 0.14])
+def test_ctrl_c_while_starting_up_is_quiet(delay):
+    code, err = _interrupt_at(delay)
+    assert "Traceback" not in err, err
+    assert code in (0, 130, -2), (code, err)  # done already, cancelled, or stopped before Python could react
+
+
+@pytest.mark.slow
+def test_ctrl_c_at_40_random_moments_of_start_up():
+    import random
+
+    rng = random.Random(14)
+    for _ in range(40):
+        delay = rng.uniform(PYTHON_STARTING, 0.25)
+        code, err = _interrupt_at(delay, rng.choice([("contacts",), ("paths",), ("--help",), ("validate",)]))
+        assert "Traceback" not in err, (delay, err)
+        assert code in (0, 130, -2), (delay, code, err)
+
+
+# --- a damaged or tampered case file: reported, never a traceback ----------------------------------------
+
+
+def _db(home):
+    import sqlite3
+
+    from esafety_wizard.store import DB_NAME
+
+    return sqlite3.connect(home / DB_NAME, isolation_level=None)
+
+
+def _forge(home, incident_id, kind, data, at="2026-11-27T10:00:00+00:00"):
+    """Append an event as someone with write access to the file would: with a correctly recomputed hash."""
+    import json as _json
+
+    from esafety_wizard.store import event_hash
+
+    db = _db(home)
+    n, prev = db.execute(
+        "SELECT n, hash FROM events WHERE incident_id = ? ORDER BY n DESC LIMIT 1", (incident_id,)
+    ).fetchone()
+    h = event_hash(incident_id, n + 1, at, "Mallory", kind, data, prev)
+    db.execute(
+        "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        (incident_id, n + 1, at, "Mallory", kind, _json.dumps(data), prev, h),
+    )
+    db.close()
+
+
+@pytest.fixture
+def home(tmp_path):
+    return tmp_path / "home"
+
+
+@pytest.mark.parametrize(
+    "kind, data, message",
+    [
+        ("step_done", [1, 2], "is not a well-formed 'step_done' event"),
+        ("step_done", {"note": "no step"}, "is not a well-formed 'step_done' event"),
+        ("evidence", {"path": 3}, "is not a well-formed 'evidence' event"),
+        ("launch", {}, "is of an unknown kind"),
+    ],
+)
+def test_a_malformed_event_is_reported_as_altered_with_its_number(incident, home, kind, data, message):
+    _forge(home, 1, kind, data, at="2099-01-01T00:00:00+00:00")
+    r = clean(run("log", "verify", 1))
+    assert r.exit_code == 1 and f"event 3 {message}" in r.stdout
+    for args in (["log", "show", 1], ["log", "list"], ["log", "export", 1, "--format", "md"]):
+        assert clean(run(*args)).exit_code == 0
+
+
+def test_an_event_dated_before_the_one_it_follows_is_reported(incident, home):
+    _forge(home, 1, "note", {"text": "backdated"}, at="2020-01-01T00:00:00+00:00")
+    r = run("log", "verify", 1)
+    assert r.exit_code == 1 and "event 3 is dated before the event it follows" in r.stdout
+
+
+def test_deleted_events_and_incidents_are_reported(incident, home, answers):
+    run("guide", "-a", answers(STAFF), "--save", "--as", "Jo")
+    run("log", "note", 1, "a", "--as", "Jo")
+    run("log", "note", 1, "b", "--as", "Jo")
+    db = _db(home)
+    db.execute("DROP TRIGGER events_append_only_delete")
+    db.execute("DROP TRIGGER incidents_append_only_delete")
+    db.execute("DELETE FROM events WHERE incident_id = 1 AND n = 3")
+    db.execute("DELETE FROM events WHERE incident_id = 2")
+    db.execute("INSERT INTO incidents (created_at) VALUES ('x')")  # incident 3, with no events
+    db.execute("DELETE FROM incidents WHERE id = 3")
+    db.execute("INSERT INTO incidents (created_at) VALUES ('x')")  # incident 4, with no events
+    db.close()
+    r = clean(run("log", "verify"))
+    assert r.exit_code == 1
+    for text in (
+        "Incident 1: ALTERED: event 3 is missing",
+        "incident 2 has no events",
+        "incident 3 is missing: it was deleted",
+        "incident 4 has no events",
+    ):
+        assert text in r.stdout, r.stdout
+    r = clean(run("log", "list"))
+    assert r.exit_code == 0 and "incident 3 is missing" in r.stderr
+    r = clean(run("log", "show", 2))
+    assert r.exit_code == 1 and "Incident 2 has no events" in r.stderr
+
+
+def test_a_full_disk_is_a_message_and_nothing_is_half_written(incident, home):
+    from esafety_wizard import cases
+    from esafety_wizard.errors import WizardError
+    from esafety_wizard.store import Store
+
+    with Store(home, create=False) as st:
+        pages = st.db.execute("PRAGMA page_count").fetchone()[0]
+        st.db.execute(f"PRAGMA max_page_count = {pages}")  # what a full disk looks like to SQLite
+        with pytest.raises(WizardError, match="Nothing was recorded.*disk is full"):
+            cases.note(st, 1, "x" * 200_000, "Jo")
+    with Store(home, create=False) as st:
+        assert st.verify(1) == [] and [e.kind for e in st.events(1)] == ["opened", "answered"]
+
+
+def test_read_commands_open_the_file_read_only(incident, home, tmp_path):
+    import shutil
+
+    from esafety_wizard.store import DB_NAME
+
+    copy = tmp_path / "copy"
+    copy.mkdir()
+    shutil.copy(home / DB_NAME, copy / DB_NAME)  # the file alone, as handed over or on a read-only disk
+    before = (copy / DB_NAME).read_bytes()
+    for args in (["log", "list"], ["log", "show", 1], ["log", "verify"], ["log", "export", 1, "--format", "json"]):
+        r = run(*args, "--home", copy)
+        assert r.exit_code == 0, (args, r.output)
+    assert (copy / DB_NAME).read_bytes() == before  # SQLite may add its -wal/-shm housekeeping files beside it
+
+
+def test_on_a_read_only_disk_the_file_is_read_as_it_is(incident, home, monkeypatch):
+    # Tests run as root, for whom no folder is read-only: make SQLite's read-only open fail the way it does on
+    # a read-only disk (it cannot create the -shm file), and check the commands still read the record.
+    import sqlite3
+
+    real = sqlite3.connect
+
+    def connect(target, *a, **kw):
+        if isinstance(target, str) and target.endswith("?mode=ro"):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real(target, *a, **kw)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    for args in (["log", "list"], ["log", "show", 1], ["log", "verify", 1]):
+        r = run(*args)
+        assert r.exit_code == 0, (args, r.output)
+
+
+def test_a_file_that_is_not_an_incident_database_is_a_message(home):
+    import sqlite3
+
+    from esafety_wizard.store import DB_NAME
+
+    home.mkdir(parents=True)
+    sqlite3.connect(home / DB_NAME).execute("PRAGMA user_version = 1").close()  # right version, no tables
+    for args in (["log", "list"], ["log", "show", 1], ["log", "verify"]):
+        r = clean(run(*args))
+        assert r.exit_code == 1 and "cannot be read as an incident database" in r.stderr

@@ -12,8 +12,8 @@ from typing import NamedTuple
 
 from . import engine, evidence, serialize
 from .errors import WizardError
-from .files import data_home, now, private_dir, write_private
-from .incident import Evidence, Incident, Item, replay
+from .files import data_home, private_dir, write_private
+from .incident import Evidence, Incident, Item, malformed, replay
 from .model import Flowchart
 from .store import DB_NAME, Event, Store
 
@@ -63,10 +63,6 @@ def has_incidents(home: Path | None) -> bool:
     return (data_home(home) / DB_NAME).exists()
 
 
-def _now() -> str:
-    return now().isoformat(timespec="seconds")
-
-
 def answered_data(
     fc: Flowchart, answers: dict[str, str], old: tuple[Item, ...] | None = None, reasons: dict[str, str] | None = None
 ) -> dict:
@@ -92,7 +88,7 @@ def answered_data(
 def create(st: Store, fc: Flowchart, answers: dict[str, str], who: str, reasons: dict[str, str] | None = None) -> int:
     """A new incident from a guide's answers (finished or not) and the reasons for its decisions; returns its id."""
     return st.new_incident(
-        _now(),
+        None,
         who,
         [
             ("opened", {"flowchart": serialize.flowchart_ref(fc)}),
@@ -102,12 +98,18 @@ def create(st: Store, fc: Flowchart, answers: dict[str, str], who: str, reasons:
 
 
 def load(st: Store, incident_id: int) -> tuple[Incident, list[str]]:
-    """An incident and what is wrong with its chain of events (nothing, if it was not altered)."""
-    return replay(st.events(incident_id)), st.verify(incident_id)
+    """An incident and what is wrong with its record (nothing, if it was not altered)."""
+    inc = get(st, incident_id)
+    return inc, st.verify(incident_id) + malformed(list(inc.events))
 
 
 def get(st: Store, incident_id: int) -> Incident:
-    return replay(st.events(incident_id))
+    events = st.events(incident_id)
+    if not events:
+        raise WizardError(
+            f"Incident {incident_id} has no events: its record was cut. Check the file with: esafety log verify"
+        )
+    return replay(events)
 
 
 def get_open(st: Store, incident_id: int) -> Incident:
@@ -119,9 +121,16 @@ def get_open(st: Store, incident_id: int) -> Incident:
 
 
 def incidents(st: Store, which: str | None = None) -> list[Incident]:
-    """Every incident, or only the open or closed ones."""
-    out = [replay(st.events(i)) for i in st.incident_ids()]
+    """Every incident that has a record, or only the open or closed ones (see `damaged` for the others)."""
+    out = [replay(events) for events in map(st.events, st.incident_ids()) if events]
     return [i for i in out if i.status == which] if which else out
+
+
+def damaged(st: Store) -> list[Verified]:
+    """Incidents deleted whole, or left with no events: what a listing would otherwise silently leave out."""
+    gone = [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in st.missing_incidents()]
+    empty = [i for i in st.incident_ids() if not st.events(i)]
+    return gone + [Verified(i, 0, [f"incident {i} has no events: its record was cut"], []) for i in empty]
 
 
 def record_answers(
@@ -133,7 +142,7 @@ def record_answers(
     inc = get_open(st, incident_id)
     kept = {d.id: d.reason for d in inc.decisions if d.reason and answers.get(d.id) == d.value}
     data = answered_data(fc, answers, inc.checklist, {**kept, **(reasons or {})})
-    st.append(incident_id, _now(), who, "answered", data)
+    st.append(incident_id, None, who, "answered", data)
     return get(st, incident_id)
 
 
@@ -145,7 +154,7 @@ def done(st: Store, incident_id: int, step: str, note: str | None, who: str) -> 
             f"Incident {incident_id} has no step '{step}'. Steps are numbered 1 to "
             f"{len(inc.checklist)}; see them with: esafety log show {incident_id}"
         )
-    st.append(incident_id, _now(), who, "step_done", {"step": it.id, **({"note": note} if note else {})})
+    st.append(incident_id, None, who, "step_done", {"step": it.id, **({"note": note} if note else {})})
     return it
 
 
@@ -157,7 +166,7 @@ def undone(st: Store, incident_id: int, step: str, note: str | None, who: str) -
         raise WizardError(
             f"Incident {incident_id} has no step '{step}' marked done. See: esafety log show {incident_id}"
         )
-    st.append(incident_id, _now(), who, "step_undone", {"step": it.id, **({"note": note} if note else {})})
+    st.append(incident_id, None, who, "step_undone", {"step": it.id, **({"note": note} if note else {})})
     return it
 
 
@@ -165,7 +174,7 @@ def note(st: Store, incident_id: int, text: str, who: str) -> Event:
     if not text.strip():
         raise WizardError("The note is empty. Nothing was recorded.")
     get_open(st, incident_id)
-    return st.append(incident_id, _now(), who, "note", {"text": text})
+    return st.append(incident_id, None, who, "note", {"text": text})
 
 
 def add_evidence(st: Store, incident_id: int, files: list[Path], note: str | None, who: str) -> list[Event]:
@@ -173,7 +182,7 @@ def add_evidence(st: Store, incident_id: int, files: list[Path], note: str | Non
     fingerprints = [evidence.fingerprint(f) for f in files]
     get_open(st, incident_id)
     return [
-        st.append(incident_id, _now(), who, "evidence", {**p, **({"note": note} if note else {})}) for p in fingerprints
+        st.append(incident_id, None, who, "evidence", {**p, **({"note": note} if note else {})}) for p in fingerprints
     ]
 
 
@@ -193,22 +202,26 @@ class Verified(NamedTuple):
 def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
     """Check the chain of events and the evidence files of one incident, or of all."""
     ids = [incident_id] if incident_id is not None else st.incident_ids()
-    out = []
+    out = [] if incident_id is not None else [v for v in damaged(st) if v.incident_id not in ids]
     for i in ids:
-        problems = st.verify(i)
-        inc = get(st, i)
+        events = st.events(i)
+        if not events:
+            out.append(Verified(i, 0, st.verify(i), []))
+            continue
+        inc = replay(events)
+        problems = st.verify(i) + malformed(events)
         out.append(
             Verified(i, len(inc.events), problems, [(e, evidence.recheck(e.path, e.sha256)) for e in inc.evidence])
         )
-    return out
+    return sorted(out, key=lambda v: v.incident_id)
 
 
 def close(st: Store, incident_id: int, reason: str | None, who: str) -> Event:
     get_open(st, incident_id)
-    return st.append(incident_id, _now(), who, "closed", {"reason": reason} if reason else {})
+    return st.append(incident_id, None, who, "closed", {"reason": reason} if reason else {})
 
 
 def reopen(st: Store, incident_id: int, reason: str | None, who: str) -> Event:
     if not get(st, incident_id).closed:
         raise WizardError(f"Incident {incident_id} is already open.")
-    return st.append(incident_id, _now(), who, "reopened", {"reason": reason} if reason else {})
+    return st.append(incident_id, None, who, "reopened", {"reason": reason} if reason else {})

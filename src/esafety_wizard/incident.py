@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, NamedTuple
 
+from .errors import WizardError
 from .model import Contact, Step
 
 if TYPE_CHECKING:
@@ -114,28 +115,73 @@ class Incident(NamedTuple):
         return None
 
 
-def _step(d: dict) -> Step:
+# What each kind of event must hold. An event that does not is reported by `malformed` (and so by
+# `log verify`) and otherwise skipped: a damaged record is shown as far as it can be read, never a traceback.
+SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
+    "opened": {"flowchart": dict},
+    "answered": {"answers": list, "steps": list},
+    "step_done": {"step": str},
+    "step_undone": {"step": str},
+    "note": {"text": str},
+    "evidence": {"path": str, "sha256": str},
+    "closed": {},
+    "reopened": {},
+}
+
+
+def malformed(events: list[Event]) -> list[str]:
+    """Events whose kind or content this version cannot read, by number."""
+    out = []
+    for e in events:
+        shape = SHAPES.get(e.kind)
+        if shape is None:
+            out.append(f"event {e.n} is of an unknown kind")
+        elif "unreadable" in e.data or any(not isinstance(e.data.get(k), t) for k, t in shape.items()):
+            out.append(f"event {e.n} is not a well-formed '{e.kind}' event")
+    return out
+
+
+def _text(v: object, default: str = "") -> str:
+    return v if isinstance(v, str) else default
+
+
+def _dicts(v: object) -> list[dict]:
+    return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
+
+
+def _step(d: dict) -> Step | None:
+    if not isinstance(d.get("id"), str):
+        return None
     return Step(
         id=d["id"],
-        text=d["text"],
-        section=d.get("section", ""),
-        condition=d.get("condition"),
-        details=tuple(d.get("details", ())),
-        source=d.get("source"),
-        added=d.get("added"),
-        contacts=tuple(d.get("contacts", ())),
+        text=_text(d.get("text")),
+        section=_text(d.get("section")),
+        condition=d.get("condition") if isinstance(d.get("condition"), str) else None,
+        details=tuple(x for x in d.get("details", ()) if isinstance(x, str))
+        if isinstance(d.get("details"), list)
+        else (),
+        source=d.get("source") if isinstance(d.get("source"), str) else None,
+        added=d.get("added") if isinstance(d.get("added"), str) else None,
+        contacts=tuple(x for x in d.get("contacts", ()) if isinstance(x, str))
+        if isinstance(d.get("contacts"), list)
+        else (),
     )
 
 
 def _contact(d: dict) -> Contact:
-    return Contact(**{k: d.get(k) for k in Contact._fields})
+    return Contact(**{k: (d.get(k) if isinstance(d.get(k), str) else None) for k in Contact._fields})._replace(
+        id=_text(d.get("id")), name=_text(d.get("name"), "(no name)")
+    )
 
 
 def _answer(d: dict) -> Answer:
-    return Answer(d["id"], d["question"], d["answer"], d["label"])
+    return Answer(_text(d.get("id")), _text(d.get("question")), _text(d.get("answer")), _text(d.get("label")))
 
 
 def replay(events: list[Event]) -> Incident:
+    """The incident as its events say. Raises WizardError if there are none (the record was cut)."""
+    if not events:
+        raise WizardError("This incident has no events: its record was cut. Check the file with: esafety log verify")
     first = events[0]
     ref = FlowchartRef()
     answers: list[dict] = []
@@ -149,27 +195,41 @@ def replay(events: list[Event]) -> Incident:
     closed = False
     for e in events:
         d = e.data
-        if e.kind == "opened":
-            ref = FlowchartRef(**d.get("flowchart", {}))
+        if e.kind == "opened" and isinstance(d.get("flowchart"), dict):
+            f = d["flowchart"]
+            ref = FlowchartRef(_text(f.get("title")), _text(f.get("path")), _text(f.get("sha256")))
         elif e.kind == "answered":
-            answers, complete = d.get("answers", []), bool(d.get("complete"))
-            decisions = d.get("decisions", [])
-            steps, contacts = d.get("steps", []), d.get("contacts", [])
-        elif e.kind == "step_done":
-            done[d["step"]] = Done(e.at, e.actor, d.get("note"))
-        elif e.kind == "step_undone":
+            answers, complete = _dicts(d.get("answers")), bool(d.get("complete"))
+            decisions = _dicts(d.get("decisions"))
+            steps, contacts = _dicts(d.get("steps")), _dicts(d.get("contacts"))
+        elif e.kind == "step_done" and isinstance(d.get("step"), str):
+            done[d["step"]] = Done(e.at, e.actor, d.get("note") if isinstance(d.get("note"), str) else None)
+        elif e.kind == "step_undone" and isinstance(d.get("step"), str):
             done.pop(d["step"], None)
-        elif e.kind == "note":
-            notes.append(Note(e.at, e.actor, d.get("text", "")))
-        elif e.kind == "evidence":
+        elif e.kind == "note" and isinstance(d.get("text"), str):
+            notes.append(Note(e.at, e.actor, d["text"]))
+        elif e.kind == "evidence" and isinstance(d.get("path"), str):
             evidence.append(
-                Evidence(*(d.get(k, "") for k in Evidence._fields[:5]), at=e.at, actor=e.actor, note=d.get("note"))
+                Evidence(
+                    d["path"],
+                    _text(d.get("name")),
+                    d.get("size") if isinstance(d.get("size"), int) else 0,
+                    _text(d.get("mtime")),
+                    _text(d.get("sha256")),
+                    at=e.at,
+                    actor=e.actor,
+                    note=d.get("note") if isinstance(d.get("note"), str) else None,
+                )
             )
         elif e.kind == "closed":
             closed = True
         elif e.kind == "reopened":
             closed = False
-    checklist = tuple(Item(i, _step(s), s["status"], done.get(s["id"])) for i, s in enumerate(steps, 1))
+    items = [(s, _step(s)) for s in steps]
+    checklist = tuple(
+        Item(i, step, _text(s.get("status"), "due"), done.get(step.id))
+        for i, (s, step) in enumerate(((s, st) for s, st in items if st is not None), 1)
+    )
     return Incident(
         first.incident_id,
         first.at,
@@ -177,7 +237,10 @@ def replay(events: list[Event]) -> Incident:
         closed,
         ref,
         tuple(_answer(a) for a in answers),
-        tuple(Decision(x["id"], x["answer"], x["decision"], x.get("reason")) for x in decisions),
+        tuple(
+            Decision(_text(x.get("id")), _text(x.get("answer")), _text(x.get("decision")), x.get("reason") or None)
+            for x in decisions
+        ),
         complete,
         checklist,
         tuple(_contact(c) for c in contacts),
@@ -190,7 +253,7 @@ def replay(events: list[Event]) -> Incident:
 def changes(old: tuple[Item, ...], new_steps: list[dict]) -> dict:
     """What a new set of answers did to the checklist: steps that appeared, dropped away, or changed status."""
     before = {it.id: it.status for it in old}
-    after = {s["id"]: s["status"] for s in new_steps}
+    after = {s["id"]: s["status"] for s in new_steps}  # new steps come from the engine: well formed
     return {
         "added": [sid for sid in after if sid not in before],
         "dropped": [sid for sid in before if sid not in after],

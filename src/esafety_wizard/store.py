@@ -8,6 +8,7 @@ can write at once, and carries a schema version so later releases can migrate it
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,7 +19,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import WizardError
-from .files import data_home, private_dir
+from .files import data_home, now, private_dir
 
 SCHEMA_VERSION = 1
 DB_NAME = "incidents.sqlite3"
@@ -74,26 +75,46 @@ def event_hash(incident_id: int, n: int, at: str, actor: str, kind: str, data: d
 class Store:
     """An open incident database. Use as a context manager, or call close()."""
 
-    def __init__(self, home: Path | None = None, *, create: bool = True):
+    def __init__(self, home: Path | None = None, *, create: bool = True, readonly: bool = False):
+        """`readonly`: for commands that only read (list, show, verify, export). The file is opened read-only,
+        so a copy on a read-only disk, or one the user may only read, can still be listed and verified."""
         self.home = data_home(home)
         self.path = self.home / DB_NAME
+        self.readonly = readonly
         if not self.path.exists():
-            if not create:
+            if not create or readonly:
                 raise WizardError(f"There are no incidents yet (no database in {self.home}).")
             private_dir(self.home)
             _create_private(self.path)
         try:
-            self.db = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            self.db = self._connect()
             self.db.execute("PRAGMA busy_timeout = 30000")
-            self.db.execute("PRAGMA journal_mode = WAL")
-            self.db.execute("PRAGMA synchronous = FULL")
-            self.db.execute("PRAGMA foreign_keys = ON")
-            self._migrate()
+            if readonly:
+                self._check_version(self.db.execute("PRAGMA user_version").fetchone()[0])
+                self.db.execute("SELECT count(*) FROM events").fetchone()  # an empty or foreign file fails here
+            else:
+                self.db.execute("PRAGMA journal_mode = WAL")
+                self.db.execute("PRAGMA synchronous = FULL")
+                self.db.execute("PRAGMA foreign_keys = ON")
+                self._migrate()
         except sqlite3.DatabaseError as e:
             raise WizardError(
                 f"{self.path} cannot be read as an incident database ({_reason(e)}). "
                 "Check the file, or use another folder with --home."
             ) from None
+
+    def _connect(self) -> sqlite3.Connection:
+        if not self.readonly:
+            return sqlite3.connect(self.path, timeout=30, isolation_level=None)
+        uri = self.path.resolve().as_uri()
+        try:
+            db = sqlite3.connect(f"{uri}?mode=ro", uri=True, timeout=30, isolation_level=None)
+            db.execute("SELECT count(*) FROM sqlite_master").fetchone()
+            return db
+        except sqlite3.OperationalError:
+            # A WAL database in a folder we cannot write cannot be opened 'ro' (SQLite needs its -shm file):
+            # read it as an unchanging file instead. Nothing is written either way.
+            return sqlite3.connect(f"{uri}?immutable=1", uri=True, timeout=30, isolation_level=None)
 
     def __enter__(self) -> Store:
         return self
@@ -114,17 +135,26 @@ class Store:
         try:
             yield self.db
             self.db.execute("COMMIT")
-        except BaseException:
-            self.db.execute("ROLLBACK")
+        except BaseException as e:
+            with contextlib.suppress(sqlite3.Error):  # a full disk may have ended the transaction already
+                self.db.execute("ROLLBACK")
+            if isinstance(e, sqlite3.Error):
+                raise WizardError(
+                    f"Nothing was recorded: the incident database could not be written ({_reason(e)}). "
+                    "If the disk is full, free some space and try again."
+                ) from None
             raise
 
-    def _migrate(self) -> None:
-        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+    def _check_version(self, version: int) -> None:
         if version > SCHEMA_VERSION:
             raise WizardError(
                 f"{self.path} was written by a newer esafety-wizard (database version {version}; this one reads "
                 f"up to {SCHEMA_VERSION}). Upgrade esafety-wizard; nothing was changed."
             )
+
+    def _migrate(self) -> None:
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        self._check_version(version)
         if version == SCHEMA_VERSION:
             return
         with self._write() as db:
@@ -136,17 +166,22 @@ class Store:
 
     # --- writing -------------------------------------------------------------------------------------
 
-    def new_incident(self, at: str, actor: str, events: list[tuple[str, dict]]) -> int:
-        """Create an incident with its first events, all or nothing; returns its id."""
+    def new_incident(self, at: str | None, actor: str, events: list[tuple[str, dict]]) -> int:
+        """Create an incident with its first events, all or nothing; returns its id.
+
+        `at` None: the time is taken once the database is locked, so events are never dated out of order."""
         with self._write() as db:
+            at = at or _stamp()
             cur = db.execute("INSERT INTO incidents (created_at) VALUES (?)", (at,))
             incident_id = cur.lastrowid
             for kind, data in events:
                 self._append(db, incident_id, at, actor, kind, data)
         return incident_id
 
-    def append(self, incident_id: int, at: str, actor: str, kind: str, data: dict) -> Event:
+    def append(self, incident_id: int, at: str | None, actor: str, kind: str, data: dict) -> Event:
+        """Add one event. `at` None: now, taken once the database is locked (see new_incident)."""
         with self._write() as db:
+            at = at or _stamp()
             self._require(incident_id)
             return self._append(db, incident_id, at, actor, kind, data)
 
@@ -181,36 +216,71 @@ class Store:
         for r in rows:
             try:
                 data = json.loads(r[5])
-            except ValueError:
-                data = {"unreadable": r[5]}
-            out.append(Event(r[0], r[1], r[2], r[3], r[4], data, r[6], r[7]))
+            except (TypeError, ValueError):
+                data = None
+            if not isinstance(data, dict):  # verify reports it; the record shows what can still be read
+                data = {"unreadable": str(r[5])}
+            out.append(Event(r[0], r[1], str(r[2]), str(r[3]), str(r[4]), data, str(r[6]), str(r[7])))
         return out
 
     def verify(self, incident_id: int) -> list[str]:
-        """What is wrong with an incident's chain of events; an empty list if nothing was altered."""
+        """What is wrong with an incident's chain of events, as far as the file itself can tell; [] if nothing.
+
+        It finds an event edited in place, a gap in the numbering, an event that does not follow the one before
+        it, and an event dated before the one it follows. It cannot find events cut from the end, or a chain
+        recomputed by whoever can write the file: for those, compare with an earlier copy (verify --against)."""
         problems = []
-        prev = ""
+        prev, prev_at, expected = "", None, 1
         rows = self.db.execute(
             "SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events WHERE incident_id = ? ORDER BY n",
             (incident_id,),
         ).fetchall()
         if not rows:
-            return [f"incident {incident_id} has no events"]
-        for expected_n, r in enumerate(rows, 1):
+            return [f"incident {incident_id} has no events: its record was cut"]
+        for r in rows:
+            n = r[1]
+            if n != expected:
+                gap = f"event {expected} is" if n == expected + 1 else f"events {expected} to {n - 1} are"
+                problems.append(f"{gap} missing")
+            expected = n + 1
             try:
                 data = json.loads(r[5])
-            except ValueError:
-                problems.append(f"event {r[1]} cannot be read")
+            except (TypeError, ValueError):
+                problems.append(f"event {n} cannot be read")
                 prev = r[7]
                 continue
-            if r[1] != expected_n:
-                problems.append(f"event {expected_n} is missing")
             if r[6] != prev:
-                problems.append(f"event {r[1]} does not follow the event before it")
-            if event_hash(r[0], r[1], r[2], r[3], r[4], data, r[6]) != r[7]:
-                problems.append(f"event {r[1]} was altered after it was written")
-            prev = r[7]
+                problems.append(f"event {n} does not follow the event before it")
+            if event_hash(r[0], n, r[2], r[3], r[4], data, r[6]) != r[7]:
+                problems.append(f"event {n} was altered after it was written")
+            at = _time(r[2])
+            if at is None:
+                problems.append(f"event {n} has no readable date")
+            elif prev_at is not None and at < prev_at:
+                problems.append(f"event {n} is dated before the event it follows")
+            prev, prev_at = r[7], at or prev_at
         return problems
+
+    def missing_incidents(self) -> list[int]:
+        """Incident numbers that were given out but are no longer in the file (deleted whole)."""
+        row = self.db.execute("SELECT seq FROM sqlite_sequence WHERE name = 'incidents'").fetchone()
+        have = set(self.incident_ids())
+        last = max([row[0] if row else 0, *have], default=0)
+        return [i for i in range(1, last + 1) if i not in have]
+
+
+def _stamp() -> str:
+    return now().isoformat(timespec="seconds")
+
+
+def _time(value: object):
+    from datetime import datetime
+
+    try:
+        t = datetime.fromisoformat(str(value))
+    except ValueError:
+        return None
+    return t if t.tzinfo else None  # every event is written with its offset
 
 
 def _create_private(path: Path) -> None:

@@ -37,11 +37,11 @@ StepArg = Annotated[str, typer.Argument(metavar="STEP", help="The step's number 
 
 
 @contextlib.contextmanager
-def _store(home, create: bool = False):
-    """The one store of a command: opened once, closed when the command ends."""
+def _store(home, readonly: bool = False):
+    """The one store of a command: opened once (read-only for a command that only reads), closed at its end."""
     from ..store import Store
 
-    with Store(home, create=create) as st:
+    with Store(home, create=False, readonly=readonly) as st:
         yield st
 
 
@@ -91,15 +91,18 @@ def log_list(
 
         if open_ and closed:
             raise typer.BadParameter("use --open or --closed, not both")  # a usage mistake: exit 2
-        rows = []
+        rows, damaged = [], []
         if cases.has_incidents(home):
-            with _store(home) as st:
+            with _store(home, readonly=True) as st:
                 rows = [
                     serialize.summary(i) for i in cases.incidents(st, "open" if open_ else "closed" if closed else None)
                 ]
+                damaged = cases.damaged(st)
         elif not json_:
             out(no_color).print("No incidents recorded yet. Start one with: esafety guide --save")
             return
+        for v in damaged:
+            err(no_color).print(f"WARNING: {'; '.join(v.problems)}. Check the file with: esafety log verify")
         if json_:
             print(escape.json_text(rows))
         else:
@@ -123,7 +126,7 @@ def log_show(
         from .. import cases, report, screen
         from ..files import now
 
-        with _store(home) as st:
+        with _store(home, readonly=True) as st:
             inc, problems = cases.load(st, incident_id)
         if json_:
             sys.stdout.write(report.to_json(inc, problems, now().isoformat(timespec="seconds")))
@@ -310,7 +313,7 @@ def log_verify(
     with boundary(no_color):
         from .. import cases, screen
 
-        with _store(home) as st:
+        with _store(home, readonly=True) as st:
             results = cases.verify(st, incident_id)
         screen.verified(out(no_color), results, one=incident_id is not None)
     raise typer.Exit(0 if all(v.ok for v in results) else 1)
@@ -386,7 +389,7 @@ def log_export(
         from ..files import now
         from .common import write_output
 
-        with _store(home) as st:
+        with _store(home, readonly=True) as st:
             inc, problems = cases.load(st, incident_id)
         write_output(report.render(fmt.value, inc, problems, now().isoformat(timespec="seconds")), output, force)
         if output is not None:

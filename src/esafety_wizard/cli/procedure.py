@@ -66,12 +66,24 @@ def validate(
             message = f"{n} problem{'s' if n != 1 else ''}: the flowchart cannot be used until they are fixed."
             print(_fit(message, sys.stderr), file=sys.stderr)
             raise typer.Exit(1)
-        warnings = len(problems)
+        n_paths = count_paths(fc)
+        if n_paths > PATHS_LIMIT:
+            print(
+                _fit(
+                    f"{one_line(str(fc.origin))}: warning: {n_paths:,} paths, more than anyone can review one by one "
+                    f"(esafety paths lists up to {PATHS_LIMIT:,}).",
+                    sys.stdout,
+                )
+            )
+        warnings = len(problems) + (n_paths > PATHS_LIMIT)
         where = "built-in flowchart.yaml" if fc.origin == "built-in" else one_line(fc.origin)
         print(
             f"{where}: OK: {len(fc.questions)} questions, {len(fc.steps)} steps, {len(fc.contacts)} contacts, "
-            f"{count_paths(fc)} paths" + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
+            f"{n_paths} paths" + (f", {warnings} warning{'s' if warnings != 1 else ''}" if warnings else "")
         )
+
+
+PATHS_LIMIT = 2000
 
 
 def _fit(line: str, stream) -> str:
@@ -112,18 +124,33 @@ def diagram(
 
 def paths(
     json_: Annotated[bool, typer.Option("--json", help="Print the paths as JSON, for scripts and tests.")] = False,
+    limit: Annotated[
+        int,
+        typer.Option("--limit", metavar="N", min=1, help="List at most this many paths; more is refused."),
+    ] = 2000,
     flowchart: FlowchartOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """List every path through the procedure: the answers, then the steps and contacts they lead to.
+
+    The paths are counted first: a procedure with more than --limit paths (2000 unless you say) is refused
+    rather than listed, since no reviewer can read them all.
 
     Example: esafety paths > paths.txt
     """
     with boundary(no_color):
         from .. import loader
         from .. import paths as listing
+        from ..errors import WizardError
+        from ..model import count_paths
 
         fc = loader.load(flowchart)
+        n = count_paths(fc)
+        if n > limit:
+            raise WizardError(
+                f"This procedure has {n:,} paths, more than the limit of {limit:,}: too many to review one by one. "
+                "Look at its diagram (esafety diagram), or list them anyway with --limit " + str(n) + "."
+            )
         sys.stdout.write(listing.to_json(fc) if json_ else listing.to_text(fc))
 
 
