@@ -256,3 +256,8 @@ def test_urgent_decision_and_covered_by_are_read(tmp_path):
 def test_urgent_needs_its_provenance(tmp_path):
     errs = errors_of(tmp_path, GOOD.replace("start: q1", "urgent: {text: Call 999 now.}\nstart: q1"))
     assert any("'urgent' says neither where it comes from nor why it was added" in e for e in errs)
+
+
+def test_a_step_with_an_empty_section_is_named(tmp_path):
+    errs = errors_of(tmp_path, GOOD.replace("s1: {section: main,", "s1: {section: ,"))
+    assert any(":17: 'section' of step 's1' is empty" in e for e in errs), errs

@@ -245,7 +245,9 @@ class Builder:
             self.keys(m, _STEP, what)
             self.provenance(m, what)
             section = self.text(m, "section", what) or ""
-            if section and section not in sections:
+            if not section and "section" in m:
+                self.err(m.line_of("section"), f"'section' of {what} is empty: give the id of its section")
+            elif section and section not in sections:
                 self.err(
                     m.line_of("section"),
                     f"{what} is in section '{section}', which is not in 'sections'{self.suggest(section, sections)}",
