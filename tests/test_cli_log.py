@@ -1,6 +1,7 @@
 """The incident case file: store, history, checklist, evidence, export, and bad input."""
 
 import json
+import re
 import sqlite3
 import stat
 import subprocess
@@ -280,3 +281,16 @@ def test_a_saved_incident_keeps_its_decisions_and_reasons(tmp_path, home):
     assert "## Decisions and their reasons" in md and "A single remark, apologised for" in md
     html = run("log", "export", 1, "--format", "html").stdout
     assert "A single remark, apologised for" in html
+
+
+def test_guide_save_ends_with_the_incident_its_head_and_what_to_do_next(tmp_path, home):
+    a = tmp_path / "a.yaml"
+    a.write_text(PARENT_NOT_YET)
+    r = run("guide", "-a", a, "--save", "--as", "Jo", "-t", tmp_path / "t.md")
+    assert r.exit_code == 0, r.output
+    last = r.stderr.strip().splitlines()[-3:]
+    assert last[0] == "Saved as incident 1 in your private incident log."
+    head = re.search(r"Record head: incident 1, (\d+-[0-9a-f]{16})", last[1]).group(1)
+    assert "esafety log show 1" in last[2]
+    assert f"Record head: incident 1, {head}" in (tmp_path / "t.md").read_text()
+    assert run("log", "verify", 1, "--against", head).exit_code == 0

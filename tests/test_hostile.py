@@ -362,3 +362,81 @@ def test_a_file_that_is_not_an_incident_database_is_a_message(home):
     for args in (["log", "list"], ["log", "show", 1], ["log", "verify"]):
         r = clean(run(*args))
         assert r.exit_code == 1 and "cannot be read as an incident database" in r.stderr
+
+
+# --- tampering that only an earlier copy can show ------------------------------------------------------------
+
+
+def _recompute(home, incident_id=1):
+    """What someone who can write the file can do: rewrite the events and recompute the whole chain."""
+    import json as _json
+
+    from esafety_wizard.store import event_hash
+
+    db = _db(home)
+    db.execute("DROP TRIGGER IF EXISTS events_append_only_update")
+    prev = ""
+    for n, at, actor, kind, data in db.execute(
+        "SELECT n, at, actor, kind, data FROM events WHERE incident_id = ? ORDER BY n", (incident_id,)
+    ).fetchall():
+        h = event_hash(incident_id, n, at, actor, kind, _json.loads(data), prev)
+        db.execute("UPDATE events SET prev = ?, hash = ? WHERE incident_id = ? AND n = ?", (prev, h, incident_id, n))
+        prev = h
+    db.close()
+
+
+@pytest.fixture
+def exported(incident, home, tmp_path):
+    run("log", "note", 1, "Spoke to the DSL: no risk identified", "--as", "Jo")
+    out = tmp_path / "copy.json"
+    assert run("log", "export", 1, "--format", "json", "-o", out).exit_code == 0
+    md = tmp_path / "copy.md"
+    assert run("log", "export", 1, "--format", "md", "-o", md).exit_code == 0
+    head = re.search(r"Record head: incident 1, (\d+-[0-9a-f]{16})", md.read_text()).group(1)
+    return {"json": out, "md": md, "head": head}
+
+
+def test_an_untouched_record_extends_every_earlier_copy(exported):
+    run("log", "note", 1, "Later", "--as", "Jo")
+    for against in exported.values():
+        r = run("log", "verify", 1, "--against", against)
+        assert r.exit_code == 0 and "its first 3 events are unchanged, and 1 event was added since" in r.stdout
+
+
+def test_an_edited_note_with_a_recomputed_chain_is_caught_against_an_earlier_copy(exported, home):
+    db = _db(home)
+    db.execute("DROP TRIGGER events_append_only_update")
+    db.execute('UPDATE events SET data = \'{"text": "Spoke to the DSL: risk identified"}\' WHERE n = 3')
+    db.close()
+    _recompute(home)
+    assert run("log", "verify", 1).exit_code == 0  # the file alone cannot tell: README says so
+    r = run("log", "verify", 1, "--against", exported["json"])
+    assert r.exit_code == 1 and "event 3 is not the event in the earlier copy" in r.stdout
+    for against in (exported["md"], exported["head"]):
+        r = run("log", "verify", 1, "--against", against)
+        assert r.exit_code == 1 and "event 3 is not the event in the earlier copy" in r.stdout
+
+
+def test_events_cut_from_the_end_are_caught_against_the_head(exported, home):
+    db = _db(home)
+    db.execute("DROP TRIGGER events_append_only_delete")
+    db.execute("DELETE FROM events WHERE n = 3")
+    db.close()
+    assert run("log", "verify", 1).exit_code == 0
+    r = run("log", "verify", 1, "--against", exported["head"])
+    assert r.exit_code == 1 and "event 3 was cut from the end" in r.stdout
+
+
+def test_an_event_added_later_but_dated_before_the_copy_is_caught(exported, home):
+    _forge(home, 1, "note", {"text": "backdated"}, at="2020-01-01T00:00:00+00:00")
+    r = run("log", "verify", 1, "--against", exported["json"])
+    assert r.exit_code == 1 and "event 4 was added after the earlier copy but is dated before it" in r.stdout
+
+
+def test_against_needs_the_incident_and_a_real_copy(exported, tmp_path):
+    assert run("log", "verify", "--against", exported["head"]).exit_code == 2
+    r = clean(run("log", "verify", 1, "--against", "\x1b[2Jnot-a-head"))
+    assert r.exit_code == 1 and "neither a record head" in r.stderr
+    other = tmp_path / "other.md"
+    other.write_text("Record head: incident 7, 3-0123456789abcdef")
+    assert "not incident 1" in run("log", "verify", 1, "--against", other).stderr

@@ -7,15 +7,17 @@ result (as sqlite-utils' `db.py` serves its CLI). Every change is one appended e
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 from typing import NamedTuple
 
 from . import engine, evidence, serialize
 from .errors import WizardError
+from .escape import one_line
 from .files import data_home, private_dir, write_private
 from .incident import Evidence, Incident, Item, malformed, replay
 from .model import Flowchart
-from .store import DB_NAME, Event, Store
+from .store import DB_NAME, Event, Store, parse_time
 
 CONFIG = "config.json"
 
@@ -225,3 +227,98 @@ def reopen(st: Store, incident_id: int, reason: str | None, who: str) -> Event:
     if not get(st, incident_id).closed:
         raise WizardError(f"Incident {incident_id} is already open.")
     return st.append(incident_id, None, who, "reopened", {"reason": reason} if reason else {})
+
+
+# --- against an earlier copy --------------------------------------------------------------------------------
+
+
+class Earlier(NamedTuple):
+    """What an earlier copy says of an incident: its head, and each event's hash when the copy is a JSON export."""
+
+    incident_id: int | None
+    events: int
+    head_hash: str
+    hashes: list[str]  # every event's hash, oldest first; [] when only the head is known
+    at: str  # when the last event of the copy was written ('' if not known)
+
+
+_HEAD = re.compile(r"^(\d+)-([0-9a-f]{8,64})$")
+_HEAD_IN_TEXT = re.compile(r"Record head: incident (\d+), (\d+)-([0-9a-f]{8,64})")
+
+
+def earlier(against: str) -> Earlier:
+    """An earlier head ('19-3f2a9c81d0e4b5a6', as written down), or an export (JSON, Markdown or HTML).
+
+    Raises:
+        WizardError: neither a head nor a readable export that has one.
+    """
+    m = _HEAD.match(against.strip())
+    if m:
+        return Earlier(None, int(m.group(1)), m.group(2), [], "")
+    path = Path(against).expanduser()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError):
+        raise WizardError(
+            f"'{one_line(against)[:80]}' is neither a record head (like 12-3f2a9c81d0e4b5a6) nor an export that "
+            "can be read. Give the head as written down, or the file exported earlier."
+        ) from None
+    try:
+        data = json.loads(text)
+    except ValueError:
+        data = None
+    if isinstance(data, dict) and isinstance(data.get("history"), list):
+        history = [e for e in data["history"] if isinstance(e, dict) and isinstance(e.get("hash"), str)]
+        if history:
+            return Earlier(
+                data.get("incident") if isinstance(data.get("incident"), int) else None,
+                len(history),
+                history[-1]["hash"],
+                [e["hash"] for e in history],
+                str(history[-1].get("at", "")),
+            )
+    found = _HEAD_IN_TEXT.search(text)
+    if found:
+        return Earlier(int(found.group(1)), int(found.group(2)), found.group(3), [], "")
+    raise WizardError(f"{one_line(str(path))} has no record head: give an export made by esafety log export.")
+
+
+def compare(st: Store, incident_id: int, copy: Earlier) -> tuple[list[str], str]:
+    """Does today's record extend the earlier copy? Returns (what differs, a sentence saying what was proved)."""
+    if copy.incident_id is not None and copy.incident_id != incident_id:
+        raise WizardError(f"That copy is of incident {copy.incident_id}, not incident {incident_id}.")
+    events = st.events(incident_id)
+    problems: list[str] = []
+    if len(events) < copy.events:
+        cut = (
+            f"event {copy.events} was"
+            if copy.events == len(events) + 1
+            else f"events {len(events) + 1} to {copy.events} were"
+        )
+        problems.append(f"the record has {len(events)} events, the earlier copy {copy.events}: {cut} cut from the end")
+    for i, h in enumerate(copy.hashes[: len(events)], 1):  # a full copy names the first event that differs
+        if events[i - 1].hash != h:
+            problems.append(f"event {i} is not the event in the earlier copy: the record was changed from there on")
+            break
+    else:
+        if copy.events <= len(events) and not events[copy.events - 1].hash.startswith(copy.head_hash):
+            problems.append(
+                f"event {copy.events} is not the event in the earlier copy: the record was changed at or before it, "
+                "and its chain recomputed"
+            )
+    if problems:
+        return problems, ""
+    last = parse_time(copy.at) or parse_time(events[copy.events - 1].at)
+    for e in events[copy.events :]:
+        at = parse_time(e.at)
+        if last is not None and at is not None and at < last:
+            problems.append(f"event {e.n} was added after the earlier copy but is dated before it")
+    added = len(events) - copy.events
+    return problems, (
+        f"Today's record extends the earlier copy: its first {copy.events} events are unchanged"
+        + (
+            f", and {added} {'events were' if added != 1 else 'event was'} added since."
+            if added
+            else ", and none was added."
+        )
+    )

@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .store import Event
 
 UNCERTAIN = ("not_yet", "not_sure")
+HEAD_HEX = 16  # 64 bits of the SHA-256: enough that no one can make another record with the same head
 
 
 class FlowchartRef(NamedTuple):
@@ -97,6 +98,12 @@ class Incident(NamedTuple):
     notes: tuple[Note, ...]
     evidence: tuple[Evidence, ...]
     events: tuple[Event, ...]
+
+    @property
+    def head(self) -> str:
+        """The record's head, short enough to write down: its number of events and the start of the last
+        event's SHA-256, which depends on every event before it. See `esafety log verify --against`."""
+        return f"{len(self.events)}-{self.events[-1].hash[:HEAD_HEX]}" if self.events else "0-"
 
     @property
     def waiting_for(self) -> list[Answer]:

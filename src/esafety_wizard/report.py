@@ -23,8 +23,9 @@ def _chain_line(inc: Incident, chain_problems: list[str]) -> str:
     if chain_problems:
         return "WARNING: the record has been altered: " + "; ".join(chain_problems)
     return (
-        f"The record's {len(inc.events)} events are intact (hash chain verified; last SHA-256 "
-        f"{inc.events[-1].hash[:16]}…)."
+        f"The record's {len(inc.events)} events show no sign of change within this file (hash chain checked). "
+        "Events cut from the end, or a chain recomputed by someone who can write the file, show only against an "
+        "earlier copy: see the record head."
     )
 
 
@@ -37,6 +38,7 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str) -> s
         f"- Exported: {when(exported_at)}",
         f"- Procedure: {md(inc.flowchart.title)} (SHA-256 {md(inc.flowchart.sha256)})",
         f"- {md(_chain_line(inc, chain_problems))}",
+        f"- {md(wording.head_line(inc.id, inc.head))}",
         "",
         "## Answers",
         "",
@@ -101,6 +103,7 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
         ),
         "</table>",
         f"<p class='{'warn' if chain_problems else 'ok'}'>{e(_chain_line(inc, chain_problems))}</p>",
+        f"<p>{e(wording.head_line(inc.id, inc.head))}</p>",
         "<h2>Answers</h2><table><tr><th>#</th><th>Question</th><th>Answer</th></tr>",
     ]
     h += [rows([str(i), e(a.text), e(a.label)]) for i, a in enumerate(inc.answers, 1)]

@@ -137,6 +137,7 @@ def incident(inc: Incident, chain_problems: list[str], exported_at: str) -> dict
             "intact": not chain_problems,
             "problems": chain_problems,
             "last_hash": inc.events[-1].hash if inc.events else "",
+            "head": inc.head,
         },
     }
 

@@ -253,7 +253,7 @@ class Store:
                 problems.append(f"event {n} does not follow the event before it")
             if event_hash(r[0], n, r[2], r[3], r[4], data, r[6]) != r[7]:
                 problems.append(f"event {n} was altered after it was written")
-            at = _time(r[2])
+            at = parse_time(r[2])
             if at is None:
                 problems.append(f"event {n} has no readable date")
             elif prev_at is not None and at < prev_at:
@@ -273,7 +273,7 @@ def _stamp() -> str:
     return now().isoformat(timespec="seconds")
 
 
-def _time(value: object):
+def parse_time(value: object):
     from datetime import datetime
 
     try:

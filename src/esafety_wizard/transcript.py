@@ -21,17 +21,21 @@ def format_for(path: str, fmt: str | None) -> str:
     return "json" if str(path).lower().endswith(".json") else "md"
 
 
-def to_json(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
-    return escape.json_text(serialize.outcome(fc, out, created_at)) + "\n"
+def to_json(fc: Flowchart, out: Outcome, created_at: datetime, incident: tuple[int, str] | None = None) -> str:
+    data = serialize.outcome(fc, out, created_at)
+    if incident:
+        data["incident"] = {"id": incident[0], "head": incident[1]}
+    return escape.json_text(data) + "\n"
 
 
-def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
+def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime, incident: tuple[int, str] | None = None) -> str:
     lines = [
         "# E-safety incident (staff as victims): guide transcript",
         "",
         f"- Created: {created_at.isoformat(timespec='seconds')}",
         f"- {md(wording.origin_line(fc))}",
         f"- Tool: esafety-wizard {__version__}",
+        *([f"- {md(wording.head_line(*incident))}"] if incident else []),
         "",
         "## Questions and answers",
         "",
@@ -76,6 +80,10 @@ def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime) -> str:
     return "\n".join(lines)
 
 
-def render(fmt: str, fc: Flowchart, out: Outcome, created_at: datetime | None = None) -> str:
+def render(
+    fmt: str, fc: Flowchart, out: Outcome, created_at: datetime | None = None, incident: tuple[int, str] | None = None
+) -> str:
+    """`incident`: the number and record head of the incident saved with this guide, if any."""
     created_at = created_at or now()
-    return to_json(fc, out, created_at) if fmt == "json" else to_markdown(fc, out, created_at)
+    write = to_json if fmt == "json" else to_markdown
+    return write(fc, out, created_at, incident)

@@ -48,6 +48,13 @@ def decision_reason(reason: str | None) -> str:
     return f"Reason: {reason}" if reason else NO_REASON
 
 
+def head_line(incident_id: int, head: str) -> str:
+    return (
+        f"Record head: incident {incident_id}, {head}. Keep this copy, or write the head down: "
+        f"'esafety log verify {incident_id} --against {head}' shows whether the record was changed since."
+    )
+
+
 def question_heading(number: int) -> str:
     return f"Question {number}"
 

@@ -118,6 +118,7 @@ class _Guide:
         self.fc, self.out, self.err = fc, out, err
         self.home, self.as_ = home, as_
         self.transcript, self.fmt, self.force = transcript, fmt, force
+        self.saved: tuple[int, str] | None = None  # the incident kept with --save: its number and record head
         if transcript is not None:  # before any question: a refused file must not waste the user's answers
             from ..files import check_target
 
@@ -147,10 +148,11 @@ class _Guide:
         given, reasons = answers_file.read(path, self.fc)
         result = engine.outcome(self.fc, given, reasons)
         self.show(result)
-        if self.transcript is not None:
-            self.write_transcript(result, self.transcript)
         if save:
             self.create({a.id: a.value for a in result.answered}, who, reasons)
+        if self.transcript is not None:
+            self.write_transcript(result, self.transcript)
+        self.say_saved()
         return 0
 
     def asked(self, resume: bool, save: bool, plain: bool) -> int:
@@ -197,10 +199,12 @@ class _Guide:
                 if not save:
                     self.offer_case_file(session, asker)
         except (Interrupted, KeyboardInterrupt, EOFError):  # at a question, or at a prompt after them
+            self.say_saved()
             self.keep(session.answers, session.reasons, save, saved, who)
             return EXIT_CANCELLED
         if resume:
             drafts.discard()
+        self.say_saved()
         return 0
 
     def keep(self, answers: dict[str, str], reasons: dict[str, str], save: bool, saved: bool, who) -> None:
@@ -244,16 +248,34 @@ class _Guide:
 
         with Store(self.home) as st:
             n = cases.create(st, self.fc, answers, who, reasons)
+            head = cases.get(st, n).head
         if not quiet:
-            self.err.print(f"Saved as incident {n} in your private incident log. See it with: esafety log show {n}")
+            self.saved = (n, head)
         return n
+
+    def say_saved(self) -> None:
+        """The incident's number, its record head and what to do next: the last lines of the run, not lost
+        above a long outcome."""
+        if self.saved is None:
+            return
+        from .. import wording
+
+        n, head = self.saved
+        self.saved = None
+        self.err.print()
+        self.err.print(f"Saved as incident {n} in your private incident log.")
+        self.err.print(wording.head_line(n, head))
+        self.err.print(
+            f"Next: see it with 'esafety log show {n}', and tick off each step with 'esafety log done {n} STEP'."
+        )
 
     def write_transcript(self, result, path: Path) -> None:
         from .. import transcript
         from ..files import write_private
 
         kind = transcript.format_for(str(path), self.fmt)
-        write_private(path, transcript.render(kind, self.fc, result), overwrite=self.force)
+        text = transcript.render(kind, self.fc, result, incident=self.saved)
+        write_private(path, text, overwrite=self.force)
         self.err.print(f"Transcript saved to {path} (readable only by you). Put it in the incident log.")
 
     def offer_transcript(self, result, asker) -> None:

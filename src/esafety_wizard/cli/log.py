@@ -301,22 +301,41 @@ def log_evidence(
 @log_app.command("verify")
 def log_verify(
     incident_id: Annotated[int | None, typer.Argument(metavar="[ID]", help="One incident (default: all).")] = None,
+    against: Annotated[
+        str | None,
+        typer.Option(
+            "--against",
+            metavar="HEAD|FILE",
+            help="An earlier copy: the record head written down (like 12-3f2a9c81d0e4b5a6), or an export.",
+        ),
+    ] = None,
     home: HomeOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """Check that no record was altered, and that registered evidence files are unchanged and still there.
 
-    Exit 1 if anything was altered, changed or is missing.
+    With --against, also prove that today's record extends an earlier copy: nothing before it changed, was cut
+    or recomputed. Exit 1 if anything was altered, changed or is missing.
 
-    Example: esafety log verify 3
+    Example: esafety log verify 3 --against incident-3.json
     """
     with boundary(no_color):
         from .. import cases, screen
 
+        if against is not None and incident_id is None:
+            raise typer.BadParameter(
+                "give the incident's number with --against, like: esafety log verify 3 --against ..."
+            )
         with _store(home, readonly=True) as st:
             results = cases.verify(st, incident_id)
-        screen.verified(out(no_color), results, one=incident_id is not None)
-    raise typer.Exit(0 if all(v.ok for v in results) else 1)
+            found, proved = cases.compare(st, incident_id, cases.earlier(against)) if against else ([], "")
+        o = out(no_color)
+        screen.verified(o, results, one=incident_id is not None)
+        for problem in found:
+            o.print(f"Against the earlier copy: ALTERED: {problem}.")
+        if proved:
+            o.print(proved)
+    raise typer.Exit(0 if all(v.ok for v in results) and not found else 1)
 
 
 @log_app.command("close")
