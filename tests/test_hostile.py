@@ -440,3 +440,67 @@ def test_against_needs_the_incident_and_a_real_copy(exported, tmp_path):
     other = tmp_path / "other.md"
     other.write_text("Record head: incident 7, 3-0123456789abcdef")
     assert "not incident 1" in run("log", "verify", 1, "--against", other).stderr
+
+
+# --- any text, through every command --------------------------------------------------------------------------
+
+from hypothesis import HealthCheck, given, settings  # noqa: E402
+from hypothesis import strategies as st  # noqa: E402
+
+any_text = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=40).filter(
+    lambda s: s.strip() and "\x00" not in s and not s.startswith("-")  # NUL cannot be in an argument; "-x" is an option
+)
+ONE = settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+MANY = settings(max_examples=120, deadline=None, suppress_health_check=list(HealthCheck))
+
+
+def _every_command_with(tmp_path, text):
+    import json as _json
+    import shutil
+
+    from samples import GOOD
+
+    home = tmp_path / "h"
+    shutil.rmtree(home, ignore_errors=True)
+    env = {"ESAFETY_HOME": str(home), "COLUMNS": "80"}
+    a = tmp_path / "a.yaml"
+    a.write_text(STAFF)
+    f = tmp_path / "f.yaml"
+    f.write_text(GOOD.replace("title: Test", "title: " + _json.dumps(text)).replace("Do one.", _json.dumps(text)))
+    calls = [
+        ["guide", "-a", a, "--save", "--as", text],
+        ["log", "note", 1, text, "--as", text],
+        ["log", "done", 1, 1, "--note", text, "--as", "Jo"],
+        ["log", "close", 1, "--reason", text, "--as", "Jo"],
+        ["log", "show", 1],
+        ["log", "show", 1, "--json"],
+        ["log", "list"],
+        ["log", "verify"],
+        ["log", "export", 1, "--format", "md"],
+        ["log", "export", 1, "--format", "html"],
+        ["log", "export", 1, "--format", "json"],
+        ["log", "verify", 1, "--against", text],
+        ["guide", "-a", a, "--flowchart", f],
+        ["contacts", "--flowchart", f],
+        ["paths", "--flowchart", f],
+        ["diagram", "--flowchart", f],
+        ["validate", f],
+        ["guide", "-a", text],
+    ]
+    for call in calls:
+        r = run(*call, env=env)
+        assert r.exit_code in (0, 1), (call, r.output)
+        clean(r)
+
+
+@ONE
+@given(text=any_text)
+def test_any_text_through_every_command_reaches_no_terminal_raw(tmp_path_factory, text):
+    _every_command_with(tmp_path_factory.mktemp("any"), text)
+
+
+@pytest.mark.slow
+@MANY
+@given(text=any_text)
+def test_any_text_through_every_command_many(tmp_path_factory, text):
+    _every_command_with(tmp_path_factory.mktemp("any"), text)

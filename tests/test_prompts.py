@@ -7,7 +7,7 @@ import pytest
 from prompt_toolkit.input.defaults import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
-from esafety_wizard.errors import Interrupted
+from esafety_wizard.errors import Interrupted, WizardError
 from esafety_wizard.prompts.arrows import ArrowAsker
 from esafety_wizard.prompts.plain import PlainAsker
 from esafety_wizard.session import BACK, Prompt, Session
@@ -123,3 +123,21 @@ def test_help_and_hint_wrap_at_words_and_the_hint_is_never_broken(fc, width):
 def test_every_choice_fits_a_40_column_menu(fc):
     # questionary cuts a choice that is wider than the terminal; " » " takes three columns.
     assert [c.label for q in fc.questions.values() for c in q.choices if len(c.label) > 40 - 4] == []
+
+
+def test_plain_ctrl_d_at_a_terminal_is_treated_like_ctrl_c(fc):
+    asker, _ = plain("2\n", echo=False)  # echo is off when the input is a terminal
+    session = Session(fc)
+    with pytest.raises(Interrupted) as stop:
+        session.run(asker.ask, asker.reason)
+    q = fc.questions[fc.start]
+    assert stop.value.answers == {q.asks: q.choices[1].value}
+
+
+def test_plain_reason_is_asked_after_a_decision(fc):
+    asker, out = plain("2\n2\nThe head is a friend of the parent\n", echo=True)
+    session = Session(fc)
+    with pytest.raises(WizardError, match="the input ended"):
+        session.run(asker.ask, asker.reason)
+    assert session.reasons == {"can_report_to_head": "The head is a friend of the parent"}
+    assert "Why did you decide this?" in out.getvalue()

@@ -29,7 +29,11 @@ class PlainAsker:
     def _line(self, message: str) -> str:
         self.out.write(terminal(message))
         self.out.flush()
-        return self.inp.readline()
+        line = self.inp.readline()
+        if not line and not self.echo:  # Ctrl-D at a terminal: stop as Ctrl-C does, keeping what was answered
+            self.say()
+            raise EOFError
+        return line
 
     def text(self, message: str, default: str = "") -> str:
         """A line of text; Enter alone gives ''."""
