@@ -5,7 +5,7 @@ import json
 import sys
 import unicodedata
 
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
@@ -83,3 +83,53 @@ def test_a_note_cannot_forge_a_heading_or_a_ticked_step():
 
 def test_html_escapes_markup_and_control_characters():
     assert escape.html("<b>\x1b[2J</b>") == "&lt;b&gt;\\x1b[2J&lt;/b&gt;"
+
+
+# --- diagrams: the same structure whatever the flowchart's words -------------------------------------------
+
+words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_size=1, max_size=30).filter(
+    lambda s: s.strip()
+)
+
+
+def _diagram_of(title: str, question: str, label: str, step: str, fmt: str) -> str:
+    from esafety_wizard import diagram, loader
+
+    from samples import GOOD, yaml_quoted
+
+    text = (
+        GOOD.replace("title: Test", "title: " + yaml_quoted(title))
+        .replace("text: First?", "text: " + yaml_quoted(question))
+        .replace("yes: {next: q2", "yes: {label: " + yaml_quoted(label) + ", next: q2")
+        .replace("Do one.", yaml_quoted(step))
+    )
+    fc, problems = loader.parse(text, "f.yaml")
+    assert fc is not None, problems
+    return escape.terminal(diagram.render(fc, fmt))
+
+
+def _shape(mermaid: str) -> list[str]:
+    import re as _re
+
+    return [_re.sub(r'"[^"\n]*"', '""', line) if "%%" not in line else "%% comment" for line in mermaid.splitlines()]
+
+
+@settings(deadline=None)
+@given(words, words, words, words)
+def test_mermaid_keeps_its_structure_whatever_the_words(title, question, label, step):
+    plain = _shape(_diagram_of("T", "Q?", "L", "S.", "mermaid"))
+    assert _shape(_diagram_of(title, question, label, step, "mermaid")) == plain
+
+
+@settings(deadline=None)
+@given(words, words, words, words)
+def test_dot_parses_to_the_same_graph_whatever_the_words(title, question, label, step):
+    import pydot
+
+    def graph(text):
+        [g] = pydot.graph_from_dot_data(text)
+        return sorted(n.get_name() for n in g.get_nodes()), sorted(
+            (e.get_source(), e.get_destination()) for e in g.get_edges()
+        )
+
+    assert graph(_diagram_of(title, question, label, step, "dot")) == graph(_diagram_of("T", "Q?", "L", "S.", "dot"))

@@ -455,10 +455,9 @@ MANY = settings(max_examples=120, deadline=None, suppress_health_check=list(Heal
 
 
 def _every_command_with(tmp_path, text):
-    import json as _json
     import shutil
 
-    from samples import GOOD
+    from samples import GOOD, yaml_quoted
 
     home = tmp_path / "h"
     shutil.rmtree(home, ignore_errors=True)
@@ -466,7 +465,7 @@ def _every_command_with(tmp_path, text):
     a = tmp_path / "a.yaml"
     a.write_text(STAFF)
     f = tmp_path / "f.yaml"
-    f.write_text(GOOD.replace("title: Test", "title: " + _json.dumps(text)).replace("Do one.", _json.dumps(text)))
+    f.write_text(GOOD.replace("title: Test", "title: " + yaml_quoted(text)).replace("Do one.", yaml_quoted(text)))
     calls = [
         ["guide", "-a", a, "--save", "--as", text],
         ["log", "note", 1, text, "--as", text],

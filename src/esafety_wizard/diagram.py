@@ -38,6 +38,11 @@ def _mq(*lines: str) -> str:
     return '"' + "<br/>".join(out) + '"'
 
 
+def _comment(text: str) -> str:
+    """Text for a Mermaid comment line: without braces and percent signs, it can never become a directive."""
+    return text.replace("{", "(").replace("}", ")").replace("%", " percent")
+
+
 OUTCOME = "outcome"  # Mermaid reserves the word `end`
 
 
@@ -66,7 +71,7 @@ def _edges(fc: Flowchart) -> list[Edge]:
 
 
 def mermaid(fc: Flowchart) -> str:
-    out = ["flowchart TD", f"  %% {fc.title}"]
+    out = ["flowchart TD", f"  %% {_comment(fc.title)}"]
     for q in fc.questions.values():
         out.append(f"  {_mid(q.id)}{{{_mq(q.text)}}}")
     out.append(f"  {OUTCOME}([{_mq(OUTCOME_TEXT)}])")
