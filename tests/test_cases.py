@@ -47,7 +47,7 @@ def test_done_returns_the_item_and_records_who_and_the_note(st, one):
 
 
 def test_a_closed_incident_takes_no_change_until_reopened(st, one):
-    cases.close(st, one, "Resolved", "Jo")
+    cases.close(st, one, "Resolved", "Jo", force=True)
     for change in (
         lambda: cases.note(st, one, "late note", "Jo"),
         lambda: cases.done(st, one, "1", None, "Jo"),

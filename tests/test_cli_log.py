@@ -80,7 +80,7 @@ def test_an_incident_over_several_days(incident, home, tmp_path):
     # Thursday: the parent came in; it did not solve the problem.
     r = run("log", "resume", 1, "--plain", "--as", "Jo Head", input="2\n")
     assert r.exit_code == 0, r.output
-    assert "was waiting for" in r.stdout and "(was conditional)" in r.stdout
+    assert "was waiting for" in r.stdout and "is now due: Consider involving the Chair of Governors." in r.stdout
     inc = show_json()
     assert next(s for s in inc["checklist"] if s["id"] == "parent_chair")["status"] == "due"
     assert inc["history"][-1]["data"]["changes"]["changed"] == [["parent_chair", "conditional", "due"]]
@@ -91,7 +91,10 @@ def test_an_incident_over_several_days(incident, home, tmp_path):
     shot = tmp_path / "shot.png"
     shot.write_bytes(b"\x89PNG evidence")
     assert run("log", "evidence", 1, shot, "--note", "the post").exit_code == 0
-    assert run("log", "close", 1, "--reason", "Resolved").exit_code == 0
+    r = run("log", "close", 1, "--reason", "Resolved")
+    assert r.exit_code == 1 and "neither done nor decided against" in r.stderr  # open steps are named
+    assert run("log", "close", 1, "--force").exit_code == 1  # closing with steps open needs a reason
+    assert run("log", "close", 1, "--force", "--reason", "Resolved; the rest is not needed").exit_code == 0
     assert run("log", "done", 1, "1").exit_code == 1  # closed: nothing more until reopened
     assert run("log", "reopen", 1).exit_code == 0
     assert run("log", "done", 1, "1").exit_code == 0
@@ -294,3 +297,119 @@ def test_guide_save_ends_with_the_incident_its_head_and_what_to_do_next(tmp_path
     assert "esafety log show 1" in last[2]
     assert f"Record head: incident 1, {head}" in (tmp_path / "t.md").read_text()
     assert run("log", "verify", 1, "--against", head).exit_code == 0
+
+
+# --- the record you hand over: nothing said is lost ------------------------------------------------------
+
+
+PUPIL_SAVED = (
+    "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nchild_at_risk: not_sure\n"
+    "refuses_removal: not_yet\nunder_13: not_sure\nserious: not_sure\npersistent: no\n"
+)
+
+
+@pytest.fixture
+def pupil(tmp_path, home):
+    a = tmp_path / "p.yaml"
+    a.write_text(PUPIL_SAVED)
+    r = run(
+        "guide", "-a", a, "--save", "--as", "Jo Bloggs", "--description", "Posts about the trip", "--staff", "Ms Khan"
+    )
+    assert r.exit_code == 0, r.output
+    return 1
+
+
+def everywhere(n=1):
+    """Everything a person reads of an incident: the screen, Markdown, HTML and JSON."""
+    return {
+        "screen": run("log", "show", n, env={"COLUMNS": "400"}).stdout,
+        "md": run("log", "export", n, "--format", "md").stdout,
+        "html": run("log", "export", n, "--format", "html").stdout,
+        "json": run("log", "export", n, "--format", "json").stdout,
+    }
+
+
+def test_every_word_anyone_wrote_reaches_every_output(pupil, tmp_path):
+    ids = {s["id"]: s["number"] for s in show_json()["checklist"]}
+    dsl = ids["pupil_child_protection"]
+    assert (
+        run("log", "done", 1, dsl, "--note", "Spoke to DSL (Mrs Patel): no risk identified", "--as", "Jo").exit_code
+        == 0
+    )
+    assert run("log", "done", 1, dsl, "--as", "Jo").exit_code == 0  # again, with no note: the first note stays
+    assert run("log", "undone", 1, ids["pupil_identify"], "--as", "Jo").exit_code == 1  # nothing to correct
+    run("log", "done", 1, ids["pupil_identify"], "--note", "Year 8 pupil identified by form tutor", "--as", "Jo")
+    run("log", "undone", 1, ids["pupil_identify"], "--note", "Wrong pupil: it was Year 9", "--as", "Jo")
+    assert run("log", "answer", 1, "child_at_risk", "no", "--reason", "DSL found no risk", "--as", "Jo").exit_code == 0
+    run("log", "close", 1, "--force", "--reason", "Parents met; posts removed", "--as", "Jo")
+    run("log", "reopen", 1, "--reason", "New posts on Monday", "--as", "Jo")
+    said = [
+        "Spoke to DSL (Mrs Patel): no risk identified",  # on a step that the changed answer dropped
+        "Year 8 pupil identified by form tutor",
+        "Wrong pupil: it was Year 9",
+        "DSL found no risk",
+        "Parents met; posts removed",
+        "New posts on Monday",
+        "Posts about the trip",
+        "Ms Khan",
+    ]
+    for where, text in everywhere().items():
+        flat = " ".join(text.split()).replace("\\", "")
+        for words in said:
+            assert words in flat or words.replace("'", "&#x27;") in flat, (where, words)
+    md = everywhere()["md"]
+    assert "Jo marked 'Identify the pupils involved.' done" in md.replace("\\", "")
+    for internal in ("pupil_child_protection", "pupil_identify", "refuses_removal"):
+        assert internal not in everywhere()["screen"] and internal not in md, internal
+
+
+def test_a_step_keeps_its_number_when_the_answers_change(pupil):
+    before = {s["id"]: s["number"] for s in show_json()["checklist"]}
+    run("log", "answer", 1, "refuses_removal", "yes", "--as", "Jo")
+    after = {s["id"]: s["number"] for s in show_json()["checklist"]}
+    assert {k: after[k] for k in after if k in before} == {k: before[k] for k in after if k in before}
+    assert all(n > max(before.values()) for k, n in after.items() if k not in before)
+
+
+def test_done_takes_the_first_words_of_a_step_and_suggests_on_a_near_miss(pupil):
+    r = run("log", "done", 1, "Identify the pupils", "--as", "Jo")
+    assert r.exit_code == 0 and "marked done" in r.stderr
+    r = run("log", "done", 1, "Idnetify the pupils involved", "--as", "Jo")
+    assert r.exit_code == 1 and "Did you mean" in r.stderr and "Identify the pupils involved" in r.stderr
+
+
+def test_a_decision_against_a_step_needs_a_reason_and_close_lists_what_is_open(pupil):
+    number = next(s["number"] for s in show_json()["checklist"] if s["id"] == "police_neighbourhood_team")
+    assert "needs its reason" in run("log", "decide", 1, number, "--as", "Jo").stderr
+    assert run("log", "decide", 1, number, "--reason", "DSL advised not needed", "--as", "Jo").exit_code == 0
+    r = run("log", "close", 1, "--as", "Jo")
+    assert r.exit_code == 1 and "Inform your local Police Neighbourhood Team" not in r.stderr
+    assert "Identify the pupils involved" in r.stderr
+    assert "Decided against" in run("log", "show", 1, env={"COLUMNS": "300"}).stdout
+
+
+def test_list_tells_incidents_apart_in_words(pupil):
+    out = run("log", "list", env={"COLUMNS": "200"}).stdout
+    assert "Posts about the trip" in out and "Ms Khan" in out
+    assert "refuses_removal" not in out and "You ask the pupil to remove the material" in out
+
+
+def test_resume_takes_answers_from_a_file(pupil, tmp_path):
+    a = tmp_path / "later.yaml"
+    a.write_text("refuses_removal: yes\nunder_13: yes\nreasons:\n  child_at_risk: Checked with the DSL\n")
+    r = run("log", "resume", 1, "--answers", a, "--as", "Jo", env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "is now due: Contact the Social Network" in r.stdout
+
+
+def test_the_export_checks_evidence_now_and_refuses_the_same_file_twice(pupil, tmp_path):
+    shot = tmp_path / "shot.png"
+    shot.write_bytes(b"one")
+    assert run("log", "evidence", 1, shot, "--as", "Jo").exit_code == 0
+    r = run("log", "evidence", 1, shot, "--as", "Jo")
+    assert r.exit_code == 1 and "already registered" in r.stderr
+    assert "present and unchanged" in run("log", "export", 1, "--format", "md").stdout
+    shot.unlink()
+    assert "MISSING" in run("log", "export", 1, "--format", "html").stdout
+    data = json.loads(run("log", "export", 1, "--format", "json").stdout)
+    assert data["evidence"][0]["state_when_exported"] == "missing"

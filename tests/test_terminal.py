@@ -181,6 +181,10 @@ def test_plain_mode_in_a_terminal(spawn, tmp_path):
 
 def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_path):
     c = spawn("guide --save --as Jo")
+    c.expect_exact("What is it about?")
+    c.send("Posts about the Year 6 trip" + ENTER)
+    c.expect_exact("Which member of staff does it affect?")
+    c.send(ENTER)  # skipped
     answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)
     answer(c, "Can you report the incident to your head teacher?", ENTER)
     answer(c, "Who posted or sent the abuse?", ENTER)  # a parent or carer
@@ -199,6 +203,9 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
     data = json.loads(out[out.index("{") :])
     assert [a["id"] for a in data["answers"]] == ["head_involved", "can_report_to_head", "instigator", "resolved"]
     assert data["guide_complete"] is True
+    assert [h["summary"] for h in data["history"] if h["kind"] == "described"] == [
+        "Jo set the description to 'Posts about the Year 6 trip'"
+    ]
     assert next(s for s in data["checklist"] if s["id"] == "parent_chair")["status"] == "due"
 
 

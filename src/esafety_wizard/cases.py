@@ -148,14 +148,22 @@ def record_answers(
     return get(st, incident_id)
 
 
+def _step(inc: Incident, ref: str) -> Item:
+    """A step of the checklist by number, id or the start of its words; else an error with 'did you mean'."""
+    it = inc.item(ref)
+    if it is not None:
+        return it
+    near = inc.near(ref)
+    hint = " Did you mean " + " or ".join(f"{i.number} ('{i.step.text}')" for i in near) + "?" if near else ""
+    raise WizardError(
+        f"Incident {inc.id} has no step '{one_line(ref)[:60]}'.{hint} Give a step's number, as in: "
+        f"esafety log show {inc.id}"
+    )
+
+
 def done(st: Store, incident_id: int, step: str, note: str | None, who: str) -> Item:
     inc = get_open(st, incident_id)
-    it = inc.item(step)
-    if it is None:
-        raise WizardError(
-            f"Incident {incident_id} has no step '{step}'. Steps are numbered 1 to "
-            f"{len(inc.checklist)}; see them with: esafety log show {incident_id}"
-        )
+    it = _step(inc, step)
     st.append(incident_id, None, who, "step_done", {"step": it.id, **({"note": note} if note else {})})
     return it
 
@@ -163,13 +171,59 @@ def done(st: Store, incident_id: int, step: str, note: str | None, who: str) -> 
 def undone(st: Store, incident_id: int, step: str, note: str | None, who: str) -> Item:
     """A correction: the step was marked done by mistake. The earlier mark stays in the history."""
     inc = get_open(st, incident_id)
-    it = inc.item(step)
-    if it is None or it.done is None:
+    it = _step(inc, step)
+    if it.done is None and it.decided is None:
         raise WizardError(
-            f"Incident {incident_id} has no step '{step}' marked done. See: esafety log show {incident_id}"
+            f"Step {it.number} of incident {incident_id} is neither done nor decided against: there is nothing to "
+            f"correct. See: esafety log show {incident_id}"
         )
     st.append(incident_id, None, who, "step_undone", {"step": it.id, **({"note": note} if note else {})})
     return it
+
+
+def evidence_states(inc: Incident) -> list[str]:
+    """Each evidence file now: 'unchanged', 'changed' or 'missing' (read in chunks: memory stays small)."""
+    return [evidence.recheck(e.path, e.sha256) for e in inc.evidence]
+
+
+def decide(st: Store, incident_id: int, step: str, reason: str, who: str) -> Item:
+    """Record a decision not to take a step (not needed, or decided against), with its reason."""
+    if not reason or not reason.strip():
+        raise WizardError(
+            "A decision needs its reason, for the record (KCSIE asks schools to record the reasons for decisions, "
+            'including a decision not to refer): add --reason "..."'
+        )
+    inc = get_open(st, incident_id)
+    it = _step(inc, step)
+    if it.done is not None:
+        raise WizardError(
+            f"Step {it.number} of incident {incident_id} is marked done. If that was a mistake, correct it first: "
+            f"esafety log undone {incident_id} {it.number}"
+        )
+    st.append(incident_id, None, who, "step_decided", {"step": it.id, "reason": reason.strip()})
+    return it
+
+
+def describe(st: Store, incident_id: int, description: str | None, staff: str | None, who: str) -> Event:
+    """Set what the incident is about and who it happened to (each change is an event; '' clears one)."""
+    data = {k: " ".join(v.split()) for k, v in (("description", description), ("staff", staff)) if v is not None}
+    if not data:
+        raise WizardError('Give --description "..." or --staff "...", or both.')
+    get(st, incident_id)
+    return st.append(incident_id, None, who, "described", data)
+
+
+def answer(
+    st: Store, incident_id: int, fc: Flowchart, changed: dict[str, str], who: str, reasons: dict[str, str] | None = None
+) -> Incident:
+    """Change or add answers of a saved incident: the checklist is recomputed; steps done on a step that drops
+    away stay in the record."""
+    inc = get_open(st, incident_id)
+    answers = {a.id: a.value for a in inc.answers}
+    answers.update(changed)
+    return record_answers(
+        st, incident_id, fc, engine.normalise_answers(fc, answers, f"incident {incident_id}"), who, reasons
+    )
 
 
 def note(st: Store, incident_id: int, text: str, who: str) -> Event:
@@ -182,7 +236,16 @@ def note(st: Store, incident_id: int, text: str, who: str) -> Event:
 def add_evidence(st: Store, incident_id: int, files: list[Path], note: str | None, who: str) -> list[Event]:
     """Register files by fingerprint; every file is checked before anything is written."""
     fingerprints = [evidence.fingerprint(f) for f in files]
-    get_open(st, incident_id)
+    inc = get_open(st, incident_id)
+    known = {e.sha256: e for e in inc.evidence}
+    for p in fingerprints:
+        if p["sha256"] in known:
+            e = known[p["sha256"]]
+            raise WizardError(
+                f"{one_line(p['path'])} is already registered with incident {incident_id} (the same contents as "
+                f"{one_line(e.path)}, registered {e.at[:10]} by {one_line(e.actor)}). Nothing was registered."
+            )
+        known[p["sha256"]] = Evidence(p["path"], p["name"], p["size"], p["mtime"], p["sha256"], "now", "you")
     return [
         st.append(incident_id, None, who, "evidence", {**p, **({"note": note} if note else {})}) for p in fingerprints
     ]
@@ -218,9 +281,24 @@ def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
     return sorted(out, key=lambda v: v.incident_id)
 
 
-def close(st: Store, incident_id: int, reason: str | None, who: str) -> Event:
-    get_open(st, incident_id)
-    return st.append(incident_id, None, who, "closed", {"reason": reason} if reason else {})
+def close(st: Store, incident_id: int, reason: str | None, who: str, force: bool = False) -> Event:
+    """Close an incident whose steps are each done or decided against (with a reason); --force closes one with
+    steps still open, and then a reason is required and the open steps are recorded."""
+    inc = get_open(st, incident_id)
+    still = [it for it in inc.checklist if it.open]
+    if still and not force:
+        listed = "; ".join(f"{it.number}. {it.step.text}" for it in still)
+        raise WizardError(
+            f"Incident {incident_id} has {len(still)} step{'s' if len(still) != 1 else ''} neither done nor decided "
+            f"against: {listed}. Mark each done (esafety log done {incident_id} N), or decide against it with a "
+            f'reason (esafety log decide {incident_id} N --reason "..."), or close anyway with --force --reason "...".'
+        )
+    if still and not (reason and reason.strip()):
+        raise WizardError('Closing with steps still open needs a reason, for the record: add --reason "..."')
+    data: dict = {"reason": reason} if reason else {}
+    if still:
+        data["open_steps"] = [it.id for it in still]
+    return st.append(incident_id, None, who, "closed", data)
 
 
 def reopen(st: Store, incident_id: int, reason: str | None, who: str) -> Event:

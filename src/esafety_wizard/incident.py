@@ -52,13 +52,29 @@ class Done(NamedTuple):
     note: str | None
 
 
+class Decided(NamedTuple):
+    """A step decided against (not needed, or not done on purpose), with the reason: a decision is recorded."""
+
+    at: str
+    actor: str
+    reason: str
+
+
 class Item(NamedTuple):
-    """A step on an incident's checklist: the step as recorded, its status, and whether it is done."""
+    """A step on an incident's checklist: the step as recorded, its status, and whether it is done.
+
+    `number` is the step's for the life of the incident: given when it first appeared, never reused, so
+    'log done 3 7' means the same step after a change of answers as before it."""
 
     number: int
     step: Step  # `step.section` is the section's title as recorded
     status: str  # due / conditional
     done: Done | None
+    decided: Decided | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.done is None and self.decided is None
 
     @property
     def id(self) -> str:
@@ -98,6 +114,14 @@ class Incident(NamedTuple):
     notes: tuple[Note, ...]
     evidence: tuple[Evidence, ...]
     events: tuple[Event, ...]
+    description: str | None = None
+    staff: str | None = None  # the member of staff affected
+    steps_ever: dict[str, tuple[int, Step]] | None = None  # every step ever on the checklist: number, step
+
+    def step_text(self, step_id: str) -> str:
+        """A step's words, for one that is on the checklist now or was on it once."""
+        found = (self.steps_ever or {}).get(step_id)
+        return found[1].text if found else step_id
 
     @property
     def head(self) -> str:
@@ -115,11 +139,29 @@ class Incident(NamedTuple):
         return "closed" if self.closed else "open"
 
     def item(self, ref: str) -> Item | None:
-        """A checklist step by its id or its number."""
+        """A checklist step by its number, its id, or the start of its words if only one step starts so."""
         for it in self.checklist:
             if ref == it.id or ref == str(it.number):
                 return it
+        words = " ".join(ref.split()).lower()
+        if len(words) >= 3:
+            starts = [it for it in self.checklist if it.step.text.lower().startswith(words)]
+            if len(starts) == 1:
+                return starts[0]
         return None
+
+    def near(self, ref: str) -> list[Item]:
+        """Steps a mistyped reference may have meant: numbers next to it, ids and words close to it."""
+        import difflib
+
+        words = " ".join(ref.split()).lower()
+        by_text = {it.step.text.lower(): it for it in self.checklist}
+        by_id = {it.id: it for it in self.checklist}
+        close = difflib.get_close_matches(words, list(by_text), n=2, cutoff=0.5)
+        close_ids = difflib.get_close_matches(ref, list(by_id), n=2, cutoff=0.6)
+        starts = [it for it in self.checklist if words and it.step.text.lower().startswith(words)]
+        found = [*starts, *(by_text[t] for t in close), *(by_id[i] for i in close_ids)]
+        return list(dict.fromkeys(found))[:3]
 
 
 # What each kind of event must hold. An event that does not is reported by `malformed` (and so by
@@ -131,6 +173,8 @@ SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "step_undone": {"step": str},
     "note": {"text": str},
     "evidence": {"path": str, "sha256": str},
+    "step_decided": {"step": str, "reason": str},
+    "described": {},
     "closed": {},
     "reopened": {},
 }
@@ -197,6 +241,9 @@ def replay(events: list[Event]) -> Incident:
     steps: list[dict] = []
     contacts: list[dict] = []
     done: dict[str, Done] = {}
+    decided: dict[str, Decided] = {}
+    seen: dict[str, tuple[int, Step]] = {}
+    description = staff = None
     notes: list[Note] = []
     evidence: list[Evidence] = []
     closed = False
@@ -209,10 +256,22 @@ def replay(events: list[Event]) -> Incident:
             answers, complete = _dicts(d.get("answers")), bool(d.get("complete"))
             decisions = _dicts(d.get("decisions"))
             steps, contacts = _dicts(d.get("steps")), _dicts(d.get("contacts"))
+            for s in steps:
+                step = _step(s)
+                if step is not None and step.id not in seen:
+                    seen[step.id] = (len(seen) + 1, step)
         elif e.kind == "step_done" and isinstance(d.get("step"), str):
             done[d["step"]] = Done(e.at, e.actor, d.get("note") if isinstance(d.get("note"), str) else None)
         elif e.kind == "step_undone" and isinstance(d.get("step"), str):
             done.pop(d["step"], None)
+            decided.pop(d["step"], None)
+        elif e.kind == "step_decided" and isinstance(d.get("step"), str) and isinstance(d.get("reason"), str):
+            decided[d["step"]] = Decided(e.at, e.actor, d["reason"])
+        elif e.kind == "described":
+            if isinstance(d.get("description"), str):
+                description = d["description"] or None
+            if isinstance(d.get("staff"), str):
+                staff = d["staff"] or None
         elif e.kind == "note" and isinstance(d.get("text"), str):
             notes.append(Note(e.at, e.actor, d["text"]))
         elif e.kind == "evidence" and isinstance(d.get("path"), str):
@@ -232,10 +291,10 @@ def replay(events: list[Event]) -> Incident:
             closed = True
         elif e.kind == "reopened":
             closed = False
-    items = [(s, _step(s)) for s in steps]
     checklist = tuple(
-        Item(i, step, _text(s.get("status"), "due"), done.get(step.id))
-        for i, (s, step) in enumerate(((s, st) for s, st in items if st is not None), 1)
+        Item(seen[step.id][0], step, _text(s.get("status"), "due"), done.get(step.id), decided.get(step.id))
+        for s, step in ((s, _step(s)) for s in steps)
+        if step is not None
     )
     return Incident(
         first.incident_id,
@@ -254,6 +313,9 @@ def replay(events: list[Event]) -> Incident:
         tuple(notes),
         tuple(evidence),
         tuple(events),
+        description,
+        staff,
+        seen,
     )
 
 

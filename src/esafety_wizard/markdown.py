@@ -10,21 +10,26 @@ from . import escape, wording
 from .model import Contact, Step
 
 if TYPE_CHECKING:
-    from .incident import Done
+    from .incident import Decided, Done
 
 
 def md(s: object, indent: str = "    ") -> str:
     return escape.markdown(str(s), indent)
 
 
-def step_lines(step: Step, status: str, *, number: int | None = None, done: Done | None = None) -> list[str]:
+def step_lines(
+    step: Step, status: str, *, number: int | None = None, done: Done | None = None, decided: Decided | None = None
+) -> list[str]:
     """A checklist line, then its details and what the tool added, indented under it."""
-    mark = "x" if done else " "
+    mark = "x" if done else "-" if decided else " "
     num = f"{number}. " if number is not None else ""
     depends = f"*{wording.DEPENDS}:* " if status == "conditional" else ""
     who = ""
     if done:
         who = f" — done {wording.when(done.at)} by {md(done.actor)}" + (f": {md(done.note)}" if done.note else "")
+    elif decided:
+        when = wording.when(decided.at)
+        who = f" — {wording.DECIDED_AGAINST.lower()} {when} by {md(decided.actor)}: {md(decided.reason)}"
     lines = [f"- [{mark}] {num}{depends}{md(wording.step_sentence(step))}{who}"]
     lines += [f"    - {md(d, ' ' * 6)}" for d in step.details]
     lines += [f"    - _{md(line, ' ' * 6)}_" for line in wording.provenance(step.source, step.added)]

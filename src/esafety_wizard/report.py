@@ -10,13 +10,20 @@ from .wording import describe, when
 FORMATS = ("html", "md", "json")
 
 
-def to_json(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
-    return escape.json_text(serialize.incident(inc, chain_problems, exported_at)) + "\n"
+def to_json(inc: Incident, chain_problems: list[str], exported_at: str, evidence: list[str] | None = None) -> str:
+    data = serialize.incident(inc, chain_problems, exported_at)
+    for item, state in zip(data["evidence"], evidence or ["unchecked"] * len(data["evidence"]), strict=True):
+        item["state_when_exported"] = state
+    return escape.json_text(data) + "\n"
 
 
 def _step_line(it: Item) -> str:
     text = wording.step_sentence(it.step)
     return (f"{wording.DEPENDS_IN_LINE} " if it.status == "conditional" else "") + text
+
+
+def title(inc: Incident) -> str:
+    return f"Incident {inc.id}" + (f": {inc.description}" if inc.description else "")
 
 
 def _chain_line(inc: Incident, chain_problems: list[str]) -> str:
@@ -29,11 +36,13 @@ def _chain_line(inc: Incident, chain_problems: list[str]) -> str:
     )
 
 
-def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
+def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str, evidence: list[str] | None = None) -> str:
     L = [
-        f"# E-safety incident {inc.id} (staff as victims)",
+        f"# {md(title(inc))}",
         "",
         f"- Status: **{inc.status}**",
+        *([f"- About: {md(inc.description)}"] if inc.description else []),
+        *([f"- Member of staff affected: {md(inc.staff)}"] if inc.staff else []),
         f"- Opened: {when(inc.created_at)} by {md(inc.created_by)}",
         f"- Exported: {when(exported_at)}",
         f"- Procedure: {md(inc.flowchart.title)} (SHA-256 {md(inc.flowchart.sha256)})",
@@ -49,23 +58,23 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str) -> s
         L += ["", "_The guide was not finished: run `esafety log resume` to answer the rest._"]
     L += ["", "## Checklist", ""]
     for it in inc.checklist:
-        L += markdown.step_lines(it.step, it.status, number=it.number, done=it.done)
+        L += markdown.step_lines(it.step, it.status, number=it.number, done=it.done, decided=it.decided)
     L += ["", "## Notes", ""]
     L += [f"- {when(n.at)}, {md(n.actor)}: {md(n.text)}" for n in inc.notes] or ["None."]
     L += ["", "## Evidence (registered, not copied)", ""]
     L += [
         f"- {md(e.path)}: {md(e.size)} bytes, modified {md(e.mtime)}, SHA-256 {md(e.sha256)} "
-        f"(registered {when(e.at)} by {md(e.actor)})" + (f": {md(e.note)}" if e.note else "")
-        for e in inc.evidence
+        f"(registered {when(e.at)} by {md(e.actor)})"
+        + (f": {md(e.note)}" if e.note else "")
+        + f". **{md(_state(evidence, i))}**"
+        for i, e in enumerate(inc.evidence)
     ] or ["None."]
     L += ["", "## Contacts", ""]
     for c in inc.contacts:
         L += markdown.contact_lines(c)
-    L += ["", "## History", "", "| # | When | Who | What | SHA-256 |", "| --- | --- | --- | --- | --- |"]
+    L += ["", "## History", "", "| # | When | What | SHA-256 |", "| --- | --- | --- | --- |"]
     cell = escape.markdown_cell
-    L += [  # exact times
-        f"| {e.n} | {cell(e.at)} | {cell(e.actor)} | {cell(describe(e))} | {cell(e.hash[:16])} |" for e in inc.events
-    ]
+    L += [f"| {e.n} | {cell(when(e.at))} | {cell(describe(e, inc))} | {cell(e.hash[:16])} |" for e in inc.events]
     return "\n".join(L) + "\n"
 
 
@@ -84,15 +93,17 @@ tr { page-break-inside: avoid; } th { background: #f3f2f1; }
 """
 
 
-def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
+def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence: list[str] | None = None) -> str:
     e = escape.html
     rows = lambda cells: "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"  # noqa: E731
     h = [
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
-        f"<title>E-safety incident {inc.id}</title><style>{CSS}</style></head><body>",
-        f"<h1>E-safety incident {inc.id} (staff as victims)</h1>",
+        f"<title>{e(title(inc))}</title><style>{CSS}</style></head><body>",
+        f"<h1>{e(title(inc))}</h1>",
         "<table class='meta'>",
         rows(["Status", e(inc.status)]),
+        *([rows(["About", e(inc.description)])] if inc.description else []),
+        *([rows(["Member of staff affected", e(inc.staff)])] if inc.staff else []),
         rows(["Opened", f"{e(when(inc.created_at))} by {e(inc.created_by)}"]),
         rows(["Exported", e(when(exported_at))]),
         rows(
@@ -125,6 +136,9 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
             done = f"<span class='done'>Done</span> {e(when(it.done.at))}<br>{e(it.done.actor)}" + (
                 f"<br>{e(it.done.note)}" if it.done.note else ""
             )
+        elif it.decided:
+            d = it.decided
+            done = f"<b>{e(wording.DECIDED_AGAINST)}</b> {e(when(d.at))}<br>{e(d.actor)}<br>{e(d.reason)}"
         else:
             done = "<span class='todo'>Not yet</span>"
         h.append(rows([str(it.number), step, done]))
@@ -137,7 +151,10 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
         h.append("<p>None.</p>")
     h.append("<h2>Evidence</h2><p>Registered by fingerprint; the files were not copied or sent.</p>")
     if inc.evidence:
-        h.append("<table><tr><th>File</th><th>Size</th><th>Modified</th><th>SHA-256</th><th>Registered</th></tr>")
+        h.append(
+            "<table><tr><th>File</th><th>Size</th><th>Modified</th><th>SHA-256</th><th>Registered</th>"
+            "<th>When exported</th></tr>"
+        )
         h += [
             rows(
                 [
@@ -146,9 +163,11 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
                     e(when(x.mtime)),
                     f"<code>{e(x.sha256)}</code>",
                     f"{e(when(x.at))}<br>{e(x.actor)}",
+                    f"<span class='{'ok' if evidence and evidence[i] == 'unchanged' else 'todo'}'>"
+                    f"{e(_state(evidence, i))}</span>",
                 ]
             )
-            for x in inc.evidence
+            for i, x in enumerate(inc.evidence)
         ]
         h.append("</table>")
     else:
@@ -157,13 +176,18 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str) -> str:
     for c in inc.contacts:
         how = "<br>".join(e(x) for x in (c.phone, c.email) if x) or "-"
         h.append(rows([e(c.name), how, e(c.role or "")]))
-    h.append("</table><h2>History</h2><table><tr><th>#</th><th>When</th><th>Who</th><th>What</th><th>SHA-256</th></tr>")
-    h += [
-        rows([str(ev.n), e(ev.at), e(ev.actor), e(describe(ev)), f"<code>{ev.hash[:16]}</code>"]) for ev in inc.events
-    ]
+    h.append("</table><h2>History</h2><table><tr><th>#</th><th>When</th><th>What</th><th>SHA-256</th></tr>")
+    h += [rows([str(ev.n), e(when(ev.at)), e(describe(ev, inc)), f"<code>{ev.hash[:16]}</code>"]) for ev in inc.events]
     h.append(f"</table><p><small>esafety-wizard {e(__version__)}</small></p></body></html>")
     return "\n".join(h) + "\n"
 
 
-def render(fmt: str, inc: Incident, chain_problems: list[str], exported_at: str) -> str:
-    return {"json": to_json, "md": to_markdown, "html": to_html}[fmt](inc, chain_problems, exported_at)
+def render(
+    fmt: str, inc: Incident, chain_problems: list[str], exported_at: str, evidence: list[str] | None = None
+) -> str:
+    """`evidence`: each evidence file's state when exported (see cases.evidence_states); None if not checked."""
+    return {"json": to_json, "md": to_markdown, "html": to_html}[fmt](inc, chain_problems, exported_at, evidence)
+
+
+def _state(evidence: list[str] | None, i: int) -> str:
+    return wording.EVIDENCE_STATE.get(evidence[i], evidence[i]) if evidence else wording.EVIDENCE_STATE["unchecked"]

@@ -17,7 +17,7 @@ from .engine import Outcome
 from .model import Flowchart, Step
 
 if TYPE_CHECKING:
-    from .incident import Done, Incident
+    from .incident import Decided, Done, Incident
 
 
 def console(*, stderr: bool = False, no_color: bool = False, plain: bool = False) -> Console:
@@ -139,7 +139,7 @@ def _decisions(con: Console, decisions) -> None:
         con.print(Padding(Text.assemble(d.text, "\n", (wording.decision_reason(d.reason), "bold")), (0, 0, 0, 2)))
 
 
-def _step(step: Step, status: str, done: Done | None = None) -> Group:
+def _step(step: Step, status: str, done: Done | None = None, decided: Decided | None = None) -> Group:
     """A checklist step as the screen shows it, in the guide's outcome and in an incident alike."""
     parts: list = []
     if status == "conditional":
@@ -152,6 +152,13 @@ def _step(step: Step, status: str, done: Done | None = None) -> Group:
         parts.append(
             Text(
                 f"Done {wording.when(done.at)} by {done.actor}" + (f": {done.note}" if done.note else ""), style="green"
+            )
+        )
+    if decided:
+        parts.append(
+            Text(
+                f"{wording.DECIDED_AGAINST} {wording.when(decided.at)} by {decided.actor}: {decided.reason}",
+                style="yellow",
             )
         )
     return Group(*parts)
@@ -197,26 +204,30 @@ def incident_list(con: Console, rows: list[dict]) -> None:
     if con.width < NARROW:
         for r in rows:
             con.print()
-            con.print(Text(f"Incident {r['id']} ({r['status']})", style="bold"))
+            about = f": {r['description']}" if r.get("description") else ""
+            con.print(Text(f"Incident {r['id']} ({r['status']}){about}", style="bold"))
             lines = [
+                *([f"Member of staff affected: {r['staff']}"] if r.get("staff") else []),
                 f"Opened {wording.when(r['created_at'])} by {r['created_by']}",
                 f"Posted by: {r['instigator'] or '-'}",
                 f"Steps done: {r['steps_done']} of {r['steps']}",
-                f"Waiting for: {', '.join(r['waiting_for']) or '-'}",
+                f"Waiting for: {'; '.join(r['waiting_for_questions']) or '-'}",
             ]
             con.print(Padding(Text("\n".join(lines)), (0, 0, 0, 2)))
         return
     table = Table(title="Incidents", title_justify="left", expand=False)
-    for name in ("No.", "Status", "Opened", "Posted by", "Steps done", "Waiting for"):
+    for name in ("No.", "About", "Status", "Opened", "Posted by", "Steps done", "Waiting for"):
         table.add_column(name, overflow="fold")
     for r in rows:
+        about = "\n".join(x for x in (r.get("description"), r.get("staff")) if x) or "-"
         cells = (
             str(r["id"]),
+            about,
             r["status"],
             f"{wording.when(r['created_at'])}\n{r['created_by']}",
             r["instigator"] or "-",
             f"{r['steps_done']} of {r['steps']}",
-            ", ".join(r["waiting_for"]) or "-",
+            "; ".join(r["waiting_for_questions"]) or "-",
         )
         table.add_row(*(Text(c) for c in cells))
     con.print(table)
@@ -224,8 +235,11 @@ def incident_list(con: Console, rows: list[dict]) -> None:
 
 def incident(con: Console, inc: Incident, chain_problems: list[str], changes: dict | None = None) -> None:
     con.print()
-    con.rule(Text(f"Incident {inc.id} ({inc.status})", style="bold"), align="left", characters="-")
+    about = f": {inc.description}" if inc.description else ""
+    con.rule(Text(f"Incident {inc.id} ({inc.status}){about}", style="bold"), align="left", characters="-")
     con.print(Text(f"Opened {wording.when(inc.created_at)} by {inc.created_by}."))
+    if inc.staff:
+        con.print(Text(f"Member of staff affected: {inc.staff}"))
     if chain_problems:
         con.print(Text("WARNING: this record has been altered: " + "; ".join(chain_problems), style="bold red"))
     _answers(con, inc.answers)
@@ -235,11 +249,12 @@ def incident(con: Console, inc: Incident, chain_problems: list[str], changes: di
         con.print()
         con.print(Text("What changed:", style="bold"))
         for sid in changes.get("added", []):
-            con.print(Text(f"  New step {numbers.get(sid, '')}: {sid}"))
+            con.print(Text(f"  New step {numbers.get(sid, '')}: {inc.step_text(sid)}"))
         for sid in changes.get("dropped", []):
-            con.print(Text(f"  No longer needed: {sid}"))
-        for sid, old, new in changes.get("changed", []):
-            con.print(Text(f"  Step {numbers.get(sid, '')} ({sid}) is now {new} (was {old})"))
+            con.print(Text(f"  No longer needed: {inc.step_text(sid)} (anything done on it stays in the history)"))
+        for sid, _old, new in changes.get("changed", []):
+            now = "due" if new == "due" else wording.DEPENDS.lower()
+            con.print(Text(f"  Step {numbers.get(sid, '')} is now {now}: {inc.step_text(sid)}"))
     con.print()
     con.print(Text("Checklist", style="bold underline"))
     g = Table.grid(padding=(0, 1))
@@ -247,7 +262,8 @@ def incident(con: Console, inc: Incident, chain_problems: list[str], changes: di
     g.add_column(no_wrap=True)
     g.add_column(overflow="fold")
     for it in inc.checklist:
-        g.add_row(f"{it.number}.", Text("[x]" if it.done else "[ ]"), _step(it.step, it.status, it.done))
+        mark = "[x]" if it.done else "[-]" if it.decided else "[ ]"
+        g.add_row(f"{it.number}.", Text(mark), _step(it.step, it.status, it.done, it.decided))
     con.print(g)
     if inc.notes:
         con.print()
@@ -259,6 +275,12 @@ def incident(con: Console, inc: Incident, chain_problems: list[str], changes: di
         con.print(Text("Evidence (registered, not copied)", style="bold underline"))
         for e in inc.evidence:
             con.print(Text(f"{e.path} ({e.size} bytes, SHA-256 {e.sha256[:16]}…)"))
+    con.print()
+    con.print(Text("History", style="bold underline"))
+    g = _grid()
+    for e in inc.events:
+        g.add_row(Text(wording.when(e.at), style="dim"), Text(wording.describe(e, inc)))
+    con.print(g)
     con.print()
     if not inc.complete or inc.waiting_for:
         con.print(Text(f"Next: when you know more, run: esafety log resume {inc.id}", style="bold"))

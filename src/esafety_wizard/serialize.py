@@ -102,13 +102,13 @@ def evidence(e: Evidence) -> dict:
     return {**d, "at": e.at, "actor": e.actor}
 
 
-def event(e: Event) -> dict:
+def event(e: Event, inc: Incident | None = None) -> dict:
     return {
         "n": e.n,
         "at": e.at,
         "actor": e.actor,
         "kind": e.kind,
-        "summary": wording.describe(e),
+        "summary": wording.describe(e, inc),
         "data": e.data,
         "prev": e.prev,
         "hash": e.hash,
@@ -132,7 +132,7 @@ def incident(inc: Incident, chain_problems: list[str], exported_at: str) -> dict
         "notes": [note(n) for n in inc.notes],
         "evidence": [evidence(e) for e in inc.evidence],
         "contacts": [contact(c) for c in inc.contacts],
-        "history": [event(e) for e in inc.events],
+        "history": [event(e, inc) for e in inc.events],
         "chain": {
             "intact": not chain_problems,
             "problems": chain_problems,
@@ -149,9 +149,14 @@ def summary(inc: Incident) -> dict:
         "status": inc.status,
         "created_at": inc.created_at,
         "created_by": inc.created_by,
+        "description": inc.description,
+        "staff": inc.staff,
         "instigator": next((a.label for a in inc.answers if a.id == "instigator"), None),
         "steps_done": sum(1 for it in inc.checklist if it.done),
         "steps": len(inc.checklist),
         "waiting_for": [a.id for a in inc.waiting_for] + ([] if inc.complete else ["(guide not finished)"]),
+        "waiting_for_questions": [a.text for a in inc.waiting_for]
+        + ([] if inc.complete else ["the rest of the guide"]),
+        "steps_open": sum(1 for it in inc.checklist if it.open),
         "last_change": inc.events[-1].at,
     }

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from .model import Contact, Flowchart, Step
 
 if TYPE_CHECKING:  # not imported at run time: sqlite3 is not needed to show a question
+    from .incident import Incident
     from .store import Event
 
 DEPENDS = "Only if it applies"
@@ -64,6 +65,13 @@ REASON_QUESTION = (
     "Why did you decide this? Type your reason (it is recorded with your answers), or press Enter to skip:"
 )
 REASON_PROMPT = "Reason:"
+DECIDED_AGAINST = "Decided against"
+EVIDENCE_STATE = {
+    "unchanged": "present and unchanged",
+    "changed": "CHANGED since it was registered",
+    "missing": "MISSING: not found where it was registered",
+    "unchecked": "not checked",
+}
 DECISIONS = "Decisions and their reasons"
 DECISIONS_WHY = (
     "Keeping Children Safe in Education asks schools to record decisions and the reasons for them, "
@@ -128,34 +136,59 @@ def when(iso: str) -> str:
     return f"{t.day} {t:%b %Y, %H:%M}"
 
 
-def describe(event: Event) -> str:
-    """One line of an incident's history, without repeating free text (notes are shown in their own section)."""
+def describe(event: Event, inc: Incident | None = None) -> str:
+    """One line of an incident's history, as a sentence in the procedure's words, with everything anyone wrote
+    (a note, a reason): who did what; the time is shown beside it."""
     d = event.data
     k = event.kind
+    who = event.actor
+
+    def step(key: str = "step") -> str:
+        sid = d.get(key)
+        return f"'{inc.step_text(sid) if inc else sid}'"
+
+    def said(key: str) -> str:
+        text = d.get(key)
+        return f": {text}" if isinstance(text, str) and text else ""
+
     if k == "opened":
-        return "Incident opened"
+        return f"{who} opened the incident"
     if k == "answered":
-        c = d.get("changes") or {}
+        n = len(d.get("answers", [])) if isinstance(d.get("answers"), list) else 0
         parts = [
-            f"{len(d.get('answers', []))} answers recorded" + ("" if d.get("complete") else " (guide not finished)")
+            f"{who} recorded {n} answer{'s' if n != 1 else ''}" + ("" if d.get("complete") else " (guide not finished)")
         ]
+        c = d.get("changes") if isinstance(d.get("changes"), dict) else {}
+        texts = lambda ids: ", ".join(f"'{inc.step_text(i) if inc else i}'" for i in ids if isinstance(i, str))
         if c.get("added"):
-            parts.append("new steps: " + ", ".join(c["added"]))
+            parts.append("new steps: " + texts(c["added"]))
         if c.get("dropped"):
-            parts.append("steps no longer needed: " + ", ".join(c["dropped"]))
-        if c.get("changed"):
-            parts.append("status changed: " + ", ".join(f"{s} {a}->{b}" for s, a, b in c["changed"]))
+            parts.append("no longer needed: " + texts(c["dropped"]))
+        for change in c.get("changed", []):
+            if isinstance(change, list) and len(change) == 3:
+                now = "due" if change[2] == "due" else DEPENDS.lower()
+                parts.append(f"{texts([change[0]])} is now {now}")
         return "; ".join(parts)
     if k == "step_done":
-        return f"Step done: {d.get('step')}" + (" (with a note)" if d.get("note") else "")
+        return f"{who} marked {step()} done" + said("note")
     if k == "step_undone":
-        return f"Step marked not done: {d.get('step')}"
+        return f"{who} marked {step()} not done again (a correction)" + said("note")
+    if k == "step_decided":
+        return f"{who} decided against {step()}" + said("reason")
     if k == "note":
-        return "Note added"
+        return f"{who} added a note" + said("text")
     if k == "evidence":
-        return f"Evidence registered: {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]})"
+        return f"{who} registered evidence {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]})" + said("note")
+    if k == "described":
+        parts = []
+        if "description" in d:
+            parts.append(f"the description to '{d.get('description') or ''}'")
+        if "staff" in d:
+            parts.append(f"the member of staff affected to '{d.get('staff') or ''}'")
+        return f"{who} set " + " and ".join(parts or ["nothing"])
     if k == "closed":
-        return "Incident closed" + (" (with a reason)" if d.get("reason") else "")
+        forced = " with steps still open" if d.get("open_steps") else ""
+        return f"{who} closed the incident{forced}" + said("reason")
     if k == "reopened":
-        return "Incident reopened" + (" (with a reason)" if d.get("reason") else "")
-    return k
+        return f"{who} reopened the incident" + said("reason")
+    return f"{who}: {k}"

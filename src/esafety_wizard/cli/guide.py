@@ -57,6 +57,10 @@ def guide(
             "checklist, to follow it over the coming days (see esafety log).",
         ),
     ] = False,
+    description: Annotated[
+        str | None, typer.Option("--description", help="With --save: a few words that tell this incident apart.")
+    ] = None,
+    staff: Annotated[str | None, typer.Option("--staff", help="With --save: the member of staff affected.")] = None,
     home: HomeOpt = None,
     as_: AsOpt = None,
     flowchart: FlowchartOpt = None,
@@ -82,6 +86,7 @@ def guide(
             fmt=fmt.value if fmt else None,
             force=force,
         )
+        g.about = {"description": description, "staff": staff}
         if answers is not None:
             if resume:
                 from ..errors import WizardError
@@ -119,6 +124,7 @@ class _Guide:
         self.home, self.as_ = home, as_
         self.transcript, self.fmt, self.force = transcript, fmt, force
         self.saved: tuple[int, str] | None = None  # the incident kept with --save: its number and record head
+        self.about: dict[str, str | None] = {}  # --description and --staff for the saved incident
         if transcript is not None:  # before any question: a refused file must not waste the user's answers
             from ..files import check_target
 
@@ -177,6 +183,8 @@ class _Guide:
             )
         asker = make_asker(plain)
         who = self.who(asker) if save else None
+        if save:
+            self.ask_about(asker)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         session = Session(self.fc, start, reasons=reasons)
         if not plain:
@@ -248,10 +256,20 @@ class _Guide:
 
         with Store(self.home) as st:
             n = cases.create(st, self.fc, answers, who, reasons)
+            if any(self.about.values()):
+                cases.describe(st, n, self.about.get("description"), self.about.get("staff"), who)
             head = cases.get(st, n).head
         if not quiet:
             self.saved = (n, head)
         return n
+
+    def ask_about(self, asker) -> None:
+        """Before the questions, so the saved incident can be told apart in the log (Enter skips either)."""
+        if self.about.get("description") is None:
+            asker.say("A few words to tell this incident apart in your log, such as where and when it was posted.")
+            self.about["description"] = asker.text("What is it about? (press Enter to skip)") or None
+        if self.about.get("staff") is None:
+            self.about["staff"] = asker.text("Which member of staff does it affect? (press Enter to skip)") or None
 
     def say_saved(self) -> None:
         """The incident's number, its record head and what to do next: the last lines of the run, not lost
@@ -319,4 +337,6 @@ class _Guide:
         )
         if not asker.confirm("Keep a case file?", default=False):
             return
-        self.create(session.answers, self.who(asker), session.reasons)
+        who = self.who(asker)
+        self.ask_about(asker)
+        self.create(session.answers, who, session.reasons)

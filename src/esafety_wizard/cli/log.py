@@ -137,6 +137,10 @@ def log_show(
 @log_app.command("resume")
 def log_resume(
     incident_id: IdArg,
+    answers: Annotated[
+        Path | None,
+        typer.Option("--answers", "-a", metavar="FILE", help="Take the answers from a file instead of asking."),
+    ] = None,
     plain: PlainOpt = False,
     home: HomeOpt = None,
     as_: AsOpt = None,
@@ -148,6 +152,18 @@ def log_resume(
     Example: esafety log resume 3
     """
     with boundary(no_color):
+        if answers is not None:
+            from .. import answers as answers_file
+            from .. import cases, loader, screen
+
+            fc = loader.load(flowchart)
+            who = cases.actor(home, as_)
+            given, reasons = answers_file.read(answers, fc)
+            with _store(home) as st:
+                inc = cases.answer(st, incident_id, fc, given, who, reasons)
+                problems = st.verify(incident_id)
+            screen.incident(out(no_color), inc, problems, changes=inc.events[-1].data.get("changes"))
+            raise typer.Exit(0)
         code = _resume(incident_id, plain_mode(plain), home, as_, flowchart, no_color)
     raise typer.Exit(code)
 
@@ -338,15 +354,100 @@ def log_verify(
     raise typer.Exit(0 if all(v.ok for v in results) and not found else 1)
 
 
-@log_app.command("close")
-def log_close(
+@log_app.command("decide")
+def log_decide(
     incident_id: IdArg,
-    reason: Annotated[str | None, typer.Option("--reason", help="Why it is closed.")] = None,
+    step: StepArg,
+    reason: Annotated[str, typer.Option("--reason", help="Why the step is not needed or not done.")] = "",
     home: HomeOpt = None,
     as_: AsOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
-    """Close an incident. Its record stays, and it can be reopened.
+    """Record a decision not to take a step (not needed, or decided against), with its reason.
+
+    Keeping Children Safe in Education asks schools to record decisions and their reasons, including a decision
+    not to refer. Correct a mistake with esafety log undone.
+
+    Example: esafety log decide 3 9 --reason "Not persistent: one post, removed the same day"
+    """
+    _change(
+        home,
+        as_,
+        no_color,
+        lambda cases, st, who: (
+            f"Step {cases.decide(st, incident_id, step, reason, who).number} of incident {incident_id}: "
+            "decided against, with your reason."
+        ),
+    )
+
+
+@log_app.command("describe")
+def log_describe(
+    incident_id: IdArg,
+    description: Annotated[
+        str | None, typer.Option("--description", help="A few words that tell this incident from others.")
+    ] = None,
+    staff: Annotated[str | None, typer.Option("--staff", help="The member of staff affected.")] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Say what an incident is about and which member of staff it affects (shown in log list and reports).
+
+    Example: esafety log describe 3 --description "Facebook posts about Year 6 trip" --staff "Ms Khan"
+    """
+    _change(
+        home,
+        as_,
+        no_color,
+        lambda cases, st, who: (
+            cases.describe(st, incident_id, description, staff, who) and f"Incident {incident_id} updated."
+        ),
+    )
+
+
+@log_app.command("answer")
+def log_answer(
+    incident_id: IdArg,
+    question: Annotated[str, typer.Argument(metavar="QUESTION", help="The question's id (see README).")],
+    value: Annotated[str, typer.Argument(metavar="ANSWER", help="The new answer.")],
+    reason: Annotated[
+        str | None, typer.Option("--reason", help="Why, when the answer means something is not done.")
+    ] = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Change an answer of a saved incident (for example, once you know who posted it). The checklist is
+    worked out again and what changed is listed; anything already done stays in the record.
+
+    Example: esafety log answer 3 instigator pupil
+    """
+    with boundary(no_color):
+        from .. import cases, loader, screen
+
+        fc = loader.load(flowchart)
+        who = cases.actor(home, as_)
+        with _store(home) as st:
+            reasons = {question: reason} if reason else None
+            inc = cases.answer(st, incident_id, fc, {question: value}, who, reasons)
+            problems = st.verify(incident_id)
+        screen.incident(out(no_color), inc, problems, changes=inc.events[-1].data.get("changes"))
+
+
+@log_app.command("close")
+def log_close(
+    incident_id: IdArg,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why it is closed.")] = None,
+    force: Annotated[
+        bool, typer.Option("--force", help="Close although some steps are still open (a reason is then required).")
+    ] = False,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Close an incident once each step is done or decided against. Its record stays, and it can be reopened.
 
     Example: esafety log close 3 --reason "Resolved; governors informed"
     """
@@ -354,7 +455,7 @@ def log_close(
         home,
         as_,
         no_color,
-        lambda cases, st, who: cases.close(st, incident_id, reason, who) and f"Incident {incident_id} closed.",
+        lambda cases, st, who: cases.close(st, incident_id, reason, who, force) and f"Incident {incident_id} closed.",
     )
 
 
@@ -398,18 +499,30 @@ def log_export(
     home: HomeOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
-    """Export an incident's full record for a governor or the LADO: answers, checklist, notes, evidence,
-    contacts and history.
+    """Export an incident's full record for the LADO, HR or the Chair of Governors: answers, decisions, the
+    checklist, notes, evidence (checked now), contacts and history.
+
+    On a terminal with no --output, it is written to esafety-incident-ID-DATE.FORMAT here; '-o -', or a pipe,
+    prints it.
 
     Example: esafety log export 3 --format html -o incident-3.html
     """
     with boundary(no_color):
+        import sys
+
         from .. import cases, report
         from ..files import now
         from .common import write_output
 
         with _store(home, readonly=True) as st:
             inc, problems = cases.load(st, incident_id)
-        write_output(report.render(fmt.value, inc, problems, now().isoformat(timespec="seconds")), output, force)
-        if output is not None:
-            err(no_color).print(f"Incident {incident_id} exported to {output} (readable only by you).")
+        states = cases.evidence_states(inc)
+        text = report.render(fmt.value, inc, problems, now().isoformat(timespec="seconds"), states)
+        if output is None or str(output) == "-":
+            if output is None and sys.stdout.isatty():  # a report is a file to hand over, not text on a screen
+                output = Path(f"esafety-incident-{incident_id}-{now():%Y-%m-%d}.{fmt.value}")
+            else:
+                write_output(text, None, force)
+                return
+        write_output(text, output, force)
+        err(no_color).print(f"Incident {incident_id} exported to {output} (readable only by you).")
