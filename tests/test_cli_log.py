@@ -413,3 +413,42 @@ def test_the_export_checks_evidence_now_and_refuses_the_same_file_twice(pupil, t
     assert "MISSING" in run("log", "export", 1, "--format", "html").stdout
     data = json.loads(run("log", "export", 1, "--format", "json").stdout)
     assert data["evidence"][0]["state_when_exported"] == "missing"
+
+
+def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
+    staff = tmp_path / "s.yaml"
+    staff.write_text(
+        "head_involved: no\ncan_report_to_head: no\ninstigator: staff\nserious: no\n"
+        "reasons:\n  serious: One remark, apologised for\n"
+    )
+    parent = tmp_path / "p.yaml"
+    parent.write_text(PARENT_NOT_YET)
+    for a in (staff, parent):
+        r = run("guide", "-a", a, "--save", "--as", "Jo Bloggs", "--description", "Secret words", "--staff", "Ms Khan")
+        assert r.exit_code == 0, r.output
+    shot = tmp_path / "evidence-of-ms-khan.png"
+    shot.write_bytes(b"x")
+    run("log", "evidence", 1, shot, "--as", "Jo Bloggs")
+    steps = {s["id"]: s["number"] for s in show_json(1)["checklist"]}
+    run("log", "done", 1, steps["cannot_report_to_head"], "--note", "Rang Miles Dent", "--as", "Jo Bloggs")
+    run("log", "close", 2, "--force", "--reason", "Resolved", "--as", "Jo Bloggs")
+    for fmt in ("html", "md", "json"):
+        text = run("log", "report", "--format", fmt).stdout
+        for name in ("Jo Bloggs", "Ms Khan", "Secret words", "evidence-of-ms-khan", "Miles Dent", "Claire Winter"):
+            assert name not in text, (fmt, name)
+    data = json.loads(run("log", "report", "--format", "json").stdout)
+    assert data["incidents"] == 2 and data["open"] == 1 and data["closed"] == 1
+    assert data["by_instigator"] == {"A member of staff": 1, "A parent or carer": 1}
+    assert data["by_route"]["LADO"] == 1 and data["by_route"]["Professionals Online Safety Helpline"] == 1
+    assert {"decision": data["decisions"][1]["decision"], "reason": "One remark, apologised for"} in data["decisions"]
+    assert [h["incident"] for h in data["record_heads"]] == [1, 2]
+    today = show_json(1)["created_at"][:10]
+    assert (
+        json.loads(run("log", "report", "--from", "2000-01-01", "--to", "2000-12-31", "--format", "json").stdout)[
+            "incidents"
+        ]
+        == 0
+    )
+    assert json.loads(run("log", "report", "--from", today, "--format", "json").stdout)["incidents"] == 2
+    r = run("log", "report", "--from", "last monday")
+    assert r.exit_code == 1 and "--from must be a date like 2026-09-01" in r.stderr

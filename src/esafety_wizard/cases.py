@@ -181,6 +181,16 @@ def undone(st: Store, incident_id: int, step: str, note: str | None, who: str) -
     return it
 
 
+def governors_summary(st: Store, start: str | None, end: str | None):
+    """The incidents opened in a period, summed up for governors (incident.Summary)."""
+    from .incident import WHO_QUESTION, summarise
+
+    for when, name in ((start, "--from"), (end, "--to")):
+        if when is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
+            raise WizardError(f"{name} must be a date like 2026-09-01, not '{one_line(when)[:40]}'.")
+    return summarise(incidents(st), start, end, WHO_QUESTION)
+
+
 def evidence_states(inc: Incident) -> list[str]:
     """Each evidence file now: 'unchanged', 'changed' or 'missing' (read in chunks: memory stays small)."""
     return [evidence.recheck(e.path, e.sha256) for e in inc.evidence]

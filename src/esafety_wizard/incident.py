@@ -17,6 +17,7 @@ if TYPE_CHECKING:
     from .store import Event
 
 UNCERTAIN = ("not_yet", "not_sure")
+WHO_QUESTION = "instigator"  # the question whose answer says who posted it, for listings and the summary
 HEAD_HEX = 16  # 64 bits of the SHA-256: enough that no one can make another record with the same head
 
 
@@ -328,3 +329,71 @@ def changes(old: tuple[Item, ...], new_steps: list[dict]) -> dict:
         "dropped": [sid for sid in before if sid not in after],
         "changed": [[sid, before[sid], st] for sid, st in after.items() if sid in before and before[sid] != st],
     }
+
+
+# --- the governors' summary: numbers and outcomes, no names ---------------------------------------------
+
+
+class Summary(NamedTuple):
+    """What governors receive: counts, routes, outcomes and the reasons for decisions; no names, no descriptions,
+    no evidence paths (they need numbers and outcomes, not case details)."""
+
+    start: str | None  # the period, as dates (YYYY-MM-DD), inclusive; None: open-ended
+    end: str | None
+    incidents: int
+    open: int
+    closed: int
+    by_instigator: dict[str, int]  # the answer to the question of who posted it, in its words
+    by_route: dict[str, int]  # contacts of steps marked done: the routes actually taken
+    days_to_close: list[int]  # for each incident closed now, days from opening to its last closing
+    decisions: list[tuple[str, str]]  # (what was not done, the reason or '') for decisions not to act
+    decided_against: list[tuple[str, str]]  # (the step, the reason)
+    heads: list[tuple[int, str]]  # each incident's number and record head
+
+
+def summarise(incidents: list[Incident], start: str | None, end: str | None, who_question: str) -> Summary:
+    """The incidents opened between `start` and `end` (dates, inclusive), summed up for governors."""
+    chosen = [
+        i
+        for i in incidents
+        if (start is None or i.created_at[:10] >= start) and (end is None or i.created_at[:10] <= end)
+    ]
+    by_instigator: dict[str, int] = {}
+    by_route: dict[str, int] = {}
+    days: list[int] = []
+    decisions: list[tuple[str, str]] = []
+    against: list[tuple[str, str]] = []
+    for inc in chosen:
+        who = next((a.label for a in inc.answers if a.id == who_question), "Not answered")
+        by_instigator[who] = by_instigator.get(who, 0) + 1
+        names = {c.id: c.route or c.name for c in inc.contacts}
+        routes = {names.get(c, c) for it in inc.checklist if it.done for c in it.step.contacts}
+        for r in routes:
+            by_route[r] = by_route.get(r, 0) + 1
+        if inc.closed:
+            closed_at = [e.at for e in inc.events if e.kind == "closed"][-1]
+            days.append(_days(inc.created_at, closed_at))
+        decisions += [(d.text, d.reason or "") for d in inc.decisions]
+        against += [(it.step.text, it.decided.reason) for it in inc.checklist if it.decided]
+    return Summary(
+        start,
+        end,
+        len(chosen),
+        sum(not i.closed for i in chosen),
+        sum(i.closed for i in chosen),
+        dict(sorted(by_instigator.items(), key=lambda kv: -kv[1])),
+        dict(sorted(by_route.items(), key=lambda kv: -kv[1])),
+        sorted(days),
+        decisions,
+        against,
+        [(i.id, i.head) for i in chosen],
+    )
+
+
+def _days(start: str, end: str) -> int:
+    from datetime import datetime
+
+    try:
+        return max(0, (datetime.fromisoformat(end) - datetime.fromisoformat(start)).days)
+    except ValueError:
+        return 0

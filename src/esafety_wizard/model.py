@@ -94,6 +94,7 @@ class Contact(NamedTuple):
     added: str | None = None
     corrects: str | None = None
     checked: str | None = None
+    route: str | None = None  # the kind of route, no name (LADO, HR, police): how the governors' summary counts it
 
 
 class Flowchart(NamedTuple):

@@ -191,3 +191,121 @@ def render(
 
 def _state(evidence: list[str] | None, i: int) -> str:
     return wording.EVIDENCE_STATE.get(evidence[i], evidence[i]) if evidence else wording.EVIDENCE_STATE["unchecked"]
+
+
+# --- the governors' summary ----------------------------------------------------------------------------------
+
+GOVERNORS_INTRO = (
+    "For the governing body: numbers and outcomes only. It names no one and gives no case details; those go to "
+    "the people handling each case (the LADO, HR, the Chair when the head teacher is involved)."
+)
+REASONS_CAUTION = "Reasons are shown as they were written: check that none names anyone before you share this."
+
+
+def _period(s) -> str:
+    if s.start and s.end:
+        return f"{s.start} to {s.end}"
+    if s.start:
+        return f"from {s.start}"
+    if s.end:
+        return f"up to {s.end}"
+    return "all incidents recorded"
+
+
+def _closing(s) -> str:
+    d = s.days_to_close
+    if not d:
+        return "No incident of the period is closed yet."
+    return f"Closed in a median of {d[len(d) // 2]} days (fastest {d[0]}, slowest {d[-1]})."
+
+
+def governors_json(s, made_at: str) -> str:
+    return escape.json_text({**serialize.governors(s), "made_at": made_at}) + "\n"
+
+
+def governors_markdown(s, made_at: str) -> str:
+    cell = escape.markdown_cell
+    L = [
+        "# E-safety incidents: summary for governors",
+        "",
+        f"- Period: {md(_period(s))} (by the date each incident was opened)",
+        f"- Made: {when(made_at)}",
+        "",
+        md(GOVERNORS_INTRO),
+        "",
+        "## Incidents",
+        "",
+        f"- {s.incidents} incident{'s' if s.incidents != 1 else ''}: {s.open} open, {s.closed} closed.",
+        f"- {md(_closing(s))}",
+        "",
+        "## Who posted it",
+        "",
+        "| Who | Incidents |",
+        "| --- | --- |",
+        *(f"| {cell(k)} | {v} |" for k, v in s.by_instigator.items()),
+        "",
+        "## Routes taken (steps marked done)",
+        "",
+        "| Contact | Incidents |",
+        "| --- | --- |",
+        *(f"| {cell(k)} | {v} |" for k, v in s.by_route.items()),
+        "",
+        "## Decisions and their reasons",
+        "",
+        md(REASONS_CAUTION),
+        "",
+        *(f"- {md(d)} **{md(wording.decision_reason(r or None))}**" for d, r in s.decisions),
+        *(f"- {md(wording.DECIDED_AGAINST)}: {md(d)} **{md(r)}**" for d, r in s.decided_against),
+        "",
+        "## Record heads",
+        "",
+        "Each incident's head, to check later that no record was changed: esafety log verify N --against HEAD.",
+        "",
+        *(f"- Incident {n}: {md(h)}" for n, h in s.heads),
+    ]
+    if not s.decisions and not s.decided_against:
+        L.insert(L.index(md(REASONS_CAUTION)) + 2, "None.")
+    return "\n".join(L) + "\n"
+
+
+def governors_html(s, made_at: str) -> str:
+    e = escape.html
+    rows = lambda cells: "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"  # noqa: E731
+    h = [
+        "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
+        f"<title>E-safety incidents: summary for governors</title><style>{CSS}</style></head><body>",
+        "<h1>E-safety incidents: summary for governors</h1>",
+        "<table class='meta'>",
+        rows(["Period", e(_period(s)) + " <small>(by the date each incident was opened)</small>"]),
+        rows(["Made", e(when(made_at))]),
+        "</table>",
+        f"<p>{e(GOVERNORS_INTRO)}</p>",
+        "<h2>Incidents</h2>",
+        f"<p><b>{s.incidents}</b> incident{'s' if s.incidents != 1 else ''}: <b>{s.open}</b> open, "
+        f"<b>{s.closed}</b> closed. {e(_closing(s))}</p>",
+        "<h2>Who posted it</h2><table><tr><th>Who</th><th>Incidents</th></tr>",
+        *(rows([e(k), str(v)]) for k, v in s.by_instigator.items()),
+        "</table><h2>Routes taken</h2><p>Contacts of the steps marked done.</p>",
+        "<table><tr><th>Contact</th><th>Incidents</th></tr>",
+        *(rows([e(k), str(v)]) for k, v in s.by_route.items()),
+        "</table><h2>Decisions and their reasons</h2>",
+        f"<p class='warn'>{e(REASONS_CAUTION)}</p>",
+    ]
+    if s.decisions or s.decided_against:
+        h.append("<table><tr><th>Decision</th><th>Reason</th></tr>")
+        h += [rows([e(d), e(r) if r else f"<span class='todo'>{e(wording.NO_REASON)}</span>"]) for d, r in s.decisions]
+        h += [rows([e(f"{wording.DECIDED_AGAINST}: {d}"), e(r)]) for d, r in s.decided_against]
+        h.append("</table>")
+    else:
+        h.append("<p>None.</p>")
+    h.append(
+        "<h2>Record heads</h2><p>To check later that no record was changed: esafety log verify N --against HEAD.</p>"
+    )
+    h.append("<table><tr><th>Incident</th><th>Record head</th></tr>")
+    h += [rows([str(n), f"<code>{e(hd)}</code>"]) for n, hd in s.heads]
+    h.append(f"</table><p><small>esafety-wizard {e(__version__)}</small></p></body></html>")
+    return "\n".join(h) + "\n"
+
+
+def governors(fmt: str, s, made_at: str) -> str:
+    return {"json": governors_json, "md": governors_markdown, "html": governors_html}[fmt](s, made_at)

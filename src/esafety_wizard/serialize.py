@@ -9,6 +9,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from . import __version__, wording
+from .incident import WHO_QUESTION
 from .model import Contact, Flowchart, Step
 
 if TYPE_CHECKING:
@@ -142,6 +143,23 @@ def incident(inc: Incident, chain_problems: list[str], exported_at: str) -> dict
     }
 
 
+def governors(s) -> dict:
+    """The governors' summary (incident.Summary): numbers and outcomes, no names."""
+    return {
+        "tool": TOOL,
+        "period": {"from": s.start, "to": s.end},
+        "incidents": s.incidents,
+        "open": s.open,
+        "closed": s.closed,
+        "by_instigator": s.by_instigator,
+        "by_route": s.by_route,
+        "days_to_close": s.days_to_close,
+        "decisions": [{"decision": d, "reason": r} for d, r in s.decisions],
+        "decided_against": [{"step": d, "reason": r} for d, r in s.decided_against],
+        "record_heads": [{"incident": n, "head": h} for n, h in s.heads],
+    }
+
+
 def summary(inc: Incident) -> dict:
     """An incident's line in `log list`."""
     return {
@@ -151,7 +169,7 @@ def summary(inc: Incident) -> dict:
         "created_by": inc.created_by,
         "description": inc.description,
         "staff": inc.staff,
-        "instigator": next((a.label for a in inc.answers if a.id == "instigator"), None),
+        "instigator": next((a.label for a in inc.answers if a.id == WHO_QUESTION), None),
         "steps_done": sum(1 for it in inc.checklist if it.done),
         "steps": len(inc.checklist),
         "waiting_for": [a.id for a in inc.waiting_for] + ([] if inc.complete else ["(guide not finished)"]),

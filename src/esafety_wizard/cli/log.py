@@ -526,3 +526,42 @@ def log_export(
                 return
         write_output(text, output, force)
         err(no_color).print(f"Incident {incident_id} exported to {output} (readable only by you).")
+
+
+@log_app.command("report")
+def log_report(
+    start: Annotated[
+        str | None, typer.Option("--from", metavar="DATE", help="First day (2026-09-01), by when incidents opened.")
+    ] = None,
+    end: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day, inclusive.")] = None,
+    fmt: Annotated[ExportFormat, typer.Option("--format", help="html (printable), md or json.")] = ExportFormat.html,
+    output: Annotated[
+        Path | None,
+        typer.Option("--output", "-o", metavar="FILE", help="Write to this file (readable only by you); - prints it."),
+    ] = None,
+    force: ForceOpt = False,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """The summary for governors over a period: how many incidents, who posted them, the routes taken, open and
+    closed, time to close, and decisions with their reasons. No names, no descriptions, no evidence.
+
+    Example: esafety log report --from 2026-09-01 --to 2026-12-31 -o autumn-term.html
+    """
+    with boundary(no_color):
+        import sys
+
+        from .. import cases, report
+        from ..files import now
+        from .common import write_output
+
+        with _store(home, readonly=True) as st:
+            summary = cases.governors_summary(st, start, end)
+        text = report.governors(fmt.value, summary, now().isoformat(timespec="seconds"))
+        if output is None and sys.stdout.isatty():
+            output = Path(f"esafety-governors-summary-{now():%Y-%m-%d}.{fmt.value}")
+        if output is None or str(output) == "-":
+            write_output(text, None, force)
+            return
+        write_output(text, output, force)
+        err(no_color).print(f"The summary for governors was written to {output} (readable only by you).")

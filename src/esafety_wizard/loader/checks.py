@@ -57,6 +57,7 @@ _CONTACT = _Keys(
     added=False,
     corrects=False,
     checked=False,
+    route=False,
 )
 
 _ID = re.compile(r"[A-Za-z0-9_]+", re.ASCII)
