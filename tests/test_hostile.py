@@ -201,9 +201,16 @@ def _interrupt_at(delay: float, args=("contacts",)):
 PYTHON_STARTING = 0.03
 
 
+def _pythons_own(err: str) -> bool:
+    """Ctrl-C while CPython imports its own `site` module, before any code of ours can run (see above)."""
+    return "init_import_site" in err
+
+
 @pytest.mark.parametrize("delay", [0.04, 0.07, 0.1, 0.14])
 def test_ctrl_c_while_starting_up_is_quiet(delay):
     code, err = _interrupt_at(delay)
+    if _pythons_own(err):  # a loaded machine can still be starting Python itself at this delay
+        pytest.skip("Python itself was still starting")
     assert "Traceback" not in err, err
     assert code in (0, 130, -2), (code, err)  # done already, cancelled, or stopped before Python could react
 
@@ -216,6 +223,8 @@ def test_ctrl_c_at_40_random_moments_of_start_up():
     for _ in range(40):
         delay = rng.uniform(PYTHON_STARTING, 0.25)
         code, err = _interrupt_at(delay, rng.choice([("contacts",), ("paths",), ("--help",), ("validate",)]))
+        if _pythons_own(err):
+            continue
         assert "Traceback" not in err, (delay, err)
         assert code in (0, 130, -2), (delay, code, err)
 
