@@ -366,7 +366,8 @@ def summarise(incidents: list[Incident], start: str | None, end: str | None, who
     for inc in chosen:
         who = next((a.label for a in inc.answers if a.id == who_question), "Not answered")
         by_instigator[who] = by_instigator.get(who, 0) + 1
-        names = {c.id: c.route or c.name for c in inc.contacts}
+        # Counted by the kind of route, never by a person's name (records made before 'route:' use the role).
+        names = {c.id: c.route or c.role or "Another contact" for c in inc.contacts}
         routes = {names.get(c, c) for it in inc.checklist if it.done for c in it.step.contacts}
         for r in routes:
             by_route[r] = by_route.get(r, 0) + 1

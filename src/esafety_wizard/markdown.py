@@ -21,7 +21,7 @@ def step_lines(
     step: Step, status: str, *, number: int | None = None, done: Done | None = None, decided: Decided | None = None
 ) -> list[str]:
     """A checklist line, then its details and what the tool added, indented under it."""
-    mark = "x" if done else "-" if decided else " "
+    mark = "x" if done else "-" if decided else " "  # open steps of a closed incident: see report.closing
     num = f"{number}. " if number is not None else ""
     depends = f"*{wording.DEPENDS}:* " if status == "conditional" else ""
     who = ""

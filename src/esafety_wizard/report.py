@@ -22,6 +22,18 @@ def _step_line(it: Item) -> str:
     return (f"{wording.DEPENDS_IN_LINE} " if it.status == "conditional" else "") + text
 
 
+def closing(inc: Incident) -> str:
+    """When and by whom an incident was last closed, why, and what was still open then."""
+    e = [x for x in inc.events if x.kind == "closed"][-1]
+    reason = e.data.get("reason")
+    still = e.data.get("open_steps") or []
+    return (
+        f"{when(e.at)} by {e.actor}"
+        + (f": {reason}" if isinstance(reason, str) and reason else "")
+        + (f" ({len(still)} step{'s' if len(still) != 1 else ''} still open, closed with --force)" if still else "")
+    )
+
+
 def title(inc: Incident) -> str:
     return f"Incident {inc.id}" + (f": {inc.description}" if inc.description else "")
 
@@ -44,6 +56,7 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str, evid
         *([f"- About: {md(inc.description)}"] if inc.description else []),
         *([f"- Member of staff affected: {md(inc.staff)}"] if inc.staff else []),
         f"- Opened: {when(inc.created_at)} by {md(inc.created_by)}",
+        *([f"- Closed: {md(closing(inc))}"] if inc.closed else []),
         f"- Exported: {when(exported_at)}",
         f"- Procedure: {md(inc.flowchart.title)} (SHA-256 {md(inc.flowchart.sha256)})",
         f"- {md(_chain_line(inc, chain_problems))}",
@@ -105,6 +118,7 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
         *([rows(["About", e(inc.description)])] if inc.description else []),
         *([rows(["Member of staff affected", e(inc.staff)])] if inc.staff else []),
         rows(["Opened", f"{e(when(inc.created_at))} by {e(inc.created_by)}"]),
+        *([rows(["Closed", e(closing(inc))])] if inc.closed else []),
         rows(["Exported", e(when(exported_at))]),
         rows(
             [
@@ -132,6 +146,9 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
     h.append("<h2>Checklist</h2><table><tr><th>#</th><th>Step</th><th>Done</th></tr>")
     for it in inc.checklist:
         step = f"<span class='cond'>{e(_step_line(it))}</span>" if it.status == "conditional" else e(_step_line(it))
+        below = [*it.step.details, *wording.provenance(it.step.source, it.step.added)]
+        if below:
+            step += "<br><small>" + "<br>".join(e(line) for line in below) + "</small>"
         if it.done:
             done = f"<span class='done'>Done</span> {e(when(it.done.at))}<br>{e(it.done.actor)}" + (
                 f"<br>{e(it.done.note)}" if it.done.note else ""
@@ -139,6 +156,8 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
         elif it.decided:
             d = it.decided
             done = f"<b>{e(wording.DECIDED_AGAINST)}</b> {e(when(d.at))}<br>{e(d.actor)}<br>{e(d.reason)}"
+        elif inc.closed:
+            done = f"<span class='cond'>{e(wording.OPEN_WHEN_CLOSED)}</span>"
         else:
             done = "<span class='todo'>Not yet</span>"
         h.append(rows([str(it.number), step, done]))

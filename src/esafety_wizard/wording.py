@@ -66,6 +66,7 @@ REASON_QUESTION = (
 )
 REASON_PROMPT = "Reason:"
 DECIDED_AGAINST = "Decided against"
+OPEN_WHEN_CLOSED = "Not done when the incident was closed"
 EVIDENCE_STATE = {
     "unchanged": "present and unchanged",
     "changed": "CHANGED since it was registered",
