@@ -93,12 +93,13 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str, evid
 
 CSS = """
 @page { size: A4; margin: 16mm 14mm; }
+@media print { body { margin: 0; max-width: none; } }
 body { font: 11pt/1.4 Helvetica, Arial, sans-serif; color: #0b0c0c; max-width: 60em; margin: 1.5em auto; }
 h1 { font-size: 18pt; margin-bottom: .2em; } h2 { font-size: 13pt; border-bottom: 2px solid #0b0c0c;
   margin-top: 1.4em; page-break-after: avoid; }
-table { border-collapse: collapse; width: 100%; font-size: 9.5pt; page-break-inside: auto; }
+table { border-collapse: collapse; width: 99.6%; font-size: 9.5pt; page-break-inside: auto; }
 th, td { border: 1px solid #b1b4b6; padding: 3px 5px; text-align: left; vertical-align: top; }
-tr { page-break-inside: avoid; } th { background: #f3f2f1; }
+tr { page-break-inside: avoid; } th { background: #f3f2f1; } tr:has(th) { break-after: avoid; }
 .meta td:first-child { width: 9em; font-weight: bold; } .done { color: #00703c; font-weight: bold; }
 .todo { color: #d4351c; font-weight: bold; } .cond { font-style: italic; }
 .warn { border: 3px solid #d4351c; padding: .5em; font-weight: bold; } .ok { border-left: 5px solid #00703c;
