@@ -15,7 +15,7 @@ from . import engine, evidence, serialize
 from .errors import WizardError
 from .escape import one_line
 from .files import data_home, private_dir, write_private
-from .incident import Evidence, Incident, Item, malformed, replay
+from .incident import Evidence, Incident, Item, evidence_of, malformed, replay
 from .model import Flowchart
 from .store import DB_NAME, Event, Store, parse_time
 
@@ -124,14 +124,15 @@ def get_open(st: Store, incident_id: int) -> Incident:
 
 def incidents(st: Store, which: str | None = None) -> list[Incident]:
     """Every incident that has a record, or only the open or closed ones (see `damaged` for the others)."""
-    out = [replay(events) for events in map(st.events, st.incident_ids()) if events]
+    out = [replay(events) for events, _ in st.all_events().values() if events]
     return [i for i in out if i.status == which] if which else out
 
 
 def damaged(st: Store) -> list[Verified]:
     """Incidents deleted whole, or left with no events: what a listing would otherwise silently leave out."""
     gone = [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in st.missing_incidents()]
-    empty = [i for i in st.incident_ids() if not st.events(i)]
+    have = {r[0] for r in st.db.execute("SELECT DISTINCT incident_id FROM events")}
+    empty = [i for i in st.incident_ids() if i not in have]
     return gone + [Verified(i, 0, [f"incident {i} has no events: its record was cut"], []) for i in empty]
 
 
@@ -276,18 +277,16 @@ class Verified(NamedTuple):
 
 def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
     """Check the chain of events and the evidence files of one incident, or of all."""
-    ids = [incident_id] if incident_id is not None else st.incident_ids()
-    out = [] if incident_id is not None else [v for v in damaged(st) if v.incident_id not in ids]
-    for i in ids:
-        events = st.events(i)
-        if not events:
-            out.append(Verified(i, 0, st.verify(i), []))
-            continue
-        inc = replay(events)
-        problems = st.verify(i) + malformed(events)
-        out.append(
-            Verified(i, len(inc.events), problems, [(e, evidence.recheck(e.path, e.sha256)) for e in inc.evidence])
-        )
+    if incident_id is not None:
+        found = {incident_id: (st.events(incident_id), st.verify(incident_id))}
+        out = []
+    else:  # everything in one pass over the file
+        found = st.all_events()
+        out = [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in st.missing_incidents()]
+    for i, (events, chain) in found.items():
+        files = evidence_of(events)
+        problems = chain + malformed(events)
+        out.append(Verified(i, len(events), problems, [(e, evidence.recheck(e.path, e.sha256)) for e in files]))
     return sorted(out, key=lambda v: v.incident_id)
 
 

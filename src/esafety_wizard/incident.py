@@ -230,6 +230,25 @@ def _answer(d: dict) -> Answer:
     return Answer(_text(d.get("id")), _text(d.get("question")), _text(d.get("answer")), _text(d.get("label")))
 
 
+def _evidence(e: Event) -> Evidence:
+    d = e.data
+    return Evidence(
+        d["path"],
+        _text(d.get("name")),
+        d.get("size") if isinstance(d.get("size"), int) else 0,
+        _text(d.get("mtime")),
+        _text(d.get("sha256")),
+        at=e.at,
+        actor=e.actor,
+        note=d.get("note") if isinstance(d.get("note"), str) else None,
+    )
+
+
+def evidence_of(events: list[Event]) -> list[Evidence]:
+    """The evidence files registered in these events (what `log verify` rechecks), without a whole replay."""
+    return [_evidence(e) for e in events if e.kind == "evidence" and isinstance(e.data.get("path"), str)]
+
+
 def replay(events: list[Event]) -> Incident:
     """The incident as its events say. Raises WizardError if there are none (the record was cut)."""
     if not events:
@@ -276,18 +295,7 @@ def replay(events: list[Event]) -> Incident:
         elif e.kind == "note" and isinstance(d.get("text"), str):
             notes.append(Note(e.at, e.actor, d["text"]))
         elif e.kind == "evidence" and isinstance(d.get("path"), str):
-            evidence.append(
-                Evidence(
-                    d["path"],
-                    _text(d.get("name")),
-                    d.get("size") if isinstance(d.get("size"), int) else 0,
-                    _text(d.get("mtime")),
-                    _text(d.get("sha256")),
-                    at=e.at,
-                    actor=e.actor,
-                    note=d.get("note") if isinstance(d.get("note"), str) else None,
-                )
-            )
+            evidence.append(_evidence(e))
         elif e.kind == "closed":
             closed = True
         elif e.kind == "reopened":

@@ -65,11 +65,23 @@ class Event(NamedTuple):
     hash: str
 
 
+def canonical(data: object) -> str:
+    """The one JSON text of an event's data: keys sorted, no spaces. Stored as is, and hashed as is."""
+    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+
+
 def event_hash(incident_id: int, n: int, at: str, actor: str, kind: str, data: dict, prev: str) -> str:
-    body = json.dumps(
-        [incident_id, n, at, actor, kind, data], sort_keys=True, ensure_ascii=False, separators=(",", ":")
-    )
+    return _hash(incident_id, n, at, actor, kind, canonical(data), prev)
+
+
+def _hash(incident_id: int, n: int, at: object, actor: object, kind: object, data_text: str, prev: str) -> str:
+    """The same SHA-256 as event_hash, from the data's canonical text (so verify need not encode it again)."""
+    dump = _dumps
+    body = f"[{incident_id},{n},{dump(at)},{dump(actor)},{dump(kind)},{data_text}]"
     return hashlib.sha256((prev + "\n" + body).encode("utf-8")).hexdigest()
+
+
+_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 class Store:
@@ -193,7 +205,7 @@ class Store:
         h = event_hash(incident_id, n, at, actor, kind, data, prev)
         db.execute(
             "INSERT INTO events VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (incident_id, n, at, actor, kind, json.dumps(data, sort_keys=True, ensure_ascii=False), prev, h),
+            (incident_id, n, at, actor, kind, canonical(data), prev, h),
         )
         return Event(incident_id, n, at, actor, kind, data, prev, h)
 
@@ -208,19 +220,22 @@ class Store:
 
     def events(self, incident_id: int) -> list[Event]:
         self._require(incident_id)
-        rows = self.db.execute(
-            "SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events WHERE incident_id = ? ORDER BY n",
-            (incident_id,),
-        ).fetchall()
-        out = []
-        for r in rows:
-            try:
-                data = json.loads(r[5])
-            except (TypeError, ValueError):
-                data = None
-            if not isinstance(data, dict):  # verify reports it; the record shows what can still be read
-                data = {"unreadable": str(r[5])}
-            out.append(Event(r[0], r[1], str(r[2]), str(r[3]), str(r[4]), data, str(r[6]), str(r[7])))
+        return [_event(r) for r in self._rows(incident_id)]
+
+    def _rows(self, incident_id: int | None = None) -> list[tuple]:
+        sql = "SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events"
+        if incident_id is None:
+            return self.db.execute(sql + " ORDER BY incident_id, n").fetchall()
+        return self.db.execute(sql + " WHERE incident_id = ? ORDER BY n", (incident_id,)).fetchall()
+
+    def all_events(self) -> dict[int, tuple[list[Event], list[str]]]:
+        """Every incident's events and what is wrong with its chain, read in one pass (for verify and lists)."""
+        out: dict[int, tuple[list[Event], list[str]]] = {i: ([], _chain_problems(i, [])) for i in self.incident_ids()}
+        rows_of: dict[int, list[tuple]] = {}
+        for r in self._rows():
+            rows_of.setdefault(r[0], []).append(r)
+        for i, rows in rows_of.items():
+            out[i] = ([_event(r) for r in rows], _chain_problems(i, rows))
         return out
 
     def verify(self, incident_id: int) -> list[str]:
@@ -229,37 +244,7 @@ class Store:
         It finds an event edited in place, a gap in the numbering, an event that does not follow the one before
         it, and an event dated before the one it follows. It cannot find events cut from the end, or a chain
         recomputed by whoever can write the file: for those, compare with an earlier copy (verify --against)."""
-        problems = []
-        prev, prev_at, expected = "", None, 1
-        rows = self.db.execute(
-            "SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events WHERE incident_id = ? ORDER BY n",
-            (incident_id,),
-        ).fetchall()
-        if not rows:
-            return [f"incident {incident_id} has no events: its record was cut"]
-        for r in rows:
-            n = r[1]
-            if n != expected:
-                gap = f"event {expected} is" if n == expected + 1 else f"events {expected} to {n - 1} are"
-                problems.append(f"{gap} missing")
-            expected = n + 1
-            try:
-                data = json.loads(r[5])
-            except (TypeError, ValueError):
-                problems.append(f"event {n} cannot be read")
-                prev = r[7]
-                continue
-            if r[6] != prev:
-                problems.append(f"event {n} does not follow the event before it")
-            if event_hash(r[0], n, r[2], r[3], r[4], data, r[6]) != r[7]:
-                problems.append(f"event {n} was altered after it was written")
-            at = parse_time(r[2])
-            if at is None:
-                problems.append(f"event {n} has no readable date")
-            elif prev_at is not None and at < prev_at:
-                problems.append(f"event {n} is dated before the event it follows")
-            prev, prev_at = r[7], at or prev_at
-        return problems
+        return _chain_problems(incident_id, self._rows(incident_id))
 
     def missing_incidents(self) -> list[int]:
         """Incident numbers that were given out but are no longer in the file (deleted whole)."""
@@ -267,6 +252,49 @@ class Store:
         have = set(self.incident_ids())
         last = max([row[0] if row else 0, *have], default=0)
         return [i for i in range(1, last + 1) if i not in have]
+
+
+def _event(r: tuple) -> Event:
+    try:
+        data = json.loads(r[5])
+    except (TypeError, ValueError):
+        data = None
+    if not isinstance(data, dict):  # verify reports it; the record shows what can still be read
+        data = {"unreadable": str(r[5])}
+    return Event(r[0], r[1], str(r[2]), str(r[3]), str(r[4]), data, str(r[6]), str(r[7]))
+
+
+def _chain_problems(incident_id: int, rows: list[tuple]) -> list[str]:
+    if not rows:
+        return [f"incident {incident_id} has no events: its record was cut"]
+    problems = []
+    prev, prev_at, expected = "", None, 1
+    for r in rows:
+        n = r[1]
+        if n != expected:
+            gap = f"event {expected} is" if n == expected + 1 else f"events {expected} to {n - 1} are"
+            problems.append(f"{gap} missing")
+        expected = n + 1
+        if r[6] != prev:
+            problems.append(f"event {n} does not follow the event before it")
+        # The stored text is hashed as it is; only a record written before it was stored canonically (or one
+        # that was altered) needs decoding and encoding again.
+        if not isinstance(r[5], str) or _hash(r[0], n, r[2], r[3], r[4], r[5], r[6]) != r[7]:
+            try:
+                data = json.loads(r[5])
+            except (TypeError, ValueError):
+                problems.append(f"event {n} cannot be read")
+                prev = r[7]
+                continue
+            if event_hash(r[0], n, r[2], r[3], r[4], data, r[6]) != r[7]:
+                problems.append(f"event {n} was altered after it was written")
+        at = parse_time(r[2])
+        if at is None:
+            problems.append(f"event {n} has no readable date")
+        elif prev_at is not None and at < prev_at:
+            problems.append(f"event {n} is dated before the event it follows")
+        prev, prev_at = r[7], at or prev_at
+    return problems
 
 
 def _stamp() -> str:
