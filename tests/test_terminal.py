@@ -276,3 +276,21 @@ def test_asked_and_scripted_give_the_same_steps_in_the_same_order(spawn, tmp_pat
     scripted = json.loads((tmp_path / "scripted.json").read_text())
     assert status == 0 and [s["id"] for s in asked["steps"]] == [s["id"] for s in scripted["steps"]]
     assert asked["steps"][0]["id"] == "pupil_child_protection"
+
+
+def test_a_second_unfinished_guide_never_replaces_the_first(spawn, tmp_path):
+    for keys in ((DOWN, ENTER), (ENTER,)):  # the first stops after "No", the second after "Yes"
+        c = spawn()
+        answer(c, "Does the incident involve the head teacher?", *keys)
+        c.expect_exact("?")
+        c.send(CTRL_C)
+        out, status = finish(c)
+        assert status == 130 and "kept privately" in out
+    drafts = sorted((tmp_path / "home").glob("unfinished-guide*.json"))
+    assert len(drafts) == 2
+    assert {json.loads(p.read_text())["answers"]["head_involved"] for p in drafts} == {"yes", "no"}
+    c = spawn("guide --resume")
+    c.expect_exact("1 other is kept")
+    answer(c, "Who posted or sent the abuse?", CTRL_C)  # the newest: head teacher involved
+    finish(c)
+    assert len(list((tmp_path / "home").glob("unfinished-guide*.json"))) == 2  # kept again, in its own file

@@ -1,48 +1,78 @@
-"""An unfinished guide, kept privately so Ctrl-C loses nothing already answered.
+"""Unfinished guides, kept privately so Ctrl-C loses nothing already answered.
 
-The draft lives in the user's data folder (platformdirs; ESAFETY_HOME overrides it), folder 0700 and file 0600.
-Its name says nothing about the incident.
+Drafts live in the user's data folder (platformdirs; ESAFETY_HOME overrides it), folder 0700 and files 0600.
+Their names say nothing about the incident. A second unfinished guide never replaces the first: each is kept,
+`esafety guide --resume` carries on with the newest and says how many others are waiting.
 """
 
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 from .errors import WizardError
 from .files import data_home, private_dir, write_private
 
+FIRST = "unfinished-guide.json"
+
 
 def path() -> Path:
-    return data_home() / "unfinished-guide.json"
+    return data_home() / FIRST
 
 
-def save(answers: dict[str, str], flowchart_sha256: str, saved_at: str, reasons: dict[str, str] | None = None) -> Path:
+def all_drafts() -> list[Path]:
+    """Every kept draft, newest last."""
+    try:
+        found = [p for p in data_home().glob("unfinished-guide*.json") if p.is_file()]
+    except OSError:
+        return []
+    return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
+
+
+def save(
+    answers: dict[str, str],
+    flowchart_sha256: str,
+    saved_at: str,
+    reasons: dict[str, str] | None = None,
+    target: Path | None = None,
+) -> Path:
+    """Keep a draft: in `target` (the draft being resumed), else in a new file, never over another draft."""
     private_dir(data_home())
+    if target is None:
+        target = path()
+        if target.exists():
+            stamp = re.sub(r"[^0-9]", "", saved_at)[:14]
+            target = data_home() / f"unfinished-guide-{stamp}.json"
+            n = 2
+            while target.exists():
+                target = data_home() / f"unfinished-guide-{stamp}-{n}.json"
+                n += 1
     data = {"saved_at": saved_at, "flowchart_sha256": flowchart_sha256, "answers": answers, "reasons": reasons or {}}
-    return write_private(path(), json.dumps(data, indent=2) + "\n", overwrite=True)
+    return write_private(target, json.dumps(data, indent=2) + "\n", overwrite=True)
 
 
-def load() -> tuple[dict[str, str], str, dict[str, str]]:
-    """The answers of the unfinished guide, the SHA-256 of the flowchart they were given for, and the reasons
-    given for decisions."""
-    p = path()
+def load() -> tuple[dict[str, str], str, dict[str, str], Path]:
+    """The newest unfinished guide: its answers, the SHA-256 of the flowchart they were given for, the reasons
+    given for decisions, and where it is kept."""
+    drafts = all_drafts()
+    if not drafts:
+        raise WizardError("There is no unfinished guide to resume. Start one with: esafety guide")
+    p = drafts[-1]
     try:
         data = json.loads(p.read_text(encoding="utf-8"))
         reasons = {str(k): str(v) for k, v in dict(data.get("reasons") or {}).items()}
-        return dict(data["answers"]), str(data.get("flowchart_sha256", "")), reasons
-    except FileNotFoundError:
-        raise WizardError("There is no unfinished guide to resume. Start one with: esafety guide") from None
+        return dict(data["answers"]), str(data.get("flowchart_sha256", "")), reasons, p
     except (OSError, ValueError, KeyError, TypeError):
         raise WizardError(f"The unfinished guide in {p} cannot be read. Delete it and start again.") from None
 
 
 def exists() -> bool:
-    return path().is_file()
+    return bool(all_drafts())
 
 
-def discard() -> None:
+def discard(p: Path | None = None) -> None:
     try:
-        path().unlink()
+        (p or path()).unlink()
     except FileNotFoundError:
         pass

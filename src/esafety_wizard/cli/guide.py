@@ -125,6 +125,7 @@ class _Guide:
         self.transcript, self.fmt, self.force = transcript, fmt, force
         self.saved: tuple[int, str] | None = None  # the incident kept with --save: its number and record head
         self.about: dict[str, str | None] = {}  # --description and --staff for the saved incident
+        self.draft: Path | None = None  # the unfinished guide this run carries on with
         if transcript is not None:  # before any question: a refused file must not waste the user's answers
             from ..files import check_target
 
@@ -172,14 +173,20 @@ class _Guide:
         start: dict[str, str] = {}
         reasons: dict[str, str] = {}
         if resume:
-            start, sha, reasons = drafts.load()
+            start, sha, reasons, self.draft = drafts.load()
+            others = len(drafts.all_drafts()) - 1
+            if others:
+                self.err.print(
+                    f"Carrying on with your most recent unfinished guide. {others} other"
+                    f"{'s are' if others != 1 else ' is'} kept, and will be offered next time."
+                )
             if sha != self.fc.sha256:
                 self.err.print("The procedure file has changed since this guide was started: check your answers.")
             start = engine.normalise_answers(self.fc, start, where="the unfinished guide")
         elif drafts.exists():
             self.err.print(
-                "You have an unfinished guide. To carry on with it instead, press Ctrl-C and run: "
-                "esafety guide --resume"
+                "You have an unfinished guide (it is kept, whatever you do now). To carry on with it instead, "
+                "press Ctrl-C and run: esafety guide --resume"
             )
         asker = make_asker(plain)
         who = self.who(asker) if save else None
@@ -211,7 +218,7 @@ class _Guide:
             self.keep(session.answers, session.reasons, save, saved, who)
             return EXIT_CANCELLED
         if resume:
-            drafts.discard()
+            drafts.discard(self.draft)
         self.say_saved()
         return 0
 
@@ -235,7 +242,7 @@ class _Guide:
             self.err.print("\nCancelled. Nothing had been answered, so nothing was kept.")
             return
         try:
-            where = drafts.save(answers, self.fc.sha256, now().isoformat(timespec="seconds"), reasons)
+            where = drafts.save(answers, self.fc.sha256, now().isoformat(timespec="seconds"), reasons, self.draft)
         except WizardError as e:
             self.err.print(f"\nCancelled. Your answers could not be kept: {e}")
             return
