@@ -87,3 +87,16 @@ def test_empty_note_and_missing_name_are_errors_naming_the_fix(st, one, tmp_path
         cases.actor(tmp_path / "nobody", None)
     cases.set_name(tmp_path / "somebody", " Jo Bloggs ")
     assert cases.actor(tmp_path / "somebody", None) == "Jo Bloggs"
+
+
+def test_evidence_is_read_in_blocks_and_reports_its_progress(tmp_path):
+    from esafety_wizard import evidence
+
+    f = tmp_path / "video.mp4"
+    f.write_bytes(b"x" * (3 * evidence.BLOCK + 5))
+    seen = []
+    fp = evidence.fingerprint(f, lambda done, total: seen.append((done, total)))
+    assert len(seen) == 4 and seen[-1] == (f.stat().st_size, f.stat().st_size)
+    import hashlib
+
+    assert fp["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()

@@ -244,9 +244,15 @@ def note(st: Store, incident_id: int, text: str, who: str) -> Event:
     return st.append(incident_id, None, who, "note", {"text": text})
 
 
-def add_evidence(st: Store, incident_id: int, files: list[Path], note: str | None, who: str) -> list[Event]:
-    """Register files by fingerprint; every file is checked before anything is written."""
-    fingerprints = [evidence.fingerprint(f) for f in files]
+def add_evidence(
+    st: Store, incident_id: int, files: list[Path], note: str | None, who: str, progress=None
+) -> list[Event]:
+    """Register files by fingerprint; every file is checked before anything is written.
+
+    `progress(path, done, total)` is called as each file is read (for a bar on a terminal)."""
+    fingerprints = [
+        evidence.fingerprint(f, None if progress is None else (lambda d, t, f=f: progress(f, d, t))) for f in files
+    ]
     inc = get_open(st, incident_id)
     known = {e.sha256: e for e in inc.evidence}
     for p in fingerprints:

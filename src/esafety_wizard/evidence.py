@@ -9,9 +9,14 @@ from pathlib import Path
 
 from .errors import WizardError
 
+BLOCK = 1 << 20  # read in 1 MiB blocks: memory stays the same whatever the file's size
+LARGE = 50 * 1024 * 1024  # above this, a terminal shows a progress bar while the file is read
 
-def fingerprint(path: Path) -> dict:
-    """Path, name, size, modification time and SHA-256 of a file.
+
+def fingerprint(path: Path, progress=None) -> dict:
+    """Path, name, size, modification time and SHA-256 of a file, read in blocks.
+
+    `progress(done, total)`, if given, is called after each block (the CLI draws a bar for a large file).
 
     Raises:
         WizardError: the file is missing, a folder, or unreadable (the message names the path only).
@@ -25,9 +30,14 @@ def fingerprint(path: Path) -> dict:
         raise WizardError(f"{path}: not a file. Register files one by one. Nothing was registered.")
     h = hashlib.sha256()
     try:
+        total = os.stat(p).st_size
+        done = 0
         with open(p, "rb") as f:
-            for block in iter(lambda: f.read(1 << 20), b""):
+            for block in iter(lambda: f.read(BLOCK), b""):
                 h.update(block)
+                done += len(block)
+                if progress is not None:
+                    progress(done, total)
         st = os.stat(p)
     except OSError as e:
         raise WizardError(f"{path}: cannot be read ({e.strerror}). Nothing was registered.") from None

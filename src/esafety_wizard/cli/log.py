@@ -305,13 +305,43 @@ def log_evidence(
     """
 
     def do(cases, st, who) -> str:
-        n = len(cases.add_evidence(st, incident_id, files, note, who))
+        with _reading_bar(files, no_color) as progress:
+            n = len(cases.add_evidence(st, incident_id, files, note, who, progress))
         return (
             f"{n} evidence file{'s' if n != 1 else ''} registered with incident {incident_id} "
             "(fingerprinted, not copied)."
         )
 
     _change(home, as_, no_color, do)
+
+
+@contextlib.contextmanager
+def _reading_bar(files: list[Path], no_color: bool):
+    """A progress bar on a terminal while large evidence files are read (over 50 MB in all); else nothing."""
+    import sys
+
+    from ..evidence import LARGE
+
+    try:
+        total = sum(f.stat().st_size for f in files if f.is_file())
+    except OSError:
+        total = 0
+    if total <= LARGE or not sys.stderr.isatty():
+        yield None
+        return
+    from rich.progress import BarColumn, DownloadColumn, Progress, TextColumn, TimeRemainingColumn
+
+    with Progress(
+        TextColumn("Reading evidence"), BarColumn(), DownloadColumn(), TimeRemainingColumn(), console=err(no_color)
+    ) as bar:
+        task = bar.add_task("read", total=total)
+        seen: dict[Path, int] = {}
+
+        def progress(path: Path, done: int, _size: int) -> None:
+            seen[path] = done
+            bar.update(task, completed=sum(seen.values()))
+
+        yield progress
 
 
 @log_app.command("verify")
