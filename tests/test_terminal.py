@@ -60,7 +60,7 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     answer(c, "Can you report the incident to your head teacher?", ENTER)  # Yes
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # staff
     answer(c, "Is the case serious?", ENTER)  # Yes
-    c.expect_exact("before you do anything else, contact Schools HR")
+    c.expect_exact("before you do anything else about the member of staff")
     c.expect_exact("Save a transcript?")
     c.send("y")
     c.expect_exact("File name:")

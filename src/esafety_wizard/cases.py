@@ -16,7 +16,7 @@ from .errors import WizardError
 from .escape import one_line
 from .files import data_home, private_dir, write_private
 from .incident import Evidence, Incident, Item, evidence_of, malformed, replay
-from .model import Flowchart
+from .model import Flowchart, paused_gc
 from .store import DB_NAME, Event, Store, parse_time
 
 CONFIG = "config.json"
@@ -124,7 +124,8 @@ def get_open(st: Store, incident_id: int) -> Incident:
 
 def incidents(st: Store, which: str | None = None) -> list[Incident]:
     """Every incident that has a record, or only the open or closed ones (see `damaged` for the others)."""
-    out = [replay(events) for events, _ in st.all_events().values() if events]
+    with paused_gc():  # tens of thousands of objects that all stay alive: see model.paused_gc
+        out = [replay(events) for events, _ in st.all_events().values() if events]
     return [i for i in out if i.status == which] if which else out
 
 
@@ -287,7 +288,8 @@ def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
         found = {incident_id: (st.events(incident_id), st.verify(incident_id))}
         out = []
     else:  # everything in one pass over the file
-        found = st.all_events()
+        with paused_gc():
+            found = st.all_events()
         out = [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in st.missing_incidents()]
     for i, (events, chain) in found.items():
         files = evidence_of(events)

@@ -9,6 +9,7 @@ can write at once, and carries a schema version so later releases can migrate it
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import json
 import os
@@ -76,12 +77,17 @@ def event_hash(incident_id: int, n: int, at: str, actor: str, kind: str, data: d
 
 def _hash(incident_id: int, n: int, at: object, actor: object, kind: object, data_text: str, prev: str) -> str:
     """The same SHA-256 as event_hash, from the data's canonical text (so verify need not encode it again)."""
-    dump = _dumps
-    body = f"[{incident_id},{n},{dump(at)},{dump(actor)},{dump(kind)},{data_text}]"
+    body = f"[{incident_id},{n},{_dumps(at)},{_dumps(actor)},{_dumps(kind)},{data_text}]"
     return hashlib.sha256((prev + "\n" + body).encode("utf-8")).hexdigest()
 
 
-_dumps = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
+
+
+@functools.lru_cache(maxsize=4096)
+def _dumps(value: object) -> str:
+    """JSON text of a time, a name or a kind: the same few values recur across a store, so each is encoded once."""
+    return _encode(value)
 
 
 class Store:
@@ -254,9 +260,12 @@ class Store:
         return [i for i in range(1, last + 1) if i not in have]
 
 
+_decode = json.JSONDecoder().decode
+
+
 def _event(r: tuple) -> Event:
     try:
-        data = json.loads(r[5])
+        data = _decode(r[5])
     except (TypeError, ValueError):
         data = None
     if not isinstance(data, dict):  # verify reports it; the record shows what can still be read

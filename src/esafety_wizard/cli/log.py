@@ -154,15 +154,10 @@ def log_resume(
     with boundary(no_color):
         if answers is not None:
             from .. import answers as answers_file
-            from .. import cases, loader, screen
+            from .. import loader
 
             fc = loader.load(flowchart)
-            who = cases.actor(home, as_)
-            given, reasons = answers_file.read(answers, fc)
-            with _store(home) as st:
-                inc = cases.answer(st, incident_id, fc, given, who, reasons)
-                problems = st.verify(incident_id)
-            screen.incident(out(no_color), inc, problems, changes=inc.events[-1].data.get("changes"))
+            _answer(incident_id, fc, *answers_file.read(answers, fc), home, as_, no_color)
             raise typer.Exit(0)
         code = _resume(incident_id, plain_mode(plain), home, as_, flowchart, no_color)
     raise typer.Exit(code)
@@ -455,15 +450,21 @@ def log_answer(
     Example: esafety log answer 3 instigator pupil
     """
     with boundary(no_color):
-        from .. import cases, loader, screen
+        from .. import loader
 
-        fc = loader.load(flowchart)
-        who = cases.actor(home, as_)
-        with _store(home) as st:
-            reasons = {question: reason} if reason else None
-            inc = cases.answer(st, incident_id, fc, {question: value}, who, reasons)
-            problems = st.verify(incident_id)
-        screen.incident(out(no_color), inc, problems, changes=inc.events[-1].data.get("changes"))
+        reasons = {question: reason} if reason else None
+        _answer(incident_id, loader.load(flowchart), {question: value}, reasons, home, as_, no_color)
+
+
+def _answer(incident_id, fc, answers: dict, reasons: dict | None, home, as_, no_color) -> None:
+    """Record new answers for an incident and show it, with what changed on its checklist."""
+    from .. import cases, screen
+
+    who = cases.actor(home, as_)
+    with _store(home) as st:
+        inc = cases.answer(st, incident_id, fc, answers, who, reasons)
+        problems = st.verify(incident_id)
+    screen.incident(out(no_color), inc, problems, changes=inc.events[-1].data.get("changes"))
 
 
 @log_app.command("close")
