@@ -305,3 +305,14 @@ def test_a_decision_without_a_reason_says_to_record_one(answers, tmp_path):
 def test_bad_reasons_are_named(answers, reasons, message):
     r = run("guide", "-a", answers(PUPIL + reasons))
     assert r.exit_code == 1 and message in r.stderr and "Traceback" not in r.output
+
+
+def test_a_choice_the_tool_adds_is_marked_everywhere(answers, tmp_path):
+    unknown = answers("head_involved: no\ncan_report_to_head: yes\ninstigator: unknown\n")
+    mark = "Not in the flowchart: 'I do not know yet'"
+    r = run("guide", "-a", unknown, "-t", tmp_path / "t.md", env={"COLUMNS": "300"})
+    assert mark in r.stdout and mark in (tmp_path / "t.md").read_text()
+    assert "instigator=unknown (not in the flowchart)" in run("paths").stdout
+    assert "I do not know yet (not in the flowchart)" in run("diagram").stdout
+    r = run("guide", "--plain", input="2\n1\n4\n", env={"COLUMNS": "300"})
+    assert "4. I do not know yet (not in the flowchart)" in r.stdout and mark in r.stdout

@@ -133,3 +133,39 @@ def test_dot_parses_to_the_same_graph_whatever_the_words(title, question, label,
         )
 
     assert graph(_diagram_of(title, question, label, step, "dot")) == graph(_diagram_of("T", "Q?", "L", "S.", "dot"))
+
+
+# --- HTML: the same elements whatever the words ------------------------------------------------------------
+
+
+def _tags(html: str) -> list[str]:
+    from html.parser import HTMLParser
+
+    class Tags(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.seen = []
+
+        def handle_starttag(self, tag, attrs):
+            self.seen.append(tag)
+
+    p = Tags()
+    p.feed(html)
+    return p.seen
+
+
+@settings(deadline=None, max_examples=40)
+@given(markdownish)
+def test_html_exports_have_the_same_elements_whatever_a_note_says(s):
+    from esafety_wizard import report
+    from esafety_wizard.incident import replay
+    from esafety_wizard.store import Event
+
+    def export(text):
+        events = [
+            Event(1, 1, "2026-11-27T09:00:00+00:00", "Jo", "opened", {"flowchart": {"title": "T"}}, "", "a"),
+            Event(1, 2, "2026-11-27T09:01:00+00:00", text or "x", "note", {"text": text or "x"}, "a", "b"),
+        ]
+        return report.to_html(replay(events), [], "2026-11-27T09:02:00+00:00")
+
+    assert _tags(export(s)) == _tags(export("plain words"))

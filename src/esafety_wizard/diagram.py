@@ -21,6 +21,10 @@ def _step_lines(fc: Flowchart, ch: Choice) -> list[str]:
     return lines + [f"{wording.DEPENDS}: " + wording.step_sentence(fc.steps[s]) for s in ch.conditional]
 
 
+def _question(q) -> str:
+    return q.text + (f" ({wording.NOT_IN_SOURCE.lower()})" if q.added else "")
+
+
 def _always(fc: Flowchart) -> list[str]:
     return [s.text for s in fc.steps.values() if s.always]
 
@@ -66,14 +70,15 @@ def _edges(fc: Flowchart) -> list[Edge]:
         for ch in q.choices:
             lines = _step_lines(fc, ch)
             box = f"s_{q.id}__{ch.value}" if lines else None
-            out.append(Edge(_mid(q.id), ch.label, _mid(ch.next), box, lines))
+            label = ch.label + (f" ({wording.NOT_IN_SOURCE.lower()})" if ch.added else "")
+            out.append(Edge(_mid(q.id), label, _mid(ch.next), box, lines))
     return out
 
 
 def mermaid(fc: Flowchart) -> str:
     out = ["flowchart TD", f"  %% {_comment(fc.title)}"]
     for q in fc.questions.values():
-        out.append(f"  {_mid(q.id)}{{{_mq(q.text)}}}")
+        out.append(f"  {_mid(q.id)}{{{_mq(_question(q))}}}")
     out.append(f"  {OUTCOME}([{_mq(OUTCOME_TEXT)}])")
     out.append(f"  always[{_mq('For every incident:', *_always(fc))}]")
     for e in _edges(fc):
@@ -111,7 +116,7 @@ def dot(fc: Flowchart) -> str:
         '  edge [fontname="Helvetica", fontsize=9];',
     ]
     for q in fc.questions.values():
-        out.append(f"  {_did(_mid(q.id))} [shape=diamond, label={_dq(q.text)}];")
+        out.append(f"  {_did(_mid(q.id))} [shape=diamond, label={_dq(_question(q))}];")
     out.append(f"  {_did(OUTCOME)} [shape=oval, label={_dq(OUTCOME_TEXT)}];")
     out.append(f"  always [shape=note, label={_dq(chr(10).join(['For every incident:', *_always(fc)]))}];")
     for e in _edges(fc):

@@ -23,6 +23,10 @@ def to_text(fc: Flowchart) -> str:
         return _to_text(fc)
 
 
+def _added(a) -> str:
+    return " (not in the flowchart)" if a.choice.added or a.question.added else ""
+
+
 def _to_text(fc: Flowchart) -> str:
     always = [s for s in fc.steps.values() if s.always]
     lines = [
@@ -36,7 +40,7 @@ def _to_text(fc: Flowchart) -> str:
         lines += [f"    - {s.text}" for s in group]
     all_outcomes = outcomes(fc)
     for n, out in enumerate(all_outcomes, 1):
-        lines += ["", f"Path {n}: " + ", ".join(f"{a.id}={a.value}" for a in out.answered)]
+        lines += ["", f"Path {n}: " + ", ".join(f"{a.id}={a.value}" + _added(a) for a in out.answered)]
         for always_run, group in groupby(out.steps, key=lambda r: (r.step.always, r.step.section)):
             results = list(group)
             if always_run[0]:

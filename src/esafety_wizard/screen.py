@@ -124,7 +124,10 @@ def _answers(con: Console, answers) -> None:
     """Numbered answers, the question then the answer in bold: a guide's (engine) or an incident's (recorded)."""
     g = _grid()
     for i, a in enumerate(answers, 1):
-        g.add_row(f"{i}.", Text.assemble(a.text, " ", (a.label, "bold")))
+        text = Text.assemble(a.text, " ", (a.label, "bold"))
+        for line in wording.added_to_answer(a):
+            text.append("\n" + line, style="dim")
+        g.add_row(f"{i}.", text)
     con.print(g)
 
 

@@ -56,6 +56,17 @@ def head_line(incident_id: int, head: str) -> str:
     )
 
 
+def added_to_question(question, choices=None) -> list[str]:
+    """What the tool adds to a question or to its choices, each as a line marked as not in the flowchart."""
+    lines = [f"{NOT_IN_SOURCE}: {question.added}"] if question.added else []
+    return lines + [f"{NOT_IN_SOURCE}: '{c.label}': {c.added}" for c in (choices or question.choices) if c.added]
+
+
+def added_to_answer(a) -> list[str]:
+    """For an answer given in the guide: what the tool added to its question or to the choice taken."""
+    return added_to_question(a.question, [a.choice]) if hasattr(a, "question") else []
+
+
 def question_heading(number: int) -> str:
     return f"Question {number}"
 

@@ -59,7 +59,8 @@ class ArrowAsker:
         width = shutil.get_terminal_size().columns
         self.say()
         self.say(wording.question_heading(p.number), "italic")
-        below = [terminal(q.help), wording.ARROWS_HINT] if q.help else [wording.ARROWS_HINT]
+        below = [*([q.help] if q.help else []), *wording.added_to_question(q), wording.ARROWS_HINT]
+        below = [terminal(line) for line in below]
         choices = [questionary.Choice(title=terminal(c.label), value=c.value) for c in q.choices]
         if p.can_go_back:
             choices.append(questionary.Separator(" "))

@@ -52,9 +52,12 @@ class PlainAsker:
         self.say(f"{wording.question_heading(p.number)}: {q.text}")
         if q.help:
             self.say(q.help)
+        for line in wording.added_to_question(q):
+            self.say(line)
         for i, c in enumerate(q.choices, 1):
             current = " (your earlier answer)" if c.value == p.current else ""
-            self.say(f"  {i}. {c.label}{current}")
+            added = f" ({wording.NOT_IN_SOURCE.lower()})" if c.added else ""
+            self.say(f"  {i}. {c.label}{added}{current}")
         if p.can_go_back:
             self.say(f"  b. {wording.BACK}")
         n = len(q.choices)
