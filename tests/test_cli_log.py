@@ -438,7 +438,7 @@ def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
             assert name not in text, (fmt, name)
     data = json.loads(run("log", "report", "--format", "json").stdout)
     assert data["incidents"] == 2 and data["open"] == 1 and data["closed"] == 1
-    assert data["by_instigator"] == {"A member of staff": 1, "A parent or carer": 1}
+    assert data["by_who"] == {"A member of staff": 1, "A parent or carer": 1}
     assert data["by_route"]["LADO"] == 1 and data["by_route"]["Professionals Online Safety Helpline"] == 1
     assert {"decision": data["decisions"][1]["decision"], "reason": "One remark, apologised for"} in data["decisions"]
     assert [h["incident"] for h in data["record_heads"]] == [1, 2]

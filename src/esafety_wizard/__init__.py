@@ -1,3 +1,3 @@
-"""esafety-wizard: a guided terminal wizard for the e-safety flowchart 'staff as victims'."""
+"""esafety-wizard: a guided terminal wizard for a school's online-safety procedure, kept as data."""
 
 __version__ = "0.1.0"

@@ -79,6 +79,8 @@ def answered_data(
         "answers": [serialize.answer(a) for a in out.answered],
         "decisions": [serialize.decision(d) for d in out.decisions],
         "complete": w.finished,
+        "who_question": fc.who_question,
+        "not_known_yet": list(fc.not_known_yet),
         "steps": steps,
         "contacts": [serialize.contact(c) for c in out.contacts],
     }
@@ -185,12 +187,12 @@ def undone(st: Store, incident_id: int, step: str, note: str | None, who: str) -
 
 def governors_summary(st: Store, start: str | None, end: str | None):
     """The incidents opened in a period, summed up for governors (incident.Summary)."""
-    from .incident import WHO_QUESTION, summarise
+    from .incident import summarise
 
     for when, name in ((start, "--from"), (end, "--to")):
         if when is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
             raise WizardError(f"{name} must be a date like 2026-09-01, not '{one_line(when)[:40]}'.")
-    return summarise(incidents(st), start, end, WHO_QUESTION)
+    return summarise(incidents(st), start, end)
 
 
 def evidence_states(inc: Incident) -> list[str]:

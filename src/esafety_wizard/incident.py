@@ -16,8 +16,6 @@ from .model import Contact, Step
 if TYPE_CHECKING:
     from .store import Event
 
-UNCERTAIN = ("not_yet", "not_sure")
-WHO_QUESTION = "instigator"  # the question whose answer says who posted it, for listings and the summary
 HEAD_HEX = 16  # 64 bits of the SHA-256: enough that no one can make another record with the same head
 
 
@@ -117,6 +115,8 @@ class Incident(NamedTuple):
     events: tuple[Event, ...]
     description: str | None = None
     staff: str | None = None  # the member of staff affected
+    who_question: str | None = None  # from the procedure: whose answer says who did it
+    not_known_yet: tuple[str, ...] = ()  # from the procedure: answers that mean "not known yet"
     steps_ever: dict[str, tuple[int, Step]] | None = None  # every step ever on the checklist: number, step
 
     def step_text(self, step_id: str) -> str:
@@ -132,8 +132,13 @@ class Incident(NamedTuple):
 
     @property
     def waiting_for(self) -> list[Answer]:
-        """Answers still uncertain (not yet / not sure): what `log resume` asks again."""
-        return [a for a in self.answers if a.value in UNCERTAIN]
+        """Answers the procedure counts as not known yet: what `log resume` asks again."""
+        return [a for a in self.answers if a.value in self.not_known_yet]
+
+    @property
+    def who(self) -> str | None:
+        """The answer to the procedure's question of who did it, in its words, if it was answered."""
+        return next((a.label for a in self.answers if a.id == self.who_question), None)
 
     @property
     def status(self) -> str:
@@ -263,7 +268,8 @@ def replay(events: list[Event]) -> Incident:
     done: dict[str, Done] = {}
     decided: dict[str, Decided] = {}
     seen: dict[str, tuple[int, Step]] = {}
-    description = staff = None
+    description = staff = who_question = None
+    not_known_yet: tuple[str, ...] = ()
     notes: list[Note] = []
     evidence: list[Evidence] = []
     closed = False
@@ -275,6 +281,9 @@ def replay(events: list[Event]) -> Incident:
         elif e.kind == "answered":
             answers, complete = _dicts(d.get("answers")), bool(d.get("complete"))
             decisions = _dicts(d.get("decisions"))
+            who_question = d.get("who_question") if isinstance(d.get("who_question"), str) else None
+            nky = d.get("not_known_yet")
+            not_known_yet = tuple(x for x in nky if isinstance(x, str)) if isinstance(nky, list) else ()
             steps, contacts = _dicts(d.get("steps")), _dicts(d.get("contacts"))
             for s in steps:
                 step = _step(s)
@@ -324,6 +333,8 @@ def replay(events: list[Event]) -> Incident:
         tuple(events),
         description,
         staff,
+        who_question,
+        not_known_yet,
         seen,
     )
 
@@ -351,7 +362,7 @@ class Summary(NamedTuple):
     incidents: int
     open: int
     closed: int
-    by_instigator: dict[str, int]  # the answer to the question of who posted it, in its words
+    by_who: dict[str, int]  # the answer to the procedure's question of who did it, in its words
     by_route: dict[str, int]  # contacts of steps marked done: the routes actually taken
     days_to_close: list[int]  # for each incident closed now, days from opening to its last closing
     decisions: list[tuple[str, str]]  # (what was not done, the reason or '') for decisions not to act
@@ -359,21 +370,21 @@ class Summary(NamedTuple):
     heads: list[tuple[int, str]]  # each incident's number and record head
 
 
-def summarise(incidents: list[Incident], start: str | None, end: str | None, who_question: str) -> Summary:
+def summarise(incidents: list[Incident], start: str | None, end: str | None) -> Summary:
     """The incidents opened between `start` and `end` (dates, inclusive), summed up for governors."""
     chosen = [
         i
         for i in incidents
         if (start is None or i.created_at[:10] >= start) and (end is None or i.created_at[:10] <= end)
     ]
-    by_instigator: dict[str, int] = {}
+    by_who: dict[str, int] = {}
     by_route: dict[str, int] = {}
     days: list[int] = []
     decisions: list[tuple[str, str]] = []
     against: list[tuple[str, str]] = []
     for inc in chosen:
-        who = next((a.label for a in inc.answers if a.id == who_question), "Not answered")
-        by_instigator[who] = by_instigator.get(who, 0) + 1
+        who = inc.who or "Not answered"
+        by_who[who] = by_who.get(who, 0) + 1
         # Counted by the kind of route, never by a person's name (records made before 'route:' use the role).
         names = {c.id: c.route or c.role or "Another contact" for c in inc.contacts}
         routes = {names.get(c, c) for it in inc.checklist if it.done for c in it.step.contacts}
@@ -390,7 +401,7 @@ def summarise(incidents: list[Incident], start: str | None, end: str | None, who
         len(chosen),
         sum(not i.closed for i in chosen),
         sum(i.closed for i in chosen),
-        dict(sorted(by_instigator.items(), key=lambda kv: -kv[1])),
+        dict(sorted(by_who.items(), key=lambda kv: -kv[1])),
         dict(sorted(by_route.items(), key=lambda kv: -kv[1])),
         sorted(days),
         decisions,

@@ -106,6 +106,9 @@ class Flowchart(NamedTuple):
     contacts: dict[str, Contact]
     credit: str | None = None
     urgent: Notice | None = None
+    who_question: str | None = None  # the question whose answer says who did it: listings and summaries use it
+    not_known_yet: tuple[str, ...] = ()  # answers meaning "not known yet": `log resume` asks them again
+    incident_log: str = "the school's incident log"  # what the procedure calls the log where steps are recorded
     origin: str = "built-in"
     sha256: str = ""
     warnings: tuple[Problem, ...] = ()

@@ -1,4 +1,5 @@
-"""An incident's record for a governor or the LADO: JSON, Markdown, or one self-contained printable HTML page."""
+"""An incident's full record (for the people handling the case) and the summary for governors: JSON, Markdown,
+or one self-contained printable HTML page."""
 
 from __future__ import annotations
 
@@ -262,7 +263,7 @@ def governors_markdown(s, made_at: str) -> str:
         "",
         "| Who | Incidents |",
         "| --- | --- |",
-        *(f"| {cell(k)} | {v} |" for k, v in s.by_instigator.items()),
+        *(f"| {cell(k)} | {v} |" for k, v in s.by_who.items()),
         "",
         "## Routes taken (steps marked done)",
         "",
@@ -304,7 +305,7 @@ def governors_html(s, made_at: str) -> str:
         f"<p><b>{s.incidents}</b> incident{'s' if s.incidents != 1 else ''}: <b>{s.open}</b> open, "
         f"<b>{s.closed}</b> closed. {e(_closing(s))}</p>",
         "<h2>Who posted it</h2><table><tr><th>Who</th><th>Incidents</th></tr>",
-        *(rows([e(k), str(v)]) for k, v in s.by_instigator.items()),
+        *(rows([e(k), str(v)]) for k, v in s.by_who.items()),
         "</table><h2>Routes taken</h2><p>Contacts of the steps marked done.</p>",
         "<table><tr><th>Contact</th><th>Incidents</th></tr>",
         *(rows([e(k), str(v)]) for k, v in s.by_route.items()),

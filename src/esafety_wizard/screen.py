@@ -115,7 +115,7 @@ def outcome(con: Console, fc: Flowchart, out: Outcome) -> None:
     con.rule(Text("Who to contact", style="bold"), align="left", characters="-")
     _contact_list(con, out.contacts)
     con.print()
-    con.print(Text(wording.NEXT, style="bold"))
+    con.print(Text(wording.next_steps(fc), style="bold"))
     if fc.credit:
         con.print(Text(fc.credit, style="dim"))
 
@@ -212,14 +212,14 @@ def incident_list(con: Console, rows: list[dict]) -> None:
             lines = [
                 *([f"Member of staff affected: {r['staff']}"] if r.get("staff") else []),
                 f"Opened {wording.when(r['created_at'])} by {r['created_by']}",
-                f"Posted by: {r['instigator'] or '-'}",
+                f"Who: {r['who'] or '-'}",
                 f"Steps done: {r['steps_done']} of {r['steps']}",
                 f"Waiting for: {'; '.join(r['waiting_for_questions']) or '-'}",
             ]
             con.print(Padding(Text("\n".join(lines)), (0, 0, 0, 2)))
         return
     table = Table(title="Incidents", title_justify="left", expand=False)
-    for name in ("No.", "About", "Status", "Opened", "Posted by", "Steps done", "Waiting for"):
+    for name in ("No.", "About", "Status", "Opened", "Who", "Steps done", "Waiting for"):
         table.add_column(name, overflow="fold")
     for r in rows:
         about = "\n".join(x for x in (r.get("description"), r.get("staff")) if x) or "-"
@@ -228,7 +228,7 @@ def incident_list(con: Console, rows: list[dict]) -> None:
             about,
             r["status"],
             f"{wording.when(r['created_at'])}\n{r['created_by']}",
-            r["instigator"] or "-",
+            r["who"] or "-",
             f"{r['steps_done']} of {r['steps']}",
             "; ".join(r["waiting_for_questions"]) or "-",
         )

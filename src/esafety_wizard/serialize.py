@@ -9,7 +9,6 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from . import __version__, wording
-from .incident import WHO_QUESTION
 from .model import Contact, Flowchart, Step
 
 if TYPE_CHECKING:
@@ -151,7 +150,7 @@ def governors(s) -> dict:
         "incidents": s.incidents,
         "open": s.open,
         "closed": s.closed,
-        "by_instigator": s.by_instigator,
+        "by_who": s.by_who,
         "by_route": s.by_route,
         "days_to_close": s.days_to_close,
         "decisions": [{"decision": d, "reason": r} for d, r in s.decisions],
@@ -169,7 +168,7 @@ def summary(inc: Incident) -> dict:
         "created_by": inc.created_by,
         "description": inc.description,
         "staff": inc.staff,
-        "instigator": next((a.label for a in inc.answers if a.id == WHO_QUESTION), None),
+        "who": inc.who,
         "steps_done": sum(1 for it in inc.checklist if it.done),
         "steps": len(inc.checklist),
         "waiting_for": [a.id for a in inc.waiting_for] + ([] if inc.complete else ["(guide not finished)"]),

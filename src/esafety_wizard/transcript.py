@@ -30,7 +30,7 @@ def to_json(fc: Flowchart, out: Outcome, created_at: datetime, incident: tuple[i
 
 def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime, incident: tuple[int, str] | None = None) -> str:
     lines = [
-        "# E-safety incident (staff as victims): guide transcript",
+        f"# {md(fc.title)}: guide transcript",
         "",
         f"- Created: {created_at.isoformat(timespec='seconds')}",
         f"- {md(wording.origin_line(fc))}",

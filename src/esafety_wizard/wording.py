@@ -34,10 +34,8 @@ def provenance(source: str | None, added: str | None) -> list[str]:
     return [f"{CHANGED}: {added}", f"{SOURCE_SAYS}: {source}"]
 
 
-NEXT = (
-    "What to do next: take the steps in order, and record each one, with the date, in the school "
-    "safeguarding or e-safety incident log."
-)
+def next_steps(fc: Flowchart) -> str:
+    return f"What to do next: take the steps in order, and record each one, with the date, in {fc.incident_log}."
 
 
 def step_sentence(step: Step) -> str:

@@ -23,8 +23,8 @@ from .guide import guide
 from .log import log_app
 
 app = typer.Typer(
-    help="Guidance for an e-safety incident where a member of school staff is the victim.\n\n"
-    "Walks you through the flowchart 'Flowchart relating to an e-safety incident – staff as victims' "
+    help="Guidance for an e-safety incident at school.\n\n"
+    "Walks you through your procedure (a flowchart kept as data: the built-in one, or --flowchart FILE) "
     "one question at a time, then shows what to do and who to contact.",
     no_args_is_help=True,
     rich_markup_mode=None,

@@ -166,7 +166,6 @@ def log_resume(
 def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
     from .. import cases, engine, loader, screen
     from ..errors import Interrupted, WizardError
-    from ..incident import UNCERTAIN
     from ..prompts import asker as make_asker
     from ..session import Session
     from .guide import ask_name
@@ -192,7 +191,7 @@ def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
                 "procedure in use now."
             )
         previous = {a.id: a.value for a in inc.answers}
-        kept = {k: v for k, v in previous.items() if v not in UNCERTAIN}
+        kept = {k: v for k, v in previous.items() if v not in fc.not_known_yet}
         session = Session(
             fc,
             engine.normalise_answers(fc, kept, where=f"incident {incident_id}"),
@@ -447,7 +446,9 @@ def log_answer(
     """Change an answer of a saved incident (for example, once you know who posted it). The checklist is
     worked out again and what changed is listed; anything already done stays in the record.
 
-    Example: esafety log answer 3 instigator pupil
+    The question ids and their answers are in README and in esafety paths.
+
+    Example: esafety log answer 3 QUESTION ANSWER
     """
     with boundary(no_color):
         from .. import loader

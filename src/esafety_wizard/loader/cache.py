@@ -56,6 +56,9 @@ def _encode(fc: Flowchart) -> dict:
         "start": fc.start,
         "credit": fc.credit,
         "urgent": list(fc.urgent) if fc.urgent else None,
+        "who_question": fc.who_question,
+        "not_known_yet": list(fc.not_known_yet),
+        "incident_log": fc.incident_log,
         "sha256": fc.sha256,
         "questions": [
             list(q._replace(choices=[list(c) for c in q.choices], by_value=None)) for q in fc.questions.values()
@@ -90,6 +93,9 @@ def _decode(d: dict) -> Flowchart:
         start=d["start"],
         credit=d["credit"],
         urgent=Notice(*d["urgent"]) if d["urgent"] else None,
+        who_question=d["who_question"],
+        not_known_yet=tuple(d["not_known_yet"]),
+        incident_log=d["incident_log"],
         sha256=d["sha256"],
         questions={q.id: q for q in questions},
         sections={s[0]: Section(*s) for s in d["sections"]},

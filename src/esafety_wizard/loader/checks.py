@@ -29,7 +29,17 @@ class _Keys(dict):
 
 
 _TOP = _Keys(
-    title=True, credit=False, urgent=False, start=True, questions=True, sections=True, steps=True, contacts=True
+    title=True,
+    credit=False,
+    urgent=False,
+    who_question=False,
+    not_known_yet=False,
+    incident_log=False,
+    start=True,
+    questions=True,
+    sections=True,
+    steps=True,
+    contacts=True,
 )
 _NOTICE = _Keys(text=True, source=False, added=False)
 _QUESTION = _Keys(text=False, asks=False, help=False, source=False, added=False, choices=True)
@@ -163,10 +173,23 @@ class Builder:
             self.graph(top, start, questions, steps, contacts)
         if any(not p.warning for p in self.problems):
             return None
+        who = self.text(top, "who_question", "the file")
+        asked = {q.asks for q in questions.values()}
+        if who is not None and who not in asked:
+            self.err(
+                top.line_of("who_question"),
+                f"'who_question' is '{who}', which no question asks{self.suggest(who, asked)}",
+            )
+        unknown, _ = self.id_list(top, "not_known_yet", "the file")
+        if any(not p.warning for p in self.problems):
+            return None
         return Flowchart(
             title=title,
             credit=self.text(top, "credit", "the file"),
             urgent=self.notice(top),
+            who_question=who,
+            not_known_yet=tuple(unknown),
+            incident_log=self.text(top, "incident_log", "the file") or Flowchart._field_defaults["incident_log"],
             start=start,
             questions=questions,
             sections=sections,

@@ -1,0 +1,88 @@
+"""Any authority's procedure: nothing the user reads comes from the built-in one when another is in use, and the
+package's code names none of the built-in's questions or its title."""
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from esafety_wizard.cli import app
+
+runner = CliRunner()
+OTHER = Path(__file__).parent / "procedures" / "non_illegal.yaml"
+SRC = Path(__file__).resolve().parent.parent / "src" / "esafety_wizard"
+BUILT_IN = [  # distinctive words of the built-in procedure: its title, question ids, contacts
+    "staff as victims",
+    "head_involved",
+    "can_report_to_head",
+    "instigator",
+    "refuses_removal",
+    "child_at_risk",
+    "under_13",
+    "parent_carer",
+    "not_yet",
+    "not_sure",
+    "Derbyshire",
+    "Claire Winter",
+    "Miles Dent",
+    "Child Protection Officer",
+]
+
+
+def run(*args, **kw):
+    env = {"COLUMNS": "200", "ESAFETY_FLOWCHART": str(OTHER), **kw.pop("env", {})}
+    return runner.invoke(app, [str(a) for a in args], env=env, **kw)
+
+
+@pytest.fixture
+def answers(tmp_path):
+    p = tmp_path / "a.yaml"
+    p.write_text("involved: unclear\nharm: no\nreasons:\n  harm: Nobody was hurt\n")
+    return p
+
+
+def test_every_command_reads_only_the_procedure_in_use(answers, tmp_path):
+    outputs = []
+    for args in (
+        ["--help"],
+        ["guide", "-a", answers, "--save", "--as", "Jo", "-t", tmp_path / "t.md"],
+        ["contacts"],
+        ["contacts", "--json"],
+        ["paths"],
+        ["paths", "--json"],
+        ["diagram"],
+        ["validate"],
+        ["log", "list"],
+        ["log", "show", 1],
+        ["log", "export", 1, "--format", "md"],
+        ["log", "export", 1, "--format", "html"],
+        ["log", "report", "--format", "md"],
+        ["guide", "--plain"],
+    ):
+        r = run(*args, input="3\n1\n")
+        assert "Traceback" not in r.output, (args, r.output)
+        outputs.append(r.stdout + r.stderr)
+    outputs.append((tmp_path / "t.md").read_text())
+    text = "\n".join(outputs)
+    assert [w for w in BUILT_IN if w.lower() in text.lower()] == []
+    assert "the school Online Safety Incident Log" in text  # its own name for its log
+    assert "Not in the flowchart: 'It is unclear': For tests" in text
+
+
+def test_listings_count_by_the_procedures_own_who_question_and_resume_asks_its_unknowns(answers):
+    assert run("guide", "-a", answers, "--save", "--as", "Jo").exit_code == 0
+    [row] = json.loads(run("log", "list", "--json").stdout)
+    assert row["who"] == "It is unclear" and row["waiting_for"] == ["involved"]
+    assert json.loads(run("log", "report", "--format", "json").stdout)["by_who"] == {"It is unclear": 1}
+    r = run("log", "resume", 1, "--plain", "--as", "Jo", input="1\n")
+    assert r.exit_code == 0 and "A learner" in r.stdout
+
+
+def test_the_package_code_names_nothing_of_the_built_in_procedure():
+    found = []
+    for path in SRC.rglob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        found += [(path.name, w) for w in BUILT_IN if re.search(re.escape(w), text, re.IGNORECASE)]
+    assert found == []
