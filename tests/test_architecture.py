@@ -16,6 +16,7 @@ LAYERS = [
     "files",
     "model",
     "loader",
+    "school",
     "engine",
     "answers",
     "session",

@@ -316,3 +316,28 @@ def test_a_choice_the_tool_adds_is_marked_everywhere(answers, tmp_path):
     assert "I do not know yet (not in the flowchart)" in run("diagram").stdout
     r = run("guide", "--plain", input="2\n1\n4\n", env={"COLUMNS": "300"})
     assert "4. I do not know yet (not in the flowchart)" in r.stdout and mark in r.stdout
+
+
+def test_a_school_sets_its_own_contacts_once_and_they_show_beside_the_procedures(answers, tmp_path):
+    r = run("contacts", "set", "child_protection_officer", "--name", "Mrs Patel", "--phone", "01234 567890")
+    assert r.exit_code == 0, r.output
+    out = run("contacts", env={"COLUMNS": "300"}).stdout
+    assert "Your school: Mrs Patel; 01234 567890 (set " in out and "01234 567890" in out
+    pupil = answers(PUPIL.replace("child_at_risk: no", "child_at_risk: yes"))
+    r = run("guide", "-a", pupil, env={"COLUMNS": "300"})
+    assert "Your school: Mrs Patel; 01234 567890" in r.stdout
+    data = json.loads(run("contacts", "--json").stdout)
+    assert next(c for c in data if c["id"] == "child_protection_officer")["local"]["name"] == "Mrs Patel"
+    assert run("contacts", "set", "nobody", "--name", "X").exit_code == 1
+
+
+def test_a_contact_not_checked_for_over_a_year_is_flagged(tmp_path):
+    import os
+
+    home = os.environ["ESAFETY_HOME"]
+    os.makedirs(home, exist_ok=True)
+    (tmp_path / "home" / "school-contacts.json").write_text(
+        json.dumps({"contacts": {"schools_hr": {"name": "HR Direct", "checked": "2024-01-05"}}})
+    )
+    out = run("contacts", env={"COLUMNS": "300"}).stdout
+    assert "NOT CHECKED FOR OVER A YEAR (last 2024-01-05)" in out

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import WizardError
-from .model import Contact, Step
+from .model import Contact, Local, Step
 
 if TYPE_CHECKING:
     from .store import Event
@@ -226,9 +226,16 @@ def _step(d: dict) -> Step | None:
 
 
 def _contact(d: dict) -> Contact:
-    return Contact(**{k: (d.get(k) if isinstance(d.get(k), str) else None) for k in Contact._fields})._replace(
-        id=_text(d.get("id")), name=_text(d.get("name"), "(no name)")
-    )
+    c = Contact(**{k: (d.get(k) if isinstance(d.get(k), str) else None) for k in Contact._fields if k != "local"})
+    local = d.get("local")
+    if isinstance(local, dict):
+        c = c._replace(
+            local=Local(
+                *(local.get(k) if isinstance(local.get(k), str) else None for k in Local._fields[:3]),
+                _text(local.get("checked")),
+            )
+        )
+    return c._replace(id=_text(d.get("id")), name=_text(d.get("name"), "(no name)"))
 
 
 def _answer(d: dict) -> Answer:

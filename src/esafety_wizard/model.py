@@ -82,6 +82,15 @@ class Notice(NamedTuple):
     added: str | None = None
 
 
+class Local(NamedTuple):
+    """A school's own details for one of the procedure's contacts (see school.py), and when they were set."""
+
+    name: str | None = None
+    phone: str | None = None
+    email: str | None = None
+    checked: str = ""
+
+
 class Contact(NamedTuple):
     id: str
     name: str
@@ -95,6 +104,7 @@ class Contact(NamedTuple):
     corrects: str | None = None
     checked: str | None = None
     route: str | None = None  # the kind of route, no name (LADO, HR, police): how the governors' summary counts it
+    local: Local | None = None  # the school's own details, laid over these (not in the procedure file)
 
 
 class Flowchart(NamedTuple):

@@ -53,7 +53,10 @@ def decision(d) -> dict:
 
 
 def contact(c: Contact) -> dict:
-    return {k: v for k, v in c._asdict().items() if v is not None}
+    d = {k: v for k, v in c._asdict().items() if v is not None}
+    if c.local:
+        d["local"] = {k: v for k, v in c.local._asdict().items() if v}
+    return d
 
 
 def outcome(fc: Flowchart, out: Outcome, created_at: datetime) -> dict:

@@ -99,9 +99,13 @@ def sentence(text: str, condition: str | None) -> str:
     return f"{condition}: {text}"
 
 
-def contact_details(c: Contact) -> list[str]:
-    """Lines describing how to reach a contact and how far to trust the details."""
+def contact_details(c: Contact, today: str | None = None) -> list[str]:
+    """Lines describing how to reach a contact and how far to trust the details: the school's own first, when
+    it set them, then the procedure's."""
     lines = []
+    if c.local:
+        mine = "; ".join(x for x in (c.local.name, c.local.phone, c.local.email) if x)
+        lines.append(f"Your school: {mine} (set {c.local.checked or 'at an unknown date'})")
     if c.role:
         lines.append(c.role)
     if c.phone:
@@ -122,12 +126,28 @@ def contact_details(c: Contact) -> list[str]:
         )
     elif c.checked:
         lines.append(f"Details last checked: {c.checked}.")
+    stale = _over_a_year(c.local.checked if c.local else c.checked, today)
+    if stale:
+        lines.append(f"NOT CHECKED FOR OVER A YEAR (last {stale}): check these details before you rely on them.")
     return lines
 
 
+def _over_a_year(checked: str | None, today: str | None) -> str | None:
+    """The date a contact was last checked, if it is more than a year ago (None if recent or not a date)."""
+    from datetime import date
+
+    try:
+        then = date.fromisoformat((checked or "")[:10])
+    except ValueError:
+        return None
+    now = date.fromisoformat(today) if today else date.today()
+    return then.isoformat() if (now - then).days > 365 else None
+
+
 def contact_how(c: Contact) -> str:
-    """The ways to reach a contact, in one short line ('' if the flowchart gives none)."""
-    return "; ".join(x for x in (c.phone, c.email) if x)
+    """The ways to reach a contact, in one short line: the school's own first ('' if none is known)."""
+    local = (c.local.phone, c.local.email) if c.local else ()
+    return "; ".join(dict.fromkeys(x for x in (*local, c.phone, c.email) if x))
 
 
 def origin_line(fc: Flowchart) -> str:

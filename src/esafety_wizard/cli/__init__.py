@@ -49,7 +49,8 @@ def _root(
 
 
 app.command()(guide)
-for command in (procedure.contacts, procedure.validate, procedure.diagram, procedure.paths, procedure.schema):
+app.add_typer(procedure.contacts_app, name="contacts")
+for command in (procedure.validate, procedure.diagram, procedure.paths, procedure.schema):
     app.command()(command)
 app.add_typer(log_app, name="log")
 

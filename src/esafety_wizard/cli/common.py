@@ -45,6 +45,13 @@ PlainOpt = Annotated[
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
 
 
+def procedure(flowchart: Path | None, home: Path | None = None):
+    """The procedure in use (checked in full), with the school's own contacts laid over its own."""
+    from .. import loader, school
+
+    return school.apply(loader.load(flowchart), home)
+
+
 def plain_mode(plain: bool) -> bool:
     return plain or os.environ.get("TERM") == "dumb"
 

@@ -18,6 +18,7 @@ from .common import (
     err,
     out,
     plain_mode,
+    procedure,
 )
 
 
@@ -73,11 +74,9 @@ def guide(
     Example (no questions asked): esafety guide --answers answers.yaml --transcript incident.md
     """
     with boundary(no_color):
-        from .. import loader
-
         plain = plain_mode(plain)
         g = _Guide(
-            loader.load(flowchart),
+            procedure(flowchart, home),
             _Out(no_color=no_color, plain=plain),
             _Out(stderr=True, no_color=no_color, plain=plain),
             home=home,

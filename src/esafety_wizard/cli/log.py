@@ -20,6 +20,7 @@ from .common import (
     err,
     out,
     plain_mode,
+    procedure,
 )
 
 log_app = typer.Typer(
@@ -154,9 +155,8 @@ def log_resume(
     with boundary(no_color):
         if answers is not None:
             from .. import answers as answers_file
-            from .. import loader
 
-            fc = loader.load(flowchart)
+            fc = procedure(flowchart, home)
             _answer(incident_id, fc, *answers_file.read(answers, fc), home, as_, no_color)
             raise typer.Exit(0)
         code = _resume(incident_id, plain_mode(plain), home, as_, flowchart, no_color)
@@ -164,13 +164,13 @@ def log_resume(
 
 
 def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
-    from .. import cases, engine, loader, screen
+    from .. import cases, engine, screen
     from ..errors import Interrupted, WizardError
     from ..prompts import asker as make_asker
     from ..session import Session
     from .guide import ask_name
 
-    fc = loader.load(flowchart)
+    fc = procedure(flowchart, home)
     o, e = out(no_color, plain), err(no_color, plain)
     with _store(home) as st:
         inc = cases.get_open(st, incident_id)
@@ -451,10 +451,8 @@ def log_answer(
     Example: esafety log answer 3 QUESTION ANSWER
     """
     with boundary(no_color):
-        from .. import loader
-
         reasons = {question: reason} if reason else None
-        _answer(incident_id, loader.load(flowchart), {question: value}, reasons, home, as_, no_color)
+        _answer(incident_id, procedure(flowchart, home), {question: value}, reasons, home, as_, no_color)
 
 
 def _answer(incident_id, fc, answers: dict, reasons: dict | None, home, as_, no_color) -> None:

@@ -10,22 +10,32 @@ from typing import Annotated
 
 import typer
 
-from .common import FlowchartOpt, ForceOpt, NoColorOpt, boundary, out, write_output
+from .common import FlowchartOpt, ForceOpt, HomeOpt, NoColorOpt, boundary, err, out, procedure, write_output
+
+contacts_app = typer.Typer(
+    help="Everyone the procedure says you can contact, with their details; and your school's own.\n\n"
+    "Example: esafety contacts",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
 
 
+@contacts_app.callback()
 def contacts(
+    ctx: typer.Context,
     json_: Annotated[bool, typer.Option("--json", help="Print the contacts as JSON, for scripts.")] = False,
     flowchart: FlowchartOpt = None,
+    home: HomeOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
-    """List everyone the flowchart says you can contact for support, with their details.
+    """List everyone the procedure says you can contact for support, with their details, your school's own first.
 
     Example: esafety contacts --json
     """
+    if ctx.invoked_subcommand is not None:
+        return
     with boundary(no_color):
-        from .. import loader
-
-        fc = loader.load(flowchart)
+        fc = procedure(flowchart, home)
         if json_:
             from ..escape import json_text
             from ..serialize import contact
@@ -35,6 +45,31 @@ def contacts(
         from .. import screen
 
         screen.contacts_table(out(no_color), fc)
+
+
+@contacts_app.command("set")
+def contacts_set(
+    contact_id: Annotated[str, typer.Argument(metavar="ID", help="The contact's id (see esafety contacts --json).")],
+    name: Annotated[str | None, typer.Option("--name", help="Your school's person or service.")] = None,
+    phone: Annotated[str | None, typer.Option("--phone", help="Their telephone number.")] = None,
+    email: Annotated[str | None, typer.Option("--email", help="Their e-mail address.")] = None,
+    flowchart: FlowchartOpt = None,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Set your school's own details for one of the procedure's contacts (your DSL, your Chair of Governors...),
+    once, without editing the procedure. They are shown beside the procedure's, with the date you set them;
+    give '' to clear one.
+
+    Example: esafety contacts set child_protection_officer --name "Mrs Patel" --phone "01234 567890"
+    """
+    with boundary(no_color):
+        from .. import loader, school
+
+        where = school.set_contact(
+            loader.load(flowchart), contact_id, {"name": name, "phone": phone, "email": email}, home
+        )
+        err(no_color).print(f"Saved in {where} (readable only by you). See them with: esafety contacts")
 
 
 def validate(
@@ -117,9 +152,8 @@ def diagram(
     """
     with boundary(no_color):
         from .. import diagram as diagrams
-        from .. import loader
 
-        write_output(diagrams.render(loader.load(flowchart), fmt.value), output, force)
+        write_output(diagrams.render(procedure(flowchart), fmt.value), output, force)
 
 
 def paths(
@@ -139,12 +173,11 @@ def paths(
     Example: esafety paths > paths.txt
     """
     with boundary(no_color):
-        from .. import loader
         from .. import paths as listing
         from ..errors import WizardError
         from ..model import count_paths
 
-        fc = loader.load(flowchart)
+        fc = procedure(flowchart)
         n = count_paths(fc)
         if n > limit:
             raise WizardError(

@@ -1,0 +1,70 @@
+"""The school's own contacts, set once, laid over the procedure's: its DSL, its Chair of Governors, its HR
+provider, its police team, without editing the authority's procedure file.
+
+Kept in `school-contacts.json` in the user's data folder (0600). Each entry is keyed by the procedure's contact
+id and says when it was set, so a contact not checked for more than a year can be flagged.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+from .errors import WizardError
+from .files import data_home, private_dir, write_private
+from .model import Flowchart, Local
+
+FILE = "school-contacts.json"
+FIELDS = ("name", "phone", "email")
+
+
+def path(home: Path | None = None) -> Path:
+    return data_home(home) / FILE
+
+
+def read(home: Path | None = None) -> dict[str, dict]:
+    """The school's contacts by id; {} if none were set. A file that cannot be read is an error, not ignored."""
+    p = path(home)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return {}
+    except (OSError, ValueError) as e:
+        raise WizardError(f"{p} cannot be read ({e}). Fix or delete it, then set your contacts again.") from None
+    contacts = data.get("contacts") if isinstance(data, dict) else None
+    return {str(k): v for k, v in contacts.items() if isinstance(v, dict)} if isinstance(contacts, dict) else {}
+
+
+def apply(fc: Flowchart, home: Path | None = None) -> Flowchart:
+    """The procedure with each contact the school set carrying the school's details beside its own."""
+    mine = read(home)
+    if not mine:
+        return fc
+    contacts = dict(fc.contacts)
+    for cid, d in mine.items():
+        if cid in contacts:
+            local = Local(
+                *(d.get(k) if isinstance(d.get(k), str) and d.get(k) else None for k in FIELDS),
+                str(d.get("checked", "")),
+            )
+            contacts[cid] = contacts[cid]._replace(local=local)
+    return fc._replace(contacts=contacts)
+
+
+def set_contact(fc: Flowchart, cid: str, fields: dict[str, str | None], home: Path | None = None) -> Path:
+    """Set (or, with '', clear) the school's details for one of the procedure's contacts; stamped with today."""
+    if cid not in fc.contacts:
+        raise WizardError(
+            f"The procedure has no contact '{cid}'. Its contacts: {', '.join(fc.contacts)} (see esafety contacts)."
+        )
+    given = {k: v.strip() for k, v in fields.items() if v is not None}
+    if not given:
+        raise WizardError("Give at least one of --name, --phone, --email.")
+    mine = read(home)
+    entry = {**mine.get(cid, {}), **given, "checked": date.today().isoformat()}
+    mine[cid] = {k: v for k, v in entry.items() if v}
+    private_dir(data_home(home))
+    return write_private(
+        path(home), json.dumps({"contacts": mine}, indent=2, ensure_ascii=False) + "\n", overwrite=True
+    )
