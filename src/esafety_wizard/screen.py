@@ -143,27 +143,20 @@ def _decisions(con: Console, decisions) -> None:
 
 
 def _step(step: Step, status: str, done: Done | None = None, decided: Decided | None = None) -> Group:
-    """A checklist step as the screen shows it, in the guide's outcome and in an incident alike."""
+    """A checklist step as the screen shows it, in the guide's outcome and in an incident alike: the step, whether
+    it is done (or decided against), then its details and what the tool changed."""
     parts: list = []
     if status == "conditional":
         parts.append(Text(f"[{wording.DEPENDS}]", style="bold yellow"))
     parts.append(Text(wording.step_sentence(step)))
-    parts += [Text(f"- {d}") for d in step.details]
-    if step.added:
-        parts += [Text(line, style="dim") for line in wording.provenance(step.source, step.added)]
     if done:
-        parts.append(
-            Text(
-                f"Done {wording.when(done.at)} by {done.actor}" + (f": {done.note}" if done.note else ""), style="green"
-            )
-        )
+        note = f": {done.note}" if done.note else ""
+        parts.append(Text(f"Done {wording.when(done.at)} by {done.actor}{note}", style="green"))
     if decided:
-        parts.append(
-            Text(
-                f"{wording.DECIDED_AGAINST} {wording.when(decided.at)} by {decided.actor}: {decided.reason}",
-                style="yellow",
-            )
-        )
+        when = wording.when(decided.at)
+        parts.append(Text(f"{wording.DECIDED_AGAINST} {when} by {decided.actor}: {decided.reason}", style="yellow"))
+    parts += [Text(f"- {d}") for d in step.details]
+    parts += [Text(line, style="dim") for line in wording.provenance(step.source, step.added)]
     return Group(*parts)
 
 
@@ -238,8 +231,9 @@ def incident_list(con: Console, rows: list[dict]) -> None:
 
 def incident(con: Console, inc: Incident, chain_problems: list[str], changes: dict | None = None) -> None:
     con.print()
-    about = f": {inc.description}" if inc.description else ""
-    con.rule(Text(f"Incident {inc.id} ({inc.status}){about}", style="bold"), align="left", characters="-")
+    con.rule(Text(f"Incident {inc.id} ({inc.status})", style="bold"), align="left", characters="-")
+    if inc.description:  # on a line of its own: a rule would cut a long description short
+        con.print(Text(inc.description, style="bold"))
     con.print(Text(f"Opened {wording.when(inc.created_at)} by {inc.created_by}."))
     if inc.staff:
         con.print(Text(f"Member of staff affected: {inc.staff}"))
@@ -280,10 +274,15 @@ def incident(con: Console, inc: Incident, chain_problems: list[str], changes: di
             con.print(Text(f"{e.path} ({e.size} bytes, SHA-256 {e.sha256[:16]}…)"))
     con.print()
     con.print(Text("History", style="bold underline"))
-    g = _grid()
-    for e in inc.events:
-        g.add_row(Text(wording.when(e.at), style="dim"), Text(wording.describe(e, inc)))
-    con.print(g)
+    if con.width < NARROW:  # the time above each line, so the sentence keeps the width
+        for e in inc.events:
+            con.print(Text(wording.when(e.at), style="dim"))
+            con.print(Padding(Text(wording.describe(e, inc)), (0, 0, 0, 2)))
+    else:
+        g = _grid()
+        for e in inc.events:
+            g.add_row(Text(wording.when(e.at), style="dim"), Text(wording.describe(e, inc)))
+        con.print(g)
     con.print()
     if not inc.complete or inc.waiting_for:
         con.print(Text(f"Next: when you know more, run: esafety log resume {inc.id}", style="bold"))
