@@ -86,3 +86,47 @@ def test_the_package_code_names_nothing_of_the_built_in_procedure():
         text = path.read_text(encoding="utf-8")
         found += [(path.name, w) for w in BUILT_IN if re.search(re.escape(w), text, re.IGNORECASE)]
     assert found == []
+
+
+# --- a pack: several procedures side by side --------------------------------------------------------------
+
+PACK = Path(__file__).parent / "procedures" / "pack"
+
+
+def test_a_pack_is_validated_whole_and_listed(tmp_path):
+    r = run("validate", PACK)
+    assert r.exit_code == 0 and "a pack of 2 procedures" in r.stdout
+    rows = json.loads(run("procedures", "--json", env={"ESAFETY_FLOWCHART": str(PACK)}).stdout)
+    assert [r["name"] for r in rows] == ["non_illegal", "illegal"]
+    assert rows[1]["scope"] == "If the incident may have involved an illegal activity" and rows[1]["version"] == "2.1"
+
+
+def test_a_script_names_the_procedure_and_without_one_is_told_which_there_are(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text("images: yes\n")
+    env = {"ESAFETY_FLOWCHART": str(PACK)}
+    r = run("guide", "-a", a, env=env)
+    assert r.exit_code == 1 and "2 procedures (non_illegal, illegal)" in r.stderr and "--procedure" in r.stderr
+    r = run("guide", "-a", a, "--procedure", "illegal", env=env)
+    assert r.exit_code == 0 and "Local police" in r.stdout and "101" in r.stdout  # a shared contact
+    assert "Do not view or share the images." in r.stdout
+
+
+@pytest.mark.parametrize(
+    "edit, message",
+    [
+        (("tell_police", "contacts: [polise]"), "names contact 'polise', which is not in 'contacts'"),
+        (("contacts: {}", "contacts: {police: {name: X, source: y}}"), "also in the pack's shared contacts"),
+    ],
+)
+def test_cross_file_mistakes_in_a_pack_are_named(tmp_path, edit, message):
+    import shutil
+
+    pack = tmp_path / "pack"
+    shutil.copytree(PACK, pack)
+    f = pack / "illegal.yaml"
+    old, new = edit
+    text = f.read_text()
+    f.write_text(text.replace("contacts: [police]", new) if old == "tell_police" else text.replace(old, new))
+    r = run("validate", pack)
+    assert r.exit_code == 1 and message in r.stdout, r.stdout

@@ -294,3 +294,14 @@ def test_a_second_unfinished_guide_never_replaces_the_first(spawn, tmp_path):
     answer(c, "Who posted or sent the abuse?", CTRL_C)  # the newest: head teacher involved
     finish(c)
     assert len(list((tmp_path / "home").glob("unfinished-guide*.json"))) == 2  # kept again, in its own file
+
+
+def test_with_a_pack_the_guide_asks_which_procedure_applies_first(spawn, tmp_path):
+    pack = Path(__file__).parent / "procedures" / "pack"
+    c = spawn(f"guide --flowchart {pack} --transcript t.json")
+    answer(c, "Was anything illegal involved?", ENTER)  # Yes, or I think so
+    answer(c, "Does it involve indecent images of a child?", ENTER)
+    c.expect_exact("Do not view or share the images.")
+    _, status = finish(c)
+    assert status == 0
+    assert json.loads((tmp_path / "t.json").read_text())["flowchart"]["title"].startswith("Responding to an incident")

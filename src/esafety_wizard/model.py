@@ -119,6 +119,7 @@ class Flowchart(NamedTuple):
     who_question: str | None = None  # the question whose answer says who did it: listings and summaries use it
     not_known_yet: tuple[str, ...] = ()  # answers meaning "not known yet": `log resume` asks them again
     incident_log: str = "the school's incident log"  # what the procedure calls the log where steps are recorded
+    about: tuple[tuple[str, str], ...] = ()  # audience, scope, publisher, version, review date, document
     origin: str = "built-in"
     sha256: str = ""
     warnings: tuple[Problem, ...] = ()

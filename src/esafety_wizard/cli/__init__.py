@@ -50,7 +50,7 @@ def _root(
 
 app.command()(guide)
 app.add_typer(procedure.contacts_app, name="contacts")
-for command in (procedure.validate, procedure.diagram, procedure.paths, procedure.schema):
+for command in (procedure.procedures, procedure.validate, procedure.diagram, procedure.paths, procedure.schema):
     app.command()(command)
 app.add_typer(log_app, name="log")
 

@@ -45,11 +45,56 @@ PlainOpt = Annotated[
 ForceOpt = Annotated[bool, typer.Option("--force", help="Replace the file if it exists.")]
 
 
-def procedure(flowchart: Path | None, home: Path | None = None):
-    """The procedure in use (checked in full), with the school's own contacts laid over its own."""
-    from .. import loader, school
+ProcedureOpt = Annotated[
+    str | None,
+    typer.Option("--procedure", metavar="NAME", help="With a pack of procedures: which one (see esafety procedures)."),
+]
 
-    return school.apply(loader.load(flowchart), home)
+
+def procedure(flowchart: Path | None, home: Path | None = None, name: str | None = None, choose=None):
+    """The procedure in use (checked in full), with the school's own contacts laid over its own.
+
+    With a pack (a folder of procedures): the one named, the only one, or the one `choose(pack)` picks (the
+    guide asks); else an error listing them."""
+    from .. import loader, school
+    from ..errors import WizardError
+
+    folder = loader.pack_folder(flowchart)
+    if folder is None:
+        if name is not None:
+            raise WizardError("--procedure is for a pack of procedures: the procedure in use is a single file.")
+        return school.apply(loader.load(flowchart), home)
+    pack = loader.load_pack(folder)
+    if name is None and len(pack.procedures) == 1:
+        name = next(iter(pack.procedures))
+    if name is None and choose is not None:
+        name = choose(pack)
+    if name not in pack.procedures:
+        names = ", ".join(pack.procedures)
+        said = f"'{name}' is not one of them" if name else "say which applies"
+        count = len(pack.procedures)
+        raise WizardError(f"{pack.title} has {count} procedures ({names}): {said}, with --procedure NAME.")
+    return school.apply(pack.procedures[name], home)
+
+
+def ask_which(plain: bool):
+    """For the guide: a function that asks which of a pack's procedures applies (the pack's own first question,
+    or one made of the procedures' titles)."""
+
+    def choose(pack) -> str:
+        from ..model import END, Choice, Question
+        from ..prompts import asker
+        from ..session import Prompt
+
+        q = pack.chooser or Question(
+            "procedure",
+            "procedure",
+            "Which procedure applies to this incident?",
+            tuple(Choice(name, fc.title, END) for name, fc in pack.procedures.items()),
+        )
+        return str(asker(plain).ask(Prompt(q, 1, False)))
+
+    return choose
 
 
 def plain_mode(plain: bool) -> bool:

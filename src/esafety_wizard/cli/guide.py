@@ -14,6 +14,8 @@ from .common import (
     HomeOpt,
     NoColorOpt,
     PlainOpt,
+    ProcedureOpt,
+    ask_which,
     boundary,
     err,
     out,
@@ -65,6 +67,7 @@ def guide(
     home: HomeOpt = None,
     as_: AsOpt = None,
     flowchart: FlowchartOpt = None,
+    procedure_: ProcedureOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """Answer a few questions about the incident, then see what to do and who to contact.
@@ -76,7 +79,7 @@ def guide(
     with boundary(no_color):
         plain = plain_mode(plain)
         g = _Guide(
-            procedure(flowchart, home),
+            procedure(flowchart, home, procedure_, None if answers is not None else ask_which(plain)),
             _Out(no_color=no_color, plain=plain),
             _Out(stderr=True, no_color=no_color, plain=plain),
             home=home,

@@ -10,7 +10,18 @@ from typing import Annotated
 
 import typer
 
-from .common import FlowchartOpt, ForceOpt, HomeOpt, NoColorOpt, boundary, err, out, procedure, write_output
+from .common import (
+    FlowchartOpt,
+    ForceOpt,
+    HomeOpt,
+    NoColorOpt,
+    ProcedureOpt,
+    boundary,
+    err,
+    out,
+    procedure,
+    write_output,
+)
 
 contacts_app = typer.Typer(
     help="Everyone the procedure says you can contact, with their details; and your school's own.\n\n"
@@ -25,6 +36,7 @@ def contacts(
     ctx: typer.Context,
     json_: Annotated[bool, typer.Option("--json", help="Print the contacts as JSON, for scripts.")] = False,
     flowchart: FlowchartOpt = None,
+    procedure_: ProcedureOpt = None,
     home: HomeOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
@@ -35,7 +47,7 @@ def contacts(
     if ctx.invoked_subcommand is not None:
         return
     with boundary(no_color):
-        fc = procedure(flowchart, home)
+        fc = procedure(flowchart, home, procedure_)
         if json_:
             from ..escape import json_text
             from ..serialize import contact
@@ -90,9 +102,28 @@ def validate(
     """
     with boundary(no_color):
         from ..escape import one_line
-        from ..loader import check_file
+        from ..loader import check_file, check_pack, pack_folder
         from ..model import count_paths
 
+        folder = pack_folder(file or flowchart)
+        if folder is not None:  # a pack: every procedure, the shared contacts and the pack's own file
+            pack, problems = check_pack(folder)
+            for p in problems:
+                print(_fit(one_line(str(p)), sys.stdout))
+            if pack is None:
+                n = sum(not p.warning for p in problems)
+                print(
+                    _fit(
+                        f"{n} problem{'s' if n != 1 else ''}: the pack cannot be used until they are fixed.", sys.stderr
+                    ),
+                    file=sys.stderr,
+                )
+                raise typer.Exit(1)
+            for name, fc in pack.procedures.items():
+                size = f"{len(fc.questions)} questions, {len(fc.steps)} steps, {count_paths(fc)} paths"
+                print(f"{one_line(name)}: OK: {size}")
+            print(f"{one_line(str(folder))}: OK: a pack of {len(pack.procedures)} procedures")
+            return
         fc, problems = check_file(file or flowchart)
         for p in problems:
             print(_fit(one_line(str(p)), sys.stdout))
@@ -121,6 +152,37 @@ def validate(
 PATHS_LIMIT = 2000
 
 
+def procedures(
+    json_: Annotated[bool, typer.Option("--json", help="Print as JSON, for scripts.")] = False,
+    flowchart: FlowchartOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """List the procedures you can follow: with a pack, each one's name, title, scope, version and review date.
+
+    Example: esafety procedures
+    """
+    with boundary(no_color):
+        from .. import loader
+        from ..escape import json_text
+
+        folder = loader.pack_folder(flowchart)
+        found = loader.load_pack(folder).procedures if folder else {"": loader.load(flowchart)}
+        rows = [{"name": name, "title": fc.title, **dict(fc.about)} for name, fc in found.items()]
+        if json_:
+            print(json_text(rows))
+            return
+        from rich.text import Text
+
+        con = out(no_color)
+        for r in rows:
+            con.print(Text(r["title"], style="bold"))
+            lines = [f"--procedure {r['name']}"] if r["name"] else []
+            lines += [f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in r.items() if k not in ("name", "title")]
+            for line in lines:
+                con.print(Text("  " + line))
+            con.print()
+
+
 def _fit(line: str, stream) -> str:
     """One problem per line for editors and scripts; on a terminal, wrapped at words with a hanging indent."""
     if not stream.isatty():
@@ -144,6 +206,7 @@ def diagram(
     ] = None,
     force: ForceOpt = False,
     flowchart: FlowchartOpt = None,
+    procedure_: ProcedureOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """Draw the procedure: questions, the choices between them, and the steps each answer adds.
@@ -153,7 +216,7 @@ def diagram(
     with boundary(no_color):
         from .. import diagram as diagrams
 
-        write_output(diagrams.render(procedure(flowchart), fmt.value), output, force)
+        write_output(diagrams.render(procedure(flowchart, None, procedure_), fmt.value), output, force)
 
 
 def paths(
@@ -163,6 +226,7 @@ def paths(
         typer.Option("--limit", metavar="N", min=1, help="List at most this many paths; more is refused."),
     ] = 2000,
     flowchart: FlowchartOpt = None,
+    procedure_: ProcedureOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """List every path through the procedure: the answers, then the steps and contacts they lead to.
@@ -177,7 +241,7 @@ def paths(
         from ..errors import WizardError
         from ..model import count_paths
 
-        fc = procedure(flowchart)
+        fc = procedure(flowchart, None, procedure_)
         n = count_paths(fc)
         if n > limit:
             raise WizardError(

@@ -12,9 +12,10 @@ from __future__ import annotations
 import hashlib
 import os
 from pathlib import Path
+from typing import NamedTuple
 
 from ..errors import FlowchartError, Problem
-from ..model import Flowchart, paused_gc
+from ..model import END, Choice, Flowchart, Question, paused_gc
 
 # --- where the file comes from --------------------------------------------------------------------------
 
@@ -87,16 +88,16 @@ def _read(path) -> tuple[bytes | None, str, str, list[Problem]]:
     return None, shown, origin, [problem]
 
 
-def _parse_bytes(data: bytes, shown: str, origin: str, sha: str) -> tuple[Flowchart | None, list[Problem]]:
+def _parse_bytes(data: bytes, shown: str, origin: str, sha: str, shared=None) -> tuple[Flowchart | None, list[Problem]]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as e:
         return None, [Problem(shown, 0, f"is not UTF-8 text (byte {e.start}). Save it as UTF-8.")]
-    return parse(text, shown, origin=origin, sha256=sha)
+    return parse(text, shown, origin=origin, sha256=sha, shared=shared)
 
 
 def parse(
-    text: str, file: str = "flowchart.yaml", *, origin: str = "built-in", sha256: str = ""
+    text: str, file: str = "flowchart.yaml", *, origin: str = "built-in", sha256: str = "", shared=None
 ) -> tuple[Flowchart | None, list[Problem]]:
     """Check flowchart YAML text and build the model. Returns (None, problems) if there is any error."""
     from . import checks, reader  # only when a file must really be parsed
@@ -106,7 +107,7 @@ def parse(
         if problems:
             return None, problems
         b = checks.Builder(file)
-        fc = b.build(doc, origin, sha256)
+        fc = b.build(doc, origin, sha256, shared)
     problems = sorted(b.problems, key=lambda p: (p.line, p.warning))
     if any(not p.warning for p in problems):
         return None, problems
@@ -116,3 +117,107 @@ def parse(
 
 def _with_warnings(fc: Flowchart, problems: list[Problem]) -> Flowchart:
     return fc._replace(warnings=tuple(problems))
+
+
+# --- a pack: an authority's set of procedures -------------------------------------------------------------
+
+PACK_FILE = "pack.yaml"
+
+
+class Pack(NamedTuple):
+    """Several procedures side by side, as an authority publishes them, with one shared list of contacts."""
+
+    title: str
+    folder: str
+    procedures: dict[str, Flowchart]  # by name, in the order the pack offers them
+    chooser: Question | None  # the first question that helps choose, if the pack has one
+
+
+def pack_folder(path: str | os.PathLike[str] | None) -> Path | None:
+    """The pack folder `path` (or $ESAFETY_FLOWCHART) names, or None if it names a single procedure file."""
+    if path is None and os.environ.get(ENV_VAR):
+        path = os.environ[ENV_VAR]
+    if path is None:
+        return None
+    p = Path(path)
+    return p if p.is_dir() and (p / PACK_FILE).is_file() else None
+
+
+def load_pack(folder: Path) -> Pack:
+    """Load and check every procedure of a pack. Raises FlowchartError listing every problem in every file."""
+    pack, problems = check_pack(folder)
+    if pack is None:
+        raise FlowchartError(problems)
+    return pack
+
+
+def check_pack(folder: Path) -> tuple[Pack | None, list[Problem]]:
+    from . import cache, checks, reader
+
+    shown = str(folder / PACK_FILE)
+    try:
+        text = (folder / PACK_FILE).read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as e:
+        return None, [Problem(shown, 0, f"cannot be read: {getattr(e, 'strerror', None) or e}")]
+    doc, problems = reader.load(text, shown)
+    if problems:
+        return None, problems
+    b = checks.Builder(shown)
+    top = b.mapping(doc, 1, "the pack")
+    if top is None:
+        return None, b.problems
+    b.keys(top, checks._Keys(title=True, procedures=True, choose=False, contacts=False), "the pack")
+    title = b.text(top, "title", "the pack") or str(folder)
+    shared: dict = {}
+    shared_bytes = b""
+    if isinstance(top.get("contacts"), str):
+        cfile = folder / top["contacts"]
+        try:
+            shared_bytes = cfile.read_bytes()
+            cdoc, cproblems = reader.load(shared_bytes.decode("utf-8"), str(cfile))
+        except (OSError, UnicodeDecodeError) as e:
+            cdoc, cproblems = None, [Problem(str(cfile), 0, f"cannot be read: {getattr(e, 'strerror', None) or e}")]
+        b.problems += cproblems
+        cb = checks.Builder(str(cfile))
+        if cdoc is not None and cb.mapping(cdoc, 1, "the shared contacts") is not None:
+            shared = cb.contacts(cdoc)
+        b.problems += cb.problems
+    files = b.mapping(top.get("procedures"), top.line_of("procedures"), "'procedures'") or {}
+    procedures: dict[str, Flowchart] = {}
+    for name, file in files.items():
+        if not b.ident(name, files.line_of(name), "the procedure name") or not isinstance(file, str):
+            continue
+        path = folder / file
+        try:
+            data = path.read_bytes()
+        except OSError as e:
+            b.err(files.line_of(name), f"procedure '{name}': {file} cannot be read ({e.strerror})")
+            continue
+        sha = hashlib.sha256(data + b"\0" + shared_bytes).hexdigest()
+        fc = cache.get(sha)
+        if fc is None:
+            fc, found = _parse_bytes(data, str(path), str(path), sha, shared)
+            b.problems += found
+            if fc is not None:
+                cache.put(sha, fc)
+        if fc is not None:
+            procedures[name] = fc._replace(origin=str(path))
+    chooser = None
+    if "choose" in top:
+        m = b.mapping(top["choose"], top.line_of("choose"), "'choose'")
+        if m is not None:
+            options = b.mapping(m.get("choices"), m.line_of("choices"), "the choices of 'choose'") or {}
+            for name in options:
+                if name not in files:
+                    b.err(options.line_of(name), f"'choose' offers '{name}', which is not one of the pack's procedures")
+            chooser = Question(
+                id="procedure",
+                asks="procedure",
+                text=b.text(m, "text", "'choose'") or "Which procedure applies?",
+                choices=tuple(Choice(n, str(label), END) for n, label in options.items()),
+                help=b.text(m, "help", "'choose'"),
+            )
+    errors = [p for p in b.problems if not p.warning]
+    if errors or not procedures:
+        return None, b.problems or [Problem(shown, 0, "lists no procedure")]
+    return Pack(title, str(folder), procedures, chooser), b.problems

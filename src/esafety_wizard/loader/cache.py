@@ -59,6 +59,7 @@ def _encode(fc: Flowchart) -> dict:
         "who_question": fc.who_question,
         "not_known_yet": list(fc.not_known_yet),
         "incident_log": fc.incident_log,
+        "about": [list(kv) for kv in fc.about],
         "sha256": fc.sha256,
         "questions": [
             list(q._replace(choices=[list(c) for c in q.choices], by_value=None)) for q in fc.questions.values()
@@ -96,6 +97,7 @@ def _decode(d: dict) -> Flowchart:
         who_question=d["who_question"],
         not_known_yet=tuple(d["not_known_yet"]),
         incident_log=d["incident_log"],
+        about=tuple(tuple(kv) for kv in d["about"]),
         sha256=d["sha256"],
         questions={q.id: q for q in questions},
         sections={s[0]: Section(*s) for s in d["sections"]},

@@ -35,6 +35,7 @@ _TOP = _Keys(
     who_question=False,
     not_known_yet=False,
     incident_log=False,
+    about=False,
     start=True,
     questions=True,
     sections=True,
@@ -42,6 +43,16 @@ _TOP = _Keys(
     contacts=True,
 )
 _NOTICE = _Keys(text=True, source=False, added=False)
+_ABOUT = _Keys(
+    audience=False,
+    scope=False,
+    publisher=False,
+    version=False,
+    review_date=False,
+    document=False,
+    source=False,
+    added=False,
+)
 _QUESTION = _Keys(text=False, asks=False, help=False, source=False, added=False, choices=True)
 _CHOICE = _Keys(label=False, next=True, due=False, conditional=False, added=False, decision=False)
 _SECTION = _Keys(title=True, intro=False, source=False, added=False)
@@ -151,12 +162,19 @@ class Builder:
 
     # the document -----------------------------------------------------------------------------------
 
-    def build(self, doc: object, origin: str, sha256: str) -> Flowchart | None:
+    def build(
+        self, doc: object, origin: str, sha256: str, shared: dict[str, Contact] | None = None
+    ) -> Flowchart | None:
+        """`shared`: the contacts of the pack this procedure belongs to, which its steps may name too."""
         top = self.mapping(doc, 1, "the file")
         if top is None:
             return None
         self.keys(top, _TOP, "the file")
-        contacts = self.contacts(top)
+        own = self.contacts(top)
+        shared = shared or {}
+        for cid in own.keys() & shared.keys():
+            self.err(top["contacts"].line_of(cid), f"contact '{cid}' is also in the pack's shared contacts: keep one")
+        contacts = {**shared, **own}
         sections = self.sections(top)
         steps = self.steps(top, sections, contacts)
         questions = self.questions(top, steps)
@@ -170,7 +188,9 @@ class Builder:
             hint = self.suggest(start, questions)
             self.err(top.line_of("start"), f"'start' is '{start}', which is not a question{hint}")
         elif not self.problems or all(p.warning for p in self.problems):
-            self.graph(top, start, questions, steps, contacts)
+            self.graph(top, start, questions, steps, own)
+        named = {c for s in steps.values() for c in s.contacts}
+        contacts = {cid: c for cid, c in contacts.items() if cid in own or cid in named}
         if any(not p.warning for p in self.problems):
             return None
         who = self.text(top, "who_question", "the file")
@@ -190,6 +210,7 @@ class Builder:
             who_question=who,
             not_known_yet=tuple(unknown),
             incident_log=self.text(top, "incident_log", "the file") or Flowchart._field_defaults["incident_log"],
+            about=self.about(top),
             start=start,
             questions=questions,
             sections=sections,
@@ -198,6 +219,16 @@ class Builder:
             origin=origin,
             sha256=sha256,
         )
+
+    def about(self, top: YMap) -> tuple[tuple[str, str], ...]:
+        """What a reader of a list of procedures needs: audience, scope, publisher, version, review date, document."""
+        if "about" not in top:
+            return ()
+        m = self.mapping(top["about"], top.line_of("about"), "'about'")
+        if m is None:
+            return ()
+        self.keys(m, _ABOUT, "'about'")
+        return tuple((k, v) for k in _ABOUT if (v := self.text(m, k, "'about'")))
 
     def notice(self, top: YMap) -> Notice | None:
         if "urgent" not in top:
