@@ -130,3 +130,13 @@ def test_cross_file_mistakes_in_a_pack_are_named(tmp_path, edit, message):
     f.write_text(text.replace("contacts: [police]", new) if old == "tell_police" else text.replace(old, new))
     r = run("validate", pack)
     assert r.exit_code == 1 and message in r.stdout, r.stdout
+
+
+def test_a_saved_incident_keeps_following_its_own_procedure_of_the_pack(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text("involved: unclear\nharm: no\n")
+    env = {"ESAFETY_FLOWCHART": str(PACK)}
+    assert run("guide", "-a", a, "--procedure", "non_illegal", "--save", "--as", "Jo", env=env).exit_code == 0
+    r = run("log", "answer", 1, "involved", "learner", "--as", "Jo", env=env)
+    assert r.exit_code == 0, r.output
+    assert "Talk to the learner and their form tutor." in r.stdout

@@ -156,11 +156,24 @@ def log_resume(
         if answers is not None:
             from .. import answers as answers_file
 
-            fc = procedure(flowchart, home)
+            fc = _incident_procedure(incident_id, flowchart, home)
             _answer(incident_id, fc, *answers_file.read(answers, fc), home, as_, no_color)
             raise typer.Exit(0)
         code = _resume(incident_id, plain_mode(plain), home, as_, flowchart, no_color)
     raise typer.Exit(code)
+
+
+def _incident_procedure(incident_id: int, flowchart, home):
+    """The procedure an incident follows: with a pack, the one it was opened with (by its file)."""
+
+    def followed(pack) -> str | None:
+        from .. import cases
+
+        with _store(home, readonly=True) as st:
+            path = cases.get(st, incident_id).flowchart.path
+        return next((name for name, fc in pack.procedures.items() if fc.origin == path), None)
+
+    return procedure(flowchart, home, None, followed)
 
 
 def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
@@ -170,7 +183,7 @@ def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
     from ..session import Session
     from .guide import ask_name
 
-    fc = procedure(flowchart, home)
+    fc = _incident_procedure(incident_id, flowchart, home)
     o, e = out(no_color, plain), err(no_color, plain)
     with _store(home) as st:
         inc = cases.get_open(st, incident_id)
@@ -452,7 +465,8 @@ def log_answer(
     """
     with boundary(no_color):
         reasons = {question: reason} if reason else None
-        _answer(incident_id, procedure(flowchart, home), {question: value}, reasons, home, as_, no_color)
+        fc = _incident_procedure(incident_id, flowchart, home)
+        _answer(incident_id, fc, {question: value}, reasons, home, as_, no_color)
 
 
 def _answer(incident_id, fc, answers: dict, reasons: dict | None, home, as_, no_color) -> None:
