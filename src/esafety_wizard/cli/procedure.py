@@ -171,16 +171,18 @@ def procedures(
         if json_:
             print(json_text(rows))
             return
+        from rich.padding import Padding
         from rich.text import Text
 
+        from .. import wording
+
+        labels = {"added": wording.NOT_IN_SOURCE, "source": wording.SOURCE_SAYS, "review_date": "Review date"}
         con = out(no_color)
         for r in rows:
             con.print(Text(r["title"], style="bold"))
             lines = [f"--procedure {r['name']}"] if r["name"] else []
-            lines += [f"{k.replace('_', ' ').capitalize()}: {v}" for k, v in r.items() if k not in ("name", "title")]
-            for line in lines:
-                con.print(Text("  " + line))
-            con.print()
+            lines += [f"{labels.get(k, k.capitalize())}: {v}" for k, v in r.items() if k not in ("name", "title")]
+            con.print(Padding(Text("\n".join(lines)), (0, 0, 1, 2)))
 
 
 def _fit(line: str, stream) -> str:

@@ -178,7 +178,7 @@ class Builder:
         sections = self.sections(top)
         steps = self.steps(top, sections, contacts)
         questions = self.questions(top, steps)
-        title = self.text(top, "title", "the file") or ""
+        title = self.sourced(top, "title") or ""
         start = top.get("start")
         if not isinstance(start, str):
             if "start" in top:
@@ -205,7 +205,7 @@ class Builder:
             return None
         return Flowchart(
             title=title,
-            credit=self.text(top, "credit", "the file"),
+            credit=self.sourced(top, "credit"),
             urgent=self.notice(top),
             who_question=who,
             not_known_yet=tuple(unknown),
@@ -219,6 +219,15 @@ class Builder:
             origin=origin,
             sha256=sha256,
         )
+
+    def sourced(self, top: YMap, key: str) -> str | None:
+        """`title:` or `credit:`: plain text, or a mapping of `text:` with its `source:` or `added:`."""
+        v = top.get(key)
+        if isinstance(v, YMap):
+            self.keys(v, _NOTICE, f"'{key}'")
+            self.provenance(v, f"'{key}'")
+            return self.text(v, "text", f"'{key}'")
+        return self.text(top, key, "the file")
 
     def about(self, top: YMap) -> tuple[tuple[str, str], ...]:
         """What a reader of a list of procedures needs: audience, scope, publisher, version, review date, document."""
