@@ -66,7 +66,8 @@ def added_to_answer(a) -> list[str]:
 
 
 def question_heading(number: int) -> str:
-    return f"Question {number}"
+    """'Question 2'; number 0 is the question that chooses which procedure applies, before its own questions."""
+    return f"Question {number}" if number else "First, which procedure applies"
 
 
 BACK = "Go back to the previous question"

@@ -92,7 +92,7 @@ def ask_which(plain: bool):
             "Which procedure applies to this incident?",
             tuple(Choice(name, fc.title, END) for name, fc in pack.procedures.items()),
         )
-        return str(asker(plain).ask(Prompt(q, 1, False)))
+        return str(asker(plain).ask(Prompt(q, 0, False)))
 
     return choose
 
