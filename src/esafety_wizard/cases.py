@@ -286,17 +286,17 @@ class Verified(NamedTuple):
 
 def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
     """Check the chain of events and the evidence files of one incident, or of all."""
-    if incident_id is not None:
-        found = {incident_id: (st.events(incident_id), st.verify(incident_id))}
-        out = []
-    else:  # everything in one pass over the file
-        with paused_gc():
+    with paused_gc():  # every event of the store stays alive until the end: see model.paused_gc
+        if incident_id is not None:
+            found = {incident_id: (st.events(incident_id), st.verify(incident_id))}
+            out = []
+        else:  # everything in one pass over the file
             found = st.all_events()
-        out = [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in st.missing_incidents()]
-    for i, (events, chain) in found.items():
-        files = evidence_of(events)
-        problems = chain + malformed(events)
-        out.append(Verified(i, len(events), problems, [(e, evidence.recheck(e.path, e.sha256)) for e in files]))
+            out = [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in st.missing_incidents()]
+        for i, (events, chain) in found.items():
+            files = evidence_of(events)
+            problems = chain + malformed(events)
+            out.append(Verified(i, len(events), problems, [(e, evidence.recheck(e.path, e.sha256)) for e in files]))
     return sorted(out, key=lambda v: v.incident_id)
 
 

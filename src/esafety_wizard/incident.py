@@ -193,8 +193,15 @@ def malformed(events: list[Event]) -> list[str]:
         shape = SHAPES.get(e.kind)
         if shape is None:
             out.append(f"event {e.n} is of an unknown kind")
-        elif "unreadable" in e.data or any(not isinstance(e.data.get(k), t) for k, t in shape.items()):
+            continue
+        data = e.data
+        if "unreadable" in data:
             out.append(f"event {e.n} is not a well-formed '{e.kind}' event")
+            continue
+        for key, kind in shape.items():
+            if not isinstance(data.get(key), kind):
+                out.append(f"event {e.n} is not a well-formed '{e.kind}' event")
+                break
     return out
 
 

@@ -260,12 +260,16 @@ class Store:
         return [i for i in range(1, last + 1) if i not in have]
 
 
-_decode = json.JSONDecoder().decode
+_raw_decode = json.JSONDecoder().raw_decode
 
 
 def _event(r: tuple) -> Event:
+    text = r[5]
     try:
-        data = _decode(r[5])
+        # Stored text is canonical JSON with no surrounding space: decode it directly, and refuse anything after it.
+        data, end = _raw_decode(text)
+        if end != len(text):
+            data = None
     except (TypeError, ValueError):
         data = None
     if not isinstance(data, dict):  # verify reports it; the record shows what can still be read
