@@ -102,13 +102,16 @@ def create(st: Store, fc: Flowchart, answers: dict[str, str], who: str, reasons:
 
 
 def load(st: Store, incident_id: int) -> tuple[Incident, list[str]]:
-    """An incident and what is wrong with its record (nothing, if it was not altered)."""
-    inc = get(st, incident_id)
-    return inc, st.verify(incident_id) + malformed(list(inc.events))
+    """An incident and what is wrong with its record (nothing, if it was not altered), from one read."""
+    events, chain = st.checked(incident_id)
+    return _replay(incident_id, events), chain + malformed(events)
 
 
 def get(st: Store, incident_id: int) -> Incident:
-    events = st.events(incident_id)
+    return _replay(incident_id, st.events(incident_id))
+
+
+def _replay(incident_id: int, events: list[Event]) -> Incident:
     if not events:
         raise WizardError(
             f"Incident {incident_id} has no events: its record was cut. Check the file with: esafety log verify"
@@ -127,16 +130,19 @@ def get_open(st: Store, incident_id: int) -> Incident:
 def incidents(st: Store, which: str | None = None) -> list[Incident]:
     """Every incident that has a record, or only the open or closed ones (see `damaged` for the others)."""
     with paused_gc():  # tens of thousands of objects that all stay alive: see model.paused_gc
-        out = [replay(events) for events, _ in st.all_events().values() if events]
+        out = [replay(events) for events in st.all_events().values() if events]
     return [i for i in out if i.status == which] if which else out
 
 
 def damaged(st: Store) -> list[Verified]:
     """Incidents deleted whole, or left with no events: what a listing would otherwise silently leave out."""
-    gone = [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in st.missing_incidents()]
     have = {r[0] for r in st.db.execute("SELECT DISTINCT incident_id FROM events")}
-    empty = [i for i in st.incident_ids() if i not in have]
-    return gone + [Verified(i, 0, [f"incident {i} has no events: its record was cut"], []) for i in empty]
+    empty = [Verified(i, 0, st.verify(i), []) for i in st.incident_ids() if i not in have]
+    return _deleted(st) + empty
+
+
+def _deleted(st: Store) -> list[Verified]:
+    return [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in st.missing_incidents()]
 
 
 def record_answers(
@@ -288,11 +294,11 @@ def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
     """Check the chain of events and the evidence files of one incident, or of all."""
     with paused_gc():  # every event of the store stays alive until the end: see model.paused_gc
         if incident_id is not None:
-            found = {incident_id: (st.events(incident_id), st.verify(incident_id))}
+            found = {incident_id: st.checked(incident_id)}
             out = []
         else:  # everything in one pass over the file
-            found = st.all_events()
-            out = [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in st.missing_incidents()]
+            found = st.all_checked()
+            out = _deleted(st)
         for i, (events, chain) in found.items():
             files = evidence_of(events)
             problems = chain + malformed(events)

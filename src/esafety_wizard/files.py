@@ -18,6 +18,11 @@ def now() -> datetime:
     return datetime.now().astimezone()
 
 
+def stamp() -> str:
+    """Now, as written in records and exports: ISO 8601 to the second, with the offset."""
+    return now().isoformat(timespec="seconds")
+
+
 def data_home(given: Path | None = None) -> Path:
     """The folder of the user's private files: `given` (--home), else $ESAFETY_HOME, else the data folder."""
     if given:

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import WizardError
-from .files import data_home, now, private_dir
+from .files import data_home, private_dir, stamp
 
 SCHEMA_VERSION = 1
 DB_NAME = "incidents.sqlite3"
@@ -189,7 +189,7 @@ class Store:
 
         `at` None: the time is taken once the database is locked, so events are never dated out of order."""
         with self._write() as db:
-            at = at or _stamp()
+            at = at or stamp()
             cur = db.execute("INSERT INTO incidents (created_at) VALUES (?)", (at,))
             incident_id = cur.lastrowid
             for kind, data in events:
@@ -199,7 +199,7 @@ class Store:
     def append(self, incident_id: int, at: str | None, actor: str, kind: str, data: dict) -> Event:
         """Add one event. `at` None: now, taken once the database is locked (see new_incident)."""
         with self._write() as db:
-            at = at or _stamp()
+            at = at or stamp()
             self._require(incident_id)
             return self._append(db, incident_id, at, actor, kind, data)
 
@@ -234,15 +234,28 @@ class Store:
             return self.db.execute(sql + " ORDER BY incident_id, n").fetchall()
         return self.db.execute(sql + " WHERE incident_id = ? ORDER BY n", (incident_id,)).fetchall()
 
-    def all_events(self) -> dict[int, tuple[list[Event], list[str]]]:
-        """Every incident's events and what is wrong with its chain, read in one pass (for verify and lists)."""
-        out: dict[int, tuple[list[Event], list[str]]] = {i: ([], _chain_problems(i, [])) for i in self.incident_ids()}
-        rows_of: dict[int, list[tuple]] = {}
+    def _rows_by_incident(self) -> dict[int, list[tuple]]:
+        """Every incident's rows, read in one query ([] for an incident with none)."""
+        out: dict[int, list[tuple]] = {i: [] for i in self.incident_ids()}
         for r in self._rows():
-            rows_of.setdefault(r[0], []).append(r)
-        for i, rows in rows_of.items():
-            out[i] = ([_event(r) for r in rows], _chain_problems(i, rows))
+            out.setdefault(r[0], []).append(r)
         return out
+
+    def all_events(self) -> dict[int, list[Event]]:
+        """Every incident's events, read in one pass (for listings and summaries: no chain is checked)."""
+        return {i: [_event(r) for r in rows] for i, rows in self._rows_by_incident().items()}
+
+    def all_checked(self) -> dict[int, tuple[list[Event], list[str]]]:
+        """Every incident's events and what is wrong with its chain, read in one pass (for verify)."""
+        return {
+            i: ([_event(r) for r in rows], _chain_problems(i, rows)) for i, rows in self._rows_by_incident().items()
+        }
+
+    def checked(self, incident_id: int) -> tuple[list[Event], list[str]]:
+        """One incident's events and what is wrong with its chain, from one read of its rows."""
+        self._require(incident_id)
+        rows = self._rows(incident_id)
+        return [_event(r) for r in rows], _chain_problems(incident_id, rows)
 
     def verify(self, incident_id: int) -> list[str]:
         """What is wrong with an incident's chain of events, as far as the file itself can tell; [] if nothing.
@@ -308,10 +321,6 @@ def _chain_problems(incident_id: int, rows: list[tuple]) -> list[str]:
             problems.append(f"event {n} is dated before the event it follows")
         prev, prev_at = r[7], at or prev_at
     return problems
-
-
-def _stamp() -> str:
-    return now().isoformat(timespec="seconds")
 
 
 def parse_time(value: object):

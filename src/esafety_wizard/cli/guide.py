@@ -228,7 +228,7 @@ class _Guide:
         """What Ctrl-C keeps: the answers so far, in a new incident (--save) or as a draft to resume."""
         from .. import drafts
         from ..errors import WizardError
-        from ..files import now
+        from ..files import stamp
 
         if save:
             if saved or not answers:
@@ -244,7 +244,7 @@ class _Guide:
             self.err.print("\nCancelled. Nothing had been answered, so nothing was kept.")
             return
         try:
-            where = drafts.save(answers, self.fc.sha256, now().isoformat(timespec="seconds"), reasons, self.draft)
+            where = drafts.save(answers, self.fc.sha256, stamp(), reasons, self.draft)
         except WizardError as e:
             self.err.print(f"\nCancelled. Your answers could not be kept: {e}")
             return

@@ -125,12 +125,12 @@ def log_show(
         import sys
 
         from .. import cases, report, screen
-        from ..files import now
+        from ..files import stamp
 
         with _store(home, readonly=True) as st:
             inc, problems = cases.load(st, incident_id)
         if json_:
-            sys.stdout.write(report.to_json(inc, problems, now().isoformat(timespec="seconds")))
+            sys.stdout.write(report.to_json(inc, problems, stamp()))
         else:
             screen.incident(out(no_color), inc, problems)
 
@@ -555,13 +555,13 @@ def log_export(
         import sys
 
         from .. import cases, report
-        from ..files import now
+        from ..files import now, stamp
         from .common import write_output
 
         with _store(home, readonly=True) as st:
             inc, problems = cases.load(st, incident_id)
         states = cases.evidence_states(inc)
-        text = report.render(fmt.value, inc, problems, now().isoformat(timespec="seconds"), states)
+        text = report.render(fmt.value, inc, problems, stamp(), states)
         if output is None or str(output) == "-":
             if output is None and sys.stdout.isatty():  # a report is a file to hand over, not text on a screen
                 output = Path(f"esafety-incident-{incident_id}-{now():%Y-%m-%d}.{fmt.value}")
@@ -596,12 +596,12 @@ def log_report(
         import sys
 
         from .. import cases, report
-        from ..files import now
+        from ..files import now, stamp
         from .common import write_output
 
         with _store(home, readonly=True) as st:
             summary = cases.governors_summary(st, start, end)
-        text = report.governors(fmt.value, summary, now().isoformat(timespec="seconds"))
+        text = report.governors(fmt.value, summary, stamp())
         if output is None and sys.stdout.isatty():
             output = Path(f"esafety-governors-summary-{now():%Y-%m-%d}.{fmt.value}")
         if output is None or str(output) == "-":
