@@ -97,6 +97,27 @@ def ask_which(plain: bool):
     return choose
 
 
+def who_acts(home: Path | None, as_: str | None, asker=None) -> str:
+    """Who is acting: --as, else the name set once, else (with an asker) asked and kept for next time.
+
+    Raises:
+        WizardError: no name, and none could be asked or none was typed.
+    """
+    from .. import cases
+    from ..errors import WizardError
+
+    try:
+        return cases.actor(home, as_)
+    except WizardError:
+        if asker is None:
+            raise
+    name = asker.text("Your name, recorded with each action in the incident log:")
+    if not name:
+        return cases.actor(home, as_)  # the same clear error
+    cases.set_name(home, name)
+    return name
+
+
 def plain_mode(plain: bool) -> bool:
     return plain or os.environ.get("TERM") == "dumb"
 

@@ -21,6 +21,7 @@ from .common import (
     out,
     plain_mode,
     procedure,
+    who_acts,
 )
 
 
@@ -113,11 +114,6 @@ class _Out:
         return getattr(self._con, name)
 
 
-def ask_name(asker):
-    """A function asking who is acting, for cases.actor, in the asker's own way."""
-    return lambda: asker.text("Your name, recorded with each action in the incident log:")
-
-
 class _Guide:
     """One run of the guide: the flowchart, where output goes, and what to keep."""
 
@@ -135,19 +131,7 @@ class _Guide:
 
     def who(self, asker=None) -> str:
         """Who is acting: settled before any question, so a scripted run never fails after the work is done."""
-        from .. import cases
-        from ..errors import WizardError
-
-        try:
-            return cases.actor(self.home, self.as_)
-        except WizardError:
-            if asker is None:
-                raise
-        name = ask_name(asker)()
-        if not name:
-            return cases.actor(self.home, self.as_)  # the same clear error
-        cases.set_name(self.home, name)
-        return name
+        return who_acts(self.home, self.as_, asker)
 
     def scripted(self, path: Path, save: bool) -> int:
         from .. import answers as answers_file  # YAML is imported only to read an answers file

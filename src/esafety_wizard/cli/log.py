@@ -21,6 +21,7 @@ from .common import (
     out,
     plain_mode,
     procedure,
+    who_acts,
 )
 
 log_app = typer.Typer(
@@ -178,10 +179,9 @@ def _incident_procedure(incident_id: int, flowchart, home):
 
 def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
     from .. import cases, engine, screen
-    from ..errors import Interrupted, WizardError
+    from ..errors import Interrupted
     from ..prompts import asker as make_asker
     from ..session import Session
-    from .guide import ask_name
 
     fc = _incident_procedure(incident_id, flowchart, home)
     o, e = out(no_color, plain), err(no_color, plain)
@@ -193,11 +193,7 @@ def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
             )
             return 0
         asker = make_asker(plain)
-        try:
-            who = cases.actor(home, as_)
-        except WizardError:
-            who = ask_name(asker)() or cases.actor(home, as_)
-            cases.set_name(home, who)
+        who = who_acts(home, as_, asker)
         if inc.flowchart.sha256 != fc.sha256:
             e.print(
                 "The procedure has changed since this incident was opened: the checklist will follow the "
