@@ -91,9 +91,8 @@ def outcome(con: Console, fc: Flowchart, out: Outcome) -> None:
     con.rule(Text("What to do", style="bold"), align="left", characters="-")
     if fc.urgent:
         con.print(Text(fc.urgent.text, style="bold red"))
-        if fc.urgent.added:
-            for line in wording.provenance(fc.urgent.source, fc.urgent.added):
-                con.print(Text(line, style="dim"))
+        for line in wording.provenance(fc.urgent.source, fc.urgent.added):
+            con.print(Text(line, style="dim"))
     if any(r.status == "conditional" for r in out.steps):
         con.print(Text(wording.LEGEND, style="italic"))
     n = 0

@@ -108,30 +108,14 @@ def validate(
         folder = pack_folder(file or flowchart)
         if folder is not None:  # a pack: every procedure, the shared contacts and the pack's own file
             pack, problems = check_pack(folder)
-            for p in problems:
-                print(_fit(one_line(str(p)), sys.stdout))
-            if pack is None:
-                n = sum(not p.warning for p in problems)
-                print(
-                    _fit(
-                        f"{n} problem{'s' if n != 1 else ''}: the pack cannot be used until they are fixed.", sys.stderr
-                    ),
-                    file=sys.stderr,
-                )
-                raise typer.Exit(1)
+            _list_problems(problems, "the pack", usable=pack is not None)
             for name, fc in pack.procedures.items():
                 size = f"{len(fc.questions)} questions, {len(fc.steps)} steps, {count_paths(fc)} paths"
                 print(f"{one_line(name)}: OK: {size}")
             print(f"{one_line(str(folder))}: OK: a pack of {len(pack.procedures)} procedures")
             return
         fc, problems = check_file(file or flowchart)
-        for p in problems:
-            print(_fit(one_line(str(p)), sys.stdout))
-        if fc is None:
-            n = sum(not p.warning for p in problems)
-            message = f"{n} problem{'s' if n != 1 else ''}: the flowchart cannot be used until they are fixed."
-            print(_fit(message, sys.stderr), file=sys.stderr)
-            raise typer.Exit(1)
+        _list_problems(problems, "the flowchart", usable=fc is not None)
         n_paths = count_paths(fc)
         if n_paths > PATHS_LIMIT:
             print(
@@ -183,6 +167,19 @@ def procedures(
             lines = [f"--procedure {r['name']}"] if r["name"] else []
             lines += [f"{labels.get(k, k.capitalize())}: {v}" for k, v in r.items() if k not in ("name", "title")]
             con.print(Padding(Text("\n".join(lines)), (0, 0, 1, 2)))
+
+
+def _list_problems(problems, what: str, usable: bool) -> None:
+    """Every problem, one per line on stdout; if any is an error, a count on stderr and exit 1."""
+    from ..escape import one_line
+
+    for p in problems:
+        print(_fit(one_line(str(p)), sys.stdout))
+    if not usable:
+        n = sum(not p.warning for p in problems)
+        message = f"{n} problem{'s' if n != 1 else ''}: {what} cannot be used until they are fixed."
+        print(_fit(message, sys.stderr), file=sys.stderr)
+        raise typer.Exit(1)
 
 
 def _fit(line: str, stream) -> str:
