@@ -141,6 +141,11 @@ class Incident(NamedTuple):
         return next((a.label for a in self.answers if a.id == self.who_question), None)
 
     @property
+    def closing(self) -> Event | None:
+        """The event that closed the incident last, while it is closed."""
+        return next((e for e in reversed(self.events) if e.kind == "closed"), None) if self.closed else None
+
+    @property
     def status(self) -> str:
         return "closed" if self.closed else "open"
 
@@ -404,9 +409,8 @@ def summarise(incidents: list[Incident], start: str | None, end: str | None) -> 
         routes = {names.get(c, c) for it in inc.checklist if it.done for c in it.step.contacts}
         for r in routes:
             by_route[r] = by_route.get(r, 0) + 1
-        if inc.closed:
-            closed_at = [e.at for e in inc.events if e.kind == "closed"][-1]
-            days.append(_days(inc.created_at, closed_at))
+        if inc.closing:
+            days.append(_days(inc.created_at, inc.closing.at))
         decisions += [(d.text, d.reason or "") for d in inc.decisions]
         against += [(it.step.text, it.decided.reason) for it in inc.checklist if it.decided]
     return Summary(

@@ -25,7 +25,7 @@ def _step_line(it: Item) -> str:
 
 def closing(inc: Incident) -> str:
     """When and by whom an incident was last closed, why, and what was still open then."""
-    e = [x for x in inc.events if x.kind == "closed"][-1]
+    e = inc.closing
     reason = e.data.get("reason")
     still = e.data.get("open_steps") or []
     return (
