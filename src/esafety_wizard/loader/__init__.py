@@ -44,20 +44,30 @@ def load(path: str | os.PathLike[str] | None = None) -> Flowchart:
     Raises:
         FlowchartError: the file is missing, unreadable or has any problem; the message lists them all.
     """
-    from . import cache
-
     data, shown, origin, problems = _read(path)
     if data is None:
         raise FlowchartError(problems)
-    sha = hashlib.sha256(data).hexdigest()
-    fc = cache.get(sha)
-    if fc is not None:
-        return fc._replace(origin=origin)
-    fc, problems = _parse_bytes(data, shown, origin, sha)
+    fc, problems = _checked(data, shown, origin, hashlib.sha256(data).hexdigest())
     if fc is None:
         raise FlowchartError(problems)
-    cache.put(sha, fc)
     return fc
+
+
+def _checked(
+    data: bytes, shown: str, origin: str, sha: str, shared=None, use_cache: bool = True
+) -> tuple[Flowchart | None, list[Problem]]:
+    """A checked flowchart from the cache when `use_cache` and it was checked before, else parsed in full (and
+    then cached); with the problems found ([] from the cache: only a usable file is ever cached)."""
+    from . import cache
+
+    if use_cache:
+        fc = cache.get(sha)
+        if fc is not None:
+            return fc._replace(origin=origin), []
+    fc, problems = _parse_bytes(data, shown, origin, sha, shared)
+    if fc is not None:
+        cache.put(sha, fc)
+    return fc, problems
 
 
 def check_file(path: str | os.PathLike[str] | None = None) -> tuple[Flowchart | None, list[Problem]]:
@@ -145,14 +155,16 @@ def pack_folder(path: str | os.PathLike[str] | None) -> Path | None:
 
 def load_pack(folder: Path) -> Pack:
     """Load and check every procedure of a pack. Raises FlowchartError listing every problem in every file."""
-    pack, problems = check_pack(folder)
+    pack, problems = check_pack(folder, use_cache=True)
     if pack is None:
         raise FlowchartError(problems)
     return pack
 
 
-def check_pack(folder: Path) -> tuple[Pack | None, list[Problem]]:
-    from . import cache, checks, reader
+def check_pack(folder: Path, use_cache: bool = False) -> tuple[Pack | None, list[Problem]]:
+    """Check a pack: its own file, its shared contacts and every procedure (parsed in full unless `use_cache`,
+    so `validate` lists every warning), with every problem found."""
+    from . import checks, reader
 
     shown = str(folder / PACK_FILE)
     try:
@@ -194,14 +206,10 @@ def check_pack(folder: Path) -> tuple[Pack | None, list[Problem]]:
             b.err(files.line_of(name), f"procedure '{name}': {file} cannot be read ({e.strerror})")
             continue
         sha = hashlib.sha256(data + b"\0" + shared_bytes).hexdigest()
-        fc = cache.get(sha)
-        if fc is None:
-            fc, found = _parse_bytes(data, str(path), str(path), sha, shared)
-            b.problems += found
-            if fc is not None:
-                cache.put(sha, fc)
+        fc, found = _checked(data, str(path), str(path), sha, shared, use_cache)
+        b.problems += found
         if fc is not None:
-            procedures[name] = fc._replace(origin=str(path))
+            procedures[name] = fc
     chooser = None
     if "choose" in top:
         m = b.mapping(top["choose"], top.line_of("choose"), "'choose'")
