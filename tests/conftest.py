@@ -1,3 +1,4 @@
+import os
 import tempfile
 
 import pytest
@@ -10,6 +11,14 @@ from esafety_wizard import loader
 configuration.set_hypothesis_home_dir(tempfile.mkdtemp(prefix="esafety-hypothesis-"))
 settings.register_profile("esafety", database=None)
 settings.load_profile("esafety")
+
+# Nothing is written outside a temporary folder either, not even by session fixtures that run before the
+# per-test home below (the built-in procedure's cache, for one): every folder the tool or a library could write
+# to points into this run's own temporary tree, for this process and every `esafety` it starts.
+_RUN = tempfile.mkdtemp(prefix="esafety-tests-")
+for _var, _sub in (("ESAFETY_HOME", "home"), ("XDG_CACHE_HOME", "cache"), ("XDG_DATA_HOME", "data"),
+                   ("XDG_CONFIG_HOME", "config")):
+    os.environ[_var] = os.path.join(_RUN, _sub)
 
 
 @pytest.fixture(scope="session")
