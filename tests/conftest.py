@@ -16,8 +16,12 @@ settings.load_profile("esafety")
 # per-test home below (the built-in procedure's cache, for one): every folder the tool or a library could write
 # to points into this run's own temporary tree, for this process and every `esafety` it starts.
 _RUN = tempfile.mkdtemp(prefix="esafety-tests-")
-for _var, _sub in (("ESAFETY_HOME", "home"), ("XDG_CACHE_HOME", "cache"), ("XDG_DATA_HOME", "data"),
-                   ("XDG_CONFIG_HOME", "config")):
+for _var, _sub in (
+    ("ESAFETY_HOME", "home"),
+    ("XDG_CACHE_HOME", "cache"),
+    ("XDG_DATA_HOME", "data"),
+    ("XDG_CONFIG_HOME", "config"),
+):
     os.environ[_var] = os.path.join(_RUN, _sub)
 
 

@@ -18,7 +18,9 @@ def test_both_reports_print_on_a4_with_their_words(tmp_path):
     from report_pages import esafety, print_pdf
 
     home = str(tmp_path / "home")
-    (tmp_path / "a.yaml").write_text("head_involved: yes\ninstigator: staff\nserious: no\n")
+    (tmp_path / "a.yaml").write_text(
+        "head_involved: yes\nhead_is_dsl: no\ninstigator: staff\nserious: no\nalleges_harm: no\n"
+    )
     esafety(
         "guide",
         "-a",

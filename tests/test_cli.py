@@ -24,6 +24,7 @@ under_13: yes
 serious: no
 persistent: yes
 child_at_risk: no
+alleges_harm: no
 """
 
 
@@ -60,8 +61,12 @@ def test_contacts_lists_every_contact_of_the_source():
         "Police Neighbourhood Team",
         "union",
         "Social Network",
+        "Starting Point",
+        "NSPCC Whistleblowing Advice Line",
+        "Revenge Porn Helpline",
+        "stopncii.org",
     ]:
-        assert name in r.output, name
+        assert name in " ".join(re.sub("[\u2500-\u257f]", " ", r.output).split()), name  # table rules removed
 
 
 def test_contacts_json_marks_the_corrected_helpline_address():
@@ -70,24 +75,32 @@ def test_contacts_json_marks_the_corrected_helpline_address():
     assert data["helpline"]["email"] == "helpline@saferinternet.org.uk"
     assert "saferinterent" in data["helpline"]["corrects"]
     assert data["helpline"]["added"]
-    assert data["miles_dent"]["phone"] == "01629 531940"
+    # The LADO is a route today (the referral form); the officers the flowchart names stay in its own words.
+    assert data["lado"]["email"] == "professional.allegations@derbyshire.gov.uk" and data["lado"]["checked"]
+    assert "Miles Dent: 01629 531940" in " ".join(data["lado"]["source"].split()) and "phone" not in data["lado"]
+    assert data["childrens_social_care"]["phone"].startswith("01629 533190")
 
 
 def test_guide_with_answers_prints_steps_and_contacts(answers):
     r = run("guide", "--answers", answers(PUPIL), env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
-    assert "If the pupil refuses to remove the material and is under 13: contact the Social Network" in r.stdout
+    assert "If the pupil refuses to remove the material and is under 13: contact the social network" in r.stdout
     assert "If the incident is serious or persistent: inform the pupil's parents or carers." in r.stdout
-    # Only the further-advice route is conditional on this path (the incident is not serious).
-    assert r.stdout.count("[Only if it applies]") == 1
+    # Conditional on this path: the further-advice route (the incident is not serious), and the two police
+    # steps that every path has (a crime; intimate images of the member of staff).
+    assert r.stdout.count("[Only if it applies]") == 3
     assert re.search(
         r"\[Only if it applies\]\s+For serious incidents or further advice: inform your local Police", r.stdout
     )
+    assert re.search(r"\[Only if it applies\]\s+If the messages are threatening", r.stdout)
     assert "Record the incident in the school safeguarding or e-safety incident log." in r.stdout
 
 
 def test_guide_answers_json_file_works(answers):
-    p = answers(json.dumps({"head_involved": False, "can_report_to_head": True, "instigator": "unknown"}), "a.json")
+    p = answers(
+        json.dumps({"head_involved": False, "can_report_to_head": True, "instigator": "unknown", "alleges_harm": "no"}),
+        "a.json",
+    )
     r = run("guide", "--answers", p)
     assert r.exit_code == 0, r.output
 
@@ -152,7 +165,7 @@ def test_transcript_json_has_the_documented_shape(answers, tmp_path):
     }
     assert data["not_asked"] == [{"id": "resolved", "answer": "yes"}]
     social = next(s for s in data["steps"] if s["id"] == "pupil_social_network")
-    assert social["status"] == "due" and social["contacts"] == ["social_network"] and social["source"]
+    assert social["status"] == "due" and social["contacts"] == ["social_network", "helpline"] and social["source"]
     assert {c["id"] for c in data["contacts"]} >= {"social_network", "chair_of_governors"}
 
 
@@ -253,13 +266,13 @@ def test_python_dash_m_works():
 
 def test_plain_mode_reads_numbered_lines_and_echoes_them(tmp_path):
     out = tmp_path / "t.json"
-    r = run("guide", "--plain", "--transcript", out, input="2\n1\nx\n3\n2\n")
+    r = run("guide", "--plain", "--transcript", out, input="2\n1\nx\n3\n2\n\n2\n")
     assert r.exit_code == 0, r.output
     assert "Question 3: Who posted or sent the abuse?" in r.stdout
     assert "'x' is not one of the choices" in r.stdout
     assert "Answer: A member of staff" in r.stdout
     assert "\x1b[" not in r.stdout and "━" not in r.stdout and "│" not in r.stdout
-    assert [a["answer"] for a in json.loads(out.read_text())["answers"]] == ["no", "yes", "staff", "no"]
+    assert [a["answer"] for a in json.loads(out.read_text())["answers"]] == ["no", "yes", "staff", "no", "no"]
 
 
 def test_plain_mode_missing_line_is_an_error_not_a_default():
@@ -270,7 +283,7 @@ def test_plain_mode_missing_line_is_an_error_not_a_default():
 
 
 def test_term_dumb_chooses_plain_mode():
-    r = run("guide", input="1\n4\n", env={"TERM": "dumb"})
+    r = run("guide", input="1\n2\n4\n2\n", env={"TERM": "dumb"})
     assert r.exit_code == 0, r.output
     assert "Question 1: Does the incident involve the head teacher?" in r.stdout
 
@@ -308,13 +321,13 @@ def test_bad_reasons_are_named(answers, reasons, message):
 
 
 def test_a_choice_the_tool_adds_is_marked_everywhere(answers, tmp_path):
-    unknown = answers("head_involved: no\ncan_report_to_head: yes\ninstigator: unknown\n")
+    unknown = answers("head_involved: no\ncan_report_to_head: yes\ninstigator: unknown\nalleges_harm: no\n")
     mark = "Not in the flowchart: 'I do not know yet'"
     r = run("guide", "-a", unknown, "-t", tmp_path / "t.md", env={"COLUMNS": "300"})
     assert mark in r.stdout and mark in (tmp_path / "t.md").read_text()
     assert "instigator=unknown (not in the flowchart)" in run("paths").stdout
     assert "I do not know yet (not in the flowchart)" in run("diagram").stdout
-    r = run("guide", "--plain", input="2\n1\n4\n", env={"COLUMNS": "300"})
+    r = run("guide", "--plain", input="2\n1\n4\n2\n", env={"COLUMNS": "300"})
     assert "4. I do not know yet (not in the flowchart)" in r.stdout and mark in r.stdout
 
 

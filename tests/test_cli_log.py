@@ -14,7 +14,9 @@ from esafety_wizard.cli import app
 from esafety_wizard.store import DB_NAME, Store
 
 runner = CliRunner()
-PARENT_NOT_YET = "head_involved: no\ncan_report_to_head: yes\ninstigator: parent_carer\nresolved: not_yet\n"
+PARENT_NOT_YET = (
+    "head_involved: no\ncan_report_to_head: yes\ninstigator: parent_carer\nresolved: not_yet\nalleges_harm: no\n"
+)
 
 
 @pytest.fixture
@@ -274,7 +276,7 @@ def test_a_done_mark_made_by_mistake_is_corrected_by_a_new_event(incident, home)
 def test_a_saved_incident_keeps_its_decisions_and_reasons(tmp_path, home):
     a = tmp_path / "staff.yaml"
     a.write_text(
-        "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: no\n"
+        "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: no\nalleges_harm: no\n"
         "reasons:\n  serious: A single remark, apologised for\n"
     )
     assert run("guide", "-a", a, "--save", "--as", "Jo Head").exit_code == 0
@@ -304,7 +306,7 @@ def test_guide_save_ends_with_the_incident_its_head_and_what_to_do_next(tmp_path
 
 PUPIL_SAVED = (
     "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nchild_at_risk: not_sure\n"
-    "refuses_removal: not_yet\nunder_13: not_sure\nserious: not_sure\npersistent: no\n"
+    "refuses_removal: not_yet\nunder_13: not_sure\nserious: not_sure\npersistent: no\nalleges_harm: no\n"
 )
 
 
@@ -399,7 +401,7 @@ def test_resume_takes_answers_from_a_file(pupil, tmp_path):
     a.write_text("refuses_removal: yes\nunder_13: yes\nreasons:\n  child_at_risk: Checked with the DSL\n")
     r = run("log", "resume", 1, "--answers", a, "--as", "Jo", env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
-    assert "is now due: Contact the Social Network" in r.stdout
+    assert "is now due: Contact the social network" in r.stdout
 
 
 def test_the_export_checks_evidence_now_and_refuses_the_same_file_twice(pupil, tmp_path):
@@ -418,7 +420,7 @@ def test_the_export_checks_evidence_now_and_refuses_the_same_file_twice(pupil, t
 def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
     staff = tmp_path / "s.yaml"
     staff.write_text(
-        "head_involved: no\ncan_report_to_head: no\ninstigator: staff\nserious: no\n"
+        "head_involved: no\ncan_report_to_head: no\ninstigator: staff\nserious: no\nalleges_harm: no\n"
         "reasons:\n  serious: One remark, apologised for\n"
     )
     parent = tmp_path / "p.yaml"
@@ -439,7 +441,8 @@ def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
     data = json.loads(run("log", "report", "--format", "json").stdout)
     assert data["incidents"] == 2 and data["open"] == 1 and data["closed"] == 1
     assert data["by_who"] == {"A member of staff": 1, "A parent or carer": 1}
-    assert data["by_route"]["LADO"] == 1 and data["by_route"]["Professionals Online Safety Helpline"] == 1
+    # The route for staff who cannot tell the head: the helpline, never the LADO.
+    assert "LADO" not in data["by_route"] and data["by_route"]["Professionals Online Safety Helpline"] == 1
     assert {"decision": data["decisions"][1]["decision"], "reason": "One remark, apologised for"} in data["decisions"]
     assert [h["incident"] for h in data["record_heads"]] == [1, 2]
     today = show_json(1)["created_at"][:10]

@@ -17,7 +17,7 @@ from esafety_wizard.model import count_paths
 from samples import GOOD
 
 runner = CliRunner()
-SNAPSHOT = Path(__file__).parent / "snapshots" / "paths.txt"
+SNAPSHOT = Path(__file__).parent / "snapshots" / "paths.txt.gz"
 ROOT = Path(__file__).parent.parent
 
 
@@ -31,7 +31,7 @@ def run(*args, **kw):
 def test_validate_builtin_prints_a_summary():
     r = run("validate")
     assert r.exit_code == 0
-    assert re.search(r"OK: 11 questions, 31 steps, 16 contacts, 336 paths$", r.stdout.strip())
+    assert re.search(r"OK: 13 questions, 38 steps, 18 contacts, 1680 paths$", r.stdout.strip())
 
 
 def test_validate_lists_every_problem_with_file_and_line(tmp_path):
@@ -117,8 +117,15 @@ def test_diagram_escapes_quotes(tmp_path):
 
 
 def test_paths_listing_matches_the_checked_in_snapshot():
-    """If the procedure changed on purpose, regenerate: esafety paths > tests/snapshots/paths.txt"""
-    assert run("paths").stdout == SNAPSHOT.read_text()
+    """If the procedure changed on purpose, regenerate: esafety paths | gzip -9n > tests/snapshots/paths.txt.gz"""
+    import difflib
+    import gzip
+
+    want = gzip.decompress(SNAPSHOT.read_bytes()).decode("utf-8")
+    got = run("paths").stdout
+    if got != want:
+        diff = difflib.unified_diff(want.splitlines(), got.splitlines(), "snapshot", "esafety paths", lineterm="")
+        pytest.fail("esafety paths differs from the snapshot:\n" + "\n".join(list(diff)[:60]))
 
 
 def test_paths_json_has_the_transcript_shapes(fc):

@@ -5,7 +5,8 @@ import pytest
 from esafety_wizard import engine
 from esafety_wizard.errors import MissingAnswer, WizardError
 
-BASE = {"head_involved": "no", "can_report_to_head": "yes"}
+BASE = {"head_involved": "no", "can_report_to_head": "yes", "alleges_harm": "no"}
+HEAD = {"head_involved": "yes", "head_is_dsl": "no", "alleges_harm": "no"}
 EVERY_INCIDENT = [
     "record_in_log",
     "record_steps",
@@ -13,7 +14,6 @@ EVERY_INCIDENT = [
     "report_abuse",
     "report_harmful_content",
     "single_point_of_contact",
-    "support_for_staff",
     "further_contacts",
 ]
 
@@ -45,13 +45,15 @@ def conditional(fc, **answers):
 )
 def test_every_incident_is_reported_recorded_and_evidence_kept(fc, instigator, extra):
     got = due(fc, instigator=instigator, **extra)
-    for sid in ["report_incident", "keep_evidence", *EVERY_INCIDENT]:
+    platform = "unknown_report_platform" if instigator == "unknown" else "report_abuse"  # sooner when unknown
+    for sid in ["report_incident", "keep_evidence", "staff_wellbeing", "support_for_staff", platform]:
         assert sid in got
+    assert [sid for sid in EVERY_INCIDENT if sid not in got] == ([] if instigator != "unknown" else ["report_abuse"])
 
 
 def test_report_first_then_evidence_and_the_follow_up_last(fc):
     got = list(steps(fc, instigator="staff", serious="no"))
-    assert got[:2] == ["report_incident", "keep_evidence"]
+    assert got[:3] == ["report_incident", "nude_images", "keep_evidence"]  # never screenshot a nude image
     assert got[-len(EVERY_INCIDENT) :] == EVERY_INCIDENT
 
 
@@ -59,8 +61,8 @@ def test_report_first_then_evidence_and_the_follow_up_last(fc):
 
 
 def test_head_teacher_involved_means_you_must_contact_the_chair_of_governors(fc):
-    out = engine.outcome(fc, {"head_involved": "yes", "instigator": "unknown"})
-    assert [a.id for a in out.answered] == ["head_involved", "instigator"]
+    out = engine.outcome(fc, {**HEAD, "instigator": "unknown"})
+    assert [a.id for a in out.answered] == ["head_involved", "head_is_dsl", "instigator", "alleges_harm"]
     ids = {r.step.id: r.status for r in out.steps}
     assert ids["head_involved_chair"] == "due"
     assert "cannot_report_to_head" not in ids
@@ -68,17 +70,19 @@ def test_head_teacher_involved_means_you_must_contact_the_chair_of_governors(fc)
 
 
 def test_head_teacher_involved_skips_the_can_you_report_question(fc):
-    w = engine.walk(fc, {"head_involved": "yes"})
+    w = engine.walk(fc, {"head_involved": "yes", "head_is_dsl": "no"})
     assert w.pending.asks == "instigator"
 
 
-def test_unable_to_report_to_head_gives_slt_lado_miles_dent_and_helpline(fc):
-    out = engine.outcome(fc, {"head_involved": "no", "can_report_to_head": "no", "instigator": "unknown"})
+def test_unable_to_report_to_head_gives_slt_the_helpline_and_whistleblowing_not_the_lado(fc):
+    out = engine.outcome(fc, {**BASE, "can_report_to_head": "no", "instigator": "unknown"})
     assert {r.step.id: r.status for r in out.steps}["cannot_report_to_head"] == "due"
     contacts = {c.id: c for c in out.contacts}
-    assert contacts["miles_dent"].phone == "01629 531940"
     assert contacts["helpline"].email == "helpline@saferinternet.org.uk"
-    assert "senior_leadership_team" in contacts
+    assert contacts["nspcc_whistleblowing"].phone == "0800 028 0285"
+    assert "senior_leadership_team" in contacts and "lado" not in contacts
+    # The flowchart's words, with the officer it names, stay beside the change.
+    assert "Miles Dent: 01629 531940" in " ".join(fc.steps["cannot_report_to_head"].source.split())
 
 
 def test_able_to_report_to_head_has_no_alternative_route(fc):
@@ -104,7 +108,13 @@ def test_parent_carer_not_yet_contacted_shows_the_chair_as_conditional(fc):
 
 def test_parent_carer_path_asks_no_pupil_or_staff_questions(fc):
     out = engine.outcome(fc, {**BASE, "instigator": "parent_carer", "resolved": "no"})
-    assert [a.id for a in out.answered] == ["head_involved", "can_report_to_head", "instigator", "resolved"]
+    assert [a.id for a in out.answered] == [
+        "head_involved",
+        "can_report_to_head",
+        "instigator",
+        "resolved",
+        "alleges_harm",
+    ]
 
 
 # --- pupils --------------------------------------------------------------------------------------------
@@ -181,7 +191,8 @@ def test_pupil_not_sure_if_serious_but_persistent_inform_parents(fc):
 def test_pupil_child_at_risk_talk_to_the_child_protection_officer(fc):
     out = engine.outcome(fc, {**BASE, **PUPIL_CALM, "refuses_removal": "no", "child_at_risk": "yes"})
     assert {r.step.id: r.status for r in out.steps}["pupil_child_protection"] == "due"
-    assert {"child_protection_officer", "lado"} <= {c.id for c in out.contacts}
+    assert {"child_protection_officer", "childrens_social_care"} <= {c.id for c in out.contacts}
+    assert "lado" not in {c.id for c in out.contacts}  # the LADO is for allegations about adults
 
 
 def test_pupil_child_at_risk_not_sure_talk_to_the_dsl_first_not_the_police(fc):
@@ -195,14 +206,16 @@ def test_pupil_child_at_risk_not_sure_talk_to_the_dsl_first_not_the_police(fc):
 # --- staff ---------------------------------------------------------------------------------------------
 
 
-def test_staff_serious_contact_hr_or_lado_claire_winter_first(fc):
+def test_staff_serious_contact_hr_first_and_the_lado_where_its_tests_are_met(fc):
     out = engine.outcome(fc, {**BASE, "instigator": "staff", "serious": "yes"})
     got = {r.step.id: r.status for r in out.steps}
-    assert got["staff_serious_first"] == "due" and "staff_hr_lado" not in got  # one instruction, not two
-    assert "Claire Winter" in fc.steps["staff_serious_first"].text
+    assert got["staff_serious_first"] == "due" and "staff_hr" not in got  # one instruction, not two
+    assert got["staff_lado"] == "conditional" and "one working day" in fc.steps["staff_lado"].text
+    assert "Claire Winter" not in fc.steps["staff_serious_first"].text  # a route, not a named officer
+    assert "Claire Winter" in fc.steps["staff_serious_first"].source  # the flowchart's words kept beside it
     assert "staff_remove" not in got
     assert got["staff_code_of_conduct"] == "due"
-    assert {"schools_hr", "claire_winter"} <= {c.id for c in out.contacts}
+    assert {"schools_hr", "lado"} <= {c.id for c in out.contacts}
 
 
 def test_staff_not_serious_ask_the_member_of_staff_to_remove_it_immediately(fc):
@@ -214,7 +227,7 @@ def test_staff_not_serious_ask_the_member_of_staff_to_remove_it_immediately(fc):
 
 def test_staff_not_sure_if_serious_take_initial_advice_and_removal_is_conditional(fc):
     got = steps(fc, instigator="staff", serious="not_sure")
-    assert got["staff_hr_lado"] == "due" and "staff_serious_first" not in got
+    assert got["staff_hr"] == "due" and "staff_serious_first" not in got
     assert got["staff_remove"] == "conditional"
 
 
@@ -225,7 +238,7 @@ def test_unknown_instigator_gets_general_steps_marked_not_in_source(fc):
     out = engine.outcome(fc, {**BASE, "instigator": "unknown"})
     got = {r.step.id: r for r in out.steps}
     assert got["unknown_instigator"].step.added and not got["unknown_instigator"].step.source
-    assert not [s for s in got if s.startswith(("parent_", "pupil_", "staff_"))]
+    assert not [sid for sid in got if fc.steps[sid].section in ("parent_carer", "pupil", "staff")]
     assert fc.questions["instigator"].choice("unknown").added
 
 
@@ -262,6 +275,7 @@ def test_answers_off_the_path_are_listed_as_not_asked(fc):
 def test_public_question_ids_and_values_are_the_contract(fc):
     assert fc.question_values() == {
         "head_involved": ("yes", "no"),
+        "head_is_dsl": ("yes", "no", "not_sure"),
         "can_report_to_head": ("yes", "no"),
         "instigator": ("parent_carer", "pupil", "staff", "unknown"),
         "resolved": ("yes", "no", "not_yet"),
@@ -270,6 +284,7 @@ def test_public_question_ids_and_values_are_the_contract(fc):
         "serious": ("yes", "no", "not_sure"),
         "persistent": ("yes", "no"),
         "child_at_risk": ("yes", "no", "not_sure"),
+        "alleges_harm": ("yes", "no", "not_sure"),
     }
 
 
@@ -286,7 +301,7 @@ def test_paths_cover_every_answer_combination_once(fc):
 
 def test_a_step_is_covered_only_by_a_due_step_on_the_path(fc):
     # The Chair of Governors is due when the head teacher is involved: the head-teacher route is left out.
-    head = {"head_involved": "yes", "instigator": "parent_carer", "resolved": "no"}
+    head = {**HEAD, "instigator": "parent_carer", "resolved": "no"}
     got = {r.step.id for r in engine.outcome(fc, head).steps}
     assert "head_involved_chair" in got and not {"report_incident", "parent_chair", "governors"} & got
     # Not involved, not solved: nothing covers "consider involving the Chair", so it is there.

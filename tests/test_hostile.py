@@ -13,7 +13,7 @@ from esafety_wizard.cli import app
 
 runner = CliRunner()
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-STAFF = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: yes\n"
+STAFF = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: yes\nalleges_harm: no\n"
 OSC = "\x1b]0;pwned\x07\x1b[2Jcleared"
 
 

@@ -13,6 +13,8 @@ import pytest
 ESAFETY = str(Path(sys.executable).with_name("esafety"))
 DOWN, UP, ENTER, CTRL_C = "\x1b[B", "\x1b[A", "\r", "\x03"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
+ALLEGES = "has harmed a child, or put a child at risk?"  # the last question on every path
+HEAD_DSL = "Is the head teacher also your school's Designated Safeguarding Lead"
 
 
 @pytest.fixture
@@ -60,6 +62,7 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     answer(c, "Can you report the incident to your head teacher?", ENTER)  # Yes
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # staff
     answer(c, "Is the case serious?", ENTER)  # Yes
+    answer(c, ALLEGES, DOWN, ENTER)  # No
     c.expect_exact("before you do anything else about the member of staff")
     c.expect_exact("Save a transcript?")
     c.send("y")
@@ -79,13 +82,15 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
 def test_go_back_and_change_an_answer(spawn, tmp_path):
     c = spawn("guide --transcript out.json")
     answer(c, "Does the incident involve the head teacher?", ENTER)  # Yes
+    answer(c, HEAD_DSL, DOWN, ENTER)  # No
     answer(c, "Who posted or sent the abuse?", ENTER)  # parent or carer
     answer(c, "Has that solved the problem?", UP, ENTER)  # Up wraps round to "Go back"
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # now a member of staff
     answer(c, "Is the case serious?", DOWN, ENTER)  # No: a decision, so its reason is asked
     c.expect_exact("Why did you decide this?")
     c.send("A one-off comment, removed at once" + ENTER)
-    c.expect_exact("ask for the offending material to be removed immediately")
+    answer(c, ALLEGES, DOWN, ENTER)  # No
+    c.expect_exact("ask for the offending material to be")
     _, status = finish(c)
     assert status == 0
     data = json.loads((tmp_path / "out.json").read_text())
@@ -93,8 +98,10 @@ def test_go_back_and_change_an_answer(spawn, tmp_path):
     assert decision["id"] == "serious" and decision["reason"] == "A one-off comment, removed at once"
     assert [(a["id"], a["answer"]) for a in data["answers"]] == [
         ("head_involved", "yes"),
+        ("head_is_dsl", "no"),
         ("instigator", "staff"),
         ("serious", "no"),
+        ("alleges_harm", "no"),
     ]
     assert data["not_asked"] == []  # the abandoned 'resolved' branch left nothing behind
 
@@ -116,12 +123,13 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(spawn, tmp_path):
 
     c = spawn("guide --resume --transcript t.json")
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, DOWN, ENTER)  # I do not know yet
+    answer(c, ALLEGES, DOWN, ENTER)  # No
     c.expect_exact("Talk to a member of the Senior Leadership Team")  # from the answer kept before Ctrl-C
     _, status = finish(c)
     assert status == 0
     assert not draft.exists()
     data = json.loads((tmp_path / "t.json").read_text())
-    assert [a["id"] for a in data["answers"]] == ["head_involved", "can_report_to_head", "instigator"]
+    assert [a["id"] for a in data["answers"]] == ["head_involved", "can_report_to_head", "instigator", "alleges_harm"]
     assert data["decisions"][0]["reason"] == "The head teacher is related to the parent"  # kept across Ctrl-C
 
 
@@ -135,7 +143,7 @@ def test_ctrl_c_at_the_first_question_is_clean(spawn):
 
 def test_readable_at_40_columns(spawn, tmp_path):
     c = spawn("guide --transcript t.md", cols=40)
-    for n, keys in enumerate([(DOWN, ENTER), (ENTER,), (DOWN, DOWN, DOWN, ENTER)], 1):
+    for n, keys in enumerate([(DOWN, ENTER), (ENTER,), (DOWN, DOWN, DOWN, ENTER), (DOWN, ENTER)], 1):
         c.expect_exact(f"Question {n}")  # the question itself wraps at 40 columns
         c.expect_exact("»")
         c.send("".join(keys))
@@ -166,16 +174,22 @@ def test_plain_mode_in_a_terminal(spawn, tmp_path):
     c.sendline("b")  # back to question 1
     c.expect_exact("Question 1: Does the incident involve the head teacher?")
     c.sendline("1")
-    c.expect_exact("Question 2: Who posted or sent the abuse?")
+    c.expect_exact(f"Question 2: {HEAD_DSL}")
+    c.sendline("2")
+    c.expect_exact("Question 3: Who posted or sent the abuse?")
     c.sendline("?")
     c.expect_exact("The flowchart calls this person the instigator.")
     c.sendline("4")
+    c.expect_exact("Question 4: Does the material say")
+    c.sendline("2")
     out, status = finish(c)
     assert status == 0
     assert "\x1b[" not in (c.before or "") or "m" not in ANSI.findall(c.before or "")
     assert [a["id"] for a in json.loads((tmp_path / "t.json").read_text())["answers"]] == [
         "head_involved",
+        "head_is_dsl",
         "instigator",
+        "alleges_harm",
     ]
 
 
@@ -195,13 +209,15 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
 
     c = spawn("log resume 1 --as Jo")
     answer(c, "Has that solved the problem?", DOWN, ENTER)  # No
+    answer(c, ALLEGES, DOWN, ENTER)  # No
     c.expect_exact("Checklist")
     _, status = finish(c)
     assert status == 0
     c = spawn("log show 1 --json")
     out, _ = finish(c)
     data = json.loads(out[out.index("{") :])
-    assert [a["id"] for a in data["answers"]] == ["head_involved", "can_report_to_head", "instigator", "resolved"]
+    ids = [a["id"] for a in data["answers"]]
+    assert ids == ["head_involved", "can_report_to_head", "instigator", "resolved", "alleges_harm"]
     assert data["guide_complete"] is True
     assert [h["summary"] for h in data["history"] if h["kind"] == "described"] == [
         "Jo set the description to 'Posts about the Year 6 trip'"
@@ -213,7 +229,7 @@ def test_ctrl_c_during_resume_keeps_the_answers_given_before_it(spawn, tmp_path)
     a = tmp_path / "a.yaml"
     a.write_text(
         "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nrefuses_removal: not_yet\n"
-        "under_13: yes\nserious: not_sure\npersistent: no\nchild_at_risk: no\n"
+        "under_13: yes\nserious: not_sure\npersistent: no\nchild_at_risk: no\nalleges_harm: no\n"
     )
     c = spawn(f"guide --answers {a} --save --as Jo")
     finish(c)
@@ -266,6 +282,7 @@ def test_asked_and_scripted_give_the_same_steps_in_the_same_order(spawn, tmp_pat
     answer(c, "Have they refused?", ENTER)  # Yes
     answer(c, "Is the pupil under 13?", ENTER)  # Yes
     answer(c, "Is the incident serious?", ENTER)  # Yes
+    answer(c, ALLEGES, DOWN, ENTER)  # No
     _, status = finish(c)
     assert status == 0
     asked = json.loads((tmp_path / "asked.json").read_text())
@@ -291,7 +308,7 @@ def test_a_second_unfinished_guide_never_replaces_the_first(spawn, tmp_path):
     assert {json.loads(p.read_text())["answers"]["head_involved"] for p in drafts} == {"yes", "no"}
     c = spawn("guide --resume")
     c.expect_exact("1 other is kept")
-    answer(c, "Who posted or sent the abuse?", CTRL_C)  # the newest: head teacher involved
+    answer(c, HEAD_DSL, CTRL_C)  # the newest: head teacher involved
     finish(c)
     assert len(list((tmp_path / "home").glob("unfinished-guide*.json"))) == 2  # kept again, in its own file
 

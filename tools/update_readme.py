@@ -14,7 +14,7 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-ANSWERS = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: not_sure\n"
+ANSWERS = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: not_sure\nalleges_harm: no\n"
 BLOCK = re.compile(r"(<!-- output: (?P<name>[a-z]+) -->\n```console\n\$ (?P<cmd>[^\n]+)\n)(?P<body>.*?)(\n```)", re.S)
 
 

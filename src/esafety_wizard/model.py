@@ -97,6 +97,7 @@ class Contact(NamedTuple):
     role: str | None = None
     phone: str | None = None
     email: str | None = None
+    web: str | None = None  # a web address, for a service reached online (a report form, StopNCII)
     hours: str | None = None
     notes: str | None = None
     source: str | None = None

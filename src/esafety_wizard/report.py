@@ -195,7 +195,7 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
         h.append("<p>None.</p>")
     h.append("<h2>Contacts</h2><table><tr><th>Who</th><th>How</th><th>About</th></tr>")
     for c in inc.contacts:
-        how = "<br>".join(e(x) for x in (c.phone, c.email) if x) or "-"
+        how = "<br>".join(e(x) for x in (c.phone, c.email, c.web) if x) or "-"
         h.append(rows([e(c.name), how, e(c.role or "")]))
     h.append("</table><h2>History</h2><table><tr><th>#</th><th>When</th><th>What</th><th>SHA-256</th></tr>")
     h += [rows([str(ev.n), e(when(ev.at)), e(describe(ev, inc)), f"<code>{ev.hash[:16]}</code>"]) for ev in inc.events]

@@ -182,7 +182,7 @@ def contacts_table(con: Console, fc: Flowchart) -> None:
     table.add_column("How to contact", ratio=2, min_width=30, overflow="fold")
     table.add_column("About", ratio=4, overflow="fold")
     for c in fc.contacts.values():
-        about = [d for d in wording.contact_details(c) if not d.startswith(("Telephone:", "E-mail:"))]
+        about = [d for d in wording.contact_details(c) if not d.startswith(("Telephone:", "E-mail:", "Web:"))]
         table.add_row(Text(c.name, style="bold"), Text(wording.contact_how(c) or "-"), Text("\n".join(about)))
     con.print(table)
     if fc.credit:

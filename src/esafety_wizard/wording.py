@@ -113,6 +113,8 @@ def contact_details(c: Contact, today: str | None = None) -> list[str]:
         lines.append(f"Telephone: {c.phone}")
     if c.email:
         lines.append(f"E-mail: {c.email}")
+    if c.web:
+        lines.append(f"Web: {c.web}")
     if c.hours:
         lines.append(f"Open: {c.hours}")
     if c.notes:
@@ -148,7 +150,7 @@ def _over_a_year(checked: str | None, today: str | None) -> str | None:
 def contact_how(c: Contact) -> str:
     """The ways to reach a contact, in one short line: the school's own first ('' if none is known)."""
     local = (c.local.phone, c.local.email) if c.local else ()
-    return "; ".join(dict.fromkeys(x for x in (*local, c.phone, c.email) if x))
+    return "; ".join(dict.fromkeys(x for x in (*local, c.phone, c.email, c.web) if x))
 
 
 def origin_line(fc: Flowchart) -> str:

@@ -72,6 +72,7 @@ _CONTACT = _Keys(
     role=False,
     phone=False,
     email=False,
+    web=False,
     hours=False,
     notes=False,
     source=False,
