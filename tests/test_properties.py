@@ -63,9 +63,13 @@ def exercise(text, answers):
         return
     diagram.mermaid(fc)
     diagram.dot(fc)
-    count_paths(fc)
-    if count_paths(fc) <= 2000:
+    # The whole listing of a file with few paths; for the built-in's 1,680 (whose listing the snapshot test
+    # checks), the first 50 outcomes: listing them all for each of thousands of examples costs minutes.
+    if count_paths(fc) <= 400:
         paths.to_text(fc)
+    else:
+        for some in engine.every_path(fc)[:50]:
+            engine.outcome(fc, some)
     try:
         engine.outcome(fc, engine.normalise_answers(fc, answers))
     except WizardError:
