@@ -21,16 +21,20 @@ EXE = str(Path(sys.executable).with_name("esafety"))
 FIRST_ACTION = re.compile(r"^\s*1\.\s")
 
 
-def family(answers: dict) -> str:
-    if answers.get("reader") == "member_of_staff":
-        return "member of staff reading"
+def families(answers: dict) -> list[str]:
+    """The path families a path belongs to: who posted it, and the route for telling (the head involved, the
+    head cannot be told, or the head told), and the reader where the procedure asks who is reading."""
+    who = {"parent_carer": "parent", "pupil": "pupil", "staff": "staff", "unknown": "unknown"}
+    out = [f"posted by: {who.get(answers.get('instigator'), 'other')}"]
     if answers.get("head_involved") == "yes":
-        return "head teacher involved"
-    if answers.get("can_report_to_head") == "no":
-        return "cannot tell the head"
-    return {"parent_carer": "parent", "pupil": "pupil", "staff": "staff", "unknown": "unknown"}.get(
-        answers.get("instigator"), "other"
-    )
+        out.append("route: head teacher involved")
+    elif answers.get("can_report_to_head") == "no":
+        out.append("route: cannot tell the head")
+    else:
+        out.append("route: tell the head")
+    if answers.get("reader"):
+        out.append(f"reader: {answers['reader']}")
+    return out
 
 
 def measure(answers: dict, cols: int, extra: list[str]) -> tuple[int, int]:
@@ -50,20 +54,25 @@ def main() -> None:
     p.add_argument("--every", type=int, default=13)
     p.add_argument("extra", nargs="*", help="more options for esafety guide, e.g. --sources")
     a = p.parse_args()
-    paths = json.loads(subprocess.run([EXE, "paths", "--json", "--limit", "100000"], capture_output=True,
-                                      text=True, check=True).stdout)
+    paths = json.loads(
+        subprocess.run([EXE, "paths", "--json", "--limit", "100000"], capture_output=True, text=True, check=True).stdout
+    )
     sample = [x["answers"] for x in paths[:: a.every]]
     print(f"{len(sample)} of {len(paths)} paths; lines printed (min / median / max); first action at line (max)")
     for cols in (80, 40):
         by = defaultdict(list)
         for ans in sample:
-            by[family(ans)].append(measure(ans, cols, a.extra))
-        every = [n for v in by.values() for n, _ in v]
+            got = measure(ans, cols, a.extra)
+            for fam in families(ans):
+                by[fam].append(got)
+        every = [n for k, v in by.items() if k.startswith("posted by") for n, _ in v]
         print(f"\n{cols} columns: all {min(every)} / {statistics.median(every):g} / {max(every)}")
         for fam, v in sorted(by.items()):
             ns = [n for n, _ in v]
-            print(f"  {fam:24} {len(v):4} paths  {min(ns):4} / {statistics.median(ns):5g} / {max(ns):4}"
-                  f"   first action at line {max(f for _, f in v)}")
+            print(
+                f"  {fam:32} {len(v):4} paths  {min(ns):4} / {statistics.median(ns):5g} / {max(ns):4}"
+                f"   first action at line {max(f for _, f in v)}"
+            )
 
 
 if __name__ == "__main__":

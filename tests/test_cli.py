@@ -82,7 +82,7 @@ def test_contacts_json_marks_the_corrected_helpline_address():
 
 
 def test_guide_with_answers_prints_steps_and_contacts(answers):
-    r = run("guide", "--answers", answers(PUPIL), env={"COLUMNS": "200"})
+    r = run("guide", "--answers", answers(PUPIL), "--sources", env={"COLUMNS": "200"})
     assert r.exit_code == 0, r.output
     assert "If the pupil refuses to remove the material and is under 13: contact the social network" in r.stdout
     assert "If the incident is serious or persistent: inform the pupil's parents or carers." in r.stdout
@@ -323,7 +323,7 @@ def test_bad_reasons_are_named(answers, reasons, message):
 def test_a_choice_the_tool_adds_is_marked_everywhere(answers, tmp_path):
     unknown = answers("head_involved: no\ncan_report_to_head: yes\ninstigator: unknown\nalleges_harm: no\n")
     mark = "Not in the flowchart: 'I do not know yet'"
-    r = run("guide", "-a", unknown, "-t", tmp_path / "t.md", env={"COLUMNS": "300"})
+    r = run("guide", "-a", unknown, "-t", tmp_path / "t.md", "--sources", env={"COLUMNS": "300"})
     assert mark in r.stdout and mark in (tmp_path / "t.md").read_text()
     assert "instigator=unknown (not in the flowchart)" in run("paths").stdout
     assert "I do not know yet (not in the flowchart)" in run("diagram").stdout
@@ -337,8 +337,11 @@ def test_a_school_sets_its_own_contacts_once_and_they_show_beside_the_procedures
     out = run("contacts", env={"COLUMNS": "300"}).stdout
     assert "Your school: Mrs Patel; 01234 567890 (set " in out and "01234 567890" in out
     pupil = answers(PUPIL.replace("child_at_risk: no", "child_at_risk: yes"))
-    r = run("guide", "-a", pupil, env={"COLUMNS": "300"})
+    r = run("guide", "-a", pupil, "--sources", env={"COLUMNS": "300"})
     assert "Your school: Mrs Patel; 01234 567890" in r.stdout
+    r = run("guide", "-a", pupil, env={"COLUMNS": "80"})  # the school's own first, one line, on the one screen
+    contacts = r.stdout.split("Contacts for these steps")[1].splitlines()
+    assert contacts[1] == "Designated Safeguarding Lead (Mrs Patel): 01234 567890"
     data = json.loads(run("contacts", "--json").stdout)
     assert next(c for c in data if c["id"] == "child_protection_officer")["local"]["name"] == "Mrs Patel"
     assert run("contacts", "set", "nobody", "--name", "X").exit_code == 1

@@ -151,7 +151,7 @@ def _as_json_data(text):
             return {k: plain(v, k) for k, v in x.items()}
         if isinstance(x, list):
             return [plain(v) for v in x]
-        if key == "always":
+        if key in ("always", "info"):
             return x.lower() in ("true", "yes")
         return x
 

@@ -50,7 +50,7 @@ def test_contacts_fit_the_width_and_nothing_is_cut(cols):
 
 @pytest.mark.parametrize("cols", [40, 200])
 def test_guide_steps_fit_the_width_and_nothing_is_cut(answers, cols, fc):
-    out = run("guide", "-a", answers, env={"COLUMNS": str(cols)}).stdout
+    out = run("guide", "-a", answers, "--sources", env={"COLUMNS": str(cols)}).stdout
     assert max(len(line.rstrip()) for line in out.splitlines()) <= cols
     flat = " ".join(out.split())
     for sid in ("cannot_report_to_head", "staff_hr", "staff_code_of_conduct", "further_contacts"):

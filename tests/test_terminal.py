@@ -63,7 +63,7 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # staff
     answer(c, "Is the case serious?", ENTER)  # Yes
     answer(c, ALLEGES, DOWN, ENTER)  # No
-    c.expect_exact("before you do anything else about the member of staff")
+    c.expect_exact("Contact Schools HR first, before anything else about them.")
     c.expect_exact("Save a transcript?")
     c.send("y")
     c.expect_exact("File name:")
@@ -71,8 +71,14 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     c.expect_exact("Transcript saved to")
     c.expect_exact("Keep a case file?")
     c.send("n")
-    _, status = finish(c)
+    out, status = finish(c)
     assert status == 0
+    # The last thing on screen is where the steps start, and the first of them.
+    tail = " ".join(out.split("Keep a case file?")[-1].split())
+    assert tail.endswith(
+        "Your steps are above, under 'What to do now'. Start with step 1: Report the incident to the head teacher "
+        "and/or governors."
+    ), tail
     [saved] = list(tmp_path.glob("esafety-transcript-*.md"))
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     text = saved.read_text()
@@ -90,7 +96,7 @@ def test_go_back_and_change_an_answer(spawn, tmp_path):
     c.expect_exact("Why did you decide this?")
     c.send("A one-off comment, removed at once" + ENTER)
     answer(c, ALLEGES, DOWN, ENTER)  # No
-    c.expect_exact("ask for the offending material to be")
+    c.expect_exact("Ask them to remove it immediately.")  # answered 'not serious': the condition is not repeated
     _, status = finish(c)
     assert status == 0
     data = json.loads((tmp_path / "out.json").read_text())
@@ -124,7 +130,7 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(spawn, tmp_path):
     c = spawn("guide --resume --transcript t.json")
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, DOWN, ENTER)  # I do not know yet
     answer(c, ALLEGES, DOWN, ENTER)  # No
-    c.expect_exact("Talk to a member of the Senior Leadership Team")  # from the answer kept before Ctrl-C
+    c.expect_exact("Talk to a senior leader or the Professionals Online Safety")  # from the answer kept before Ctrl-C
     _, status = finish(c)
     assert status == 0
     assert not draft.exists()

@@ -15,7 +15,11 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
 ANSWERS = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: not_sure\nalleges_harm: no\n"
-BLOCK = re.compile(r"(<!-- output: (?P<name>[a-z]+) -->\n```console\n\$ (?P<cmd>[^\n]+)\n)(?P<body>.*?)(\n```)", re.S)
+BLOCK = re.compile(
+    r"(<!-- output: (?P<name>[a-z]+)(?: lines (?P<start>\d+)-(?P<end>\d+))? -->\n```console\n\$ (?P<cmd>[^\n]+)\n)"
+    r"(?P<body>.*?)(?P<body_end>\n```)",
+    re.S,
+)
 
 
 def output(cmd: str) -> str:
@@ -30,7 +34,16 @@ def output(cmd: str) -> str:
 
 
 def render(text: str) -> str:
-    return BLOCK.sub(lambda m: m.group(1) + output(m.group("cmd")) + m.group(5), text)
+    return BLOCK.sub(lambda m: m.group(1) + excerpt(output(m.group("cmd")), m) + m.group("body_end"), text)
+
+
+def excerpt(text: str, m: re.Match) -> str:
+    """The whole output, or the lines a block asks for ('lines 38-45'), marked as cut where they are."""
+    if not m.group("start"):
+        return text
+    lines = text.splitlines()
+    start, end = int(m.group("start")), int(m.group("end"))
+    return "\n".join(["…", *lines[start - 1 : end], "…"])
 
 
 if __name__ == "__main__":

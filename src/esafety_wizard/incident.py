@@ -73,7 +73,8 @@ class Item(NamedTuple):
 
     @property
     def open(self) -> bool:
-        return self.done is None and self.decided is None
+        """Still to do: an action neither done nor decided against (information is never to do)."""
+        return not self.step.info and self.done is None and self.decided is None
 
     @property
     def id(self) -> str:
@@ -234,6 +235,9 @@ def _step(d: dict) -> Step | None:
         contacts=tuple(x for x in d.get("contacts", ()) if isinstance(x, str))
         if isinstance(d.get("contacts"), list)
         else (),
+        short=d.get("short") if isinstance(d.get("short"), str) else None,
+        when=d.get("when") if isinstance(d.get("when"), str) else None,
+        info=d.get("info") is True,
     )
 
 

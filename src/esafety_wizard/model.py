@@ -72,6 +72,9 @@ class Step(NamedTuple):
     added: str | None = None
     contacts: tuple[str, ...] = ()
     covered_by: tuple[str, ...] = ()  # not shown when any of these steps is on the path: it already covers this
+    short: str | None = None  # the action in one line, for the screen; `text` stays the whole instruction
+    when: str | None = None  # the condition in a few words, shown with `short` where the step only may apply
+    info: bool = False  # information, not an action: not numbered, never keeps an incident open
 
 
 class Notice(NamedTuple):

@@ -18,16 +18,21 @@ def to_json(fc: Flowchart) -> str:
         return escape.json_text(data, indent=1) + "\n"
 
 
-def to_text(fc: Flowchart) -> str:
+def to_text(fc: Flowchart, sources: bool = False) -> str:
+    """The listing; with `sources`, each step followed by the flowchart's words and what the tool changed."""
     with paused_gc():
-        return _to_text(fc)
+        return _to_text(fc, sources)
+
+
+def _provenance(step, indent: str) -> list[str]:
+    return [f"{indent}{line}" for line in wording.provenance(step.source, step.added)]
 
 
 def _added(a) -> str:
     return " (not in the flowchart)" if a.choice.added or a.question.added else ""
 
 
-def _to_text(fc: Flowchart) -> str:
+def _to_text(fc: Flowchart, sources: bool = False) -> str:
     always = [s for s in fc.steps.values() if s.always]
     lines = [
         f"Every path through: {fc.title}",
@@ -37,7 +42,9 @@ def _to_text(fc: Flowchart) -> str:
     ]
     for section, group in groupby(always, key=lambda s: s.section):
         lines.append(f"  {fc.sections[section].title}:")
-        lines += [f"    - {s.text}" for s in group]
+        for s in group:
+            lines.append(f"    - {s.text}")
+            lines += _provenance(s, "      ") if sources else []
     all_outcomes = outcomes(fc)
     for n, out in enumerate(all_outcomes, 1):
         lines += ["", f"Path {n}: " + ", ".join(f"{a.id}={a.value}" + _added(a) for a in out.answered)]
@@ -50,6 +57,7 @@ def _to_text(fc: Flowchart) -> str:
             for r in results:
                 mark = "due        " if r.status == "due" else "conditional"
                 lines.append(f"  {mark}  {wording.step_sentence(r.step)}")
+                lines += _provenance(r.step, " " * 15) if sources else []
         lines += [f"  decision     {d.text}" for d in out.decisions]
         names = [c.name for c in out.contacts]
         lines.append(f"  contacts     {', '.join(names)}")

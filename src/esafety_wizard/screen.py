@@ -25,7 +25,10 @@ def console(*, stderr: bool = False, no_color: bool = False, plain: bool = False
 
     Nothing printed on it is read as markup (a note saying "[link=...]" stays those characters), and no control
     or format character from data reaches the terminal raw: see _Safe."""
+    stream = sys.stderr if stderr else sys.stdout
     con = Console(
+        # To a pipe or a file, lines end at their last character: rich pads tables and rules with spaces.
+        file=None if _isatty(stream) else _NoTrailingSpaces(stream),
         stderr=stderr,
         no_color=no_color or plain or None,
         highlight=False,
@@ -60,6 +63,38 @@ class _SafeHook(RenderHook):
         return [_Safe(r) for r in renderables]
 
 
+class _NoTrailingSpaces:
+    """A text stream that drops the spaces at the end of each line, and passes everything else through.
+
+    Spaces at the end of what is written so far are held back until more text shows they are not at the end of
+    a line; a newline drops them."""
+
+    def __init__(self, stream):
+        self.stream, self.held = stream, ""
+
+    def write(self, text: str) -> int:
+        lines = (self.held + text).split("\n")
+        last = lines.pop()
+        body = "".join(line.rstrip(" ") + "\n" for line in lines)
+        kept = last.rstrip(" ")
+        self.held = last[len(kept) :]
+        self.stream.write(body + kept)
+        return len(text)
+
+    def flush(self) -> None:
+        self.stream.flush()
+
+    def isatty(self) -> bool:
+        return False
+
+    def fileno(self) -> int:
+        return self.stream.fileno()
+
+    @property
+    def encoding(self):
+        return getattr(self.stream, "encoding", "utf-8")
+
+
 def _isatty(stream) -> bool:
     try:
         return stream.isatty()
@@ -74,7 +109,58 @@ def _grid() -> Table:
     return g
 
 
-def outcome(con: Console, fc: Flowchart, out: Outcome) -> None:
+def outcome(con: Console, fc: Flowchart, out: Outcome, sources: bool = False) -> None:
+    """The guide's outcome: what to do now, on one screen; with `sources`, everything, each step beside the
+    flowchart's words and where each addition is stated (as transcripts and records always keep it)."""
+    if sources:
+        _outcome_in_full(con, fc, out)
+    else:
+        _outcome_to_act_on(con, fc, out)
+
+
+def _outcome_to_act_on(con: Console, fc: Flowchart, out: Outcome) -> None:
+    """What to do now, in order, one line a step where the procedure gives a short form; then the steps that
+    only may apply, what is information, the contacts this path needs with a way to reach them, and the
+    decisions. Where each step comes from is marked, not shown: --sources shows it."""
+    con.rule(Text(wording.TO_DO_NOW, style="bold"), align="left", characters="-")
+    if fc.urgent:
+        urgent = Text(fc.urgent.text, style="bold red")
+        if fc.urgent.added:
+            urgent.append(f" {wording.SOURCE_MARK}", style="dim")
+        con.print(urgent)
+    if out.not_asked:
+        con.print(Text(wording.not_asked(out.not_asked), style="dim"))
+    actions = [r for r in out.steps if not r.step.info]
+    g = _grid()
+    for n, r in enumerate(actions, 1):
+        text = Text(wording.short_sentence(r.step, r.status))
+        if r.status == "conditional":
+            text = Text.assemble((wording.IF_MARK, "bold yellow"), " ", text)
+        if r.step.added:
+            text.append(f" {wording.SOURCE_MARK}", style="dim")
+        g.add_row(f"{n}.", text)
+    con.print(g)
+    for r in out.steps:
+        if r.step.info:
+            con.print(Padding(Text(wording.short_sentence(r.step, r.status), style="italic"), (0, 0, 0, 4)))
+    # The contacts of the steps to take now; those of the 'If' steps are in --sources and every record.
+    due = {cid for r in out.steps if r.status == "due" for cid in r.step.contacts}
+    reach, missing = wording.contacts_to_reach([c for c in out.contacts if c.id in due])
+    con.rule(Text(wording.CONTACTS_HEADING, style="bold"), align="left", characters="-")
+    for c, how in reach:
+        con.print(Text(wording.contact_line(c, how, con.width)))
+    if missing:
+        con.print(Text(wording.missing_contacts(missing), style="dim"))
+    for d in out.decisions:
+        con.print(Text(wording.decision_line(d)))
+    marked = any(r.step.added for r in out.steps) or bool(fc.urgent and fc.urgent.added)
+    legend = wording.legend(any(r.status == "conditional" for r in out.steps), marked)
+    if legend:
+        con.print(Text(legend, style="dim"))
+    con.print(Text(wording.next_short(fc, con.width), style="bold"))
+
+
+def _outcome_in_full(con: Console, fc: Flowchart, out: Outcome) -> None:
     con.print()
     con.rule(Text("Your answers", style="bold"), align="left", characters="-")
     _answers(con, out.answered)

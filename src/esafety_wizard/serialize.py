@@ -39,6 +39,12 @@ def step(s: Step, status: str, section: str) -> dict:
         d["source"] = s.source
     if s.added:
         d["added"] = s.added
+    if s.short:
+        d["short"] = s.short
+    if s.when:
+        d["when"] = s.when
+    if s.info:
+        d["info"] = True
     d["contacts"] = list(s.contacts)
     return d
 

@@ -38,6 +38,96 @@ def next_steps(fc: Flowchart) -> str:
     return f"What to do next: take the steps in order, and record each one, with the date, in {fc.incident_log}."
 
 
+TO_DO_NOW = "What to do now"
+CONTACTS_HEADING = "Contacts for these steps"
+IF_MARK = "If"
+SOURCE_MARK = "*"
+
+
+def pointer_up(out) -> str:
+    """The last line of an asked guide, whose prompts pushed the outcome up the screen: where it starts, and
+    its first action."""
+    first = next((r for r in out.steps if not r.step.info), None)
+    start = f" Start with step 1: {short_sentence(first.step, first.status)}" if first else ""
+    return f"Your steps are above, under '{TO_DO_NOW}'.{start}"
+
+
+def next_short(fc: Flowchart, width: int) -> str:
+    """What to do next, in one line: in the procedure's own name for its log where that fits."""
+    line = f"Next: take the steps in order; record each, with the date, in {fc.incident_log}."
+    return line if len(line) <= width else "Next: take the steps in order; record each, with the date, in your log."
+
+
+def legend(conditional: bool, marked: bool) -> str:
+    """One line saying what the marks on the steps mean ('' when no step has one)."""
+    parts = [f"{IF_MARK}: only when that applies."] if conditional else []
+    if marked:
+        parts.append(f"{SOURCE_MARK}: not in the flowchart as written (see --sources).")
+    return " ".join(parts)
+
+
+def short_sentence(step: Step, status: str) -> str:
+    """A step in one line for the screen: its short form, or its whole text where it has none. A condition
+    already answered (the step is due) is not repeated; one still open is said in a few words."""
+    if step.short is None:
+        return step_sentence(step) if status == "conditional" else step.text
+    if status != "conditional":
+        return step.short
+    when = step.when or step.condition
+    if not when:
+        return step.short
+    # After the 'If' mark: 'it threatens or keeps on' + 'Report it…' -> 'it threatens or keeps on: report it…'
+    return sentence(step.short, when[3:] if when[:3].lower() == "if " else when)
+
+
+def not_asked(pairs) -> str:
+    return "Given but not asked on this path (ignored): " + ", ".join(f"{k}: {v}" for k, v in pairs)
+
+
+def contact_short_name(c: Contact, room: int = 40) -> str:
+    """A contact's name in a line of the outcome: its name where it fits in `room`, else the kind of route (the
+    full name is in the contacts list and --sources), with the school's own name for it when set."""
+    base = c.name if len(c.name) <= room or not c.route else c.route
+    if c.local and c.local.name:
+        return f"{base} ({c.local.name})"
+    return base
+
+
+def contact_line(c: Contact, how: str, width: int, today: str | None = None) -> str:
+    """'Name: telephone; e-mail' in one line of `width` where it can be: a long name gives way to the kind of
+    route, then only the first way to reach them is kept (all of them are in --sources). A school's detail not
+    checked for over a year says so."""
+    name = contact_short_name(c, room=width - 2 - len(how))
+    if len(name) + 2 + len(how) > width:
+        how = how.split("; ")[0]
+    stale = _over_a_year(c.local.checked if c.local else c.checked, today)
+    return f"{name}: {how}" + (f" (NOT CHECKED SINCE {stale})" if stale else "")
+
+
+def contacts_to_reach(contacts) -> tuple[list[tuple[Contact, str]], list[Contact]]:
+    """The contacts with a way to reach them, the school's own first, and those with none yet."""
+    reach = [(c, contact_how(c)) for c in contacts if contact_how(c)]
+    reach.sort(key=lambda ch: 0 if ch[0].local else 1)
+    return reach, [c for c in contacts if not contact_how(c)]
+
+
+def missing_contacts(missing) -> str:
+    """One line for the contacts with no number or address yet, and how to add the school's own."""
+    n = len(dict.fromkeys(contact_short_name(c) for c in missing))
+    return f"No number yet for {n} other contact{'s' if n != 1 else ''}: add your school's with esafety contacts set."
+
+
+def decision_line(d) -> str:
+    """A decision in a line: what was decided (the first clause of the procedure's words, which --sources and
+    every record keep whole), and the reason given, or that none is recorded yet."""
+    said = d.text or f"{d.answered.text} {d.answered.label}"
+    cut = min((i for i in (said.find(", so "), said.find(": ")) if i > 0), default=len(said))
+    said = said[:cut].rstrip(".")
+    said = said[len("You decided ") :] if said.startswith("You decided ") else said[0].lower() + said[1:]
+    reason = f"Reason: {d.reason}" if d.reason else "No reason recorded yet."
+    return f"Decided: {said}. {reason}"
+
+
 def step_sentence(step: Step) -> str:
     """The step as one sentence: the action, after its condition in the flowchart's words when it has one."""
     return sentence(step.text, step.condition)

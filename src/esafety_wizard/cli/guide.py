@@ -70,6 +70,14 @@ def guide(
     flowchart: FlowchartOpt = None,
     procedure_: ProcedureOpt = None,
     no_color: NoColorOpt = False,
+    sources: Annotated[
+        bool,
+        typer.Option(
+            "--sources",
+            help="Show the whole outcome: your answers, each step in full beside the flowchart's words, and where "
+            "each addition comes from (transcripts and saved incidents always keep all of it).",
+        ),
+    ] = False,
 ) -> None:
     """Answer a few questions about the incident, then see what to do and who to contact.
 
@@ -90,6 +98,7 @@ def guide(
             force=force,
         )
         g.about = {"description": description, "staff": staff}
+        g.sources = sources
         if answers is not None:
             if resume:
                 from ..errors import WizardError
@@ -124,6 +133,7 @@ class _Guide:
         self.saved: tuple[int, str] | None = None  # the incident kept with --save: its number and record head
         self.about: dict[str, str | None] = {}  # --description and --staff for the saved incident
         self.draft: Path | None = None  # the unfinished guide this run carries on with
+        self.sources = False  # show the whole outcome with where each step comes from (--sources)
         if transcript is not None:  # before any question: a refused file must not waste the user's answers
             from ..files import check_target
 
@@ -206,6 +216,11 @@ class _Guide:
         if resume:
             drafts.discard(self.draft)
         self.say_saved()
+        if interactive:  # the prompts above pushed the outcome up: say where it starts, and its first action
+            from .. import wording
+
+            self.out.print()
+            self.out.print(wording.pointer_up(result), style="bold")
         return 0
 
     def keep(self, answers: dict[str, str], reasons: dict[str, str], save: bool, saved: bool, who) -> None:
@@ -241,7 +256,7 @@ class _Guide:
     def show(self, result) -> None:
         from .. import screen
 
-        screen.outcome(self.out, self.fc, result)
+        screen.outcome(self.out, self.fc, result, sources=self.sources)
 
     def create(self, answers: dict[str, str], who: str, reasons=None, quiet: bool = False) -> int:
         from .. import cases

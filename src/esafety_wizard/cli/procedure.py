@@ -227,6 +227,9 @@ def paths(
     flowchart: FlowchartOpt = None,
     procedure_: ProcedureOpt = None,
     no_color: NoColorOpt = False,
+    sources: Annotated[
+        bool, typer.Option("--sources", help="Under each step, the flowchart's words and what the tool changed.")
+    ] = False,
 ) -> None:
     """List every path through the procedure: the answers, then the steps and contacts they lead to.
 
@@ -247,7 +250,7 @@ def paths(
                 f"This procedure has {n:,} paths, more than the limit of {limit:,}: too many to review one by one. "
                 "Look at its diagram (esafety diagram), or list them anyway with --limit " + str(n) + "."
             )
-        sys.stdout.write(listing.to_json(fc) if json_ else listing.to_text(fc))
+        sys.stdout.write(listing.to_json(fc) if json_ else listing.to_text(fc, sources))
 
 
 def schema() -> None:

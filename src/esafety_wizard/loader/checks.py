@@ -66,6 +66,9 @@ _STEP = _Keys(
     added=False,
     contacts=False,
     covered_by=False,
+    short=False,
+    when=False,
+    info=False,
 )
 _CONTACT = _Keys(
     name=True,
@@ -83,6 +86,7 @@ _CONTACT = _Keys(
 )
 
 _ID = re.compile(r"[A-Za-z0-9_]+", re.ASCII)
+SHORT_MAX = 74  # a step in one line: "NN. " before it and " *" after it fit 80 columns
 _BOOLS = {"true": True, "yes": True, "on": True, "false": False, "no": False, "off": False}
 
 
@@ -325,6 +329,18 @@ class Builder:
             if not isinstance(always, str) or always.lower() not in _BOOLS:
                 self.err(m.line_of("always"), f"'always' of {what} must be true or false")
                 always = "false"
+            info = m.get("info", "false")
+            if not isinstance(info, str) or info.lower() not in _BOOLS:
+                self.err(m.line_of("info"), f"'info' of {what} must be true or false")
+                info = "false"
+            short, when = self.text(m, "short", what), self.text(m, "when", what)
+            shown = f"If {when}: {short}" if short and when else short  # the longest way the screen shows it
+            if shown and len(shown) > SHORT_MAX:
+                self.warn(
+                    m.line_of("short"),
+                    f"'{shown}' ({what}'s 'short', with its 'when') has {len(shown)} characters: keep it to "
+                    f"{SHORT_MAX}, so that it fits on one line of an 80-column screen",
+                )
             details = m.get("details")
             if details is not None and not (isinstance(details, YList) and all(isinstance(d, str) for d in details)):
                 self.err(m.line_of("details"), f"'details' of {what} must be a list of lines of text")
@@ -342,6 +358,9 @@ class Builder:
                 added=self.text(m, "added", what),
                 contacts=tuple(ids),
                 covered_by=tuple(covered),
+                short=short,
+                when=when,
+                info=_BOOLS[info.lower()],
             )
         for what, c, line in later:  # a step may be covered by one written after it
             if c not in out:

@@ -1,0 +1,168 @@
+"""The outcome on one screen: what to do now fits 40 lines at 80 columns on every path of the built-in procedure,
+its first action near the top; the sources are one option away and never lost from the record.
+
+The default run checks every 5th path at 80 and 40 columns; `pytest -m slow` checks every path."""
+
+import io
+import json
+import statistics
+
+import pytest
+from rich.console import Console
+from typer.testing import CliRunner
+
+from esafety_wizard import engine, screen, wording
+from esafety_wizard.cli import app
+
+PROVENANCE = ("Changed from the flowchart", "The flowchart says", "Not in the flowchart", "Details last checked")
+runner = CliRunner()
+
+
+def render(fc, out, width, sources=False) -> str:
+    """The outcome as `esafety guide` prints it to a pipe: the real renderer and the real trailing-space filter."""
+    buf = io.StringIO()
+    con = Console(file=screen._NoTrailingSpaces(buf), width=width, no_color=True, markup=False, highlight=False)
+    screen.outcome(con, fc, out, sources=sources)
+    return buf.getvalue()
+
+
+def outcomes(fc, stride):
+    return [engine.outcome(fc, a) for a in engine.every_path(fc)[::stride]]
+
+
+def check_fits_one_screen(fc, stride):
+    counts = []
+    for out in outcomes(fc, stride):
+        text = render(fc, out, 80)
+        lines = text.splitlines()
+        counts.append(len(lines))
+        assert len(lines) <= 40, (len(lines), text)
+        first = next(i for i, line in enumerate(lines, 1) if line.lstrip().startswith("1. "))
+        assert first <= 8, text
+        for width in (80, 40):
+            narrow = text if width == 80 else render(fc, out, 40)
+            assert all(len(line) <= width for line in narrow.splitlines()), narrow
+            assert all(line == line.rstrip() for line in narrow.splitlines()), "trailing space"
+        assert not [p for p in PROVENANCE if p in text], text
+    assert statistics.median(counts) <= 32, statistics.median(counts)
+
+
+def test_the_outcome_fits_one_screen_with_its_first_action_near_the_top(fc):
+    check_fits_one_screen(fc, 5)
+
+
+@pytest.mark.slow
+def test_the_outcome_fits_one_screen_on_every_path(fc):
+    check_fits_one_screen(fc, 1)
+
+
+def test_the_sources_view_and_the_json_transcript_keep_every_word_of_provenance(fc, tmp_path):
+    answers = {
+        "head_involved": "no",
+        "can_report_to_head": "no",
+        "instigator": "pupil",
+        "child_at_risk": "yes",
+        "refuses_removal": "yes",
+        "under_13": "not_sure",
+        "serious": "no",
+        "persistent": "no",
+        "alleges_harm": "not_sure",
+    }
+    out = engine.outcome(fc, answers)
+    full = " ".join(render(fc, out, 100, sources=True).split()).lower()  # a condition lowers the step's first letter
+    a = tmp_path / "a.json"
+    a.write_text(json.dumps(answers))
+    r = runner.invoke(app, ["guide", "-a", str(a), "-t", str(tmp_path / "t.json")])
+    assert r.exit_code == 0, r.output
+    steps = {s["id"]: s for s in json.loads((tmp_path / "t.json").read_text())["steps"]}
+    for res in out.steps:
+        # The flowchart's words are shown beside a change; a step in its own words is the text itself.
+        for said in (res.step.text, res.step.added and res.step.source, res.step.added):
+            if said:
+                assert " ".join(said.split()).lower() in full, (res.step.id, said)
+        assert steps[res.step.id]["text"] == res.step.text
+        assert steps[res.step.id].get("source") == res.step.source
+        assert steps[res.step.id].get("added") == res.step.added
+        assert steps[res.step.id].get("short") == res.step.short
+
+
+def test_a_mark_on_each_changed_step_and_one_legend_line(fc):
+    out = engine.outcome(
+        fc,
+        {
+            "head_involved": "no",
+            "can_report_to_head": "yes",
+            "instigator": "parent_carer",
+            "resolved": "no",
+            "alleges_harm": "no",
+        },
+    )
+    lines = render(fc, out, 80).splitlines()
+    for r in out.steps:
+        if r.step.info:
+            continue
+        [line] = [x for x in lines if r.step.short[1:] in x]  # after 'If …:' its first letter is lowered
+        assert line.endswith(f" {wording.SOURCE_MARK}") == bool(r.step.added), line
+    assert [x for x in lines if x.startswith("If: only when that applies.")] == [
+        "If: only when that applies. *: not in the flowchart as written (see --sources)."
+    ]
+
+
+def test_a_condition_already_answered_is_not_repeated_and_one_still_open_is(fc):
+    base = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "parent_carer", "alleges_harm": "no"}
+    solved_not = render(fc, engine.outcome(fc, {**base, "resolved": "no"}), 80)
+    waiting = render(fc, engine.outcome(fc, {**base, "resolved": "not_yet"}), 80)
+    assert "10. Consider involving the Chair of Governors." in solved_not
+    assert "10. If that does not solve it: consider involving the Chair of Governors." in waiting
+
+
+def test_information_is_not_numbered_and_never_keeps_an_incident_open(fc, tmp_path):
+    out = engine.outcome(
+        fc, {"head_involved": "no", "can_report_to_head": "yes", "instigator": "unknown", "alleges_harm": "no"}
+    )
+    text = render(fc, out, 80)
+    info = [r.step for r in out.steps if r.step.info]
+    assert {s.id for s in info} == {"single_point_of_contact", "further_contacts"}
+    for s in info:
+        [line] = [x for x in text.splitlines() if s.short in x]
+        assert line.startswith("    ") and not line.lstrip()[0].isdigit()
+
+    from esafety_wizard import cases
+    from esafety_wizard.store import Store
+
+    with Store(tmp_path / "home") as st:
+        n = cases.create(st, fc, {a.id: a.value for a in out.answered}, "Jo")
+        for it in cases.get(st, n).checklist:
+            assert it.open is not it.step.info  # information is never to do; every action starts open
+            if not it.step.info:
+                cases.done(st, n, str(it.number), None, "Jo")
+        cases.close(st, n, None, "Jo")  # every action done: information does not keep it open
+        assert cases.get(st, n).closed
+
+
+def test_contacts_are_those_of_the_steps_to_take_with_a_way_to_reach_them(fc):
+    out = engine.outcome(
+        fc,
+        {
+            "head_involved": "no",
+            "can_report_to_head": "no",
+            "instigator": "staff",
+            "serious": "yes",
+            "alleges_harm": "yes",
+        },
+    )
+    text = render(fc, out, 80)
+    contacts = text.split(wording.CONTACTS_HEADING)[1].splitlines()[1:]
+    assert "LADO: professional.allegations@derbyshire.gov.uk" in contacts  # the allegation is due: its route
+    assert "NSPCC Whistleblowing Advice Line: 0800 028 0285" in contacts
+    assert any(x.startswith("No number yet for") and "esafety contacts set" in x for x in contacts)
+    assert not [x for x in contacts if "StopNCII" in x]  # only an 'If' step names it: --sources has it
+
+
+def test_piped_output_has_no_trailing_spaces(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text("head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: no\nalleges_harm: no\n")
+    for args in (["guide", "-a", str(a)], ["guide", "-a", str(a), "--sources"], ["contacts"], ["paths"]):
+        r = runner.invoke(app, args, env={"COLUMNS": "80"})
+        assert r.exit_code == 0, r.output
+        assert [line for line in r.stdout.splitlines() if line != line.rstrip()] == [], args
