@@ -25,7 +25,7 @@ def families(answers: dict) -> list[str]:
     """The path families a path belongs to: who posted it, and the route for telling (the head involved, the
     head cannot be told, or the head told), and the reader where the procedure asks who is reading."""
     who = {"parent_carer": "parent", "pupil": "pupil", "staff": "staff", "unknown": "unknown"}
-    out = [f"posted by: {who.get(answers.get('instigator'), 'other')}"]
+    out = [f"posted by: {who.get(answers.get('instigator'), 'not asked')}"]
     if answers.get("head_involved") == "yes":
         out.append("route: head teacher involved")
     elif answers.get("can_report_to_head") == "no":
@@ -54,18 +54,22 @@ def main() -> None:
     p.add_argument("--every", type=int, default=13)
     p.add_argument("extra", nargs="*", help="more options for esafety guide, e.g. --sources")
     a = p.parse_args()
-    paths = json.loads(
-        subprocess.run([EXE, "paths", "--json", "--limit", "100000"], capture_output=True, text=True, check=True).stdout
+    from esafety_wizard import engine, loader
+
+    fc = loader.load(loader.builtin_path())
+    paths = engine.every_path(fc) + engine.reader_paths(fc)  # without a reader (the whole procedure), then each
+    sample = paths[:: a.every]
+    print(
+        f"{len(sample)} of {len(paths)} paths (each reader's too); lines printed (min / median / max); "
+        "first action at line (max)"
     )
-    sample = [x["answers"] for x in paths[:: a.every]]
-    print(f"{len(sample)} of {len(paths)} paths; lines printed (min / median / max); first action at line (max)")
     for cols in (80, 40):
         by = defaultdict(list)
         for ans in sample:
             got = measure(ans, cols, a.extra)
             for fam in families(ans):
                 by[fam].append(got)
-        every = [n for k, v in by.items() if k.startswith("posted by") for n, _ in v]
+        every = [n for k, v in by.items() if k.startswith("route") for n, _ in v]
         print(f"\n{cols} columns: all {min(every)} / {statistics.median(every):g} / {max(every)}")
         for fam, v in sorted(by.items()):
             ns = [n for n, _ in v]

@@ -266,26 +266,38 @@ def test_python_dash_m_works():
 
 def test_plain_mode_reads_numbered_lines_and_echoes_them(tmp_path):
     out = tmp_path / "t.json"
-    r = run("guide", "--plain", "--transcript", out, input="2\n1\nx\n3\n2\n\n2\n")
+    # The head teacher reading: not asked whether they can report to the head teacher.
+    r = run("guide", "--plain", "--transcript", out, input="2\n2\nx\n3\n2\n\n2\n")
     assert r.exit_code == 0, r.output
+    assert "Question 1: Who is reading this?" in r.stdout
     assert "Question 3: Who posted or sent the abuse?" in r.stdout
+    assert "Can you report the incident to your head teacher?" not in r.stdout
     assert "'x' is not one of the choices" in r.stdout
     assert "Answer: A member of staff" in r.stdout
     assert "\x1b[" not in r.stdout and "━" not in r.stdout and "│" not in r.stdout
-    assert [a["answer"] for a in json.loads(out.read_text())["answers"]] == ["no", "yes", "staff", "no", "no"]
+    got = [(a["id"], a["answer"]) for a in json.loads(out.read_text())["answers"]]
+    assert got == [
+        ("reader", "head_teacher"),
+        ("head_involved", "no"),
+        ("can_report_to_head", "yes"),  # given by being the head teacher, and kept in the record as such
+        ("instigator", "staff"),
+        ("serious", "no"),
+        ("alleges_harm", "no"),
+    ]
 
 
 def test_plain_mode_missing_line_is_an_error_not_a_default():
-    r = run("guide", "--plain", input="2\n1\n")
+    r = run("guide", "--plain", input="2\n2\n")
     assert r.exit_code == 1
     assert "No answer for question 'instigator'" in r.stderr
     assert "1 = parent_carer, 2 = pupil, 3 = staff, 4 = unknown" in r.stderr
 
 
 def test_term_dumb_chooses_plain_mode():
-    r = run("guide", input="1\n2\n4\n2\n", env={"TERM": "dumb"})
+    r = run("guide", input="1\n2\n1\n", env={"TERM": "dumb"})
     assert r.exit_code == 0, r.output
-    assert "Question 1: Does the incident involve the head teacher?" in r.stdout
+    assert "Question 1: Who is reading this?" in r.stdout
+    assert "Question 2: Does the incident involve the head teacher?" in r.stdout
 
 
 def test_reasons_for_decisions_from_an_answers_file_reach_the_screen_and_the_transcript(answers, tmp_path):
@@ -327,7 +339,8 @@ def test_a_choice_the_tool_adds_is_marked_everywhere(answers, tmp_path):
     assert mark in r.stdout and mark in (tmp_path / "t.md").read_text()
     assert "instigator=unknown (not in the flowchart)" in run("paths").stdout
     assert "I do not know yet (not in the flowchart)" in run("diagram").stdout
-    r = run("guide", "--plain", input="2\n1\n4\n2\n", env={"COLUMNS": "300"})
+    r = run("guide", "--plain", input="2\n2\n4\n2\n", env={"COLUMNS": "300"})
+    assert r.exit_code == 0, r.output
     assert "4. I do not know yet (not in the flowchart)" in r.stdout and mark in r.stdout
 
 

@@ -274,6 +274,7 @@ def test_answers_off_the_path_are_listed_as_not_asked(fc):
 
 def test_public_question_ids_and_values_are_the_contract(fc):
     assert fc.question_values() == {
+        "reader": ("member_of_staff", "head_teacher", "chair_of_governors"),
         "head_involved": ("yes", "no"),
         "head_is_dsl": ("yes", "no", "not_sure"),
         "can_report_to_head": ("yes", "no"),

@@ -14,6 +14,7 @@ ESAFETY = str(Path(sys.executable).with_name("esafety"))
 DOWN, UP, ENTER, CTRL_C = "\x1b[B", "\x1b[A", "\r", "\x03"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 ALLEGES = "has harmed a child, or put a child at risk?"  # the last question on every path
+READER = "Who is reading this?"  # the first question; the second choice is the head teacher handling it
 HEAD_DSL = "Is the head teacher also your school's Designated Safeguarding Lead"
 
 
@@ -58,8 +59,8 @@ def finish(child):
 
 def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     c = spawn()
+    answer(c, READER, DOWN, ENTER)  # the head teacher: not asked if they can report to the head teacher
     answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)  # No
-    answer(c, "Can you report the incident to your head teacher?", ENTER)  # Yes
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # staff
     answer(c, "Is the case serious?", ENTER)  # Yes
     answer(c, ALLEGES, DOWN, ENTER)  # No
@@ -76,9 +77,9 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     # The last thing on screen is where the steps start, and the first of them.
     tail = " ".join(out.split("Keep a case file?")[-1].split())
     assert tail.endswith(
-        "Your steps are above, under 'What to do now'. Start with step 1: Report the incident to the head teacher "
-        "and/or governors."
-    ), tail
+        "Your steps are above, under 'What to do now'. Start with step 1: Nude image of an under-18? Do not view, "
+        "copy or share it: tell the DSL."
+    ), tail  # the head teacher is never told to report to the head teacher
     [saved] = list(tmp_path.glob("esafety-transcript-*.md"))
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
     text = saved.read_text()
@@ -87,6 +88,7 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
 
 def test_go_back_and_change_an_answer(spawn, tmp_path):
     c = spawn("guide --transcript out.json")
+    answer(c, READER, DOWN, ENTER)
     answer(c, "Does the incident involve the head teacher?", ENTER)  # Yes
     answer(c, HEAD_DSL, DOWN, ENTER)  # No
     answer(c, "Who posted or sent the abuse?", ENTER)  # parent or carer
@@ -103,6 +105,7 @@ def test_go_back_and_change_an_answer(spawn, tmp_path):
     [decision] = data["decisions"]
     assert decision["id"] == "serious" and decision["reason"] == "A one-off comment, removed at once"
     assert [(a["id"], a["answer"]) for a in data["answers"]] == [
+        ("reader", "head_teacher"),
         ("head_involved", "yes"),
         ("head_is_dsl", "no"),
         ("instigator", "staff"),
@@ -114,34 +117,43 @@ def test_go_back_and_change_an_answer(spawn, tmp_path):
 
 def test_ctrl_c_keeps_the_answers_and_resume_carries_on(spawn, tmp_path):
     c = spawn()
+    answer(c, READER, DOWN, ENTER)
     answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)
-    answer(c, "Can you report the incident to your head teacher?", DOWN, ENTER)  # No
+    answer(c, "Who posted or sent the abuse?", DOWN, ENTER)  # a pupil
+    answer(c, "at risk of harm?", DOWN, ENTER)  # No: a decision
     c.expect_exact("Why did you decide this?")
-    c.send("The head teacher is related to the parent" + ENTER)
-    c.expect_exact("Who posted or sent the abuse?")
+    c.send("Spoke to the DSL: no concern" + ENTER)
+    c.expect_exact("Have they refused?")
     c.send(CTRL_C)
     out, status = finish(c)
     assert status == 130
-    assert "Your 2 answers are kept privately" in out and "Traceback" not in out
+    assert "answers are kept privately" in out and "Traceback" not in out
     draft = tmp_path / "home" / "unfinished-guide.json"
     assert stat.S_IMODE(draft.stat().st_mode) == 0o600
     assert stat.S_IMODE(draft.parent.stat().st_mode) == 0o700
 
     c = spawn("guide --resume --transcript t.json")
-    answer(c, "Who posted or sent the abuse?", DOWN, DOWN, DOWN, ENTER)  # I do not know yet
+    answer(c, "Have they refused?", DOWN, ENTER)  # No
+    answer(c, "Is the incident serious?", ENTER)  # Yes
     answer(c, ALLEGES, DOWN, ENTER)  # No
-    c.expect_exact("Talk to a senior leader or the Professionals Online Safety")  # from the answer kept before Ctrl-C
+    c.expect_exact("Identify the pupils involved.")  # from the answer kept before Ctrl-C
     _, status = finish(c)
     assert status == 0
     assert not draft.exists()
     data = json.loads((tmp_path / "t.json").read_text())
-    assert [a["id"] for a in data["answers"]] == ["head_involved", "can_report_to_head", "instigator", "alleges_harm"]
-    assert data["decisions"][0]["reason"] == "The head teacher is related to the parent"  # kept across Ctrl-C
+    assert [a["id"] for a in data["answers"]][:5] == [
+        "reader",
+        "head_involved",
+        "can_report_to_head",
+        "instigator",
+        "child_at_risk",
+    ]
+    assert data["decisions"][0]["reason"] == "Spoke to the DSL: no concern"  # kept across Ctrl-C
 
 
 def test_ctrl_c_at_the_first_question_is_clean(spawn):
     c = spawn()
-    c.expect_exact("Does the incident involve the head teacher?")
+    c.expect_exact(READER)
     c.send(CTRL_C)
     out, status = finish(c)
     assert status == 130 and "Cancelled" in out and "Traceback" not in out
@@ -149,7 +161,7 @@ def test_ctrl_c_at_the_first_question_is_clean(spawn):
 
 def test_readable_at_40_columns(spawn, tmp_path):
     c = spawn("guide --transcript t.md", cols=40)
-    for n, keys in enumerate([(DOWN, ENTER), (ENTER,), (DOWN, DOWN, DOWN, ENTER), (DOWN, ENTER)], 1):
+    for n, keys in enumerate([(DOWN, ENTER), (DOWN, ENTER), (DOWN, DOWN, DOWN, ENTER), (DOWN, ENTER)], 1):
         c.expect_exact(f"Question {n}")  # the question itself wraps at 40 columns
         c.expect_exact("»")
         c.send("".join(keys))
@@ -173,25 +185,28 @@ def test_validate_wraps_problems_at_words_in_a_narrow_terminal(spawn, tmp_path):
 
 def test_plain_mode_in_a_terminal(spawn, tmp_path):
     c = spawn("guide --plain --transcript t.json")
-    c.expect_exact("Question 1: Does the incident involve the head teacher?")
+    c.expect_exact(f"Question 1: {READER}")
+    c.sendline("2")
+    c.expect_exact("Question 2: Does the incident involve the head teacher?")
     c.expect_exact("then press Enter: ")
     c.sendline("2")
-    c.expect_exact("Question 2: Can you report the incident to your head teacher?")
-    c.sendline("b")  # back to question 1
-    c.expect_exact("Question 1: Does the incident involve the head teacher?")
-    c.sendline("1")
-    c.expect_exact(f"Question 2: {HEAD_DSL}")
-    c.sendline("2")
     c.expect_exact("Question 3: Who posted or sent the abuse?")
+    c.sendline("b")  # back to question 2
+    c.expect_exact("Question 2: Does the incident involve the head teacher?")
+    c.sendline("1")
+    c.expect_exact(f"Question 3: {HEAD_DSL}")
+    c.sendline("2")
+    c.expect_exact("Question 4: Who posted or sent the abuse?")
     c.sendline("?")
     c.expect_exact("The flowchart calls this person the instigator.")
     c.sendline("4")
-    c.expect_exact("Question 4: Does the material say")
+    c.expect_exact("Question 5: Does the material say")
     c.sendline("2")
     out, status = finish(c)
     assert status == 0
     assert "\x1b[" not in (c.before or "") or "m" not in ANSI.findall(c.before or "")
     assert [a["id"] for a in json.loads((tmp_path / "t.json").read_text())["answers"]] == [
+        "reader",
         "head_involved",
         "head_is_dsl",
         "instigator",
@@ -205,8 +220,8 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
     c.send("Posts about the Year 6 trip" + ENTER)
     c.expect_exact("Which member of staff does it affect?")
     c.send(ENTER)  # skipped
+    answer(c, READER, DOWN, ENTER)
     answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)
-    answer(c, "Can you report the incident to your head teacher?", ENTER)
     answer(c, "Who posted or sent the abuse?", ENTER)  # a parent or carer
     c.expect_exact("Has that solved the problem?")
     c.send(CTRL_C)
@@ -223,7 +238,7 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
     out, _ = finish(c)
     data = json.loads(out[out.index("{") :])
     ids = [a["id"] for a in data["answers"]]
-    assert ids == ["head_involved", "can_report_to_head", "instigator", "resolved", "alleges_harm"]
+    assert ids == ["reader", "head_involved", "can_report_to_head", "instigator", "resolved", "alleges_harm"]
     assert data["guide_complete"] is True
     assert [h["summary"] for h in data["history"] if h["kind"] == "described"] == [
         "Jo set the description to 'Posts about the Year 6 trip'"
@@ -272,7 +287,7 @@ def test_first_question_appears_without_importing_rich(tmp_path):
         timeout=15,
         dimensions=(40, 120),
     )
-    c.expect_exact("Does the incident involve the head teacher?")
+    c.expect_exact(READER)
     imported = c.before
     c.close(force=True)
     assert "questionary" in imported and "esafety_wizard.session" in imported
@@ -281,8 +296,8 @@ def test_first_question_appears_without_importing_rich(tmp_path):
 
 def test_asked_and_scripted_give_the_same_steps_in_the_same_order(spawn, tmp_path):
     c = spawn("guide --transcript asked.json")
+    answer(c, READER, DOWN, ENTER)
     answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)  # No
-    answer(c, "Can you report the incident to your head teacher?", ENTER)  # Yes
     answer(c, "Who posted or sent the abuse?", DOWN, ENTER)  # a pupil
     answer(c, "at risk of harm?", DOWN, DOWN, ENTER)  # Not sure: the DSL first
     answer(c, "Have they refused?", ENTER)  # Yes
@@ -304,6 +319,7 @@ def test_asked_and_scripted_give_the_same_steps_in_the_same_order(spawn, tmp_pat
 def test_a_second_unfinished_guide_never_replaces_the_first(spawn, tmp_path):
     for keys in ((DOWN, ENTER), (ENTER,)):  # the first stops after "No", the second after "Yes"
         c = spawn()
+        answer(c, READER, DOWN, ENTER)
         answer(c, "Does the incident involve the head teacher?", *keys)
         c.expect_exact("?")
         c.send(CTRL_C)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from .errors import MissingAnswer, WizardError
 from .escape import one_line
-from .model import END, Choice, Contact, Flowchart, Question, Step
+from .model import END, READER, Choice, Contact, Flowchart, Question, ReaderPart, Step
 
 
 class Answered(NamedTuple):
@@ -85,11 +85,25 @@ def walk(fc: Flowchart, answers: Mapping[str, str]) -> Walk:
     """Follow the path from `start` as far as `answers` go.
 
     A question asked twice on one path (two nodes that ask the same id) takes the answer already given.
+
+    Where the procedure asks who is reading and `answers` says (`reader`), that answer comes first; the answers
+    that reader gives by being who they are hold; and the walk ends at the first question that does not matter
+    to them. Without a `reader` answer the walk is the whole procedure, as for the person handling it.
     """
     node = fc.start
     answered: list[Answered] = []
+    part = None
+    if fc.reader is not None and answers.get(READER) is not None:
+        try:
+            answered.append(Answered(fc.reader, fc.reader.choice(answers[READER])))
+        except KeyError:
+            raise WizardError(_bad_value(READER, answers[READER], fc.reader.values)) from None
+        part = fc.reader_part(answers[READER])
+        answers = {**answers, **dict(part.answers)} if part and part.answers else answers
     while node != END:
         q = fc.questions[node]
+        if part is not None and part.asks is not None and q.asks not in part.asks:
+            break  # nothing after this matters to this reader
         value = answers.get(q.asks)
         if value is None:
             return Walk(tuple(answered), q)
@@ -127,7 +141,12 @@ def outcome_of(
             status[sid] = "due"
     # A step is left out when a due step on the path already covers it (a conditional one might not happen).
     covered = {sid for sid in status if any(status.get(c) == "due" for c in fc.steps[sid].covered_by)}
-    steps = tuple(StepResult(s, status[sid]) for sid, s in fc.steps.items() if sid in status and sid not in covered)
+    mine = _part(fc, w)
+    steps = tuple(
+        StepResult(s, status[sid])
+        for sid, s in fc.steps.items()
+        if sid in status and sid not in covered and (mine is None or _in_part(mine, sid))
+    )
     contact_ids: dict[str, None] = {}
     for r in steps:
         contact_ids.update(dict.fromkeys(r.step.contacts))
@@ -135,6 +154,17 @@ def outcome_of(
     not_asked = tuple((k, v) for k, v in (answers or {}).items() if k not in used)
     decisions = tuple(Decision(a, (reasons or {}).get(a.id) or None) for a in w.answered if a.choice.decision)
     return Outcome(w.answered, steps, tuple(fc.contacts[c] for c in contact_ids), not_asked, decisions)
+
+
+def _part(fc: Flowchart, w: Walk) -> ReaderPart | None:
+    """The reader's part, when the walk starts with the answer to who is reading."""
+    if fc.reader is None or not w.answered or w.answered[0].question.id != READER:
+        return None
+    return fc.reader_part(w.answered[0].value)
+
+
+def _in_part(part: ReaderPart, step_id: str) -> bool:
+    return (not part.only or step_id in part.only) and step_id not in part.leave_out
 
 
 # --- answers from a file or a script -------------------------------------------------------------------
@@ -184,6 +214,19 @@ def shown_value(value: object, limit: int = 60) -> str:
     """A value as the user wrote it, on one line, made safe and cut to a readable length."""
     text = one_line(value if isinstance(value, str) else str(value))
     return text if len(text) <= limit else text[: limit - 1] + "…"
+
+
+def reader_paths(fc: Flowchart) -> list[dict[str, str]]:
+    """Every distinct complete set of answers for each reader the procedure has (none if it asks no reader):
+    each path of the procedure as that reader walks it, the questions that do not matter to them left out."""
+    out: dict[tuple, dict[str, str]] = {}
+    for value in fc.reader.values if fc.reader else ():
+        for answers in every_path(fc):
+            w = walk(fc, {**answers, READER: value})
+            if w.finished:  # a path this reader cannot take (the head not involved, for the Chair) stops short
+                used = {a.id: a.value for a in w.answered}
+                out.setdefault(tuple(used.items()), used)
+    return list(out.values())
 
 
 def every_path(fc: Flowchart) -> list[dict[str, str]]:

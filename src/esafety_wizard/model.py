@@ -14,6 +14,7 @@ from .errors import Problem
 
 END = "end"
 STATUSES = ("due", "conditional")
+READER = "reader"  # the answers id of the question 'who is reading this?', asked before the procedure's own
 
 
 class Choice(NamedTuple):
@@ -111,6 +112,16 @@ class Contact(NamedTuple):
     local: Local | None = None  # the school's own details, laid over these (not in the procedure file)
 
 
+class ReaderPart(NamedTuple):
+    """What one reader's part of the outcome is (the choice of the reader question says what they see)."""
+
+    value: str
+    asks: tuple[str, ...] | None = None  # the questions that matter to this reader, in path order (None: all)
+    only: tuple[str, ...] = ()  # the steps of this reader's part (empty: every step on the path)
+    leave_out: tuple[str, ...] = ()  # steps never for this reader ("report to the head teacher", for the head)
+    answers: tuple[tuple[str, str], ...] = ()  # answers this reader gives by being who they are
+
+
 class Flowchart(NamedTuple):
     title: str
     start: str
@@ -127,10 +138,15 @@ class Flowchart(NamedTuple):
     origin: str = "built-in"
     sha256: str = ""
     warnings: tuple[Problem, ...] = ()
+    reader: Question | None = None  # "who is reading this?": asked first by the guide, optional in answers files
+    readers: tuple[ReaderPart, ...] = ()  # each reader's part, in the order of the reader question's choices
+
+    def reader_part(self, value: str | None) -> ReaderPart | None:
+        return next((p for p in self.readers if p.value == value), None) if value else None
 
     def question_values(self) -> dict[str, tuple[str, ...]]:
-        """Public question id -> its valid values, in the order first met."""
-        out: dict[str, tuple[str, ...]] = {}
+        """Public question id -> its valid values, in the order first met (the reader question first)."""
+        out: dict[str, tuple[str, ...]] = {READER: self.reader.values} if self.reader else {}
         for q in self.questions.values():
             out.setdefault(q.asks, q.values)
         return out

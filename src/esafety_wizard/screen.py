@@ -150,7 +150,7 @@ def _outcome_to_act_on(con: Console, fc: Flowchart, out: Outcome) -> None:
     for c, how in reach:
         con.print(Text(wording.contact_line(c, how, con.width)))
     if missing:
-        con.print(Text(wording.missing_contacts(missing), style="dim"))
+        con.print(Text(wording.missing_contacts(missing, con.width), style="dim"))
     for d in out.decisions:
         con.print(Text(wording.decision_line(d)))
     marked = any(r.step.added for r in out.steps) or bool(fc.urgent and fc.urgent.added)

@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from . import engine
 from .errors import Interrupted
-from .model import Choice, Flowchart, Question
+from .model import READER, Choice, Flowchart, Question
 
 BACK = object()  # what an ask function returns when the user wants the previous question again
 
@@ -34,10 +34,14 @@ class Session:
         answers: Mapping[str, str] | None = None,
         previous: Mapping[str, str] | None = None,
         reasons: Mapping[str, str] | None = None,
+        ask_reader: bool = False,
     ):
         """`previous`: earlier answers to offer as the current choice (when an incident is resumed).
-        `reasons`: reasons already given for decisions (question id -> text)."""
+        `reasons`: reasons already given for decisions (question id -> text).
+        `ask_reader`: ask first who is reading, where the procedure asks it (a new guide does; a resumed
+        incident keeps the part it was opened with)."""
         self.fc = fc
+        self.ask_reader = ask_reader and fc.reader is not None
         self.answers: dict[str, str] = dict(answers or {})
         self.reasons: dict[str, str] = dict(reasons or {})
         # Answers brought in (a resumed guide or incident) still hold wherever the path goes, until the user
@@ -51,11 +55,21 @@ class Session:
 
     def next_prompt(self) -> Prompt | None:
         w = self.walk()
+        if self.ask_reader and READER not in self.answers:
+            q = self.fc.reader
+            return Prompt(q, 1, False, self._revisit.get(READER, self._previous.get(READER)))
         if w.pending is None:
             return None
         q = w.pending
         current = self._revisit.get(q.asks, self._previous.get(q.asks))
-        return Prompt(q, len(w.answered) + 1, bool(w.answered), current)
+        asked = self._asked(w)
+        return Prompt(q, len(asked) + 1, bool(asked), current)
+
+    def _asked(self, w: engine.Walk) -> list[engine.Answered]:
+        """The answers on the path that were asked: not those the reader gives by being who they are."""
+        part = self.fc.reader_part(self.answers.get(READER))
+        given = dict(part.answers) if part else {}
+        return [a for a in w.answered if a.id not in given]
 
     def answer(self, question_id: str, value: str) -> None:
         w = self.walk()
@@ -68,11 +82,12 @@ class Session:
 
     def back(self) -> None:
         w = self.walk()
-        if not w.answered:
+        asked = self._asked(w)
+        if not asked:
             return
-        last = w.answered[-1]
+        last = asked[-1]
         self._given.pop(last.id, None)
-        self.answers = {a.id: a.value for a in w.answered[:-1]}
+        self.answers = {a.id: a.value for a in w.answered[: w.answered.index(last)]}
         for k, v in self._given.items():
             self.answers.setdefault(k, v)
         self._revisit = {last.id: last.value}

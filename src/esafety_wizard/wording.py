@@ -111,10 +111,17 @@ def contacts_to_reach(contacts) -> tuple[list[tuple[Contact, str]], list[Contact
     return reach, [c for c in contacts if not contact_how(c)]
 
 
-def missing_contacts(missing) -> str:
-    """One line for the contacts with no number or address yet, and how to add the school's own."""
-    n = len(dict.fromkeys(contact_short_name(c) for c in missing))
-    return f"No number yet for {n} other contact{'s' if n != 1 else ''}: add your school's with esafety contacts set."
+def missing_contacts(missing, width: int = 80) -> str:
+    """One line for the contacts with no number or address yet: as many by name as fit in `width`, then how to
+    add the school's own."""
+    names = list(dict.fromkeys(c.route or c.name for c in missing))
+    tail = ": esafety contacts set"
+    for shown in range(len(names), 0, -1):
+        more = f" and {len(names) - shown} more" if shown < len(names) else ""
+        line = f"No number yet for {', '.join(names[:shown])}{more}{tail}"
+        if len(line) <= width:
+            return line
+    return f"No number yet for {len(names)} contacts{tail}"
 
 
 def decision_line(d) -> str:

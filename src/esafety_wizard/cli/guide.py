@@ -189,7 +189,7 @@ class _Guide:
         if save:
             self.ask_about(asker)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
-        session = Session(self.fc, start, reasons=reasons)
+        session = Session(self.fc, start, reasons=reasons, ask_reader=True)
         if not plain:
             asker.say(self.fc.title, "bold")
             asker.say(

@@ -13,14 +13,17 @@ from pathlib import Path
 from .. import __version__
 from ..errors import Problem
 from ..files import cache_home
-from ..model import Choice, Contact, Flowchart, Notice, Question, Section, Step
+from ..model import Choice, Contact, Flowchart, Notice, Question, ReaderPart, Section, Step
 
 # Part of every key: a new version of the tool, or a change to any model class, never reads an old entry.
 _FORMAT = (
     "1:"
     + __version__
     + ":"
-    + ";".join(",".join(cls._fields) for cls in (Choice, Question, Section, Step, Contact, Notice, Flowchart, Problem))
+    + ";".join(
+        ",".join(cls._fields)
+        for cls in (Choice, Question, Section, Step, Contact, Notice, Flowchart, Problem, ReaderPart)
+    )
 )
 
 
@@ -68,6 +71,12 @@ def _encode(fc: Flowchart) -> dict:
         "steps": [list(s) for s in fc.steps.values()],
         "contacts": [list(c) for c in fc.contacts.values()],
         "warnings": [list(w) for w in fc.warnings],
+        "reader": list(fc.reader._replace(choices=[list(c) for c in fc.reader.choices], by_value=None))
+        if fc.reader
+        else None,
+        "readers": [
+            [p.value, p.asks, list(p.only), list(p.leave_out), [list(a) for a in p.answers]] for p in fc.readers
+        ],
     }
 
 
@@ -104,4 +113,9 @@ def _decode(d: dict) -> Flowchart:
         steps={s[0]: _step(s) for s in d["steps"]},
         contacts={c[0]: Contact(*c) for c in d["contacts"]},
         warnings=tuple(Problem(*w) for w in d["warnings"]),
+        reader=_question(d["reader"]) if d["reader"] else None,
+        readers=tuple(
+            ReaderPart(v, tuple(asks) if asks is not None else None, tuple(only), tuple(out), tuple(map(tuple, ans)))
+            for v, asks, only, out, ans in d["readers"]
+        ),
     )

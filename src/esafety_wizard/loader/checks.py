@@ -11,7 +11,7 @@ import re
 
 from ..errors import Problem
 from ..escape import terminal
-from ..model import END, Choice, Contact, Flowchart, Notice, Question, Section, Step
+from ..model import END, READER, Choice, Contact, Flowchart, Notice, Question, ReaderPart, Section, Step
 from .reader import YList, YMap
 
 
@@ -37,6 +37,7 @@ _TOP = _Keys(
     incident_log=False,
     about=False,
     start=True,
+    reader=False,
     questions=True,
     sections=True,
     steps=True,
@@ -55,6 +56,9 @@ _ABOUT = _Keys(
 )
 _QUESTION = _Keys(text=False, asks=False, help=False, source=False, added=False, choices=True)
 _CHOICE = _Keys(label=False, next=True, due=False, conditional=False, added=False, decision=False)
+_READER_CHOICE = _Keys(
+    label=True, added=False, due=False, conditional=False, asks=False, only=False, leave_out=False, answers=False
+)
 _SECTION = _Keys(title=True, intro=False, source=False, added=False)
 _STEP = _Keys(
     text=True,
@@ -206,6 +210,7 @@ class Builder:
                 f"'who_question' is '{who}', which no question asks{self.suggest(who, asked)}",
             )
         unknown, _ = self.id_list(top, "not_known_yet", "the file")
+        reader, readers = self.reader(top, steps, questions) if "reader" in top else (None, ())
         if any(not p.warning for p in self.problems):
             return None
         return Flowchart(
@@ -223,7 +228,81 @@ class Builder:
             contacts=contacts,
             origin=origin,
             sha256=sha256,
+            reader=reader,
+            readers=readers,
         )
+
+    def reader(
+        self, top: YMap, steps: dict[str, Step], questions: dict[str, Question]
+    ) -> tuple[Question | None, tuple[ReaderPart, ...]]:
+        """`reader:`, the question 'who is reading this?': each choice says which questions matter to that reader
+        (`asks`), which steps are their part (`only`, or `leave_out`), and the answers being that reader gives
+        (`answers`). Its choices may make steps due or conditional, as any other choice does."""
+        m = self.mapping(top["reader"], top.line_of("reader"), "'reader'")
+        if m is None:
+            return None, ()
+        self.keys(m, _Keys(text=True, help=False, source=False, added=False, choices=True), "'reader'")
+        self.provenance(m, "'reader'")
+        cm = self.mapping(m.get("choices"), m.line_of("choices"), "'choices' of 'reader'")
+        if cm is None:
+            return None, ()
+        asked = {q.asks: q for q in questions.values()}
+        choices, parts = [], []
+        for value, c in cm.items():
+            what = f"reader '{value}'"
+            if not self.ident(value, cm.line_of(value), "the value of a choice of 'reader'"):
+                continue
+            c = self.mapping(c, cm.line_of(value), what)
+            if c is None:
+                continue
+            self.keys(c, _READER_CHOICE, what)
+            named: dict[str, tuple[str, ...]] = {}
+            for key in ("due", "conditional", "only", "leave_out"):
+                named[key] = self.step_ids(c, key, value, "'reader'", steps) if key in c else ()
+            asks, lines = self.id_list(c, "asks", what) if "asks" in c else (None, [])
+            for q, line in zip(asks or (), lines, strict=True):
+                if q not in asked:
+                    self.err(line, f"{what} asks '{q}', which no question asks{self.suggest(q, asked)}")
+            given: list[tuple[str, str]] = []
+            am = (
+                self.mapping(c.get("answers"), c.line_of("answers"), f"'answers' of {what}") if "answers" in c else None
+            )
+            for q, v in (am or {}).items():
+                v = v if isinstance(v, str) else ""
+                if q not in asked:
+                    self.err(am.line_of(q), f"{what} answers '{q}', which no question asks{self.suggest(q, asked)}")
+                elif v not in asked[q].values:
+                    self.err(am.line_of(q), f"{what} answers '{q}' with '{v}': use one of {', '.join(asked[q].values)}")
+                given.append((q, v))
+            choices.append(
+                Choice(
+                    value,
+                    self.text(c, "label", what) or value,
+                    END,
+                    named["due"],
+                    named["conditional"],
+                    self.text(c, "added", what),
+                )
+            )
+            parts.append(
+                ReaderPart(
+                    value, tuple(asks) if asks is not None else None, named["only"], named["leave_out"], tuple(given)
+                )
+            )
+        if len(choices) < 2:
+            self.err(cm.line, "'reader' needs at least two choices")
+        q = Question(
+            id=READER,
+            asks=READER,
+            text=self.text(m, "text", "'reader'") or "",
+            choices=tuple(choices),
+            help=self.text(m, "help", "'reader'"),
+            source=self.text(m, "source", "'reader'"),
+            added=self.text(m, "added", "'reader'"),
+            line=m.line,
+            by_value={c.value: c for c in choices},
+        )
+        return q, tuple(parts)
 
     def sourced(self, top: YMap, key: str) -> str | None:
         """`title:` or `credit:`: plain text, or a mapping of `text:` with its `source:` or `added:`."""
@@ -523,6 +602,7 @@ class Builder:
                     qmap.line_of(qid), f"question '{qid}' is never asked: no choice leads to it (and it is not 'start')"
                 )
         used_steps = {s for q in questions.values() for c in q.choices for s in (*c.due, *c.conditional)}
+        used_steps |= _reader_steps(top)
         smap = top["steps"]
         used_contacts = set()
         for sid, st in steps.items():
@@ -556,3 +636,16 @@ def _kind(value: object) -> str:
     if value is None:
         return "nothing"
     return f"the text '{value}'"
+
+
+def _reader_steps(top: YMap) -> set[str]:
+    """The steps the reader question's choices make due or conditional (it is checked in full later)."""
+    out: set[str] = set()
+    choices = top.get("reader", {}).get("choices") if isinstance(top.get("reader"), YMap) else None
+    for c in choices.values() if isinstance(choices, YMap) else ():
+        for key in ("due", "conditional"):
+            v = c.get(key) if isinstance(c, YMap) else None
+            out.update(
+                [v] if isinstance(v, str) else [x for x in v if isinstance(x, str)] if isinstance(v, YList) else []
+            )
+    return out
