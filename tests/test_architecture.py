@@ -30,6 +30,7 @@ LAYERS = [
     "markdown",
     "transcript",
     "report",
+    "checklist",
     "screen",
     "diagram",
     "paths",

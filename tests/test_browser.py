@@ -47,3 +47,31 @@ def test_both_reports_print_on_a4_with_their_words(tmp_path):
             assert "Met the parent & the pupil" in text and "Record head: incident 1" in text
         else:
             assert "summary for governors" in text and "Jo" not in text.split()
+
+
+def test_the_printed_checklist_is_one_a4_page_for_every_path_family(tmp_path, fc):
+    """The longest path of each family (who posted it; each reader), printed by Chromium: one A4 page."""
+    import json
+
+    from report_pages import esafety, print_pdf
+
+    from esafety_wizard import engine
+
+    longest = {}
+    for answers in engine.every_path(fc) + engine.reader_paths(fc):
+        key = answers.get("reader") or answers.get("instigator")
+        n = len(engine.outcome(fc, answers).steps)
+        if n > longest.get(key, (0, None))[0]:
+            longest[key] = (n, answers)
+    assert set(longest) >= {"parent_carer", "pupil", "staff", "unknown", "member_of_staff", "chair_of_governors"}
+    home = str(tmp_path / "home")
+    for key, (_, answers) in longest.items():
+        (tmp_path / f"{key}.json").write_text(json.dumps(answers))
+        html = tmp_path / f"{key}.html"
+        esafety("guide", "-a", f"{key}.json", "--print", str(html), home=home, cwd=tmp_path)
+        pdf = tmp_path / f"{key}.pdf"
+        print_pdf(html, pdf, str(tmp_path / f"profile-{key}"))
+        info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+        assert "Pages:           1" in info and "(A4)" in info, (key, info)
+        text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+        assert "Date, initials:" in text and "Contacts for these steps" in text, key

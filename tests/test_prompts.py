@@ -94,7 +94,7 @@ def test_plain_reads_a_number_and_help_shows_the_source_words(fc):
     text = out.getvalue()
     assert f"Question 1: {q.text}" in text and f"Answer: {q.choices[1].label}" in text
     if q.source:
-        assert q.source in text
+        assert q.source in " ".join(text.split())  # wrapped at the terminal's width
 
 
 def test_plain_says_what_to_type_after_a_wrong_answer(fc):
@@ -141,3 +141,23 @@ def test_plain_reason_is_asked_after_a_decision(fc):
         session.run(asker.ask, asker.reason)
     assert session.reasons == {"can_report_to_head": "The head is a friend of the parent"}
     assert "Why did you decide this?" in out.getvalue()
+
+
+def test_plain_takes_the_answers_words_as_well_as_its_number(fc):
+    q = fc.questions[fc.start]
+    for typed in ("no", "NO", " No ", "n"):
+        asker, _ = plain(f"{typed}\n")
+        assert asker.ask(first(fc)) == "no", typed
+    asker, out = plain("maybe\n1\n")
+    assert asker.ask(first(fc)) == q.choices[0].value
+    assert "'maybe' is not one of the choices" in out.getvalue()
+
+
+def test_plain_wraps_at_the_terminal_width_between_words(fc, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "40")
+    asker, out = plain("1\n")
+    asker.ask(first(fc))
+    lines = out.getvalue().splitlines()
+    assert max(len(line) for line in lines) <= 40
+    words = set(" ".join(lines).split())
+    assert all(w in words for w in fc.questions[fc.start].text.split())  # no word cut in two

@@ -255,3 +255,42 @@ def test_an_answers_file_without_a_reader_gets_the_whole_procedure_as_before(fc)
     whole = [r.step.id for r in engine.outcome(fc, answers).steps]
     head = [r.step.id for r in engine.outcome(fc, {**answers, "reader": "head_teacher"}).steps]
     assert whole[0] == "report_incident" and head == [s for s in whole if s != "report_incident"]
+
+
+# --- the printed checklist --------------------------------------------------------------------------------
+
+
+def test_guide_print_writes_a_private_page_with_every_action_and_hostile_text_stays_text(tmp_path):
+    import os
+    import stat
+
+    r = runner.invoke(
+        app, ["contacts", "set", "child_protection_officer", "--name", "<b>Mrs Patel</b>", "--phone", "01234 567890"]
+    )
+    assert r.exit_code == 0, r.output
+    a = tmp_path / "a.yaml"
+    a.write_text(
+        "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nchild_at_risk: yes\n"
+        "refuses_removal: no\nserious: yes\nalleges_harm: no\n"
+    )
+    page = tmp_path / "c.html"
+    r = runner.invoke(app, ["guide", "-a", str(a), "--print", str(page)])
+    assert r.exit_code == 0, r.output
+    assert stat.S_IMODE(os.stat(page).st_mode) == 0o600
+    html = page.read_text()
+    assert html.count("&#9744;") == len(
+        [line for line in r.stdout.splitlines() if line[:3].strip().rstrip(".").isdigit()]
+    )
+    assert "&lt;b&gt;Mrs Patel&lt;/b&gt;" in html and "<b>Mrs Patel" not in html
+    assert "Talk to your DSL now, before anything else about the pupil." in html
+
+
+def test_log_export_checklist_ticks_what_is_done_with_who_and_when(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text("head_involved: no\ncan_report_to_head: yes\ninstigator: unknown\nalleges_harm: no\n")
+    assert runner.invoke(app, ["guide", "-a", str(a), "--save", "--as", "Jo Head"]).exit_code == 0
+    assert runner.invoke(app, ["log", "done", "1", "1", "--as", "Jo Head"]).exit_code == 0
+    r = runner.invoke(app, ["log", "export", "1", "--checklist", "-o", str(tmp_path / "c.html")])
+    assert r.exit_code == 0, r.output
+    html = (tmp_path / "c.html").read_text()
+    assert "Incident 1: checklist" in html and html.count("&#9745;") == 1 and "Jo Head" in html

@@ -344,3 +344,27 @@ def test_with_a_pack_the_guide_asks_which_procedure_applies_first(spawn, tmp_pat
     _, status = finish(c)
     assert status == 0
     assert json.loads((tmp_path / "t.json").read_text())["flowchart"]["title"].startswith("Responding to an incident")
+
+
+def test_plain_mode_asks_yes_or_no_then_the_file_name_and_takes_the_answers_words(spawn, tmp_path):
+    c = spawn("guide --plain", cols=40)
+    c.expect_exact("e-safety")  # the title
+    c.expect_exact("Ctrl-C")  # how to stop, as with arrows
+    for words in ("head teacher", "no", "a member of staff", "not sure", "No"):
+        c.expect_exact("Enter: ")  # "then press Enter: ", wrapped where 40 columns end
+        c.sendline(words)
+    c.expect_exact("Save a transcript?")
+    c.sendline("y")
+    c.expect_exact("File name (press Enter for")
+    c.sendline("mine.md")
+    c.expect_exact("Transcript saved to mine.md")
+    c.expect_exact("Keep a case file?")
+    c.sendline("")
+    out, status = finish(c)
+    assert status == 0
+    assert not (tmp_path / "y").exists() and (tmp_path / "mine.md").exists()
+    text = (tmp_path / "mine.md").read_text()
+    assert "`serious: not_sure`" in text and "`instigator: staff`" in text
+    # Wrapped at the terminal's width between words: no line is wider, and no word is cut in two.
+    lines = [line for line in ANSI.sub("", c.before or "").splitlines()]
+    assert "Designate" not in [w for line in lines for w in line.split()]

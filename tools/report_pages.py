@@ -35,6 +35,7 @@ refuses_removal: yes
 under_13: yes
 serious: no
 persistent: no
+alleges_harm: no
 reasons:
   serious: One post, removed within the hour; no earlier incidents
 """

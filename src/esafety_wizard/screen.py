@@ -143,9 +143,7 @@ def _outcome_to_act_on(con: Console, fc: Flowchart, out: Outcome) -> None:
     for r in out.steps:
         if r.step.info:
             con.print(Padding(Text(wording.short_sentence(r.step, r.status), style="italic"), (0, 0, 0, 4)))
-    # The contacts of the steps to take now; those of the 'If' steps are in --sources and every record.
-    due = {cid for r in out.steps if r.status == "due" for cid in r.step.contacts}
-    reach, missing = wording.contacts_to_reach([c for c in out.contacts if c.id in due])
+    reach, missing = wording.contacts_to_reach(wording.due_contacts(out.steps, out.contacts))
     con.rule(Text(wording.CONTACTS_HEADING, style="bold"), align="left", characters="-")
     for c, how in reach:
         con.print(Text(wording.contact_line(c, how, con.width)))

@@ -104,6 +104,13 @@ def contact_line(c: Contact, how: str, width: int, today: str | None = None) -> 
     return f"{name}: {how}" + (f" (NOT CHECKED SINCE {stale})" if stale else "")
 
 
+def due_contacts(results, contacts) -> list[Contact]:
+    """The contacts of the steps to take now ((step, status) pairs); those of the 'If' steps are in the full
+    record."""
+    due = {cid for step, status in results if status == "due" for cid in step.contacts}
+    return [c for c in contacts if c.id in due]
+
+
 def contacts_to_reach(contacts) -> tuple[list[tuple[Contact, str]], list[Contact]]:
     """The contacts with a way to reach them, the school's own first, and those with none yet."""
     reach = [(c, contact_how(c)) for c in contacts if contact_how(c)]

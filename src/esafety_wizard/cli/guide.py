@@ -70,6 +70,14 @@ def guide(
     flowchart: FlowchartOpt = None,
     procedure_: ProcedureOpt = None,
     no_color: NoColorOpt = False,
+    print_to: Annotated[
+        Path | None,
+        typer.Option(
+            "--print",
+            metavar="FILE.html",
+            help="Also write the outcome as one A4 page to print and tick by hand (readable only by you).",
+        ),
+    ] = None,
     sources: Annotated[
         bool,
         typer.Option(
@@ -99,6 +107,7 @@ def guide(
         )
         g.about = {"description": description, "staff": staff}
         g.sources = sources
+        g.print_to = print_to
         if answers is not None:
             if resume:
                 from ..errors import WizardError
@@ -134,6 +143,7 @@ class _Guide:
         self.about: dict[str, str | None] = {}  # --description and --staff for the saved incident
         self.draft: Path | None = None  # the unfinished guide this run carries on with
         self.sources = False  # show the whole outcome with where each step comes from (--sources)
+        self.print_to: Path | None = None  # the one-page checklist to write (--print)
         if transcript is not None:  # before any question: a refused file must not waste the user's answers
             from ..files import check_target
 
@@ -190,8 +200,13 @@ class _Guide:
             self.ask_about(asker)
         interactive = sys.stdin.isatty() and sys.stdout.isatty()
         session = Session(self.fc, start, reasons=reasons, ask_reader=True)
-        if not plain:
-            asker.say(self.fc.title, "bold")
+        asker.say(self.fc.title, "bold")
+        if plain:
+            asker.say(
+                "Type the number of your answer (or its words) and press Enter; b goes back, ? gives help. "
+                "Press Ctrl-C to stop: your answers are kept."
+            )
+        else:
             asker.say(
                 "Answer each question with the arrow keys and Enter. You can go back at any question. "
                 "Press Ctrl-C to stop: your answers are kept."
@@ -257,6 +272,12 @@ class _Guide:
         from .. import screen
 
         screen.outcome(self.out, self.fc, result, sources=self.sources)
+        if self.print_to is not None:
+            from .. import checklist
+            from ..files import now, write_private
+
+            write_private(self.print_to, checklist.of_outcome(self.fc, result, now().isoformat()), overwrite=self.force)
+            self.err.print(f"Checklist to print written to {self.print_to} (readable only by you).")
 
     def create(self, answers: dict[str, str], who: str, reasons=None, quiet: bool = False) -> int:
         from .. import cases
@@ -310,12 +331,12 @@ class _Guide:
 
         default = f"esafety-transcript-{now():%Y-%m-%d-%H%M}.{self.fmt or 'md'}"
         self.out.print()
-        if asker.plain:
-            self.out.print(
-                f"To save a transcript for the incident log, type a file name (for example {default}), "
-                "or press Enter to skip:"
-            )
-            name = asker.text("").strip()
+        if asker.plain:  # yes or no first, then the name: a 'y' typed at one question never names a file
+            self.out.print("A transcript lists your answers, the steps and the contacts, for the incident log.")
+            if not asker.confirm("Save a transcript?"):
+                self.out.print("Not saved.")
+                return
+            name = asker.text(f"File name (press Enter for {default}):").strip() or default
         else:
             self.out.print("A transcript lists your answers, the steps and the contacts, for the incident log.")
             if not asker.confirm("Save a transcript?"):

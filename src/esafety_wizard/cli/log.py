@@ -538,6 +538,13 @@ def log_export(
     force: ForceOpt = False,
     home: HomeOpt = None,
     no_color: NoColorOpt = False,
+    checklist_: Annotated[
+        bool,
+        typer.Option(
+            "--checklist",
+            help="Instead of the full record: the checklist as it stands, one A4 page to print and tick by hand.",
+        ),
+    ] = False,
 ) -> None:
     """Export an incident's full record for the LADO, HR or the Chair of Governors: answers, decisions, the
     checklist, notes, evidence (checked now), contacts and history.
@@ -557,7 +564,13 @@ def log_export(
         with _store(home, readonly=True) as st:
             inc, problems = cases.load(st, incident_id)
         states = cases.evidence_states(inc)
-        text = report.render(fmt.value, inc, problems, stamp(), states)
+        if checklist_:
+            from .. import checklist
+
+            fmt = ExportFormat.html  # a page to print
+            text = checklist.of_incident(inc, now().isoformat())
+        else:
+            text = report.render(fmt.value, inc, problems, stamp(), states)
         if output is None or str(output) == "-":
             if output is None and sys.stdout.isatty():  # a report is a file to hand over, not text on a screen
                 output = Path(f"esafety-incident-{incident_id}-{now():%Y-%m-%d}.{fmt.value}")

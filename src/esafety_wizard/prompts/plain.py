@@ -6,6 +6,8 @@ missing line is an error naming the question and its valid answers, never a defa
 
 from __future__ import annotations
 
+import shutil
+import textwrap
 from typing import TextIO
 
 from .. import wording
@@ -22,12 +24,14 @@ class PlainAsker:
         self.inp = inp
         self.echo = echo
 
-    def say(self, line: str = "", style: str = "") -> None:
-        self.out.write(terminal(line) + "\n")
+    def say(self, line: str = "", style: str = "", indent: str = "") -> None:
+        """A line, wrapped at the terminal's width between words (a word longer than the width stays whole)."""
+        self.out.write(_wrap(terminal(line), indent) + "\n")
         self.out.flush()
 
     def _line(self, message: str) -> str:
-        self.out.write(terminal(message))
+        wrapped = _wrap(terminal(message).rstrip(" "))
+        self.out.write(wrapped + (" " if message.endswith(" ") and wrapped else ""))
         self.out.flush()
         line = self.inp.readline()
         if not line and not self.echo:  # Ctrl-D at a terminal: stop as Ctrl-C does, keeping what was answered
@@ -57,11 +61,16 @@ class PlainAsker:
         for i, c in enumerate(q.choices, 1):
             current = " (your earlier answer)" if c.value == p.current else ""
             added = f" ({wording.NOT_IN_SOURCE.lower()})" if c.added else ""
-            self.say(f"  {i}. {c.label}{added}{current}")
+            self.say(f"  {i}. {c.label}{added}{current}", indent="     ")
         if p.can_go_back:
             self.say(f"  b. {wording.BACK}")
         n = len(q.choices)
-        keys = ("1 or 2" if n == 2 else f"1 to {n}") + (", b to go back" if p.can_go_back else "") + ", ? for help"
+        keys = (
+            ("1 or 2" if n == 2 else f"1 to {n}")
+            + " (or the answer's words)"
+            + (", b to go back" if p.can_go_back else "")
+            + ", ? for help"
+        )
         while True:
             line = self._line(f"Type {keys}, then press Enter: ")
             if not line:
@@ -81,8 +90,36 @@ class PlainAsker:
                 continue
             if reply == "b" and p.can_go_back:
                 return BACK
-            if reply.isdigit() and 1 <= int(reply) <= len(q.choices):
-                choice = q.choices[int(reply) - 1]
+            choice = _chosen(q.choices, reply)
+            if choice is not None:
                 self.say(f"Answer: {choice.label}")
                 return choice.value
             self.say(f"'{reply}' is not one of the choices. Type {keys}.")
+
+
+def _wrap(text: str, indent: str = "") -> str:
+    """`text` wrapped at the terminal's width between words (a word longer than the width stays whole)."""
+    width = max(shutil.get_terminal_size().columns, 20)
+    return "\n".join(
+        textwrap.fill(part, width=width, subsequent_indent=indent, break_long_words=False, break_on_hyphens=False)
+        for part in text.split("\n")
+    )
+
+
+def _words(text: str) -> str:
+    return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
+
+
+def _chosen(choices, reply: str):
+    """The choice a typed reply names: its number, its value or its words ('not sure', 'No', 'a pupil'), or the
+    start of exactly one choice's words. None if it names no choice, or more than one."""
+    if reply.isdigit():
+        return choices[int(reply) - 1] if 1 <= int(reply) <= len(choices) else None
+    said = _words(reply)
+    if not said:
+        return None
+    for c in choices:
+        if said in (_words(c.value), _words(c.label)):
+            return c
+    starts = [c for c in choices if _words(c.label).startswith(said) or _words(c.value).startswith(said)]
+    return starts[0] if len(starts) == 1 else None
