@@ -39,7 +39,7 @@ def test_create_then_read_back_the_same_answers_and_checklist(st, fc, one, capsy
 
 
 def test_done_returns_the_item_and_records_who_and_the_note(st, one):
-    it = cases.done(st, one, "1", "Form tutor identified the pupils", "Jo")
+    [it] = cases.done(st, one, "1", "Form tutor identified the pupils", "Jo")
     again = cases.get(st, one).item(it.id)
     assert again.done.actor == "Jo" and again.done.note == "Form tutor identified the pupils"
     with pytest.raises(WizardError, match="has no step '99'"):
@@ -100,3 +100,19 @@ def test_evidence_is_read_in_blocks_and_reports_its_progress(tmp_path):
     import hashlib
 
     assert fp["sha256"] == hashlib.sha256(f.read_bytes()).hexdigest()
+
+
+def test_one_state_a_step_a_second_tick_or_a_tick_after_a_decision_without_a_word_is_refused(st, one):
+    events = len(cases.get(st, one).events)
+    with pytest.raises(WizardError, match="has no step '99'"):
+        cases.done(st, one, ["2", "99"], None, "Jo")  # a mistake in one marks none
+    assert len(cases.get(st, one).events) == events
+    assert [it.number for it in cases.done(st, one, ["1", "2"], "Both done on Monday", "Jo")] == [1, 2]
+    with pytest.raises(WizardError, match="is already marked done"):
+        cases.done(st, one, "1", "again", "Jo")
+    cases.decide(st, one, "3", "Not needed: the post was removed", "Jo")
+    with pytest.raises(WizardError, match="was decided against: 'Not needed: the post was removed'"):
+        cases.done(st, one, "3", None, "Jo")
+    [it] = cases.done(st, one, "3", "Done after all: new posts appeared", "Jo")
+    again = cases.get(st, one).item(it.id)
+    assert again.done.note == "Done after all: new posts appeared" and again.decided.reason.startswith("Not needed")

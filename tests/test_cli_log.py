@@ -338,7 +338,8 @@ def test_every_word_anyone_wrote_reaches_every_output(pupil, tmp_path):
         run("log", "done", 1, dsl, "--note", "Spoke to DSL (Mrs Patel): no risk identified", "--as", "Jo").exit_code
         == 0
     )
-    assert run("log", "done", 1, dsl, "--as", "Jo").exit_code == 0  # again, with no note: the first note stays
+    r = run("log", "done", 1, dsl, "--as", "Jo")  # again: refused, so the first note stays with its tick
+    assert r.exit_code == 1 and "is already marked done" in r.output
     assert run("log", "undone", 1, ids["pupil_identify"], "--as", "Jo").exit_code == 1  # nothing to correct
     run("log", "done", 1, ids["pupil_identify"], "--note", "Year 8 pupil identified by form tutor", "--as", "Jo")
     run("log", "undone", 1, ids["pupil_identify"], "--note", "Wrong pupil: it was Year 9", "--as", "Jo")
@@ -454,4 +455,4 @@ def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
     )
     assert json.loads(run("log", "report", "--from", today, "--format", "json").stdout)["incidents"] == 2
     r = run("log", "report", "--from", "last monday")
-    assert r.exit_code == 1 and "--from must be a date like 2026-09-01" in r.stderr
+    assert r.exit_code == 1 and "--from must be a real date like 2026-09-01" in r.stderr

@@ -11,7 +11,7 @@ import re
 from pathlib import Path
 from typing import NamedTuple
 
-from . import engine, evidence, serialize
+from . import engine, evidence, serialize, wording
 from .errors import WizardError
 from .escape import one_line
 from .files import data_home, private_dir, write_private
@@ -171,11 +171,29 @@ def _step(inc: Incident, ref: str) -> Item:
     )
 
 
-def done(st: Store, incident_id: int, step: str, note: str | None, who: str) -> Item:
+def done(st: Store, incident_id: int, steps: str | list[str], note: str | None, who: str) -> list[Item]:
+    """Mark one step or several done. Every step is checked before any is marked, so a mistake in one marks none.
+
+    Raises:
+        WizardError: a step that is not on the checklist, one already done (a second tick would hide the first's
+        note: add a note instead), or one decided against, unless a note says why it was done after all.
+    """
     inc = get_open(st, incident_id)
-    it = _step(inc, step)
-    st.append(incident_id, None, who, "step_done", {"step": it.id, **({"note": note} if note else {})})
-    return it
+    items = [_step(inc, ref) for ref in ([steps] if isinstance(steps, str) else steps)]
+    for it in items:
+        if it.done is not None:
+            raise WizardError(
+                f"Step {it.number} of incident {incident_id} ({wording.step_words(it.step)}) is already marked done "
+                f'{wording.when(it.done.at)} by {it.done.actor}. To add to it: esafety log note {incident_id} "..."'
+            )
+        if it.decided is not None and not (note and note.strip()):
+            raise WizardError(
+                f"Step {it.number} of incident {incident_id} ({wording.step_words(it.step)}) was decided against: "
+                f"'{it.decided.reason}'. To mark it done after all, say why with --note \"...\"."
+            )
+    for it in dict.fromkeys(items):
+        st.append(incident_id, None, who, "step_done", {"step": it.id, **({"note": note} if note else {})})
+    return list(dict.fromkeys(items))
 
 
 def undone(st: Store, incident_id: int, step: str, note: str | None, who: str) -> Item:
@@ -193,11 +211,21 @@ def undone(st: Store, incident_id: int, step: str, note: str | None, who: str) -
 
 def governors_summary(st: Store, start: str | None, end: str | None):
     """The incidents opened in a period, summed up for governors (incident.Summary)."""
+    from datetime import date
+
     from .incident import summarise
 
     for when, name in ((start, "--from"), (end, "--to")):
-        if when is not None and not re.fullmatch(r"\d{4}-\d{2}-\d{2}", when):
-            raise WizardError(f"{name} must be a date like 2026-09-01, not '{one_line(when)[:40]}'.")
+        if when is None:
+            continue
+        try:  # a real calendar date, in ASCII digits: not 2026-13-45, 2026-02-30 or 0000-00-00
+            ok = bool(re.fullmatch(r"[0-9]{4}-[0-9]{2}-[0-9]{2}", when)) and date.fromisoformat(when).year >= 1
+        except ValueError:
+            ok = False
+        if not ok:
+            raise WizardError(f"{name} must be a real date like 2026-09-01, not '{one_line(when)[:40]}'.")
+    if start and end and start > end:
+        raise WizardError(f"--from {start} is after --to {end}: give the first day first.")
     return summarise(incidents(st), start, end)
 
 

@@ -237,7 +237,9 @@ def _closing(s) -> str:
     d = s.days_to_close
     if not d:
         return "No incident of the period is closed yet."
-    return f"Closed in a median of {d[len(d) // 2]} days (fastest {d[0]}, slowest {d[-1]})."
+    from statistics import median
+
+    return f"Closed in a median of {median(d):g} days (fastest {min(d)}, slowest {max(d)})."
 
 
 def governors_json(s, made_at: str) -> str:

@@ -142,6 +142,16 @@ def decision_line(d) -> str:
     return f"Decided: {said}. {reason}"
 
 
+def step_words(step: Step, limit: int = 74) -> str:
+    """A step named in a reply, so a tick on the wrong step is seen at once: its short form, or its first words
+    (cut at a space)."""
+    words = step.short or step.text
+    if len(words) <= limit:
+        return words
+    cut = words.rfind(" ", 0, limit)
+    return words[: cut if cut > 0 else limit].rstrip(" ,;:") + "…"
+
+
 def step_sentence(step: Step) -> str:
     """The step as one sentence: the action, after its condition in the flowchart's words when it has one."""
     return sentence(step.text, step.condition)

@@ -229,7 +229,9 @@ def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
 @log_app.command("done")
 def log_done(
     incident_id: IdArg,
-    step: StepArg,
+    steps: Annotated[
+        list[str], typer.Argument(metavar="STEP...", help="The step's number or id (see log show); several at once.")
+    ],
     note: Annotated[str | None, typer.Option("--note", help="What was done.")] = None,
     home: HomeOpt = None,
     as_: AsOpt = None,
@@ -238,13 +240,18 @@ def log_done(
     """Tick off a step of an incident's checklist, with who and when.
 
     Example: esafety log done 3 2 --note "Met the parent; post removed"
+
+    Example (several steps): esafety log done 3 8 9 10
     """
+    from .. import wording
+
     _change(
         home,
         as_,
         no_color,
-        lambda cases, st, who: (
-            f"Step {cases.done(st, incident_id, step, note, who).number} of incident {incident_id} marked done."
+        lambda cases, st, who: "\n".join(
+            f"Step {it.number} of incident {incident_id} marked done: {wording.step_words(it.step)}"
+            for it in cases.done(st, incident_id, steps, note, who)
         ),
     )
 
@@ -525,10 +532,36 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
+def format_for(output: Path | None, fmt: ExportFormat | None) -> ExportFormat:
+    """The format asked for, or the one the output file's extension names (html when there is no file).
+
+    Raises:
+        WizardError: the extension names a format the tool cannot write (.pdf, .docx...).
+    """
+    if fmt is not None:
+        return fmt
+    suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
+    known = {".html": ExportFormat.html, ".htm": ExportFormat.html, ".md": ExportFormat.md, ".json": ExportFormat.json}
+    if not suffix:
+        return ExportFormat.html
+    if suffix not in known:
+        from ..errors import WizardError
+        from ..escape import one_line
+
+        raise WizardError(
+            f"The tool cannot write a '{one_line(suffix)[:12]}' file: name it .html, .md or .json (or give --format). "
+            "For a PDF, write .html and print it to PDF from your browser."
+        )
+    return known[suffix]
+
+
 @log_app.command("export")
 def log_export(
     incident_id: IdArg,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="html (printable), md or json.")] = ExportFormat.html,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", help="html (printable), md or json; without it, by the file's extension (else html)."),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option(
@@ -563,6 +596,7 @@ def log_export(
 
         with _store(home, readonly=True) as st:
             inc, problems = cases.load(st, incident_id)
+        fmt = format_for(output, fmt)
         states = cases.evidence_states(inc)
         if checklist_:
             from .. import checklist
@@ -587,7 +621,10 @@ def log_report(
         str | None, typer.Option("--from", metavar="DATE", help="First day (2026-09-01), by when incidents opened.")
     ] = None,
     end: Annotated[str | None, typer.Option("--to", metavar="DATE", help="Last day, inclusive.")] = None,
-    fmt: Annotated[ExportFormat, typer.Option("--format", help="html (printable), md or json.")] = ExportFormat.html,
+    fmt: Annotated[
+        ExportFormat | None,
+        typer.Option("--format", help="html (printable), md or json; without it, by the file's extension (else html)."),
+    ] = None,
     output: Annotated[
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to this file (readable only by you); - prints it."),
@@ -608,6 +645,7 @@ def log_report(
         from ..files import now, stamp
         from .common import write_output
 
+        fmt = format_for(output, fmt)
         with _store(home, readonly=True) as st:
             summary = cases.governors_summary(st, start, end)
         text = report.governors(fmt.value, summary, stamp())

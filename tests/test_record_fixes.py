@@ -1,0 +1,79 @@
+"""Parts of the record issue settled so far: the governors' summary counts right, periods are real, and exports
+are written in the format their file name says (or refused, never silently written as HTML)."""
+
+import json
+from types import SimpleNamespace
+
+import pytest
+from typer.testing import CliRunner
+
+from esafety_wizard import report
+from esafety_wizard.cli import app
+
+runner = CliRunner()
+PARENT = "head_involved: no\ncan_report_to_head: yes\ninstigator: parent_carer\nresolved: no\nalleges_harm: no\n"
+
+
+def run(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.fixture
+def incident(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(PARENT)
+    assert run("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
+    return 1
+
+
+@pytest.mark.parametrize(
+    "days, said",
+    [
+        ([2, 5], "Closed in a median of 3.5 days (fastest 2, slowest 5)."),
+        ([2, 3, 9], "Closed in a median of 3 days (fastest 2, slowest 9)."),
+        ([4], "Closed in a median of 4 days (fastest 4, slowest 4)."),
+    ],
+)
+def test_the_median_time_to_close_is_a_true_median(days, said):
+    assert report._closing(SimpleNamespace(days_to_close=days)) == said
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--from", "2026-12-31", "--to", "2026-12-01"],
+        ["--from", "2026-13-45"],
+        ["--to", "2026-02-30"],
+        ["--from", "0000-00-00"],
+        ["--from", "\uff12\uff10\uff12\uff16-01-01"],  # full-width digits
+    ],
+)
+def test_a_reversed_period_or_a_date_that_does_not_exist_is_refused(incident, args):
+    r = run("log", "report", *args, "--format", "json")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "--from" in r.output or "--to" in r.output
+
+
+def test_exports_follow_the_file_name_and_refuse_what_they_cannot_write(incident, tmp_path):
+    assert run("log", "export", 1, "-o", tmp_path / "i.md").exit_code == 0
+    assert (tmp_path / "i.md").read_text().startswith("# ")
+    assert run("log", "export", 1, "-o", tmp_path / "i.json").exit_code == 0
+    assert json.loads((tmp_path / "i.json").read_text())["incident"] == 1
+    assert run("log", "report", "-o", tmp_path / "s.md").exit_code == 0
+    assert (tmp_path / "s.md").read_text().startswith("# E-safety incidents")
+    for args in (["export", 1, "-o", tmp_path / "i.pdf"], ["report", "-o", tmp_path / "s.pdf"]):
+        r = run("log", *args)
+        assert r.exit_code == 1 and "cannot write a '.pdf' file" in r.output, r.output
+        assert not (tmp_path / "i.pdf").exists() and not (tmp_path / "s.pdf").exists()
+    # An explicit --format still wins over the extension.
+    assert run("log", "export", 1, "--format", "json", "-o", tmp_path / "x.html").exit_code == 0
+    assert json.loads((tmp_path / "x.html").read_text())["incident"] == 1
+
+
+def test_log_done_names_each_step_it_marked_so_a_wrong_number_is_seen_at_once(incident):
+    r = run("log", "done", 1, 2, 3, "--as", "Jo")
+    assert r.exit_code == 0, r.output
+    assert r.stderr.splitlines() == [  # a message, on stderr
+        "Step 2 of incident 1 marked done: Nude image of an under-18? Do not view, copy or share it: tell the DSL.",
+        "Step 3 of incident 1 marked done: Keep the evidence (screenshots, printouts) on school systems.",
+    ]
