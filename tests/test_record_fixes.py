@@ -77,3 +77,44 @@ def test_log_done_names_each_step_it_marked_so_a_wrong_number_is_seen_at_once(in
         "Step 2 of incident 1 marked done: Nude image of an under-18? Do not view, copy or share it: tell the DSL.",
         "Step 3 of incident 1 marked done: Keep the evidence (screenshots, printouts) on school systems.",
     ]
+
+
+def test_a_step_done_then_dropped_by_a_later_answer_stays_with_its_note_in_every_output(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(
+        "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nchild_at_risk: not_sure\n"
+        "refuses_removal: no\nserious: no\npersistent: no\nalleges_harm: no\n"
+    )
+    assert run("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
+    show = json.loads(run("log", "show", 1, "--json").stdout)
+    dsl = next(s for s in show["checklist"] if s["id"] == "pupil_child_protection")["number"]
+    note = "Spoke to DSL Mrs Patel; no child at risk"
+    assert run("log", "done", 1, dsl, "--note", note, "--as", "Jo").exit_code == 0
+    assert run("log", "answer", 1, "child_at_risk", "no", "--as", "Sam").exit_code == 0
+
+    item = next(s for s in json.loads(run("log", "show", 1, "--json").stdout)["checklist"] if s["number"] == dsl)
+    assert item["status"] == "no_longer_needed" and item["done"]["note"] == note
+    why = item["no_longer_needed"]["why"]
+    assert "Not sure \u2192 No" in why and "by Sam" in why and item["no_longer_needed"]["actor"] == "Sam"
+    outputs = {
+        "show": run("log", "show", 1).stdout,
+        "md": run("log", "export", 1, "--format", "md").stdout,
+        "html": run("log", "export", 1, "--format", "html").stdout,
+        "json": run("log", "export", 1, "--format", "json").stdout,
+    }
+    for name, text in outputs.items():
+        flat = " ".join(text.replace("\\\\", "").split())
+        assert "Spoke to DSL Mrs Patel" in flat, name
+        assert "No longer needed" in flat, name
+    # Not to do any more: it does not keep the incident open.
+    state = json.loads(run("log", "show", 1, "--json").stdout)
+    assert all(s["number"] != dsl for s in state["checklist"] if s["status"] != "no_longer_needed" and not s["done"])
+
+
+def test_a_decided_step_done_after_all_keeps_both_in_the_json(incident):
+    assert run("log", "decide", 1, 4, "--reason", "Not needed at first", "--as", "Jo").exit_code == 0
+    assert run("log", "done", 1, 4, "--note", "Needed after all", "--as", "Jo").exit_code == 0
+    for args in (["log", "show", 1, "--json"], ["log", "export", 1, "--format", "json"]):
+        item = next(s for s in json.loads(run(*args).stdout)["checklist"] if s["number"] == 4)
+        assert item["done"]["note"] == "Needed after all"
+        assert item["decided_against"]["reason"] == "Not needed at first"

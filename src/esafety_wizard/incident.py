@@ -59,6 +59,14 @@ class Decided(NamedTuple):
     reason: str
 
 
+class Dropped(NamedTuple):
+    """Why a step left the checklist: the answers that changed (question, old answer, new answer), when, by whom."""
+
+    at: str
+    actor: str
+    changed: tuple[tuple[str, str, str], ...] = ()
+
+
 class Item(NamedTuple):
     """A step on an incident's checklist: the step as recorded, its status, and whether it is done.
 
@@ -67,18 +75,22 @@ class Item(NamedTuple):
 
     number: int
     step: Step  # `step.section` is the section's title as recorded
-    status: str  # due / conditional
+    status: str  # due / conditional / no_longer_needed (done or decided on once, then off the path)
     done: Done | None
     decided: Decided | None = None
+    dropped: Dropped | None = None  # for a step no longer needed: the change of answers that dropped it
 
     @property
     def open(self) -> bool:
-        """Still to do: an action neither done nor decided against (information is never to do)."""
-        return not self.step.info and self.done is None and self.decided is None
+        """Still to do: an action neither done nor decided against, and still needed (information never is)."""
+        return not self.step.info and self.status != NO_LONGER_NEEDED and self.done is None and self.decided is None
 
     @property
     def id(self) -> str:
         return self.step.id
+
+
+NO_LONGER_NEEDED = "no_longer_needed"
 
 
 class Note(NamedTuple):
@@ -296,13 +308,27 @@ def replay(events: list[Event]) -> Incident:
     notes: list[Note] = []
     evidence: list[Evidence] = []
     closed = False
+    dropped: dict[str, Dropped] = {}
     for e in events:
         d = e.data
         if e.kind == "opened" and isinstance(d.get("flowchart"), dict):
             f = d["flowchart"]
             ref = FlowchartRef(_text(f.get("title")), _text(f.get("path")), _text(f.get("sha256")))
         elif e.kind == "answered":
+            before, before_steps = answers, {_text(s.get("id")) for s in steps}
             answers, complete = _dicts(d.get("answers")), bool(d.get("complete"))
+            now_steps = {_text(s.get("id")) for s in _dicts(d.get("steps"))}
+            if before:
+                was = {_text(a.get("id")): a for a in before}
+                changed = tuple(
+                    (_text(a.get("question")), _text(was[a["id"]].get("label")), _text(a.get("label")))
+                    for a in answers
+                    if isinstance(a.get("id"), str) and a["id"] in was and was[a["id"]].get("answer") != a.get("answer")
+                )
+                for sid in before_steps - now_steps:
+                    dropped[sid] = Dropped(e.at, e.actor, changed)
+            for sid in now_steps:
+                dropped.pop(sid, None)
             decisions = _dicts(d.get("decisions"))
             who_question = d.get("who_question") if isinstance(d.get("who_question"), str) else None
             nky = d.get("not_known_yet")
@@ -336,6 +362,14 @@ def replay(events: list[Event]) -> Incident:
         Item(seen[step.id][0], step, _text(s.get("status"), "due"), done.get(step.id), decided.get(step.id))
         for s, step in ((s, _step(s)) for s in steps)
         if step is not None
+    )
+    # Done stays done: a step done or decided on, then dropped by a change of answers, stays on the checklist
+    # with every word said of it, marked as no longer needed and why.
+    on = {it.id for it in checklist}
+    checklist += tuple(
+        Item(seen[sid][0], seen[sid][1], NO_LONGER_NEEDED, done.get(sid), decided.get(sid), dropped.get(sid))
+        for sid in sorted({*done, *decided} - on, key=lambda sid: seen[sid][0] if sid in seen else 0)
+        if sid in seen
     )
     return Incident(
         first.incident_id,

@@ -18,7 +18,13 @@ def md(s: object, indent: str = "    ") -> str:
 
 
 def step_lines(
-    step: Step, status: str, *, number: int | None = None, done: Done | None = None, decided: Decided | None = None
+    step: Step,
+    status: str,
+    *,
+    number: int | None = None,
+    done: Done | None = None,
+    decided: Decided | None = None,
+    dropped=None,
 ) -> list[str]:
     """A checklist line, then its details and what the tool added, indented under it."""
     mark = "x" if done else "-" if decided else " "  # open steps of a closed incident: see report.closing
@@ -27,10 +33,12 @@ def step_lines(
     who = ""
     if done:
         who = f" — done {wording.when(done.at)} by {md(done.actor)}" + (f": {md(done.note)}" if done.note else "")
-    elif decided:
+    if decided:  # both, when a step decided against was done after all: every word stays
         when = wording.when(decided.at)
-        who = f" — {wording.DECIDED_AGAINST.lower()} {when} by {md(decided.actor)}: {md(decided.reason)}"
+        who += f" — {wording.DECIDED_AGAINST.lower()} {when} by {md(decided.actor)}: {md(decided.reason)}"
     lines = [f"- [{mark}] {num}{depends}{md(wording.step_sentence(step))}{who}"]
+    if status == "no_longer_needed":
+        lines.append(f"    - **{md(wording.dropped_sentence(dropped), ' ' * 6)}**")
     lines += [f"    - {md(d, ' ' * 6)}" for d in step.details]
     lines += [f"    - _{md(line, ' ' * 6)}_" for line in wording.provenance(step.source, step.added)]
     return lines

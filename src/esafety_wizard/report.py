@@ -72,7 +72,9 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str, evid
         L += ["", "_The guide was not finished: run `esafety log resume` to answer the rest._"]
     L += ["", "## Checklist", ""]
     for it in inc.checklist:
-        L += markdown.step_lines(it.step, it.status, number=it.number, done=it.done, decided=it.decided)
+        L += markdown.step_lines(
+            it.step, it.status, number=it.number, done=it.done, decided=it.decided, dropped=it.dropped
+        )
     L += ["", "## Notes", ""]
     L += [f"- {when(n.at)}, {md(n.actor)}: {md(n.text)}" for n in inc.notes] or ["None."]
     L += ["", "## Evidence (registered, not copied)", ""]
@@ -149,15 +151,21 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
     for it in inc.checklist:
         step = f"<span class='cond'>{e(_step_line(it))}</span>" if it.status == "conditional" else e(_step_line(it))
         below = [*it.step.details, *wording.provenance(it.step.source, it.step.added)]
+        if it.status == "no_longer_needed":
+            below.insert(0, wording.dropped_sentence(it.dropped))
         if below:
             step += "<br><small>" + "<br>".join(e(line) for line in below) + "</small>"
-        if it.done:
-            done = f"<span class='done'>Done</span> {e(when(it.done.at))}<br>{e(it.done.actor)}" + (
-                f"<br>{e(it.done.note)}" if it.done.note else ""
-            )
-        elif it.decided:
-            d = it.decided
-            done = f"<b>{e(wording.DECIDED_AGAINST)}</b> {e(when(d.at))}<br>{e(d.actor)}<br>{e(d.reason)}"
+        if it.done or it.decided:
+            done = ""
+            if it.done:
+                done = f"<span class='done'>Done</span> {e(when(it.done.at))}<br>{e(it.done.actor)}" + (
+                    f"<br>{e(it.done.note)}" if it.done.note else ""
+                )
+            if it.decided:  # both, when a step decided against was done after all: every word stays
+                d = it.decided
+                done += ("<br>" if done else "") + (
+                    f"<b>{e(wording.DECIDED_AGAINST)}</b> {e(when(d.at))}<br>{e(d.actor)}<br>{e(d.reason)}"
+                )
         elif inc.closed:
             done = f"<span class='cond'>{e(wording.OPEN_WHEN_CLOSED)}</span>"
         else:

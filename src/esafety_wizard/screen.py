@@ -225,7 +225,7 @@ def _decisions(con: Console, decisions) -> None:
         con.print(Padding(Text.assemble(d.text, "\n", (wording.decision_reason(d.reason), "bold")), (0, 0, 0, 2)))
 
 
-def _step(step: Step, status: str, done: Done | None = None, decided: Decided | None = None) -> Group:
+def _step(step: Step, status: str, done: Done | None = None, decided: Decided | None = None, dropped=None) -> Group:
     """A checklist step as the screen shows it, in the guide's outcome and in an incident alike: the step, whether
     it is done (or decided against), then its details and what the tool changed."""
     parts: list = []
@@ -238,6 +238,8 @@ def _step(step: Step, status: str, done: Done | None = None, decided: Decided | 
     if decided:
         when = wording.when(decided.at)
         parts.append(Text(f"{wording.DECIDED_AGAINST} {when} by {decided.actor}: {decided.reason}", style="yellow"))
+    if status == "no_longer_needed":
+        parts.append(Text(wording.dropped_sentence(dropped), style="bold"))
     parts += [Text(f"- {d}") for d in step.details]
     parts += [Text(line, style="dim") for line in wording.provenance(step.source, step.added)]
     return Group(*parts)
@@ -343,7 +345,7 @@ def incident(con: Console, inc: Incident, chain_problems: list[str], changes: di
     g.add_column(overflow="fold")
     for it in inc.checklist:
         mark = "[x]" if it.done else "[-]" if it.decided else "[ ]"
-        g.add_row(f"{it.number}.", Text(mark), _step(it.step, it.status, it.done, it.decided))
+        g.add_row(f"{it.number}.", Text(mark), _step(it.step, it.status, it.done, it.decided, it.dropped))
     con.print(g)
     if inc.notes:
         con.print()

@@ -97,6 +97,12 @@ def item(it: Item) -> dict:
         "condition": it.step.condition,
         "section": it.step.section,
         "done": it.done._asdict() if it.done else None,
+        "decided_against": it.decided._asdict() if it.decided else None,
+        "no_longer_needed": (
+            {"why": wording.dropped_sentence(it.dropped), **(it.dropped._asdict() if it.dropped else {})}
+            if it.status == "no_longer_needed"
+            else None
+        ),
     }
 
 

@@ -142,6 +142,17 @@ def decision_line(d) -> str:
     return f"Decided: {said}. {reason}"
 
 
+NO_LONGER_NEEDED = "No longer needed"
+
+
+def dropped_sentence(dropped) -> str:
+    """Why a step done or decided on is no longer on the path (incident.Dropped; None for an old record)."""
+    if dropped is None:
+        return f"{NO_LONGER_NEEDED}: a later change of answers took it off the path (see the history)."
+    said = "; ".join(f"'{q}' {old} → {new}" for q, old, new in dropped.changed) or "the answers changed"
+    return f"{NO_LONGER_NEEDED} after {said}, {when(dropped.at)} by {dropped.actor}."
+
+
 def step_words(step: Step, limit: int = 74) -> str:
     """A step named in a reply, so a tick on the wrong step is seen at once: its short form, or its first words
     (cut at a space)."""
