@@ -434,6 +434,7 @@ def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
     run("log", "evidence", 1, shot, "--as", "Jo Bloggs")
     steps = {s["id"]: s["number"] for s in show_json(1)["checklist"]}
     run("log", "done", 1, steps["cannot_report_to_head"], "--note", "Rang Miles Dent", "--as", "Jo Bloggs")
+    run("log", "done", 1, steps["support_for_staff"], steps["staff_hr"], "--as", "Jo Bloggs")
     run("log", "close", 2, "--force", "--reason", "Resolved", "--as", "Jo Bloggs")
     for fmt in ("html", "md", "json"):
         text = run("log", "report", "--format", fmt).stdout
@@ -442,8 +443,17 @@ def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
     data = json.loads(run("log", "report", "--format", "json").stdout)
     assert data["incidents"] == 2 and data["open"] == 1 and data["closed"] == 1
     assert data["by_who"] == {"A member of staff": 1, "A parent or carer": 1}
-    # The route for staff who cannot tell the head: the helpline, never the LADO.
-    assert "LADO" not in data["by_route"] and data["by_route"]["Professionals Online Safety Helpline"] == 1
+    # Routes are the steps done that are a route: Schools HR was contacted. Telling the member of staff about
+    # their union and the helplines takes none of those routes, and the other route when you cannot tell the
+    # head names three contacts without saying which was used: none is counted.
+    assert data["by_route"] == {"Schools HR": 1}
+    assert data["closed_with_steps_open"] == [
+        {"incident": 2, "open_steps": data["closed_with_steps_open"][0]["open_steps"], "reason": "Resolved"}
+    ]
+    assert data["closed_with_steps_open"][0]["open_steps"] > 5
+    md = run("log", "report", "--format", "md").stdout
+    assert "- Incident 2: closed with" in md and "still open. Reason: Resolved" in md
+    assert "A short code for each incident's record" in md
     assert {"decision": data["decisions"][1]["decision"], "reason": "One remark, apologised for"} in data["decisions"]
     assert [h["incident"] for h in data["record_heads"]] == [1, 2]
     today = show_json(1)["created_at"][:10]

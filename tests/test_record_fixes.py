@@ -118,3 +118,12 @@ def test_a_decided_step_done_after_all_keeps_both_in_the_json(incident):
         item = next(s for s in json.loads(run(*args).stdout)["checklist"] if s["number"] == 4)
         assert item["done"]["note"] == "Needed after all"
         assert item["decided_against"]["reason"] == "Not needed at first"
+
+
+def test_the_summary_says_not_done_so_a_step_decided_against_cannot_be_read_the_other_way(incident):
+    # Step 2 is the nude-image warning: "Decided against: ... do not view, copy" read as if not viewing was refused.
+    assert run("log", "decide", 1, 2, "--reason", "No images in the posts", "--as", "Jo").exit_code == 0
+    for fmt in ("md", "html"):
+        text = run("log", "report", "--format", fmt).stdout
+        assert "Not done: If the material may include a nude" in text, fmt
+        assert "Decided against: If the material" not in text, fmt

@@ -250,6 +250,7 @@ def _step(d: dict) -> Step | None:
         short=d.get("short") if isinstance(d.get("short"), str) else None,
         when=d.get("when") if isinstance(d.get("when"), str) else None,
         info=d.get("info") is True,
+        route=d.get("route") if isinstance(d.get("route"), str) else None,
     )
 
 
@@ -425,6 +426,7 @@ class Summary(NamedTuple):
     decisions: list[tuple[str, str]]  # (what was not done, the reason or '') for decisions not to act
     decided_against: list[tuple[str, str]]  # (the step, the reason)
     heads: list[tuple[int, str]]  # each incident's number and record head
+    forced: list[tuple[int, int, str]] = []  # closed with steps still open: (incident, how many open, the reason)
 
 
 def summarise(incidents: list[Incident], start: str | None, end: str | None) -> Summary:
@@ -439,16 +441,30 @@ def summarise(incidents: list[Incident], start: str | None, end: str | None) -> 
     days: list[int] = []
     decisions: list[tuple[str, str]] = []
     against: list[tuple[str, str]] = []
+    forced: list[tuple[int, int, str]] = []
     for inc in chosen:
         who = inc.who or "Not answered"
         by_who[who] = by_who.get(who, 0) + 1
-        # Counted by the kind of route, never by a person's name (records made before 'route:' use the role).
+        # Counted by the kind of route, never by a person's name (records made before 'route:' use the role),
+        # and only for a step done that is the route to that contact: not every contact a step names (a step
+        # that mentions the union and two helplines takes none of them). Records made before steps said their
+        # route count a step that names a single contact.
         names = {c.id: c.route or c.role or "Another contact" for c in inc.contacts}
-        routes = {names.get(c, c) for it in inc.checklist if it.done for c in it.step.contacts}
+        routes = {
+            names.get(r, r)
+            for it in inc.checklist
+            if it.done
+            for r in [it.step.route or (it.step.contacts[0] if len(it.step.contacts) == 1 else None)]
+            if r
+        }
         for r in routes:
             by_route[r] = by_route.get(r, 0) + 1
         if inc.closing:
             days.append(_days(inc.created_at, inc.closing.at))
+            still = inc.closing.data.get("open_steps")
+            if isinstance(still, list) and still:
+                reason = inc.closing.data.get("reason")
+                forced.append((inc.id, len(still), reason if isinstance(reason, str) else ""))
         decisions += [(d.text, d.reason or "") for d in inc.decisions]
         against += [(it.step.text, it.decided.reason) for it in inc.checklist if it.decided]
     return Summary(
@@ -463,6 +479,7 @@ def summarise(incidents: list[Incident], start: str | None, end: str | None) -> 
         decisions,
         against,
         [(i.id, i.head) for i in chosen],
+        forced,
     )
 
 

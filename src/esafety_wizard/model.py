@@ -76,6 +76,7 @@ class Step(NamedTuple):
     short: str | None = None  # the action in one line, for the screen; `text` stays the whole instruction
     when: str | None = None  # the condition in a few words, shown with `short` where the step only may apply
     info: bool = False  # information, not an action: not numbered, never keeps an incident open
+    route: str | None = None  # the contact this step is the route to: counted for governors when it is done
 
 
 class Notice(NamedTuple):

@@ -229,6 +229,19 @@ GOVERNORS_INTRO = (
     "the people handling each case (the LADO, HR, the Chair when the head teacher is involved)."
 )
 REASONS_CAUTION = "Reasons are shown as they were written: check that none names anyone before you share this."
+NOT_DONE = "Not done"  # a step decided against: 'Not done: <step>. Reason: ...' cannot be read the other way round
+HEADS_WHY = (
+    "A short code for each incident's record as it stands today. Write them down: later, esafety log verify "
+    "N --against CODE shows whether anything in that record was changed or removed since."
+)
+
+
+def _forced(s) -> list[str]:
+    """Incidents closed with steps still open, each with how many and the reason given."""
+    return [
+        f"Incident {n}: closed with {k} step{'s' if k != 1 else ''} still open. Reason: {r or 'none given'}"
+        for n, k, r in s.forced
+    ]
 
 
 def _period(s) -> str:
@@ -268,6 +281,7 @@ def governors_markdown(s, made_at: str) -> str:
         "",
         f"- {s.incidents} incident{'s' if s.incidents != 1 else ''}: {s.open} open, {s.closed} closed.",
         f"- {md(_closing(s))}",
+        *(f"- {md(line)}" for line in _forced(s)),
         "",
         "## Who posted it",
         "",
@@ -275,7 +289,7 @@ def governors_markdown(s, made_at: str) -> str:
         "| --- | --- |",
         *(f"| {cell(k)} | {v} |" for k, v in s.by_who.items()),
         "",
-        "## Routes taken (steps marked done)",
+        "## Routes taken (each step done that is the route to a contact)",
         "",
         "| Contact | Incidents |",
         "| --- | --- |",
@@ -286,11 +300,11 @@ def governors_markdown(s, made_at: str) -> str:
         md(REASONS_CAUTION),
         "",
         *(f"- {md(d)} **{md(wording.decision_reason(r or None))}**" for d, r in s.decisions),
-        *(f"- {md(wording.DECIDED_AGAINST)}: {md(d)} **{md(r)}**" for d, r in s.decided_against),
+        *(f"- {NOT_DONE}: {md(d)} **Reason: {md(r)}**" for d, r in s.decided_against),
         "",
         "## Record heads",
         "",
-        "Each incident's head, to check later that no record was changed: esafety log verify N --against HEAD.",
+        md(HEADS_WHY),
         "",
         *(f"- Incident {n}: {md(h)}" for n, h in s.heads),
     ]
@@ -314,9 +328,10 @@ def governors_html(s, made_at: str) -> str:
         "<h2>Incidents</h2>",
         f"<p><b>{s.incidents}</b> incident{'s' if s.incidents != 1 else ''}: <b>{s.open}</b> open, "
         f"<b>{s.closed}</b> closed. {e(_closing(s))}</p>",
+        *(f"<p class='warn'>{e(line)}</p>" for line in _forced(s)),
         "<h2>Who posted it</h2><table><tr><th>Who</th><th>Incidents</th></tr>",
         *(rows([e(k), str(v)]) for k, v in s.by_who.items()),
-        "</table><h2>Routes taken</h2><p>Contacts of the steps marked done.</p>",
+        "</table><h2>Routes taken</h2><p>Each step done that is the route to a contact.</p>",
         "<table><tr><th>Contact</th><th>Incidents</th></tr>",
         *(rows([e(k), str(v)]) for k, v in s.by_route.items()),
         "</table><h2>Decisions and their reasons</h2>",
@@ -325,13 +340,11 @@ def governors_html(s, made_at: str) -> str:
     if s.decisions or s.decided_against:
         h.append("<table><tr><th>Decision</th><th>Reason</th></tr>")
         h += [rows([e(d), e(r) if r else f"<span class='todo'>{e(wording.NO_REASON)}</span>"]) for d, r in s.decisions]
-        h += [rows([e(f"{wording.DECIDED_AGAINST}: {d}"), e(r)]) for d, r in s.decided_against]
+        h += [rows([e(f"{NOT_DONE}: {d}"), e(r)]) for d, r in s.decided_against]
         h.append("</table>")
     else:
         h.append("<p>None.</p>")
-    h.append(
-        "<h2>Record heads</h2><p>To check later that no record was changed: esafety log verify N --against HEAD.</p>"
-    )
+    h.append(f"<h2>Record heads</h2><p>{e(HEADS_WHY)}</p>")
     h.append("<table><tr><th>Incident</th><th>Record head</th></tr>")
     h += [rows([str(n), f"<code>{e(hd)}</code>"]) for n, hd in s.heads]
     h.append(f"</table><p><small>esafety-wizard {e(__version__)}</small></p></body></html>")

@@ -45,6 +45,8 @@ def step(s: Step, status: str, section: str) -> dict:
         d["when"] = s.when
     if s.info:
         d["info"] = True
+    if s.route:
+        d["route"] = s.route
     d["contacts"] = list(s.contacts)
     return d
 
@@ -171,6 +173,7 @@ def governors(s) -> dict:
         "decisions": [{"decision": d, "reason": r} for d, r in s.decisions],
         "decided_against": [{"step": d, "reason": r} for d, r in s.decided_against],
         "record_heads": [{"incident": n, "head": h} for n, h in s.heads],
+        "closed_with_steps_open": [{"incident": n, "open_steps": k, "reason": r} for n, k, r in s.forced],
     }
 
 

@@ -73,6 +73,7 @@ _STEP = _Keys(
     short=False,
     when=False,
     info=False,
+    route=False,
 )
 _CONTACT = _Keys(
     name=True,
@@ -231,6 +232,16 @@ class Builder:
             reader=reader,
             readers=readers,
         )
+
+    def route(self, m: YMap, what: str, contacts: list[str]) -> str | None:
+        """A step's `route:`, the one of its contacts that doing the step reaches (the governors count it)."""
+        route = self.text(m, "route", what)
+        if route is not None and route not in contacts:
+            self.err(
+                m.line_of("route"),
+                f"'route' of {what} is '{route}', which is not one of its contacts ({', '.join(contacts) or 'none'})",
+            )
+        return route
 
     def reader(
         self, top: YMap, steps: dict[str, Step], questions: dict[str, Question]
@@ -440,6 +451,7 @@ class Builder:
                 short=short,
                 when=when,
                 info=_BOOLS[info.lower()],
+                route=self.route(m, what, ids),
             )
         for what, c, line in later:  # a step may be covered by one written after it
             if c not in out:
