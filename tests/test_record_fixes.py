@@ -127,3 +127,39 @@ def test_the_summary_says_not_done_so_a_step_decided_against_cannot_be_read_the_
         text = run("log", "report", "--format", fmt).stdout
         assert "Not done: If the material may include a nude" in text, fmt
         assert "Decided against: If the material" not in text, fmt
+
+
+def test_a_reason_given_with_log_answer_is_kept_in_every_output_and_a_decision_without_one_is_flagged(incident):
+    r = run("log", "answer", 1, "resolved", "yes", "--reason", "The parent took the post down on Tuesday", "--as", "Jo")
+    assert r.exit_code == 0, r.output
+    assert r.stdout.rstrip().splitlines()[-1] == "See the whole checklist: esafety log show 1"  # short, then where
+    for args in (
+        ["log", "show", 1],
+        ["log", "show", 1, "--json"],
+        ["log", "export", 1, "--format", "md"],
+        ["log", "export", 1, "--format", "html"],
+        ["log", "export", 1, "--format", "json"],
+    ):
+        assert "The parent took the post down on Tuesday" in " ".join(run(*args).stdout.split()), args
+    # The reason stays while the answer holds, through a later change of another answer.
+    assert run("log", "answer", 1, "alleges_harm", "not_sure", "--as", "Jo").exit_code == 0
+    answers = {a["id"]: a for a in json.loads(run("log", "show", 1, "--json").stdout)["answers"]}
+    assert answers["resolved"]["reason"] == "The parent took the post down on Tuesday"
+
+
+def test_changing_an_answer_to_a_decision_without_a_reason_says_how_to_add_one(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(
+        "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nchild_at_risk: not_sure\n"
+        "refuses_removal: no\nserious: yes\nalleges_harm: no\n"
+    )
+    assert run("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
+    r = run("log", "answer", 1, "child_at_risk", "no", "--as", "Jo")
+    assert r.exit_code == 0 and "is a decision" in r.stderr and "--reason" in r.stderr
+
+
+def test_log_close_lists_the_open_steps_one_a_line(incident):
+    r = run("log", "close", 1, "--as", "Jo")
+    assert r.exit_code == 1
+    listed = [line for line in r.stderr.splitlines() if line.startswith("  ")]
+    assert listed[0].startswith("  1. ") and len(listed) > 5 and all(len(x) < 90 for x in listed)

@@ -76,7 +76,11 @@ def answered_data(
     steps = serialize.outcome_steps(fc, out)
     data = {
         "flowchart": serialize.flowchart_ref(fc),
-        "answers": [serialize.answer(a) for a in out.answered],
+        # Every reason given is kept with its answer, a decision's or not: nothing said is dropped.
+        "answers": [
+            {**serialize.answer(a), **({"reason": reasons[a.id]} if reasons and reasons.get(a.id) else {})}
+            for a in out.answered
+        ],
         "decisions": [serialize.decision(d) for d in out.decisions],
         "complete": w.finished,
         "who_question": fc.who_question,
@@ -152,7 +156,8 @@ def record_answers(
 
     Reasons given before for answers that still hold are kept."""
     inc = get_open(st, incident_id)
-    kept = {d.id: d.reason for d in inc.decisions if d.reason and answers.get(d.id) == d.value}
+    kept = {a.id: a.reason for a in inc.answers if a.reason and answers.get(a.id) == a.value}
+    kept |= {d.id: d.reason for d in inc.decisions if d.reason and answers.get(d.id) == d.value}
     data = answered_data(fc, answers, inc.checklist, {**kept, **(reasons or {})})
     st.append(incident_id, None, who, "answered", data)
     return get(st, incident_id)
@@ -340,10 +345,10 @@ def close(st: Store, incident_id: int, reason: str | None, who: str, force: bool
     inc = get_open(st, incident_id)
     still = [it for it in inc.checklist if it.open]
     if still and not force:
-        listed = "; ".join(f"{it.number}. {it.step.text}" for it in still)
+        listed = "".join(f"\n  {it.number}. {wording.step_words(it.step)}" for it in still)  # one a line
         raise WizardError(
             f"Incident {incident_id} has {len(still)} step{'s' if len(still) != 1 else ''} neither done nor decided "
-            f"against: {listed}. Mark each done (esafety log done {incident_id} N), or decide against it with a "
+            f"against:{listed}\nMark each done (esafety log done {incident_id} N ...), or decide against it with a "
             f'reason (esafety log decide {incident_id} N --reason "..."), or close anyway with --force --reason "...".'
         )
     if still and not (reason and reason.strip()):

@@ -34,6 +34,7 @@ class Answer(NamedTuple):
     text: str  # the question
     value: str
     label: str
+    reason: str | None = None  # why, when one was given with the answer (a decision's or any other)
 
 
 class Decision(NamedTuple):
@@ -268,7 +269,8 @@ def _contact(d: dict) -> Contact:
 
 
 def _answer(d: dict) -> Answer:
-    return Answer(_text(d.get("id")), _text(d.get("question")), _text(d.get("answer")), _text(d.get("label")))
+    reason = d.get("reason") if isinstance(d.get("reason"), str) and d.get("reason") else None
+    return Answer(_text(d.get("id")), _text(d.get("question")), _text(d.get("answer")), _text(d.get("label")), reason)
 
 
 def _evidence(e: Event) -> Evidence:

@@ -66,7 +66,10 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str, evid
         "## Answers",
         "",
     ]
-    L += [f"{i}. {md(a.text)} **{md(a.label)}**" for i, a in enumerate(inc.answers, 1)]
+    L += [
+        f"{i}. {md(a.text)} **{md(a.label)}**" + (f" (reason: {md(a.reason)})" if a.reason else "")
+        for i, a in enumerate(inc.answers, 1)
+    ]
     L += markdown.decision_lines(inc.decisions)
     if not inc.complete:
         L += ["", "_The guide was not finished: run `esafety log resume` to answer the rest._"]
@@ -135,7 +138,10 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
         f"<p>{e(wording.head_line(inc.id, inc.head))}</p>",
         "<h2>Answers</h2><table><tr><th>#</th><th>Question</th><th>Answer</th></tr>",
     ]
-    h += [rows([str(i), e(a.text), e(a.label)]) for i, a in enumerate(inc.answers, 1)]
+    h += [
+        rows([str(i), e(a.text), e(a.label) + (f"<br><small>Reason: {e(a.reason)}</small>" if a.reason else "")])
+        for i, a in enumerate(inc.answers, 1)
+    ]
     h.append("</table>")
     if inc.decisions:
         h.append(f"<h2>{e(wording.DECISIONS)}</h2><p>{e(wording.DECISIONS_WHY)}</p><table>")

@@ -210,6 +210,8 @@ def _answers(con: Console, answers) -> None:
         text = Text.assemble(a.text, " ", (a.label, "bold"))
         for line in wording.added_to_answer(a):
             text.append("\n" + line, style="dim")
+        if getattr(a, "reason", None):  # a recorded answer given with its reason
+            text.append(f"\nReason: {a.reason}")
         g.add_row(f"{i}.", text)
     con.print(g)
 
@@ -314,6 +316,22 @@ def incident_list(con: Console, rows: list[dict]) -> None:
     con.print(table)
 
 
+def what_changed(con: Console, inc: Incident, changes: dict | None) -> None:
+    """What new answers did to an incident's checklist: steps new, no longer needed, or changed."""
+    if not changes or not any(changes.values()):
+        return
+    numbers = {it.id: it.number for it in inc.checklist}
+    con.print()
+    con.print(Text("What changed:", style="bold"))
+    for sid in changes.get("added", []):
+        con.print(Text(f"  New step {numbers.get(sid, '')}: {inc.step_text(sid)}"))
+    for sid in changes.get("dropped", []):
+        con.print(Text(f"  No longer needed: {inc.step_text(sid)} (anything done on it stays on the checklist)"))
+    for sid, _old, new in changes.get("changed", []):
+        now = "due" if new == "due" else wording.DEPENDS.lower()
+        con.print(Text(f"  Step {numbers.get(sid, '')} is now {now}: {inc.step_text(sid)}"))
+
+
 def incident(con: Console, inc: Incident, chain_problems: list[str], changes: dict | None = None) -> None:
     con.print()
     con.rule(Text(f"Incident {inc.id} ({inc.status})", style="bold"), align="left", characters="-")
@@ -326,17 +344,7 @@ def incident(con: Console, inc: Incident, chain_problems: list[str], changes: di
         con.print(Text("WARNING: this record has been altered: " + "; ".join(chain_problems), style="bold red"))
     _answers(con, inc.answers)
     _decisions(con, inc.decisions)
-    if changes and any(changes.values()):
-        numbers = {it.id: it.number for it in inc.checklist}
-        con.print()
-        con.print(Text("What changed:", style="bold"))
-        for sid in changes.get("added", []):
-            con.print(Text(f"  New step {numbers.get(sid, '')}: {inc.step_text(sid)}"))
-        for sid in changes.get("dropped", []):
-            con.print(Text(f"  No longer needed: {inc.step_text(sid)} (anything done on it stays in the history)"))
-        for sid, _old, new in changes.get("changed", []):
-            now = "due" if new == "due" else wording.DEPENDS.lower()
-            con.print(Text(f"  Step {numbers.get(sid, '')} is now {now}: {inc.step_text(sid)}"))
+    what_changed(con, inc, changes)
     con.print()
     con.print(Text("Checklist", style="bold underline"))
     g = Table.grid(padding=(0, 1))

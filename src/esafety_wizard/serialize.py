@@ -25,7 +25,10 @@ def flowchart_ref(fc: Flowchart) -> dict:
 
 def answer(a) -> dict:
     """An answer given in the guide (engine.Answered) or recorded in an incident (incident.Answer)."""
-    return {"id": a.id, "question": a.text, "answer": a.value, "label": a.label}
+    d = {"id": a.id, "question": a.text, "answer": a.value, "label": a.label}
+    if getattr(a, "reason", None):  # a recorded answer given with its reason
+        d["reason"] = a.reason
+    return d
 
 
 def step(s: Step, status: str, section: str) -> dict:

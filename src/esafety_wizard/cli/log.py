@@ -473,14 +473,22 @@ def log_answer(
 
 
 def _answer(incident_id, fc, answers: dict, reasons: dict | None, home, as_, no_color) -> None:
-    """Record new answers for an incident and show it, with what changed on its checklist."""
+    """Record new answers for an incident and say, short, what changed on its checklist: the last thing printed."""
     from .. import cases, screen
 
     who = cases.actor(home, as_)
     with _store(home) as st:
         inc = cases.answer(st, incident_id, fc, answers, who, reasons)
-        problems = st.verify(incident_id)
-    screen.incident(out(no_color), inc, problems, changes=inc.events[-1].data.get("changes"))
+    con = out(no_color)
+    con.print(f"Incident {incident_id}: your answer is recorded.")
+    for d in inc.decisions:
+        if d.id in answers and not d.reason:  # a decision needs its reason (KCSIE): say so, and how to add it
+            err(no_color).print(
+                f"This answer is a decision ({d.text}) and no reason was given. Add it: esafety log answer "
+                f'{incident_id} {d.id} {d.value} --reason "..."'
+            )
+    screen.what_changed(con, inc, inc.events[-1].data.get("changes"))
+    con.print(f"See the whole checklist: esafety log show {incident_id}")
 
 
 @log_app.command("close")
