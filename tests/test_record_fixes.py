@@ -163,3 +163,30 @@ def test_log_close_lists_the_open_steps_one_a_line(incident):
     assert r.exit_code == 1
     listed = [line for line in r.stderr.splitlines() if line.startswith("  ")]
     assert listed[0].startswith("  1. ") and len(listed) > 5 and all(len(x) < 90 for x in listed)
+
+
+@pytest.mark.parametrize(
+    "ref, cid",
+    [
+        ("dsl", "child_protection_officer"),
+        ("DSL", "child_protection_officer"),
+        ("lado", "lado"),
+        ("chair of governors", "chair_of_governors"),
+        ("schools hr", "schools_hr"),
+        ("slt", "senior_leadership_team"),
+    ],
+)
+def test_contacts_set_takes_the_name_people_use(ref, cid):
+    r = run("contacts", "set", ref, "--phone", "01234 567890")
+    assert r.exit_code == 0, r.output
+    data = {c["id"]: c for c in json.loads(run("contacts", "--json").stdout)}
+    assert data[cid]["local"]["phone"] == "01234 567890"
+
+
+def test_contacts_set_a_near_miss_is_told_what_was_meant_and_clearing_every_detail_leaves_no_empty_line():
+    r = run("contacts", "set", "chair_of_governor", "--name", "X")
+    assert r.exit_code == 1 and "Did you mean 'chair_of_governors'?" in r.output
+    assert run("contacts", "set", "dsl", "--name", "Mrs Patel").exit_code == 0
+    assert run("contacts", "set", "dsl", "--name", "").exit_code == 0
+    out = run("contacts").stdout
+    assert "Your school:" not in out and "Mrs Patel" not in out

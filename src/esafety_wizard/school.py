@@ -8,6 +8,7 @@ id and says when it was set, so a contact not checked for more than a year can b
 from __future__ import annotations
 
 import json
+import re
 from datetime import date
 from pathlib import Path
 
@@ -52,18 +53,53 @@ def apply(fc: Flowchart, home: Path | None = None) -> Flowchart:
     return fc._replace(contacts=contacts)
 
 
-def set_contact(fc: Flowchart, cid: str, fields: dict[str, str | None], home: Path | None = None) -> Path:
-    """Set (or, with '', clear) the school's details for one of the procedure's contacts; stamped with today."""
-    if cid not in fc.contacts:
-        raise WizardError(
-            f"The procedure has no contact '{cid}'. Its contacts: {', '.join(fc.contacts)} (see esafety contacts)."
+def contact_id(fc: Flowchart, ref: str) -> str:
+    """The procedure's contact that `ref` names: its id, or, in any case, its route, its name, or a short name in
+    capitals within its name (dsl, lado, slt), when only one contact answers to it.
+
+    Raises:
+        WizardError: none does (with a did-you-mean), or several do.
+    """
+    if ref in fc.contacts:
+        return ref
+    want = " ".join(ref.lower().replace("_", " ").split())
+    found = [
+        c.id
+        for c in fc.contacts.values()
+        if want
+        and (
+            want in (c.id.replace("_", " "), (c.route or "").lower(), c.name.lower())
+            or want in {w.lower() for w in re.findall(r"\b[A-Z]{2,}\b", c.name)}
         )
+    ]
+    if len(found) == 1:
+        return found[0]
+    from difflib import get_close_matches
+
+    from .escape import one_line
+
+    shown = one_line(ref)[:40]
+    if found:
+        raise WizardError(f"'{shown}' could be any of {', '.join(found)}: give one of these ids.")
+    near = get_close_matches(ref.lower(), list(fc.contacts), n=1)
+    hint = f" Did you mean '{near[0]}'?" if near else ""
+    raise WizardError(
+        f"The procedure has no contact '{shown}'.{hint} Its contacts: {', '.join(fc.contacts)} (see esafety contacts)."
+    )
+
+
+def set_contact(fc: Flowchart, cid: str, fields: dict[str, str | None], home: Path | None = None) -> Path:
+    """Set (or, with '', clear) the school's details for one of the procedure's contacts; stamped with today.
+    `cid` may be the contact's id or a name that only it answers to (see contact_id)."""
+    cid = contact_id(fc, cid)
     given = {k: v.strip() for k, v in fields.items() if v is not None}
     if not given:
         raise WizardError("Give at least one of --name, --phone, --email.")
     mine = read(home)
     entry = {**mine.get(cid, {}), **given, "checked": date.today().isoformat()}
     mine[cid] = {k: v for k, v in entry.items() if v}
+    if not any(mine[cid].get(k) for k in FIELDS):  # every detail cleared: nothing of the school's is left
+        del mine[cid]
     private_dir(data_home(home))
     return write_private(
         path(home), json.dumps({"contacts": mine}, indent=2, ensure_ascii=False) + "\n", overwrite=True

@@ -229,8 +229,8 @@ def contact_details(c: Contact, today: str | None = None) -> list[str]:
     """Lines describing how to reach a contact and how far to trust the details: the school's own first, when
     it set them, then the procedure's."""
     lines = []
-    if c.local:
-        mine = "; ".join(x for x in (c.local.name, c.local.phone, c.local.email) if x)
+    mine = "; ".join(x for x in (c.local.name, c.local.phone, c.local.email) if x) if c.local else ""
+    if mine:  # an entry with every detail cleared says nothing
         lines.append(f"Your school: {mine} (set {c.local.checked or 'at an unknown date'})")
     if c.role:
         lines.append(c.role)

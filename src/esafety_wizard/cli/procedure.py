@@ -61,7 +61,13 @@ def contacts(
 
 @contacts_app.command("set")
 def contacts_set(
-    contact_id: Annotated[str, typer.Argument(metavar="ID", help="The contact's id (see esafety contacts --json).")],
+    contact_id: Annotated[
+        str,
+        typer.Argument(
+            metavar="ID",
+            help="The contact's id (see esafety contacts --json), or a name only it answers to: dsl, lado, chair...",
+        ),
+    ],
     name: Annotated[str | None, typer.Option("--name", help="Your school's person or service.")] = None,
     phone: Annotated[str | None, typer.Option("--phone", help="Their telephone number.")] = None,
     email: Annotated[str | None, typer.Option("--email", help="Their e-mail address.")] = None,
@@ -73,7 +79,7 @@ def contacts_set(
     once, without editing the procedure. They are shown beside the procedure's, with the date you set them;
     give '' to clear one.
 
-    Example: esafety contacts set child_protection_officer --name "Mrs Patel" --phone "01234 567890"
+    Example: esafety contacts set dsl --name "Mrs Patel" --phone "01234 567890"
     """
     with boundary(no_color):
         from .. import loader, school
