@@ -524,3 +524,28 @@ def test_any_text_through_every_command_reaches_no_terminal_raw(tmp_path_factory
 @given(text=any_text)
 def test_any_text_through_every_command_many(tmp_path_factory, text):
     _every_command_with(tmp_path_factory.mktemp("any"), text)
+
+
+def test_a_ctrl_c_that_python_turns_into_another_error_is_still_a_quiet_cancel(monkeypatch, capsys):
+    """Seen once in 40 start-ups on a loaded machine: Ctrl-C while `platform` made a class, which CPython 3.11
+    re-raises as 'RuntimeError: Error calling __set_name__' caused by the KeyboardInterrupt."""
+    import esafety_wizard.__main__ as entry
+    import esafety_wizard.cli as cli
+
+    def interrupted_while_importing():
+        try:
+            raise KeyboardInterrupt
+        except KeyboardInterrupt as e:
+            raise RuntimeError("Error calling __set_name__ on 'cached_property' instance") from e
+
+    monkeypatch.setattr(cli, "main", interrupted_while_importing)
+    with pytest.raises(SystemExit) as stop:
+        entry.main()
+    assert stop.value.code == 130 and "Cancelled." in capsys.readouterr().err
+
+    def a_real_bug():
+        raise RuntimeError("not a Ctrl-C")
+
+    monkeypatch.setattr(cli, "main", a_real_bug)
+    with pytest.raises(RuntimeError, match="not a Ctrl-C"):  # anything else is not hidden as a cancel
+        entry.main()
