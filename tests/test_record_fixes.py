@@ -18,12 +18,17 @@ def run(*args):
     return runner.invoke(app, [str(a) for a in args])
 
 
-@pytest.fixture
-def incident(tmp_path):
+def saved(tmp_path, answers: str) -> int:
+    """An incident saved from these answers by the guide, as a user would: its number."""
     a = tmp_path / "a.yaml"
-    a.write_text(PARENT)
+    a.write_text(answers)
     assert run("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
     return 1
+
+
+@pytest.fixture
+def incident(tmp_path):
+    return saved(tmp_path, PARENT)
 
 
 @pytest.mark.parametrize(
@@ -80,12 +85,11 @@ def test_log_done_names_each_step_it_marked_so_a_wrong_number_is_seen_at_once(in
 
 
 def test_a_step_done_then_dropped_by_a_later_answer_stays_with_its_note_in_every_output(tmp_path):
-    a = tmp_path / "a.yaml"
-    a.write_text(
+    saved(
+        tmp_path,
         "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nchild_at_risk: not_sure\n"
-        "refuses_removal: no\nserious: no\npersistent: no\nalleges_harm: no\n"
+        "refuses_removal: no\nserious: no\npersistent: no\nalleges_harm: no\n",
     )
-    assert run("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
     show = json.loads(run("log", "show", 1, "--json").stdout)
     dsl = next(s for s in show["checklist"] if s["id"] == "pupil_child_protection")["number"]
     note = "Spoke to DSL Mrs Patel; no child at risk"
@@ -148,12 +152,11 @@ def test_a_reason_given_with_log_answer_is_kept_in_every_output_and_a_decision_w
 
 
 def test_changing_an_answer_to_a_decision_without_a_reason_says_how_to_add_one(tmp_path):
-    a = tmp_path / "a.yaml"
-    a.write_text(
+    saved(
+        tmp_path,
         "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nchild_at_risk: not_sure\n"
-        "refuses_removal: no\nserious: yes\nalleges_harm: no\n"
+        "refuses_removal: no\nserious: yes\nalleges_harm: no\n",
     )
-    assert run("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
     r = run("log", "answer", 1, "child_at_risk", "no", "--as", "Jo")
     assert r.exit_code == 0 and "is a decision" in r.stderr and "--reason" in r.stderr
 

@@ -45,7 +45,7 @@ h2 { font-size: 11pt; margin: 8pt 0 2pt; } ul { margin: 2pt 0; padding-left: 1.2
 
 
 def to_html(
-    fc: Page,
+    fc: Page,  # what next_short needs of a flowchart (its incident_log) too
     rows: list[Row],
     contacts: tuple[Contact, ...],
     decisions: list[str],
@@ -86,14 +86,18 @@ def to_html(
     h.append(f"<h2>{e(wording.CONTACTS_HEADING)}</h2><ul>")
     h += [f"<li>{e(wording.contact_line(c, how, 200))}</li>" for c, how in reach]
     if missing:
-        names = ", ".join(dict.fromkeys(c.route or c.name for c in missing))
+        names = ", ".join(wording.contact_kinds(missing))
         h.append(f"<li class='small'>No number yet for: {e(names)}. Write them here: ____________________</li>")
     h.append("</ul>")
     if decisions:
         h.append(f"<h2>{e(wording.DECISIONS)}</h2><ul>" + "".join(f"<li>{e(d)}</li>" for d in decisions) + "</ul>")
-    legend = wording.legend(any(r.status == "conditional" for r in actions), any(r.step.added for r in rows))
-    h.append(f"<p class='small'>{e(legend.replace('see --sources', 'the full record keeps the sources'))}</p>")
-    h.append(f"<p class='small'>{e(wording.next_short(fc, 200))}</p></body></html>")  # Page has incident_log
+    legend = wording.legend(
+        any(r.status == "conditional" for r in actions),
+        any(r.step.added for r in rows),
+        sources="the full record keeps the sources",
+    )
+    h.append(f"<p class='small'>{e(legend)}</p>")
+    h.append(f"<p class='small'>{e(wording.next_short(fc, 200))}</p></body></html>")
     return "\n".join(h) + "\n"
 
 

@@ -58,11 +58,12 @@ def next_short(fc: Flowchart, width: int) -> str:
     return line if len(line) <= width else "Next: take the steps in order; record each, with the date, in your log."
 
 
-def legend(conditional: bool, marked: bool) -> str:
-    """One line saying what the marks on the steps mean ('' when no step has one)."""
+def legend(conditional: bool, marked: bool, sources: str = "see --sources") -> str:
+    """One line saying what the marks on the steps mean ('' when no step has one); `sources` says where the
+    sources are (a printed page says the full record keeps them)."""
     parts = [f"{IF_MARK}: only when that applies."] if conditional else []
     if marked:
-        parts.append(f"{SOURCE_MARK}: not in the flowchart as written (see --sources).")
+        parts.append(f"{SOURCE_MARK}: not in the flowchart as written ({sources}).")
     return " ".join(parts)
 
 
@@ -113,15 +114,20 @@ def due_contacts(results, contacts) -> list[Contact]:
 
 def contacts_to_reach(contacts) -> tuple[list[tuple[Contact, str]], list[Contact]]:
     """The contacts with a way to reach them, the school's own first, and those with none yet."""
-    reach = [(c, contact_how(c)) for c in contacts if contact_how(c)]
-    reach.sort(key=lambda ch: 0 if ch[0].local else 1)
-    return reach, [c for c in contacts if not contact_how(c)]
+    hows = [(c, contact_how(c)) for c in contacts]
+    reach = sorted(((c, how) for c, how in hows if how), key=lambda ch: 0 if ch[0].local else 1)
+    return reach, [c for c, how in hows if not how]
+
+
+def contact_kinds(contacts) -> list[str]:
+    """Each contact's kind of route (or its name), once each, in order: how a list of them is named."""
+    return list(dict.fromkeys(c.route or c.name for c in contacts))
 
 
 def missing_contacts(missing, width: int = 80) -> str:
     """One line for the contacts with no number or address yet: as many by name as fit in `width`, then how to
     add the school's own."""
-    names = list(dict.fromkeys(c.route or c.name for c in missing))
+    names = contact_kinds(missing)
     tail = ": esafety contacts set"
     for shown in range(len(names), 0, -1):
         more = f" and {len(names) - shown} more" if shown < len(names) else ""

@@ -188,6 +188,7 @@ class Builder:
         sections = self.sections(top)
         steps = self.steps(top, sections, contacts)
         questions = self.questions(top, steps)
+        reader, readers = self.reader(top, steps, questions) if "reader" in top else (None, ())
         title = self.sourced(top, "title") or ""
         start = top.get("start")
         if not isinstance(start, str):
@@ -198,7 +199,7 @@ class Builder:
             hint = self.suggest(start, questions)
             self.err(top.line_of("start"), f"'start' is '{start}', which is not a question{hint}")
         elif not self.problems or all(p.warning for p in self.problems):
-            self.graph(top, start, questions, steps, own)
+            self.graph(top, start, questions, steps, own, reader)
         named = {c for s in steps.values() for c in s.contacts}
         contacts = {cid: c for cid, c in contacts.items() if cid in own or cid in named}
         if any(not p.warning for p in self.problems):
@@ -211,7 +212,6 @@ class Builder:
                 f"'who_question' is '{who}', which no question asks{self.suggest(who, asked)}",
             )
         unknown, _ = self.id_list(top, "not_known_yet", "the file")
-        reader, readers = self.reader(top, steps, questions) if "reader" in top else (None, ())
         if any(not p.warning for p in self.problems):
             return None
         return Flowchart(
@@ -582,8 +582,10 @@ class Builder:
         questions: dict[str, Question],
         steps: dict[str, Step],
         contacts: dict[str, Contact],
+        reader: Question | None = None,
     ) -> None:
-        """Cycles, unreachable questions, unused steps and contacts. Linear in the size of the graph."""
+        """Cycles, unreachable questions, unused steps and contacts (a step the reader question's choices make
+        due or conditional is used). Linear in the size of the graph."""
         qmap = top["questions"]
         # Iterative depth-first search with colours: grey on the stack, black done.
         colour: dict[str, int] = {start: 1}
@@ -613,8 +615,8 @@ class Builder:
                 self.err(
                     qmap.line_of(qid), f"question '{qid}' is never asked: no choice leads to it (and it is not 'start')"
                 )
-        used_steps = {s for q in questions.values() for c in q.choices for s in (*c.due, *c.conditional)}
-        used_steps |= _reader_steps(top)
+        asked = [*questions.values(), *([reader] if reader else [])]
+        used_steps = {s for q in asked for c in q.choices for s in (*c.due, *c.conditional)}
         smap = top["steps"]
         used_contacts = set()
         for sid, st in steps.items():
@@ -648,16 +650,3 @@ def _kind(value: object) -> str:
     if value is None:
         return "nothing"
     return f"the text '{value}'"
-
-
-def _reader_steps(top: YMap) -> set[str]:
-    """The steps the reader question's choices make due or conditional (it is checked in full later)."""
-    out: set[str] = set()
-    choices = top.get("reader", {}).get("choices") if isinstance(top.get("reader"), YMap) else None
-    for c in choices.values() if isinstance(choices, YMap) else ():
-        for key in ("due", "conditional"):
-            v = c.get(key) if isinstance(c, YMap) else None
-            out.update(
-                [v] if isinstance(v, str) else [x for x in v if isinstance(x, str)] if isinstance(v, YList) else []
-            )
-    return out
