@@ -193,3 +193,51 @@ def test_contacts_set_a_near_miss_is_told_what_was_meant_and_clearing_every_deta
     assert run("contacts", "set", "dsl", "--name", "").exit_code == 0
     out = run("contacts").stdout
     assert "Your school:" not in out and "Mrs Patel" not in out
+
+
+def test_the_history_says_which_answer_changed_and_why_not_how_many_answers_there_are(incident):
+    assert run("log", "answer", incident, "resolved", "yes", "--reason", "Parent took the post down", "--as", "Jo").exit_code == 0
+    shown = " ".join(run("log", "show", incident).output.split())
+    assert "changed an answer: 'You contact the parent or carer" in shown
+    assert "from 'No, it is not solved' to 'Yes, it is solved' (reason: Parent took the post down)" in shown
+    assert "recorded 5 answers; " not in shown.split("changed an answer")[1]
+    data = json.loads(run("log", "show", incident, "--json").output)
+    said = [e for e in data["history"] if "changed an answer" in json.dumps(e)]
+    assert said, "the JSON history says it too"
+
+
+@pytest.mark.parametrize("ref", ["one", "99999999999999999999", "0", "-3", "3\x1b[31m"])
+def test_an_incident_number_that_is_not_one_is_refused_in_plain_words(incident, ref):
+    for cmd in (["log", "show"], ["log", "verify"], ["log", "done"]):
+        r = run(*cmd, "--", ref, *(["1"] if cmd[-1] == "done" else []))
+        assert r.exit_code == 2 and "is not an incident number" in r.output, (cmd, r.output)
+        assert "\x1b" not in r.output and "Traceback" not in r.output and "Input should be" not in r.output
+
+
+def test_verify_against_a_file_that_does_not_exist_says_so(incident, tmp_path):
+    r = run("log", "verify", 1, "--against", tmp_path / "incident-1.html")
+    assert r.exit_code == 1 and "There is no file" in r.output and "incident-1.html" in r.output
+
+
+def test_evidence_registered_to_the_wrong_incident_is_withdrawn_with_a_reason_and_stays_in_the_history(
+    incident, tmp_path
+):
+    shot = tmp_path / "screenshot.png"
+    shot.write_bytes(b"not really a png")
+    assert run("log", "evidence", 1, shot, "--as", "Jo").exit_code == 0
+    r = run("log", "evidence", 1, shot, "--withdraw", "--as", "Jo")
+    assert r.exit_code == 1 and "--reason" in r.output  # a withdrawal needs its reason
+    r = run("log", "evidence", 1, "nothing.png", "--withdraw", "--reason", "x", "--as", "Jo")
+    assert r.exit_code == 1 and "screenshot.png" in r.output  # names what is registered
+    r = run("log", "evidence", 1, "screenshot.png", "--withdraw", "--reason", "Belongs to incident 2", "--as", "Jo")
+    assert r.exit_code == 0, r.output
+    data = json.loads(run("log", "show", 1, "--json").stdout)
+    assert data["evidence"] == []
+    said = " ".join(e["summary"] for e in data["history"])
+    assert "withdrew evidence screenshot.png" in said and "Belongs to incident 2" in said
+    assert "Belongs to incident 2" in run("log", "export", 1, "--format", "md").stdout
+    shot.unlink()  # no longer rechecked: its absence is not a problem of this incident
+    assert run("log", "verify", 1).exit_code == 0
+    assert run("log", "evidence", 1, shot, "--as", "Jo").exit_code == 1  # missing file: a clear error
+    shot.write_bytes(b"not really a png")
+    assert run("log", "evidence", 1, shot, "--as", "Jo").exit_code == 0  # may be registered again

@@ -66,9 +66,15 @@ def has_incidents(home: Path | None) -> bool:
 
 
 def answered_data(
-    fc: Flowchart, answers: dict[str, str], old: tuple[Item, ...] | None = None, reasons: dict[str, str] | None = None
+    fc: Flowchart,
+    answers: dict[str, str],
+    old: tuple[Item, ...] | None = None,
+    reasons: dict[str, str] | None = None,
+    before: tuple | None = None,
 ) -> dict:
-    """The 'answered' event: the answers so far, and the checklist and contacts they lead to."""
+    """The 'answered' event: the answers so far, and the checklist and contacts they lead to. With `old` (the
+    checklist before) and `before` (the answers before), it also records what changed, so the history can say
+    which answer changed rather than how many there are."""
     from .incident import changes
 
     w = engine.walk(fc, answers)
@@ -90,6 +96,13 @@ def answered_data(
     }
     if old is not None:
         data["changes"] = changes(old, steps)
+    if before is not None:
+        was = {a.id: a for a in before}
+        data.setdefault("changes", {})["answers"] = [
+            {"id": a.id, "question": a.text, "from": was[a.id].label if a.id in was else None, "to": a.label}
+            for a in out.answered
+            if a.id not in was or was[a.id].value != a.value
+        ]
     return data
 
 
@@ -158,7 +171,7 @@ def record_answers(
     inc = get_open(st, incident_id)
     kept = {a.id: a.reason for a in inc.answers if a.reason and answers.get(a.id) == a.value}
     kept |= {d.id: d.reason for d in inc.decisions if d.reason and answers.get(d.id) == d.value}
-    data = answered_data(fc, answers, inc.checklist, {**kept, **(reasons or {})})
+    data = answered_data(fc, answers, inc.checklist, {**kept, **(reasons or {})}, inc.answers)
     st.append(incident_id, None, who, "answered", data)
     return get(st, incident_id)
 
@@ -310,6 +323,36 @@ def add_evidence(
     ]
 
 
+def withdraw_evidence(st: Store, incident_id: int, ref: str, reason: str, who: str) -> Evidence:
+    """Withdraw a registered evidence file (registered to the wrong incident, say): an event with the reason. The
+    registration and its SHA-256 stay in the history; the file is no longer rechecked by `log verify`.
+
+    `ref`: the file's path or name as registered, or the start of its SHA-256 (8 characters or more)."""
+    if not reason or not reason.strip():
+        raise WizardError('Say why the evidence is withdrawn, for the record: add --reason "..."')
+    inc = get_open(st, incident_id)
+    text = ref.strip()
+    resolved = str(Path(text).expanduser().resolve()) if text else ""
+    found = [
+        e
+        for e in inc.evidence
+        if text
+        and (e.path in (text, resolved) or e.name == text or (len(text) >= 8 and e.sha256.startswith(text.lower())))
+    ]
+    if len(found) != 1:
+        listed = "".join(f"\n  {one_line(e.name)} (SHA-256 {e.sha256[:12]})" for e in inc.evidence) or " none."
+        what = "matches more than one file" if found else "is not registered with it"
+        raise WizardError(
+            f"'{one_line(ref)[:80]}' {what}. The evidence of incident {incident_id}:{listed}\n"
+            "Give the file's path or name, or the start of its SHA-256."
+        )
+    e = found[0]
+    st.append(
+        incident_id, None, who, "evidence_withdrawn", {"sha256": e.sha256, "name": e.name, "reason": reason.strip()}
+    )
+    return e
+
+
 class Verified(NamedTuple):
     """What `log verify` found for one incident."""
 
@@ -392,6 +435,11 @@ def earlier(against: str) -> Earlier:
     if m:
         return Earlier(None, int(m.group(1)), m.group(2), [], "")
     path = Path(against).expanduser()
+    if not path.exists() and not path.is_symlink():
+        raise WizardError(
+            f"There is no file {one_line(str(path))[:120]}. Check its name and folder, or give the record head as "
+            "written down (like 12-3f2a9c81d0e4b5a6)."
+        )
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError):

@@ -198,6 +198,7 @@ SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "step_undone": {"step": str},
     "note": {"text": str},
     "evidence": {"path": str, "sha256": str},
+    "evidence_withdrawn": {"sha256": str, "reason": str},
     "step_decided": {"step": str, "reason": str},
     "described": {},
     "closed": {},
@@ -288,8 +289,15 @@ def _evidence(e: Event) -> Evidence:
 
 
 def evidence_of(events: list[Event]) -> list[Evidence]:
-    """The evidence files registered in these events (what `log verify` rechecks), without a whole replay."""
-    return [_evidence(e) for e in events if e.kind == "evidence" and isinstance(e.data.get("path"), str)]
+    """The evidence files registered in these events and not withdrawn since (what `log verify` rechecks), without
+    a whole replay. A withdrawn file stays in the history, with its SHA-256 and the reason."""
+    files: list[Evidence] = []
+    for e in events:
+        if e.kind == "evidence" and isinstance(e.data.get("path"), str):
+            files.append(_evidence(e))
+        elif e.kind == "evidence_withdrawn" and isinstance(e.data.get("sha256"), str):
+            files = [f for f in files if f.sha256 != e.data["sha256"]]
+    return files
 
 
 def replay(events: list[Event]) -> Incident:
@@ -357,6 +365,8 @@ def replay(events: list[Event]) -> Incident:
             notes.append(Note(e.at, e.actor, d["text"]))
         elif e.kind == "evidence" and isinstance(d.get("path"), str):
             evidence.append(_evidence(e))
+        elif e.kind == "evidence_withdrawn" and isinstance(d.get("sha256"), str):
+            evidence = [f for f in evidence if f.sha256 != d["sha256"]]
         elif e.kind == "closed":
             closed = True
         elif e.kind == "reopened":

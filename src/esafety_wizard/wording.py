@@ -300,6 +300,29 @@ def when(iso: str) -> str:
     return f"{t.day} {t:%b %Y, %H:%M}"
 
 
+def _answers_said(who: str, d: dict, c: dict) -> str:
+    """What an 'answered' event did to the answers: each one changed or added, with its reason when one was given
+    (records made before changes were kept say how many answers there were)."""
+    unfinished = "" if d.get("complete") else " (guide not finished)"
+    changed = [a for a in c.get("answers", []) if isinstance(a, dict)] if isinstance(c.get("answers"), list) else None
+    if changed is None:
+        n = len(d.get("answers", [])) if isinstance(d.get("answers"), list) else 0
+        return f"{who} recorded {n} answer{'s' if n != 1 else ''}" + unfinished
+    if not changed:
+        return f"{who} recorded the answers again, unchanged" + unfinished
+    reasons = {a.get("id"): a.get("reason") for a in d.get("answers", []) if isinstance(a, dict)}
+    said = []
+    for a in changed:
+        was = f"from '{a['from']}' " if a.get("from") is not None else "(new) "
+        why = reasons.get(a.get("id"))
+        said.append(
+            f"'{a.get('question', '')}' {was}to '{a.get('to', '')}'"
+            + (f" (reason: {why})" if isinstance(why, str) and why else "")
+        )
+    n = len(said)
+    return f"{who} changed {'an answer' if n == 1 else f'{n} answers'}: " + "; ".join(said) + unfinished
+
+
 def describe(event: Event, inc: Incident | None = None) -> str:
     """One line of an incident's history, as a sentence in the procedure's words, with everything anyone wrote
     (a note, a reason): who did what; the time is shown beside it."""
@@ -318,11 +341,8 @@ def describe(event: Event, inc: Incident | None = None) -> str:
     if k == "opened":
         return f"{who} opened the incident"
     if k == "answered":
-        n = len(d.get("answers", [])) if isinstance(d.get("answers"), list) else 0
-        parts = [
-            f"{who} recorded {n} answer{'s' if n != 1 else ''}" + ("" if d.get("complete") else " (guide not finished)")
-        ]
         c = d.get("changes") if isinstance(d.get("changes"), dict) else {}
+        parts = [_answers_said(who, d, c)]
         texts = lambda ids: ", ".join(f"'{inc.step_text(i) if inc else i}'" for i in ids if isinstance(i, str))
         if c.get("added"):
             parts.append("new steps: " + texts(c["added"]))
@@ -343,6 +363,11 @@ def describe(event: Event, inc: Incident | None = None) -> str:
         return f"{who} added a note" + said("text")
     if k == "evidence":
         return f"{who} registered evidence {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]})" + said("note")
+    if k == "evidence_withdrawn":
+        return (
+            f"{who} withdrew evidence {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]}) from this incident"
+            + said("reason")
+        )
     if k == "described":
         parts = []
         if "description" in d:

@@ -34,7 +34,23 @@ log_app = typer.Typer(
     rich_markup_mode=None,
 )
 
-IdArg = Annotated[int, typer.Argument(metavar="ID", help="The incident's number (see esafety log list).")]
+
+def _incident_number(value: str) -> int:
+    """An incident's number as people type it: plain digits, within what the database can hold."""
+    from ..escape import one_line
+
+    text = value.strip()
+    if not (text.isascii() and text.isdigit()) or len(text) > 18 or int(text) < 1:
+        shown = one_line(value)[:20] + ("…" if len(value) > 20 else "")
+        raise typer.BadParameter(
+            f"'{shown}' is not an incident number. Give its number, like 3 (see: esafety log list)."
+        )
+    return int(text)
+
+
+IdArg = Annotated[
+    int, typer.Argument(metavar="ID", parser=_incident_number, help="The incident's number (see esafety log list).")
+]
 StepArg = Annotated[str, typer.Argument(metavar="STEP", help="The step's number or id (see log show).")]
 
 
@@ -305,6 +321,15 @@ def log_evidence(
     incident_id: IdArg,
     files: Annotated[list[Path], typer.Argument(metavar="FILE...", help="Files to register.")],
     note: Annotated[str | None, typer.Option("--note", help="What the files show.")] = None,
+    withdraw: Annotated[
+        bool,
+        typer.Option(
+            "--withdraw",
+            help="Withdraw a file registered by mistake (FILE: its path, name or the start of its SHA-256), with "
+            "--reason. The registration stays in the history.",
+        ),
+    ] = False,
+    reason: Annotated[str | None, typer.Option("--reason", help="With --withdraw: why.")] = None,
     home: HomeOpt = None,
     as_: AsOpt = None,
     no_color: NoColorOpt = False,
@@ -313,8 +338,20 @@ def log_evidence(
 
     Example: esafety log evidence 3 ~/Evidence/screenshot-1.png --note "Post seen on Monday"
     """
+    if withdraw and (len(files) != 1 or note is not None):
+        raise typer.BadParameter("--withdraw takes one file and --reason, not --note")
+    if reason is not None and not withdraw:
+        raise typer.BadParameter("--reason goes with --withdraw; to say what the files show, use --note")
 
     def do(cases, st, who) -> str:
+        if withdraw:
+            from ..escape import one_line
+
+            e = cases.withdraw_evidence(st, incident_id, str(files[0]), reason or "", who)
+            return (
+                f"Evidence {one_line(e.name)} is withdrawn from incident {incident_id}. Its registration stays "
+                "in the history."
+            )
         with _reading_bar(files, no_color) as progress:
             n = len(cases.add_evidence(st, incident_id, files, note, who, progress))
         return (
@@ -356,7 +393,9 @@ def _reading_bar(files: list[Path], no_color: bool):
 
 @log_app.command("verify")
 def log_verify(
-    incident_id: Annotated[int | None, typer.Argument(metavar="[ID]", help="One incident (default: all).")] = None,
+    incident_id: Annotated[
+        int | None, typer.Argument(metavar="[ID]", parser=_incident_number, help="One incident (default: all).")
+    ] = None,
     against: Annotated[
         str | None,
         typer.Option(
