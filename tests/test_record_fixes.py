@@ -216,7 +216,7 @@ def test_an_incident_number_that_is_not_one_is_refused_in_plain_words(incident, 
 
 def test_verify_against_a_file_that_does_not_exist_says_so(incident, tmp_path):
     r = run("log", "verify", 1, "--against", tmp_path / "incident-1.html")
-    assert r.exit_code == 1 and "There is no file" in r.output and "incident-1.html" in r.output
+    assert r.exit_code == 1 and "nor a file that exists" in r.output and "incident-1.html" in r.output
 
 
 def test_evidence_registered_to_the_wrong_incident_is_withdrawn_with_a_reason_and_stays_in_the_history(
@@ -241,3 +241,23 @@ def test_evidence_registered_to_the_wrong_incident_is_withdrawn_with_a_reason_an
     assert run("log", "evidence", 1, shot, "--as", "Jo").exit_code == 1  # missing file: a clear error
     shot.write_bytes(b"not really a png")
     assert run("log", "evidence", 1, shot, "--as", "Jo").exit_code == 0  # may be registered again
+
+
+def test_contacts_set_after_an_incident_was_saved_are_shown_now_with_their_date_and_the_change_is_said(incident):
+    assert run("contacts", "set", "dsl", "--name", "Mrs Patel", "--phone", "01234 567890").exit_code == 0
+    shown = " ".join(run("log", "show", 1).stdout.split())
+    assert "Your school's contacts now, where they differ from this record" in shown
+    assert "Mrs Patel; 01234 567890 (set " in shown and "Set since this incident was recorded" in shown
+    for fmt in ("md", "html"):
+        text = " ".join(run("log", "export", 1, "--format", fmt).stdout.split())
+        assert "Mrs Patel" in text and "Set since this incident was recorded" in text, fmt
+    now = json.loads(run("log", "export", 1, "--format", "json").stdout)["school_contacts_now"]
+    assert now[0]["now"]["name"] == "Mrs Patel" and now[0]["recorded"] is None and now[0]["changed"] is True
+    # A change of answers records the contacts as they are today: the record and today agree again.
+    assert run("log", "answer", 1, "alleges_harm", "not_sure", "--as", "Jo").exit_code == 0
+    assert "differ from this record" not in run("log", "show", 1).stdout
+    assert json.loads(run("log", "show", 1, "--json").stdout)["school_contacts_now"][0]["changed"] is False
+    # Changed again: both the new details and what the record has are said.
+    assert run("contacts", "set", "dsl", "--name", "Mr Jones").exit_code == 0
+    shown = " ".join(run("log", "show", 1).stdout.split())
+    assert "Mr Jones; 01234 567890" in shown and "Changed since this incident was recorded, which has: Mrs Patel" in shown

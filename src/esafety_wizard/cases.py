@@ -124,6 +124,13 @@ def load(st: Store, incident_id: int) -> tuple[Incident, list[str]]:
     return _replay(incident_id, events), chain + malformed(events)
 
 
+def with_school_now(inc: Incident, home: Path | None) -> Incident:
+    """The incident with the school's contacts as they are set today beside its own (for show and export)."""
+    from . import school
+
+    return inc._replace(school_now=school.beside(inc.contacts, home))
+
+
 def get(st: Store, incident_id: int) -> Incident:
     return _replay(incident_id, st.events(incident_id))
 
@@ -437,8 +444,8 @@ def earlier(against: str) -> Earlier:
     path = Path(against).expanduser()
     if not path.exists() and not path.is_symlink():
         raise WizardError(
-            f"There is no file {one_line(str(path))[:120]}. Check its name and folder, or give the record head as "
-            "written down (like 12-3f2a9c81d0e4b5a6)."
+            f"'{one_line(str(path))[:120]}' is neither a record head (like 12-3f2a9c81d0e4b5a6) nor a file that "
+            "exists. Check the file's name and folder, or give the head as written down."
         )
     try:
         text = path.read_text(encoding="utf-8")

@@ -132,6 +132,9 @@ class Incident(NamedTuple):
     who_question: str | None = None  # from the procedure: whose answer says who did it
     not_known_yet: tuple[str, ...] = ()  # from the procedure: answers that mean "not known yet"
     steps_ever: dict[str, tuple[int, Step]] | None = None  # every step ever on the checklist: number, step
+    # The school's contacts as they are set today (school.beside), laid beside the record by whoever reads it;
+    # never stored in the record, which keeps the contacts as they were.
+    school_now: tuple = ()
 
     def step_text(self, step_id: str) -> str:
         """A step's words, for one that is on the checklist now or was on it once."""

@@ -91,6 +91,11 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str, evid
     L += ["", "## Contacts", ""]
     for c in inc.contacts:
         L += markdown.contact_lines(c)
+    if inc.school_now:
+        L += ["", f"## {wording.SCHOOL_NOW}", "", md(wording.SCHOOL_NOW_WHY), ""]
+        for n in inc.school_now:
+            first, *more = wording.school_now(n)
+            L += [f"- {md(first)}", *(f"    - **{md(x)}**" for x in more)]
     L += ["", "## History", "", "| # | When | What | SHA-256 |", "| --- | --- | --- | --- |"]
     cell = escape.markdown_cell
     L += [f"| {e.n} | {cell(when(e.at))} | {cell(describe(e, inc))} | {cell(e.hash[:16])} |" for e in inc.events]
@@ -209,9 +214,16 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
         h.append("<p>None.</p>")
     h.append("<h2>Contacts</h2><table><tr><th>Who</th><th>How</th><th>About</th></tr>")
     for c in inc.contacts:
-        how = "<br>".join(e(x) for x in (c.phone, c.email, c.web) if x) or "-"
+        how = "<br>".join(e(x) for x in wording.contact_details(c) if x != c.role) or "-"
         h.append(rows([e(c.name), how, e(c.role or "")]))
-    h.append("</table><h2>History</h2><table><tr><th>#</th><th>When</th><th>What</th><th>SHA-256</th></tr>")
+    h.append("</table>")
+    if inc.school_now:
+        h.append(f"<h2>{e(wording.SCHOOL_NOW)}</h2><p>{e(wording.SCHOOL_NOW_WHY)}</p><ul>")
+        for n in inc.school_now:
+            first, *more = wording.school_now(n)
+            h.append(f"<li>{e(first)}" + "".join(f"<br><strong>{e(x)}</strong>" for x in more) + "</li>")
+        h.append("</ul>")
+    h.append("<h2>History</h2><table><tr><th>#</th><th>When</th><th>What</th><th>SHA-256</th></tr>")
     h += [rows([str(ev.n), e(when(ev.at)), e(describe(ev, inc)), f"<code>{ev.hash[:16]}</code>"]) for ev in inc.events]
     h.append(f"</table><p><small>esafety-wizard {e(__version__)}</small></p></body></html>")
     return "\n".join(h) + "\n"

@@ -11,10 +11,11 @@ import json
 import re
 from datetime import date
 from pathlib import Path
+from typing import NamedTuple
 
 from .errors import WizardError
 from .files import data_home, private_dir, write_private
-from .model import Flowchart, Local
+from .model import Contact, Flowchart, Local
 
 FILE = "school-contacts.json"
 FIELDS = ("name", "phone", "email")
@@ -37,6 +38,12 @@ def read(home: Path | None = None) -> dict[str, dict]:
     return {str(k): v for k, v in contacts.items() if isinstance(v, dict)} if isinstance(contacts, dict) else {}
 
 
+def _local(d: dict) -> Local:
+    return Local(
+        *(d.get(k) if isinstance(d.get(k), str) and d.get(k) else None for k in FIELDS), str(d.get("checked", ""))
+    )
+
+
 def apply(fc: Flowchart, home: Path | None = None) -> Flowchart:
     """The procedure with each contact the school set carrying the school's details beside its own."""
     mine = read(home)
@@ -45,12 +52,32 @@ def apply(fc: Flowchart, home: Path | None = None) -> Flowchart:
     contacts = dict(fc.contacts)
     for cid, d in mine.items():
         if cid in contacts:
-            local = Local(
-                *(d.get(k) if isinstance(d.get(k), str) and d.get(k) else None for k in FIELDS),
-                str(d.get("checked", "")),
-            )
-            contacts[cid] = contacts[cid]._replace(local=local)
+            contacts[cid] = contacts[cid]._replace(local=_local(d))
     return fc._replace(contacts=contacts)
+
+
+class Now(NamedTuple):
+    """One of an incident's contacts as the school has it set today, beside what the incident recorded."""
+
+    id: str
+    name: str  # the procedure's name for the contact
+    now: Local | None  # the school's details today, with the date they were set; None: none set now
+    was: Local | None  # the school's details when the incident last recorded its contacts; None: none then
+
+    @property
+    def changed(self) -> bool:
+        return (self.now[:3] if self.now else None) != (self.was[:3] if self.was else None)
+
+
+def beside(contacts: tuple[Contact, ...], home: Path | None = None) -> tuple[Now, ...]:
+    """The school's contacts today for the contacts an incident recorded: those the school has set now, and those
+    it had set then (an incident saved before `contacts set` still shows the school's DSL and Chair today)."""
+    mine = read(home)
+    return tuple(
+        Now(c.id, c.name, _local(mine[c.id]) if c.id in mine else None, c.local)
+        for c in contacts
+        if c.id in mine or c.local
+    )
 
 
 def contact_id(fc: Flowchart, ref: str) -> str:

@@ -365,6 +365,13 @@ def incident(con: Console, inc: Incident, chain_problems: list[str], changes: di
         con.print(Text("Evidence (registered, not copied)", style="bold underline"))
         for e in inc.evidence:
             con.print(Text(f"{e.path} ({e.size} bytes, SHA-256 {e.sha256[:16]}…)"))
+    changed = [n for n in inc.school_now if n.changed]
+    if changed:  # the record keeps contacts as they were: say where the school's details are different today
+        con.print()
+        con.print(Text(f"{wording.SCHOOL_NOW}, where they differ from this record", style="bold underline"))
+        for n in changed:
+            for i, line in enumerate(wording.school_now(n)):
+                con.print(Padding(Text(line), (0, 0, 0, 2 * i)))
     con.print()
     con.print(Text("History", style="bold underline"))
     if con.width < NARROW:  # the time above each line, so the sentence keeps the width

@@ -135,6 +135,12 @@ def event(e: Event, inc: Incident | None = None) -> dict:
     }
 
 
+def school_now(n) -> dict:
+    """One of the school's contacts today (school.Now), beside what the incident recorded."""
+    details = lambda local: {k: v for k, v in local._asdict().items() if v} if local else None  # noqa: E731
+    return {"id": n.id, "name": n.name, "now": details(n.now), "recorded": details(n.was), "changed": n.changed}
+
+
 def incident(inc: Incident, chain_problems: list[str], exported_at: str) -> dict:
     """An incident's full record."""
     return {
@@ -152,6 +158,7 @@ def incident(inc: Incident, chain_problems: list[str], exported_at: str) -> dict
         "notes": [note(n) for n in inc.notes],
         "evidence": [evidence(e) for e in inc.evidence],
         "contacts": [contact(c) for c in inc.contacts],
+        "school_contacts_now": [school_now(n) for n in inc.school_now],
         "history": [event(e, inc) for e in inc.events],
         "chain": {
             "intact": not chain_problems,

@@ -231,6 +231,38 @@ def sentence(text: str, condition: str | None) -> str:
     return f"{condition}: {text}"
 
 
+SCHOOL_NOW = "Your school's contacts now"
+SCHOOL_NOW_WHY = (
+    "The record keeps each contact as it was when the incident was recorded; these are your school's details as set "
+    "today (esafety contacts set)."
+)
+
+
+def _local_words(local) -> str:
+    from datetime import date
+
+    mine = "; ".join(x for x in local[:3] if x)
+    try:
+        d = date.fromisoformat(local.checked)
+        set_on = f"set {d.day} {d:%b %Y}"
+    except (TypeError, ValueError):
+        set_on = "set at an unknown date"
+    return f"{mine} ({set_on})" if mine else f"nothing ({set_on})"
+
+
+def school_now(n) -> list[str]:
+    """One of the school's contacts today (school.Now): its details and when they were set, then, if they differ
+    from what the incident recorded, what it recorded."""
+    lines = [f"{n.name}: " + (_local_words(n.now) if n.now else "not set by your school now")]
+    if n.changed and n.was is None:
+        lines.append("Set since this incident was recorded: the record has none of your school's details for it.")
+    elif n.changed:
+        lines.append(
+            f"{'Changed' if n.now else 'Cleared'} since this incident was recorded, which has: {_local_words(n.was)}."
+        )
+    return lines
+
+
 def contact_details(c: Contact, today: str | None = None) -> list[str]:
     """Lines describing how to reach a contact and how far to trust the details: the school's own first, when
     it set them, then the procedure's."""

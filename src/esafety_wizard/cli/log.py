@@ -146,6 +146,7 @@ def log_show(
 
         with _store(home, readonly=True) as st:
             inc, problems = cases.load(st, incident_id)
+        inc = cases.with_school_now(inc, home)
         if json_:
             sys.stdout.write(report.to_json(inc, problems, stamp()))
         else:
@@ -643,6 +644,7 @@ def log_export(
 
         with _store(home, readonly=True) as st:
             inc, problems = cases.load(st, incident_id)
+        inc = cases.with_school_now(inc, home)
         fmt = format_for(output, fmt)
         states = cases.evidence_states(inc)
         if checklist_:
