@@ -196,7 +196,8 @@ def test_contacts_set_a_near_miss_is_told_what_was_meant_and_clearing_every_deta
 
 
 def test_the_history_says_which_answer_changed_and_why_not_how_many_answers_there_are(incident):
-    assert run("log", "answer", incident, "resolved", "yes", "--reason", "Parent took the post down", "--as", "Jo").exit_code == 0
+    r = run("log", "answer", incident, "resolved", "yes", "--reason", "Parent took the post down", "--as", "Jo")
+    assert r.exit_code == 0
     shown = " ".join(run("log", "show", incident).output.split())
     assert "changed an answer: 'You contact the parent or carer" in shown
     assert "from 'No, it is not solved' to 'Yes, it is solved' (reason: Parent took the post down)" in shown
@@ -260,4 +261,5 @@ def test_contacts_set_after_an_incident_was_saved_are_shown_now_with_their_date_
     # Changed again: both the new details and what the record has are said.
     assert run("contacts", "set", "dsl", "--name", "Mr Jones").exit_code == 0
     shown = " ".join(run("log", "show", 1).stdout.split())
-    assert "Mr Jones; 01234 567890" in shown and "Changed since this incident was recorded, which has: Mrs Patel" in shown
+    assert "Mr Jones; 01234 567890" in shown
+    assert "Changed since this incident was recorded, which has: Mrs Patel" in shown
