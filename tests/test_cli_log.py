@@ -260,7 +260,7 @@ def test_log_list_and_show_fit_the_width(incident, cols, fc):
 
 def test_open_and_closed_together_is_a_usage_error(home):
     r = run("log", "list", "--open", "--closed")
-    assert r.exit_code == 2 and "not both" in r.output
+    assert r.exit_code == 2 and "not two together" in r.output
 
 
 def test_a_done_mark_made_by_mistake_is_corrected_by_a_new_event(incident, home):

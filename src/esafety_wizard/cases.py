@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
@@ -15,9 +16,10 @@ from . import engine, evidence, serialize, wording
 from .errors import WizardError
 from .escape import one_line
 from .files import data_home, private_dir, write_private
-from .incident import Evidence, Incident, Item, evidence_of, malformed, replay
+from .incident import Evidence, Incident, Item, evidence_of, facts, malformed, replay, summarise
 from .model import Flowchart, paused_gc
 from .store import DB_NAME, Event, Store, parse_time
+from .store import canonical as _canonical
 
 CONFIG = "config.json"
 
@@ -151,11 +153,144 @@ def get_open(st: Store, incident_id: int) -> Incident:
     return inc
 
 
-def incidents(st: Store, which: str | None = None) -> list[Incident]:
-    """Every incident that has a record, or only the open or closed ones (see `damaged` for the others)."""
-    with paused_gc():  # tens of thousands of objects that all stay alive: see model.paused_gc
-        out = [replay(events) for events in st.all_events().values() if events]
-    return [i for i in out if i.status == which] if which else out
+# --- summaries: what listings and the governors' summary read ---------------------------------------------
+
+
+def summary_of(events: list[Event]) -> tuple[str, str, dict]:
+    """An incident's summary row (store.Summarise): its status, the time of its last change, and its listing
+    line and facts for the governors' summary."""
+    inc = replay(events)
+    return inc.status, inc.events[-1].at, {"v": SUMMARY_VERSION, "row": serialize.summary(inc), "facts": facts(inc)}
+
+
+SUMMARY_VERSION = 1  # raise when summary_of changes: rows of another version are replayed, not trusted
+
+
+def open_store(home: Path | None, *, create: bool = True, readonly: bool = False) -> Store:
+    """The one store of a command, writing each incident's summary row with each change."""
+    return Store(home, create=create, readonly=readonly, summarise=summary_of)
+
+
+_ROW_KEYS = {
+    "id": int,
+    "status": str,
+    "created_at": str,
+    "created_by": str,
+    "steps_done": int,
+    "steps": int,
+    "steps_open": int,
+    "last_change": str,
+    "waiting_for": list,
+    "waiting_for_questions": list,
+}
+_MAYBE = (str, type(None))
+_FACT_KEYS = {
+    "id": int,
+    "created_at": str,
+    "who": str,
+    "routes": list,
+    "decisions": list,
+    "decided_against": list,
+    "head": str,
+}
+
+
+def _well_formed(data: dict) -> bool:
+    """A stored summary row holds what its readers index (a damaged or altered row is replayed instead)."""
+    row, f = data.get("row"), data.get("facts")
+    return (
+        data.get("v") == SUMMARY_VERSION
+        and isinstance(row, dict)
+        and isinstance(f, dict)
+        and all(isinstance(row.get(k), t) for k, t in _ROW_KEYS.items())
+        and all(isinstance(row.get(k), _MAYBE) for k in ("who", "description", "staff"))
+        and all(isinstance(x, str) for x in row["waiting_for"] + row["waiting_for_questions"])
+        and all(isinstance(f.get(k), t) for k, t in _FACT_KEYS.items())
+        and all(isinstance(r, str) for r in f["routes"])
+        and all(isinstance(x, list) and len(x) == 2 and all(isinstance(y, str) for y in x) for x in f["decisions"])
+        and all(
+            isinstance(x, list) and len(x) == 2 and all(isinstance(y, str) for y in x) for x in f["decided_against"]
+        )
+        and (f.get("forced") is None or (isinstance(f["forced"], list) and len(f["forced"]) == 2))
+        and (f.get("days_to_close") is None or isinstance(f["days_to_close"], int))
+    )
+
+
+def summaries(st: Store, ids: list[int] | None = None) -> Iterator[dict]:
+    """Each incident's summary data ({"row", "facts"}), in incident order, streamed: read from its summary row,
+    or, where that is missing, stale or damaged, replayed from its events (one incident at a time)."""
+    stale = st.stale_summaries()
+    wanted = None if ids is None else set(ids)
+    fresh = st.summary_data(None if ids is None else [i for i in ids if i not in stale])
+    replayed = (i for i in sorted(stale) if wanted is None or i in wanted)
+    pending = next(replayed, None)
+    for i, data in fresh:
+        if i in stale:
+            continue
+        while pending is not None and pending < i:
+            yield from _replayed(st, pending)
+            pending = next(replayed, None)
+        if _well_formed(data):
+            yield data
+        else:
+            yield from _replayed(st, i)
+    while pending is not None:
+        yield from _replayed(st, pending)
+        pending = next(replayed, None)
+
+
+def _replayed(st: Store, incident_id: int) -> Iterator[dict]:
+    events = st.events(incident_id)
+    if events:  # an incident with no events is reported by `damaged`
+        yield summary_of(events)[2]
+
+
+RECENT = 25  # closed incidents shown by default, beside every open one
+RECENT_DAYS = 30
+
+
+class Listing(NamedTuple):
+    """What `log list` shows: the incidents chosen, and how many there are in all."""
+
+    ids: list[int]  # in incident order; their rows are read one at a time by `rows`
+    total: int
+    open: int
+    hidden: int  # incidents not shown by default (see --all)
+
+
+def rows(st: Store, ids: list[int]) -> Iterator[dict]:
+    """The listing rows of these incidents, streamed in incident order."""
+    return (d["row"] for d in summaries(st, ids))
+
+
+def listing(st: Store, which: str | None = None, today: str | None = None) -> Listing:
+    """The incidents people can read at once: by default every open incident and the closed ones changed in the
+    last 30 days (at most 25 of those, the most recent); `which` 'open', 'closed' or 'all' for those in full.
+    Only the chosen rows' data is read: the choice is made on the status and time of each summary row."""
+    from datetime import date, timedelta
+
+    stale = st.stale_summaries()
+    keys = [(i, status, last) for i, status, last in st.summary_keys() if i not in stale]
+    for data in summaries(st, sorted(stale)):  # the few without a fresh row, replayed
+        row = data["row"]
+        keys.append((row["id"], row["status"], row["last_change"]))
+    total, n_open = len(keys), sum(1 for k in keys if k[1] == "open")
+    if which == "all":
+        chosen = [k[0] for k in keys]
+    elif which in ("open", "closed"):
+        chosen = [k[0] for k in keys if k[1] == which]
+    else:
+        since = ((date.fromisoformat(today) if today else date.today()) - timedelta(days=RECENT_DAYS)).isoformat()
+        recent = sorted((k for k in keys if k[1] != "open" and k[2][:10] >= since), key=lambda k: k[2], reverse=True)
+        chosen = [k[0] for k in keys if k[1] == "open"] + [k[0] for k in recent[:RECENT]]
+    return Listing(sorted(chosen), total, n_open, total - len(chosen) if which is None else 0)
+
+
+def list_rows(st: Store, which: str | None = None) -> Iterator[dict]:
+    """Every incident's listing row (or only the open or closed ones), streamed in incident order: for --json."""
+    for data in summaries(st):
+        if which is None or data["row"]["status"] == which:
+            yield data["row"]
 
 
 def damaged(st: Store) -> list[Verified]:
@@ -235,10 +370,9 @@ def undone(st: Store, incident_id: int, step: str, note: str | None, who: str) -
 
 
 def governors_summary(st: Store, start: str | None, end: str | None):
-    """The incidents opened in a period, summed up for governors (incident.Summary)."""
+    """The incidents opened in a period, summed up for governors (incident.Summary), streamed from the
+    summary rows."""
     from datetime import date
-
-    from .incident import summarise
 
     for when, name in ((start, "--from"), (end, "--to")):
         if when is None:
@@ -251,7 +385,7 @@ def governors_summary(st: Store, start: str | None, end: str | None):
             raise WizardError(f"{name} must be a real date like 2026-09-01, not '{one_line(when)[:40]}'.")
     if start and end and start > end:
         raise WizardError(f"--from {start} is after --to {end}: give the first day first.")
-    return summarise(incidents(st), start, end)
+    return summarise((d["facts"] for d in summaries(st)), start, end)
 
 
 def evidence_states(inc: Incident) -> list[str]:
@@ -374,19 +508,59 @@ class Verified(NamedTuple):
 
 
 def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
-    """Check the chain of events and the evidence files of one incident, or of all."""
-    with paused_gc():  # every event of the store stays alive until the end: see model.paused_gc
-        if incident_id is not None:
-            found = {incident_id: st.checked(incident_id)}
-            out = []
-        else:  # everything in one pass over the file
-            found = st.all_checked()
-            out = _deleted(st)
-        for i, (events, chain) in found.items():
+    """Check the chain of events, the incident's summary row and the evidence files of one incident, or of all
+    (one incident at a time: memory holds one incident's events, whatever the size of the store)."""
+    if incident_id is not None:
+        found: Iterator = iter([(incident_id, *st.checked(incident_id))])
+        out = []
+    else:  # everything in one pass over the file
+        found = st.each_checked()
+        out = _deleted(st)
+    # Each incident's events are freed by reference counting once checked: nothing here makes a cycle, so the
+    # cyclic collector would only rescan what stays (see model.paused_gc).
+    with paused_gc():
+        for i, events, chain in found:
             files = evidence_of(events)
-            problems = chain + malformed(events)
+            problems = chain + malformed(events) + _summary_problems(st, i, events, chain, incident_id is not None)
             out.append(Verified(i, len(events), problems, [(e, evidence.recheck(e.path, e.sha256)) for e in files]))
     return sorted(out, key=lambda v: v.incident_id)
+
+
+def _summary_problems(st: Store, incident_id: int, events: list[Event], chain: list[str], deep: bool) -> list[str]:
+    """Does the incident's summary row (what listings and the governors' summary read) say what its events say?
+
+    A missing or stale row is not a problem: readers replay that incident. A row that ends at the last event
+    must be one this version could have written (every incident); with `deep` (one incident), its contents are
+    also computed again from the events and compared. Not for every incident: that would replay the whole store,
+    more than doubling the time of a full verify (see benchmarks/case_file_scale.py)."""
+    stored = st.stored_summary(incident_id)
+    if stored is None or not events or chain or (stored[0], stored[1]) != (events[-1].n, events[-1].hash):
+        return []
+    try:
+        data = json.loads(stored[4])
+    except (TypeError, ValueError):
+        data = None
+    if isinstance(data, dict) and data.get("v") != SUMMARY_VERSION:
+        return []  # written by another version: replayed by readers, not trusted
+    readable = (
+        isinstance(data, dict)
+        and _well_formed(data)
+        and (data["row"]["status"], data["row"]["last_change"]) == (stored[2], stored[3])
+    )
+    if readable and deep:
+        try:
+            status, last_at, again = summary_of(events)
+        except WizardError:
+            return []
+        if (stored[2], stored[3], stored[4]) == (status, last_at, _canonical(again)):
+            return []
+    elif readable:
+        return []
+    then = "listings replay the incident instead" if not readable else "listings show it wrongly until then"
+    return [
+        "its summary for listings and the governors' summary does not match its record (the record itself is "
+        f"unchanged; the next change to incident {incident_id} writes the summary again, and {then})"
+    ]
 
 
 def close(st: Store, incident_id: int, reason: str | None, who: str, force: bool = False) -> Event:

@@ -80,6 +80,19 @@ def json_text(obj: object, indent: int | None = 2) -> str:
     return UNSAFE.sub(lambda m: "".join(f"\\u{u:04x}" for u in _utf16(m.group())), text)
 
 
+def write_json_array(items, out=None) -> None:
+    """A JSON array written one item at a time (the same text as json_text of the whole list): memory holds one
+    item, whatever the number of items."""
+    import sys
+
+    out = out or sys.stdout
+    first = True
+    for item in items:
+        out.write(("[\n  " if first else ",\n  ") + json_text(item).replace("\n", "\n  "))
+        first = False
+    out.write("[]\n" if first else "\n]\n")
+
+
 def _utf16(c: str) -> list[int]:
     code = ord(c)
     if code < 0x10000:

@@ -8,6 +8,7 @@ from it, so a correction is always a new event and nothing is ever rewritten. Ev
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
 from .errors import WizardError
@@ -236,26 +237,31 @@ def _dicts(v: object) -> list[dict]:
     return [x for x in v if isinstance(x, dict)] if isinstance(v, list) else []
 
 
+def _opt(v: object) -> str | None:
+    return v if isinstance(v, str) else None
+
+
+def _strs(v: object) -> tuple[str, ...]:
+    return tuple(x for x in v if isinstance(x, str)) if isinstance(v, list) else ()
+
+
 def _step(d: dict) -> Step | None:
-    if not isinstance(d.get("id"), str):
+    get = d.get
+    if not isinstance(get("id"), str):
         return None
     return Step(
         id=d["id"],
-        text=_text(d.get("text")),
-        section=_text(d.get("section")),
-        condition=d.get("condition") if isinstance(d.get("condition"), str) else None,
-        details=tuple(x for x in d.get("details", ()) if isinstance(x, str))
-        if isinstance(d.get("details"), list)
-        else (),
-        source=d.get("source") if isinstance(d.get("source"), str) else None,
-        added=d.get("added") if isinstance(d.get("added"), str) else None,
-        contacts=tuple(x for x in d.get("contacts", ()) if isinstance(x, str))
-        if isinstance(d.get("contacts"), list)
-        else (),
-        short=d.get("short") if isinstance(d.get("short"), str) else None,
-        when=d.get("when") if isinstance(d.get("when"), str) else None,
-        info=d.get("info") is True,
-        route=d.get("route") if isinstance(d.get("route"), str) else None,
+        text=_text(get("text")),
+        section=_text(get("section")),
+        condition=_opt(get("condition")),
+        details=_strs(get("details")),
+        source=_opt(get("source")),
+        added=_opt(get("added")),
+        contacts=_strs(get("contacts")),
+        short=_opt(get("short")),
+        when=_opt(get("when")),
+        info=get("info") is True,
+        route=_opt(get("route")),
     )
 
 
@@ -313,6 +319,7 @@ def replay(events: list[Event]) -> Incident:
     decisions: list[dict] = []
     complete = False
     steps: list[dict] = []
+    parsed: list[tuple[dict, Step]] = []  # the last answered event's steps, each read once
     contacts: list[dict] = []
     done: dict[str, Done] = {}
     decided: dict[str, Decided] = {}
@@ -348,9 +355,9 @@ def replay(events: list[Event]) -> Incident:
             nky = d.get("not_known_yet")
             not_known_yet = tuple(x for x in nky if isinstance(x, str)) if isinstance(nky, list) else ()
             steps, contacts = _dicts(d.get("steps")), _dicts(d.get("contacts"))
-            for s in steps:
-                step = _step(s)
-                if step is not None and step.id not in seen:
+            parsed = [(s, step) for s in steps for step in [_step(s)] if step is not None]
+            for _, step in parsed:
+                if step.id not in seen:
                     seen[step.id] = (len(seen) + 1, step)
         elif e.kind == "step_done" and isinstance(d.get("step"), str):
             done[d["step"]] = Done(e.at, e.actor, d.get("note") if isinstance(d.get("note"), str) else None)
@@ -376,8 +383,7 @@ def replay(events: list[Event]) -> Incident:
             closed = False
     checklist = tuple(
         Item(seen[step.id][0], step, _text(s.get("status"), "due"), done.get(step.id), decided.get(step.id))
-        for s, step in ((s, _step(s)) for s in steps)
-        if step is not None
+        for s, step in parsed
     )
     # Done stays done: a step done or decided on, then dropped by a change of answers, stays on the checklist
     # with every word said of it, marked as no longer needed and why.
@@ -444,56 +450,79 @@ class Summary(NamedTuple):
     forced: list[tuple[int, int, str]] = []  # closed with steps still open: (incident, how many open, the reason)
 
 
-def summarise(incidents: list[Incident], start: str | None, end: str | None) -> Summary:
-    """The incidents opened between `start` and `end` (dates, inclusive), summed up for governors."""
-    chosen = [
-        i
-        for i in incidents
-        if (start is None or i.created_at[:10] >= start) and (end is None or i.created_at[:10] <= end)
-    ]
+def facts(inc: Incident) -> dict:
+    """What the governors' summary needs of one incident, in JSON shapes (kept in its summary row: see store)."""
+    # Counted by the kind of route, never by a person's name (records made before 'route:' use the role), and
+    # only for a step done that is the route to that contact: not every contact a step names (a step that
+    # mentions the union and two helplines takes none of them). Records made before steps said their route
+    # count a step that names a single contact.
+    names = {c.id: c.route or c.role or "Another contact" for c in inc.contacts}
+    routes = {
+        names.get(r, r)
+        for it in inc.checklist
+        if it.done
+        for r in [it.step.route or (it.step.contacts[0] if len(it.step.contacts) == 1 else None)]
+        if r
+    }
+    forced = None
+    if inc.closing:
+        still = inc.closing.data.get("open_steps")
+        if isinstance(still, list) and still:
+            reason = inc.closing.data.get("reason")
+            forced = [len(still), reason if isinstance(reason, str) else ""]
+    return {
+        "id": inc.id,
+        "created_at": inc.created_at,
+        "closed": inc.closed,
+        "who": inc.who or "Not answered",
+        "routes": sorted(routes),
+        "days_to_close": _days(inc.created_at, inc.closing.at) if inc.closing else None,
+        "forced": forced,
+        "decisions": [[d.text, d.reason or ""] for d in inc.decisions],
+        "decided_against": [[it.step.text, it.decided.reason] for it in inc.checklist if it.decided],
+        "head": inc.head,
+    }
+
+
+def summarise(each: Iterable[dict], start: str | None, end: str | None) -> Summary:
+    """The incidents opened between `start` and `end` (dates, inclusive), summed up for governors, from each
+    incident's facts (see `facts`), streamed: memory holds the sums, not the incidents."""
+    n = n_open = 0
     by_who: dict[str, int] = {}
     by_route: dict[str, int] = {}
     days: list[int] = []
     decisions: list[tuple[str, str]] = []
     against: list[tuple[str, str]] = []
     forced: list[tuple[int, int, str]] = []
-    for inc in chosen:
-        who = inc.who or "Not answered"
-        by_who[who] = by_who.get(who, 0) + 1
-        # Counted by the kind of route, never by a person's name (records made before 'route:' use the role),
-        # and only for a step done that is the route to that contact: not every contact a step names (a step
-        # that mentions the union and two helplines takes none of them). Records made before steps said their
-        # route count a step that names a single contact.
-        names = {c.id: c.route or c.role or "Another contact" for c in inc.contacts}
-        routes = {
-            names.get(r, r)
-            for it in inc.checklist
-            if it.done
-            for r in [it.step.route or (it.step.contacts[0] if len(it.step.contacts) == 1 else None)]
-            if r
-        }
-        for r in routes:
+    heads: list[tuple[int, str]] = []
+    for f in each:
+        day = str(f.get("created_at", ""))[:10]
+        if (start is not None and day < start) or (end is not None and day > end):
+            continue
+        n += 1
+        n_open += not f.get("closed")
+        by_who[f["who"]] = by_who.get(f["who"], 0) + 1
+        for r in f["routes"]:
             by_route[r] = by_route.get(r, 0) + 1
-        if inc.closing:
-            days.append(_days(inc.created_at, inc.closing.at))
-            still = inc.closing.data.get("open_steps")
-            if isinstance(still, list) and still:
-                reason = inc.closing.data.get("reason")
-                forced.append((inc.id, len(still), reason if isinstance(reason, str) else ""))
-        decisions += [(d.text, d.reason or "") for d in inc.decisions]
-        against += [(it.step.text, it.decided.reason) for it in inc.checklist if it.decided]
+        if f.get("days_to_close") is not None:
+            days.append(f["days_to_close"])
+        if f.get("forced"):
+            forced.append((f["id"], f["forced"][0], f["forced"][1]))
+        decisions += [(d, r) for d, r in f["decisions"]]
+        against += [(d, r) for d, r in f["decided_against"]]
+        heads.append((f["id"], f["head"]))
     return Summary(
         start,
         end,
-        len(chosen),
-        sum(not i.closed for i in chosen),
-        sum(i.closed for i in chosen),
+        n,
+        n_open,
+        n - n_open,
         dict(sorted(by_who.items(), key=lambda kv: -kv[1])),
         dict(sorted(by_route.items(), key=lambda kv: -kv[1])),
         sorted(days),
         decisions,
         against,
-        [(i.id, i.head) for i in chosen],
+        heads,
         forced,
     )
 

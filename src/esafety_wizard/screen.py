@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Iterable
 from itertools import groupby
 from typing import TYPE_CHECKING
 
@@ -280,22 +281,37 @@ def contacts_table(con: Console, fc: Flowchart) -> None:
 # --- incidents ------------------------------------------------------------------------------------------
 
 
-def incident_list(con: Console, rows: list[dict]) -> None:
-    if not rows:
+TABLE_ROWS = 50  # more incidents than this are listed as they are read, not drawn as one table
+
+
+def _incident_lines(r: dict) -> tuple[str, list[str]]:
+    about = f": {r['description']}" if r.get("description") else ""
+    return f"Incident {r['id']} ({r['status']}){about}", [
+        *([f"Member of staff affected: {r['staff']}"] if r.get("staff") else []),
+        f"Opened {wording.when(r['created_at'])} by {r['created_by']}",
+        f"Who: {r['who'] or '-'}",
+        f"Steps done: {r['steps_done']} of {r['steps']}",
+        f"Waiting for: {'; '.join(r['waiting_for_questions']) or '-'}",
+    ]
+
+
+def incident_list(con: Console, rows: Iterable[dict], count: int) -> None:
+    """The incidents chosen: a table on a wide screen, a list on a narrow one; more than TABLE_ROWS are written
+    one incident at a time as they are read (a table of thousands would be held and drawn at once)."""
+    if not count:
         con.print("No incidents match.")
+        return
+    if count > TABLE_ROWS:
+        write = con.file.write
+        for r in rows:
+            title, lines = _incident_lines(r)
+            write("\n" + escape.terminal(title) + "\n" + "".join(f"  {escape.terminal(x)}\n" for x in lines))
         return
     if con.width < NARROW:
         for r in rows:
+            title, lines = _incident_lines(r)
             con.print()
-            about = f": {r['description']}" if r.get("description") else ""
-            con.print(Text(f"Incident {r['id']} ({r['status']}){about}", style="bold"))
-            lines = [
-                *([f"Member of staff affected: {r['staff']}"] if r.get("staff") else []),
-                f"Opened {wording.when(r['created_at'])} by {r['created_by']}",
-                f"Who: {r['who'] or '-'}",
-                f"Steps done: {r['steps_done']} of {r['steps']}",
-                f"Waiting for: {'; '.join(r['waiting_for_questions']) or '-'}",
-            ]
+            con.print(Text(title, style="bold"))
             con.print(Padding(Text("\n".join(lines)), (0, 0, 0, 2)))
         return
     table = Table(title="Incidents", title_justify="left", expand=False)
@@ -391,12 +407,29 @@ def incident(con: Console, inc: Incident, chain_problems: list[str], changes: di
 
 
 def verified(con: Console, results, one: bool) -> None:
-    """What `log verify` found: every incident's chain, and its evidence files when asked or when one changed."""
+    """What `log verify` found: for one incident, its chain and every evidence file; for all, each incident
+    with a problem, then one line for the rest (ten thousand lines saying "intact" would hide the one that is not)."""
     for v in results:
         if v.problems:
             con.print(Text(f"Incident {v.incident_id}: ALTERED: " + "; ".join(v.problems)))
-        else:
+        elif one:
             con.print(Text(f"Incident {v.incident_id}: record intact ({v.events} events)."))
         for e, state in v.evidence:
             if one or state != "unchanged":
-                con.print(Text(f"  evidence {state}: {e.path}"))
+                con.print(
+                    Text(f"{'  ' if one or v.problems else f'Incident {v.incident_id}: '}evidence {state}: {e.path}")
+                )
+    if not one:
+        bad = sum(not v.ok for v in results)
+        events = sum(v.events for v in results)
+        n = len(results)
+        con.print(
+            Text(
+                f"{n:,} incident{'s' if n != 1 else ''} checked: every record intact ({events:,} events), every "
+                "evidence file unchanged."
+                if not bad
+                else f"{bad:,} of {n:,} incident{'s' if n != 1 else ''} need{'s' if bad == 1 else ''} attention "
+                "(above); the others are intact.",
+                style="bold" if bad else "",
+            )
+        )

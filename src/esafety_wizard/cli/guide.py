@@ -281,9 +281,8 @@ class _Guide:
 
     def create(self, answers: dict[str, str], who: str, reasons=None, quiet: bool = False) -> int:
         from .. import cases
-        from ..store import Store
 
-        with Store(self.home) as st:
+        with cases.open_store(self.home) as st:
             n = cases.create(st, self.fc, answers, who, reasons)
             if any(self.about.values()):
                 cases.describe(st, n, self.about.get("description"), self.about.get("staff"), who)

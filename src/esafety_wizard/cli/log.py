@@ -57,9 +57,9 @@ StepArg = Annotated[str, typer.Argument(metavar="STEP", help="The step's number 
 @contextlib.contextmanager
 def _store(home, readonly: bool = False):
     """The one store of a command: opened once (read-only for a command that only reads), closed at its end."""
-    from ..store import Store
+    from ..cases import open_store
 
-    with Store(home, create=False, readonly=readonly) as st:
+    with open_store(home, create=False, readonly=readonly) as st:
         yield st
 
 
@@ -94,37 +94,48 @@ def log_name(
 
 @log_app.command("list")
 def log_list(
-    open_: Annotated[bool, typer.Option("--open", help="Only incidents still open.")] = False,
-    closed: Annotated[bool, typer.Option("--closed", help="Only closed incidents.")] = False,
-    json_: Annotated[bool, typer.Option("--json", help="Print as JSON, for scripts.")] = False,
+    open_: Annotated[bool, typer.Option("--open", help="Every incident still open.")] = False,
+    closed: Annotated[bool, typer.Option("--closed", help="Every closed incident.")] = False,
+    all_: Annotated[bool, typer.Option("--all", help="Every incident, open or closed.")] = False,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Print as JSON, for scripts: every incident (or --open, --closed).")
+    ] = False,
     home: HomeOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
-    """List the incidents in your log, with how many steps are done and what each is waiting for.
+    """List the incidents in your log, with how many steps are done and what each is waiting for: every open
+    incident, and those closed in the last 30 days (--all for every one).
 
     Example: esafety log list --open
     """
     with boundary(no_color):
-        from .. import cases, escape, screen, serialize
+        from .. import cases, escape, screen
 
-        if open_ and closed:
-            raise typer.BadParameter("use --open or --closed, not both")  # a usage mistake: exit 2
-        rows, damaged = [], []
-        if cases.has_incidents(home):
-            with _store(home, readonly=True) as st:
-                rows = [
-                    serialize.summary(i) for i in cases.incidents(st, "open" if open_ else "closed" if closed else None)
-                ]
-                damaged = cases.damaged(st)
-        elif not json_:
-            out(no_color).print("No incidents recorded yet. Start one with: esafety guide --save")
+        if sum((open_, closed, all_)) > 1:
+            raise typer.BadParameter(
+                "use one of --open, --closed or --all, not two together"
+            )  # a usage mistake: exit 2
+        which = "open" if open_ else "closed" if closed else "all" if all_ else None
+        if not cases.has_incidents(home):
+            if json_:
+                print("[]")
+            else:
+                out(no_color).print("No incidents recorded yet. Start one with: esafety guide --save")
             return
-        for v in damaged:
-            err(no_color).print(f"WARNING: {'; '.join(v.problems)}. Check the file with: esafety log verify")
-        if json_:
-            print(escape.json_text(rows))
-        else:
-            screen.incident_list(out(no_color), rows)
+        with _store(home, readonly=True) as st:
+            for v in cases.damaged(st):
+                err(no_color).print(f"WARNING: {'; '.join(v.problems)}. Check the file with: esafety log verify")
+            if json_:  # streamed: one incident's line at a time, whatever the size of the log
+                escape.write_json_array(cases.list_rows(st, None if which == "all" else which))
+                return
+            found = cases.listing(st, which)
+            o = out(no_color)
+            screen.incident_list(o, cases.rows(st, found.ids), len(found.ids))
+        if found.hidden:
+            o.print(
+                f"{found.hidden} older closed incident{'s are' if found.hidden != 1 else ' is'} not shown "
+                f"({found.total} in all, {found.open} open). See every one with: esafety log list --all"
+            )
 
 
 @log_app.command("show")
