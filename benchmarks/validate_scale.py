@@ -11,7 +11,10 @@ listing itself is quadratic: n paths of up to n answers each. Times are in-proce
 whole of `esafety validate` but for the command's start-up, which benchmarks/startup.py measures).
 
 Target (issue 4): 10,000 nodes validated in under 1 s here, and the 10k/1k time ratio at most 12.
-Run: .venv/bin/python benchmarks/validate_scale.py
+The ratio is of the minimum times of interleaved rounds, so load on the machine cannot decide it (a median of
+separate runs flipped between 11.5 and 13.8 around the 12 asked).
+
+Run: .venv/bin/python benchmarks/validate_scale.py [ROUNDS]
 """
 
 from __future__ import annotations
@@ -98,49 +101,59 @@ def _command(path: Path) -> None:
     subprocess.run([str(esafety), "validate", str(path)], check=True, capture_output=True)
 
 
+def interleaved(fn_small, fn_big, rounds: int) -> tuple[float, float]:
+    """The minimum time of each of two functions over rounds that alternate between them. Load on the machine
+    only ever adds time, so the minimum of many rounds is the figure least decided by noise; alternating means a
+    slow stretch of the machine touches both alike."""
+    small, big = [], []
+    for _ in range(rounds):
+        for fn, times in ((fn_small, small), (fn_big, big)):
+            t = time.perf_counter()
+            fn()
+            times.append(time.perf_counter() - t)
+    return min(small), min(big)
+
+
 def main() -> None:
+    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
     shapes = {
         "validate, chain": lambda n: generate(n),
         "validate, wide": lambda n: generate_wide(n),
         "validate, chain 2x": lambda n: generate(0, questions=n),
     }
+    rows = []
+    commands: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as d:
-        results: dict[str, dict[int, tuple[int, tuple[float, float]]]] = {}
-        commands: dict[str, float] = {}
-        for n in (1_000, 10_000):
-            runs = 5 if n == 10_000 else 20
-            for name, make in shapes.items():
-                path = Path(d) / f"{name.split()[-1]}{n}.yaml"
-                path.write_text(make(n))
-                fc, problems = loader.check_file(path)
+        for name, make in shapes.items():
+            files = {}
+            for n in (1_000, 10_000):
+                files[n] = Path(d) / f"{name.split()[-1]}{n}.yaml"
+                files[n].write_text(make(n))
+                fc, problems = loader.check_file(files[n])
                 assert fc is not None and not problems, problems
-                results.setdefault(name, {})[n] = (
-                    node_count(fc),
-                    best_of(lambda p=path: loader.check_file(p), runs),
-                )
-            if n == 10_000:
-                for name in shapes:
-                    path = Path(d) / f"{name.split()[-1]}{n}.yaml"
-                    commands[name.replace("validate, ", "")] = best_of(lambda p=path: _command(p), 3)[1]
-            fc = loader.load(Path(d) / f"wide{n}.yaml")
-            results.setdefault("paths --json, wide", {})[n] = (
-                node_count(fc),
-                best_of(lambda fc=fc: paths.to_json(fc), 3),
+            nodes = {n: node_count(loader.load(f)) for n, f in files.items()}
+            small, big = interleaved(
+                lambda f=files[1_000]: loader.check_file(f), lambda f=files[10_000]: loader.check_file(f), rounds
             )
-    print(f"python {sys.version.split()[0]}; median of runs (best in brackets)")
-    ok = True
-    for what, by_n in results.items():
-        (n1, (b1, m1)), (n10, (b10, m10)) = by_n[1_000], by_n[10_000]
-        ratio = m10 / m1
-        judged = what.startswith("validate") and n10 <= 10_000
-        ok &= not judged or (m10 < 1.0 and ratio <= 12)
+            rows.append((name, nodes[1_000], small, nodes[10_000], big, nodes[10_000] <= 10_000))
+            commands[name.replace("validate, ", "")] = best_of(lambda p=files[10_000]: _command(p), 3)[0]
+        wide = {n: loader.load(Path(d) / f"wide{n}.yaml") for n in (1_000, 10_000)}
+        small, big = interleaved(lambda: paths.to_json(wide[1_000]), lambda: paths.to_json(wide[10_000]), 5)
+        rows.append(("paths --json, wide", node_count(wide[1_000]), small, node_count(wide[10_000]), big, False))
+    print(f"python {sys.version.split()[0]}; minimum of {rounds} interleaved rounds (5 for paths)")
+    ok_time = ok_ratio = True
+    for what, n1, t1, n10, t10, judged in rows:
+        ratio = t10 / t1
+        if judged:
+            ok_time &= t10 < 1.0
+            ok_ratio &= ratio <= 12
         print(
-            f"{what:20s} {n1:6,} nodes: {m1 * 1000:7.1f} ms   {n10:6,} nodes: {m10 * 1000:7.1f} ms"
-            f"   ratio {ratio:5.2f}   (best {b1 * 1000:.1f} / {b10 * 1000:.1f} ms)"
+            f"{what:20s} {n1:6,} nodes: {t1 * 1000:7.1f} ms   {n10:6,} nodes: {t10 * 1000:7.1f} ms   ratio {ratio:5.2f}"
             + ("" if judged else "   (not judged: not validate, or more than 10,000 nodes)")
         )
-    print(f"target: 10,000 nodes validated in < 1 s, ratio <= 12: {'met' if ok else 'NOT met'}")
-    print("whole command, start-up included (`esafety validate FILE`, median of 3):")
+    print(f"VERDICT 10,000 nodes validated in under 1 s: {'met' if ok_time else 'NOT met'}")
+    print(f"VERDICT 10k/1k time ratio at most 12 (linear is about 10): {'met' if ok_ratio else 'NOT met'}")
+    print("whole command, start-up included (`esafety validate FILE`, best of 3):")
     for what, seconds in commands.items():
         print(f"  {what:18s} {seconds * 1000:7.1f} ms")
 

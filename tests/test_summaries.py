@@ -29,6 +29,14 @@ def replayed(st) -> list[dict]:
     return [cases.summary_of(st.events(i))[2] for i in st.incident_ids()]
 
 
+def read(st) -> list[dict]:
+    """Both parts of every incident's summary, as listings and the governors' summary read them."""
+    return [
+        {"v": cases.SUMMARY_VERSION, "row": r, "facts": f}
+        for r, f in zip(cases.summaries(st, "row"), cases.summaries(st, "facts"), strict=True)
+    ]
+
+
 def test_a_summary_row_is_written_with_each_change_and_says_what_a_replay_says(home, fc):
     with cases.open_store(home) as st:
         a = cases.create(st, fc, PUPIL, "Jo")
@@ -37,7 +45,7 @@ def test_a_summary_row_is_written_with_each_change_and_says_what_a_replay_says(h
         cases.note(st, b, "Parent phoned", "Jo")
         cases.close(st, b, "Resolved", "Jo", force=True)
         assert st.stale_summaries() == set()
-        assert list(cases.summaries(st)) == replayed(st)
+        assert read(st) == replayed(st)
         rows = list(cases.rows(st, cases.listing(st, "all").ids))
         assert [(r["id"], r["status"], r["steps_done"]) for r in rows] == [(a, "open", 1), (b, "closed", 0)]
 
@@ -48,7 +56,7 @@ def test_a_change_by_a_writer_without_a_summariser_makes_the_row_stale_and_reade
     with Store(home) as st:  # an older or other writer: it cannot write the row, so it removes it
         cases.done(st, a, ["1"], None, "Jo")
         assert st.stale_summaries() == {a}
-        assert list(cases.summaries(st))[0]["row"]["steps_done"] == 1
+        assert list(cases.summaries(st, "row"))[0]["steps_done"] == 1
 
 
 def test_a_row_left_behind_by_a_change_is_not_trusted(home, fc):
@@ -59,7 +67,7 @@ def test_a_row_left_behind_by_a_change_is_not_trusted(home, fc):
     db.close()
     with cases.open_store(home, readonly=True) as st:
         assert st.stale_summaries() == {a}
-        assert list(cases.summaries(st)) == replayed(st)
+        assert read(st) == replayed(st)
 
 
 def test_an_older_store_is_migrated_and_its_rows_built_in_the_same_transaction(home, fc):
@@ -70,10 +78,10 @@ def test_an_older_store_is_migrated_and_its_rows_built_in_the_same_transaction(h
     db.executescript("DROP TABLE summaries; PRAGMA user_version = 1;")
     db.close()
     with cases.open_store(home, readonly=True) as st:  # read-only: not migrated, every incident replayed
-        assert not st.has_summaries() and list(cases.summaries(st)) == replayed(st)
+        assert not st.has_summaries() and read(st) == replayed(st)
     with cases.open_store(home) as st:
         assert st.db.execute("PRAGMA user_version").fetchone()[0] == 2
-        assert st.stale_summaries() == set() and list(cases.summaries(st)) == replayed(st)
+        assert st.stale_summaries() == set() and read(st) == replayed(st)
 
 
 @pytest.mark.parametrize(

@@ -183,6 +183,7 @@ _ROW_KEYS = {
     "waiting_for": list,
     "waiting_for_questions": list,
 }
+_ROW_TYPES = tuple(_ROW_KEYS.values())
 _MAYBE = (str, type(None))
 _FACT_KEYS = {
     "id": int,
@@ -195,30 +196,55 @@ _FACT_KEYS = {
 }
 
 
-def _well_formed(data: dict) -> bool:
-    """A stored summary row holds what its readers index (a damaged or altered row is replayed instead)."""
-    row, f = data.get("row"), data.get("facts")
+def _strings(v: object) -> bool:
+    return isinstance(v, list) and all(type(x) is str for x in v)
+
+
+def _pairs(v: object) -> bool:
+    return isinstance(v, list) and all(isinstance(x, list) and len(x) == 2 and _strings(x) for x in v)
+
+
+def _row_ok(row: object) -> bool:
+    """A listing row holds what `log list` reads from it (a damaged or altered one is replayed instead)."""
+    if not isinstance(row, dict):
+        return False
+    get = row.get
     return (
-        data.get("v") == SUMMARY_VERSION
-        and isinstance(row, dict)
-        and isinstance(f, dict)
-        and all(isinstance(row.get(k), t) for k, t in _ROW_KEYS.items())
-        and all(isinstance(row.get(k), _MAYBE) for k in ("who", "description", "staff"))
-        and all(isinstance(x, str) for x in row["waiting_for"] + row["waiting_for_questions"])
+        tuple(map(type, map(get, _ROW_KEYS))) == _ROW_TYPES  # exact types: JSON gives no subclasses
+        and isinstance(get("who"), _MAYBE)
+        and isinstance(get("description"), _MAYBE)
+        and isinstance(get("staff"), _MAYBE)
+        and _strings(row["waiting_for"])
+        and _strings(row["waiting_for_questions"])
+    )
+
+
+def _facts_ok(f: object) -> bool:
+    """An incident's facts hold what the governors' summary reads from them."""
+    return (
+        isinstance(f, dict)
         and all(isinstance(f.get(k), t) for k, t in _FACT_KEYS.items())
-        and all(isinstance(r, str) for r in f["routes"])
-        and all(isinstance(x, list) and len(x) == 2 and all(isinstance(y, str) for y in x) for x in f["decisions"])
-        and all(
-            isinstance(x, list) and len(x) == 2 and all(isinstance(y, str) for y in x) for x in f["decided_against"]
-        )
+        and _strings(f["routes"])
+        and _pairs(f["decisions"])
+        and _pairs(f["decided_against"])
         and (f.get("forced") is None or (isinstance(f["forced"], list) and len(f["forced"]) == 2))
         and (f.get("days_to_close") is None or isinstance(f["days_to_close"], int))
     )
 
 
-def summaries(st: Store, ids: list[int] | None = None) -> Iterator[dict]:
-    """Each incident's summary data ({"row", "facts"}), in incident order, streamed: read from its summary row,
-    or, where that is missing, stale or damaged, replayed from its events (one incident at a time)."""
+_CHECK = {"row": _row_ok, "facts": _facts_ok}
+
+
+def _well_formed(data: dict) -> bool:
+    """A stored summary row holds what its readers read (a damaged or altered row is replayed instead)."""
+    return data.get("v") == SUMMARY_VERSION and _row_ok(data.get("row")) and _facts_ok(data.get("facts"))
+
+
+def summaries(st: Store, part: str, ids: list[int] | None = None) -> Iterator[dict]:
+    """One part ("row" for listings, "facts" for the governors' summary) of each incident's summary, in incident
+    order, streamed: read from its summary row, or, where that is missing, stale or damaged, replayed from its
+    events (one incident at a time). Only the part read is checked."""
+    ok = _CHECK[part]
     stale = st.stale_summaries()
     wanted = None if ids is None else set(ids)
     fresh = st.summary_data(None if ids is None else [i for i in ids if i not in stale])
@@ -228,21 +254,21 @@ def summaries(st: Store, ids: list[int] | None = None) -> Iterator[dict]:
         if i in stale:
             continue
         while pending is not None and pending < i:
-            yield from _replayed(st, pending)
+            yield from _replayed(st, pending, part)
             pending = next(replayed, None)
-        if _well_formed(data):
-            yield data
+        if data.get("v") == SUMMARY_VERSION and ok(data.get(part)):
+            yield data[part]
         else:
-            yield from _replayed(st, i)
+            yield from _replayed(st, i, part)
     while pending is not None:
-        yield from _replayed(st, pending)
+        yield from _replayed(st, pending, part)
         pending = next(replayed, None)
 
 
-def _replayed(st: Store, incident_id: int) -> Iterator[dict]:
+def _replayed(st: Store, incident_id: int, part: str) -> Iterator[dict]:
     events = st.events(incident_id)
     if events:  # an incident with no events is reported by `damaged`
-        yield summary_of(events)[2]
+        yield summary_of(events)[2][part]
 
 
 RECENT = 25  # closed incidents shown by default, beside every open one
@@ -260,7 +286,7 @@ class Listing(NamedTuple):
 
 def rows(st: Store, ids: list[int]) -> Iterator[dict]:
     """The listing rows of these incidents, streamed in incident order."""
-    return (d["row"] for d in summaries(st, ids))
+    return summaries(st, "row", ids)
 
 
 def listing(st: Store, which: str | None = None, today: str | None = None) -> Listing:
@@ -271,8 +297,7 @@ def listing(st: Store, which: str | None = None, today: str | None = None) -> Li
 
     stale = st.stale_summaries()
     keys = [(i, status, last) for i, status, last in st.summary_keys() if i not in stale]
-    for data in summaries(st, sorted(stale)):  # the few without a fresh row, replayed
-        row = data["row"]
+    for row in summaries(st, "row", sorted(stale)):  # the few without a fresh row, replayed
         keys.append((row["id"], row["status"], row["last_change"]))
     total, n_open = len(keys), sum(1 for k in keys if k[1] == "open")
     if which == "all":
@@ -288,9 +313,9 @@ def listing(st: Store, which: str | None = None, today: str | None = None) -> Li
 
 def list_rows(st: Store, which: str | None = None) -> Iterator[dict]:
     """Every incident's listing row (or only the open or closed ones), streamed in incident order: for --json."""
-    for data in summaries(st):
-        if which is None or data["row"]["status"] == which:
-            yield data["row"]
+    for row in summaries(st, "row"):
+        if which is None or row["status"] == which:
+            yield row
 
 
 def damaged(st: Store) -> list[Verified]:
@@ -385,7 +410,7 @@ def governors_summary(st: Store, start: str | None, end: str | None):
             raise WizardError(f"{name} must be a real date like 2026-09-01, not '{one_line(when)[:40]}'.")
     if start and end and start > end:
         raise WizardError(f"--from {start} is after --to {end}: give the first day first.")
-    return summarise((d["facts"] for d in summaries(st)), start, end)
+    return summarise(summaries(st, "facts"), start, end)
 
 
 def evidence_states(inc: Incident) -> list[str]:

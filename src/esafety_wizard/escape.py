@@ -81,14 +81,14 @@ def json_text(obj: object, indent: int | None = 2) -> str:
 
 
 def write_json_array(items, out=None) -> None:
-    """A JSON array written one item at a time (the same text as json_text of the whole list): memory holds one
-    item, whatever the number of items."""
+    """A JSON array written one item at a time, one item a line (escaped as json_text): memory holds one item,
+    whatever the number of items, and a line-oriented tool can take it an item at a time."""
     import sys
 
     out = out or sys.stdout
     first = True
     for item in items:
-        out.write(("[\n  " if first else ",\n  ") + json_text(item).replace("\n", "\n  "))
+        out.write(("[\n" if first else ",\n") + json_text(item, indent=None))
         first = False
     out.write("[]\n" if first else "\n]\n")
 

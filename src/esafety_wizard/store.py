@@ -301,8 +301,13 @@ class Store:
         """(incident, data) of the summary rows of these incidents (all, if None), streamed in incident order."""
         if not self.has_summaries():
             return
-        if ids is None:
-            cursor = self.db.execute("SELECT incident_id, data FROM summaries ORDER BY incident_id")
+        if ids is None or len(ids) > 100:  # many: one pass over the table beats a lookup each
+            wanted = None if ids is None else set(ids)
+            cursor = (
+                r
+                for r in self.db.execute("SELECT incident_id, data FROM summaries ORDER BY incident_id")
+                if wanted is None or r[0] in wanted
+            )
         else:
             cursor = (
                 r
