@@ -30,6 +30,7 @@ LAYERS = [
     "markdown",
     "transcript",
     "report",
+    "letters",
     "checklist",
     "screen",
     "diagram",
@@ -44,6 +45,7 @@ ONLY_IN = {  # a library -> the modules allowed to import it
     "typer": {"cli/__init__.py", "cli/common.py", "cli/guide.py", "cli/procedure.py", "cli/log.py"},
     "sqlite3": {"store.py"},
     "yaml": {"loader/reader.py", "answers.py"},
+    "docx": {"letters.py"},
 }
 
 

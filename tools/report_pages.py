@@ -1,6 +1,8 @@
-"""Print the two reports of a made-up incident in headless Chromium and save their first pages as PNG for README.
+"""Print the two reports of a made-up incident in headless Chromium, and one of its letters as Word users see it
+(LibreOffice), and save their first pages as PNG for README.
 
-Needs Debian's chromium and poppler-utils (pdftoppm): apt-get install chromium poppler-utils
+Needs Debian's chromium, poppler-utils (pdftoppm) and LibreOffice:
+apt-get install chromium poppler-utils libreoffice-writer-nogui
 Run: .venv/bin/python tools/report_pages.py
 """
 
@@ -79,6 +81,20 @@ def main() -> None:
                 ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", str(pdf), str(DOCS / name)], check=True
             )
             print(f"docs/{name}-1.png")
+        esafety("school", "set", "--name", "Hillside Primary School", "--address", "1 High Street, Matlock",
+                "--head", "Mrs A Jones", home=home, cwd=d)  # fmt: skip
+        letter = Path(d) / "letter.docx"
+        log("letter", "1", "remove_material", "-o", str(letter))
+        soffice = shutil.which("soffice") or "/usr/bin/soffice"
+        subprocess.run(
+            [soffice, "--headless", f"-env:UserInstallation=file://{d}/lo", "--convert-to", "pdf", "--outdir", d,
+             str(letter)],
+            check=True, capture_output=True, timeout=180,
+        )  # fmt: skip
+        subprocess.run(
+            ["pdftoppm", "-png", "-r", "70", "-f", "1", "-l", "1", f"{d}/letter.pdf", str(DOCS / "letter")], check=True
+        )
+        print("docs/letter-1.png")
 
 
 if __name__ == "__main__":

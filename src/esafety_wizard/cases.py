@@ -519,6 +519,42 @@ def withdraw_evidence(st: Store, incident_id: int, ref: str, reason: str, who: s
     return e
 
 
+def letter_template(fc: Flowchart, name: str):
+    """One of the procedure's letters by name.
+
+    Raises:
+        WizardError: the procedure has no letters, or none of that name (with did-you-mean).
+    """
+    from difflib import get_close_matches
+
+    if name in fc.letters:
+        return fc.letters[name]
+    if not fc.letters:
+        raise WizardError("This procedure has no letters to draft.")
+    near = get_close_matches(name, list(fc.letters), n=1)
+    hint = f" Did you mean '{near[0]}'?" if near else ""
+    raise WizardError(
+        f"The procedure has no letter '{one_line(name)[:40]}'.{hint} Its letters: {', '.join(fc.letters)} "
+        "(see esafety letters)."
+    )
+
+
+def letter_drafted(
+    st: Store, incident_id: int, name: str, title: str, file: Path, fmt: str, sha256: str, to_fill, who: str
+) -> Event:
+    """Record that a letter was drafted: which, by whom, when, the file's name and SHA-256, and what was left to
+    fill in; never the letter's text."""
+    data = {
+        "letter": name,
+        "title": title,
+        "file": file.name,
+        "format": fmt,
+        "sha256": sha256,
+        "to_fill": list(to_fill),
+    }
+    return st.append(incident_id, None, who, "letter_drafted", data)
+
+
 class Verified(NamedTuple):
     """What `log verify` found for one incident."""
 

@@ -90,7 +90,7 @@ def check_target(path: Path, overwrite: bool) -> None:
         raise WizardError(f"{path} already exists. Choose another name, or add --force to replace it.")
 
 
-def write_private(path: Path, data: str, *, overwrite: bool = False) -> Path:
+def write_private(path: Path, data: str | bytes, *, overwrite: bool = False) -> Path:
     """Write `data` to `path` readable by the owner only, so a reader never sees half a file.
 
     Raises:
@@ -106,9 +106,9 @@ def write_private(path: Path, data: str, *, overwrite: bool = False) -> Path:
 
         fd, tmp = tempfile.mkstemp(prefix=".esafety-", suffix=".tmp", dir=directory)  # mkstemp uses 0600
         os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
+        with os.fdopen(fd, "wb") as f:
             fd = None
-            f.write(data)
+            f.write(data.encode("utf-8") if isinstance(data, str) else data)
             f.flush()
             os.fsync(f.fileno())
         if not overwrite:

@@ -203,6 +203,7 @@ SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
     "note": {"text": str},
     "evidence": {"path": str, "sha256": str},
     "evidence_withdrawn": {"sha256": str, "reason": str},
+    "letter_drafted": {"letter": str, "sha256": str},
     "step_decided": {"step": str, "reason": str},
     "described": {},
     "closed": {},

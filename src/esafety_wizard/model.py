@@ -123,6 +123,57 @@ class ReaderPart(NamedTuple):
     answers: tuple[tuple[str, str], ...] = ()  # answers this reader gives by being who they are
 
 
+# --- letters: what the procedure asks the school to write, drafted from an incident (see letters.py) ----------
+
+# Each placeholder a letter's text may hold, in braces, and what a person fills in when the record has no value.
+PLACEHOLDERS: dict[str, str] = {
+    "school_name": "your school's name (esafety school set --name)",
+    "school_address": "your school's address (esafety school set --address)",
+    "head_name": "the head teacher's name (esafety school set --head)",
+    "date": "today's date",
+    "parent_name": "the parent or carer's name",
+    "pupil_name": "the pupil's name",
+    "staff_name": "the name of the member of staff affected (esafety log describe ID --staff)",
+    "description": "what happened (esafety log describe ID --description)",
+    "incident_date": "the date the incident was recorded",
+    "incident_number": "the incident's number",
+    "who_posted": "who posted or sent it",
+    "platform": "the site or app where it was posted",
+    "adult_name": "the name and role of the adult the allegation is about",
+    "meeting_time": "a day and time for the meeting",
+}
+# A letter to other parents names no one and describes nothing: only these may be filled in, whatever it asks.
+GENERAL_PLACEHOLDERS = frozenset({"school_name", "school_address", "head_name", "date"})
+# Lists a letter may take from the incident's record, as bullet points.
+RECORD_LISTS: dict[str, str] = {
+    "steps_done": "the steps done, with when, by whom and every note",
+    "decisions": "the decisions recorded, each with its reason",
+    "notes": "the notes added to the record",
+}
+
+
+class LetterPart(NamedTuple):
+    """One paragraph of a letter: text with {placeholders}, bullet points, or a list from the record."""
+
+    text: str | None = None
+    points: tuple[str, ...] = ()
+    record: str | None = None  # one of RECORD_LISTS
+    source: str | None = None  # the flowchart's own words
+    added: str | None = None  # why the tool adds it
+
+
+class Letter(NamedTuple):
+    id: str
+    title: str
+    to: str  # who it is written to, in words ("The parent or carer")
+    steps: tuple[str, ...]  # the steps it serves
+    parts: tuple[LetterPart, ...]
+    general: bool = False  # to other parents: names no one, describes nothing (see GENERAL_PLACEHOLDERS)
+    when: str | None = None  # when to send it, in words
+    added: str | None = None
+    source: str | None = None
+
+
 class Flowchart(NamedTuple):
     title: str
     start: str
@@ -141,6 +192,7 @@ class Flowchart(NamedTuple):
     warnings: tuple[Problem, ...] = ()
     reader: Question | None = None  # "who is reading this?": asked first by the guide, optional in answers files
     readers: tuple[ReaderPart, ...] = ()  # each reader's part, in the order of the reader question's choices
+    letters: dict[str, Letter] = {}  # noqa: RUF012 (a NamedTuple default: never mutated)
 
     def reader_part(self, value: str | None) -> ReaderPart | None:
         return next((p for p in self.readers if p.value == value), None) if value else None

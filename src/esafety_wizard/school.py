@@ -131,3 +131,52 @@ def set_contact(fc: Flowchart, cid: str, fields: dict[str, str | None], home: Pa
     return write_private(
         path(home), json.dumps({"contacts": mine}, indent=2, ensure_ascii=False) + "\n", overwrite=True
     )
+
+
+# --- the school's own details, for letters ----------------------------------------------------------------
+
+DETAILS_FILE = "school.json"
+DETAIL_FIELDS = ("name", "address", "head")
+
+
+class Details(NamedTuple):
+    """The school's name, address and head teacher, set once (`esafety school set`), for letterheads and
+    signatures; and the date they were last set."""
+
+    name: str | None = None
+    address: str | None = None
+    head: str | None = None
+    set_on: str = ""
+
+
+def details(home: Path | None = None) -> Details:
+    """The school's details; all None if never set. A file that cannot be read is an error, not ignored."""
+    p = data_home(home) / DETAILS_FILE
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return Details()
+    except (OSError, ValueError, RecursionError) as e:
+        raise WizardError(
+            f"{p} cannot be read ({type(e).__name__}). Fix or delete it, then set your school's details again "
+            "with: esafety school set"
+        ) from None
+    data = data if isinstance(data, dict) else {}
+    got = {k: data.get(k) if isinstance(data.get(k), str) and data.get(k) else None for k in DETAIL_FIELDS}
+    return Details(**got, set_on=str(data.get("set_on", "")))
+
+
+def set_details(fields: dict[str, str | None], home: Path | None = None) -> tuple[Details, Path]:
+    """Set (or, with '', clear) the school's name, address and head teacher; stamped with today."""
+    given = {k: " ".join(v.split()) for k, v in fields.items() if v is not None}
+    if not given:
+        raise WizardError('Give at least one of --name, --address, --head, as in: esafety school set --name "..."')
+    now = details(home)._asdict()
+    now.update(given)
+    now["set_on"] = date.today().isoformat()
+    kept = {k: v for k, v in now.items() if v}
+    private_dir(data_home(home))
+    where = write_private(
+        data_home(home) / DETAILS_FILE, json.dumps(kept, indent=2, ensure_ascii=False) + "\n", overwrite=True
+    )
+    return details(home), where

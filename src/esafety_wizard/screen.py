@@ -258,6 +258,34 @@ def _contact_list(con: Console, contacts) -> None:
 NARROW = 100  # below this a three-column table would split e-mail addresses: use a list
 
 
+def letters_list(con: Console, fc: Flowchart, prog: str) -> None:
+    """The procedure's letters: each one's title, who it is to, when it applies, and its name for drafting."""
+    if not fc.letters:
+        con.print("This procedure has no letters to draft.")
+        return
+    for x in fc.letters.values():
+        con.print()
+        con.print(Text(x.title, style="bold"))
+        lines = [f"To: {x.to}", *([f"When: {x.when}"] if x.when else [])]
+        if x.general:
+            lines.append("Names no one and describes nothing: it takes nothing from the incident's record.")
+        lines.append(f"Draft it from an incident: {prog} log letter ID {x.id}")
+        con.print(Padding(Text("\n".join(lines)), (0, 0, 0, 2)))
+
+
+def letters_for(fc: Flowchart | None, inc: Incident) -> list[tuple[str, str, list[int]]]:
+    """The procedure's letters that serve a step on the incident's checklist: (name, title, step numbers)."""
+    if fc is None:
+        return []
+    numbers = {it.id: it.number for it in inc.checklist if it.status != "no_longer_needed"}
+    out = []
+    for x in fc.letters.values():
+        served = sorted(numbers[s] for s in x.steps if s in numbers)
+        if served:
+            out.append((x.id, x.title, served))
+    return out
+
+
 def contacts_table(con: Console, fc: Flowchart) -> None:
     if con.width < NARROW:
         con.print(Text(f"Contacts: {fc.title}", style="bold"))
@@ -348,7 +376,14 @@ def what_changed(con: Console, inc: Incident, changes: dict | None) -> None:
         con.print(Text(f"  Step {numbers.get(sid, '')} is now {now}: {inc.step_text(sid)}"))
 
 
-def incident(con: Console, inc: Incident, chain_problems: list[str], changes: dict | None = None) -> None:
+def incident(
+    con: Console,
+    inc: Incident,
+    chain_problems: list[str],
+    changes: dict | None = None,
+    letters: list[tuple[str, str, list[int]]] = (),
+    prog: str = "esafety",
+) -> None:
     con.print()
     con.rule(Text(f"Incident {inc.id} ({inc.status})", style="bold"), align="left", characters="-")
     if inc.description:  # on a line of its own: a rule would cut a long description short
@@ -371,6 +406,12 @@ def incident(con: Console, inc: Incident, chain_problems: list[str], changes: di
         mark = "[x]" if it.done else "[-]" if it.decided else "[ ]"
         g.add_row(f"{it.number}.", Text(mark), _step(it.step, it.status, it.done, it.decided, it.dropped))
     con.print(g)
+    if letters:
+        con.print()
+        con.print(Text("Letters for these steps (drafts to edit)", style="bold underline"))
+        for name, title, numbers in letters:
+            steps = ", ".join(map(str, numbers))
+            con.print(Text(f"{title} (step {steps}): {prog} log letter {inc.id} {name}"))
     if inc.notes:
         con.print()
         con.print(Text("Notes", style="bold underline"))

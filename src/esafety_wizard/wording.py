@@ -395,6 +395,11 @@ def describe(event: Event, inc: Incident | None = None) -> str:
         return f"{who} added a note" + said("text")
     if k == "evidence":
         return f"{who} registered evidence {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]})" + said("note")
+    if k == "letter_drafted":
+        return (
+            f"{who} drafted the letter '{d.get('title') or d.get('letter')}' as {d.get('file', '')} "
+            f"(SHA-256 {str(d.get('sha256', ''))[:12]}; the letter's text is not kept in the record)"
+        )
     if k == "evidence_withdrawn":
         return (
             f"{who} withdrew evidence {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]}) from this incident"

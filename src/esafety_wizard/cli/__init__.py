@@ -3,7 +3,7 @@ what it returned, map errors to exit codes.
 
     common.py      shared options, the consoles, and the one error boundary
     guide.py       esafety guide
-    procedure.py   esafety contacts, validate, diagram, paths, schema
+    procedure.py   esafety contacts, school, letters, validate, diagram, paths, schema
     log.py         esafety log ... (the incident log)
 
 Exit codes: 0 done, 1 a problem you can fix (the message says what), 2 a mistake in the command line,
@@ -50,7 +50,15 @@ def _root(
 
 app.command()(guide)
 app.add_typer(procedure.contacts_app, name="contacts")
-for command in (procedure.procedures, procedure.validate, procedure.diagram, procedure.paths, procedure.schema):
+app.add_typer(procedure.school_app, name="school")
+for command in (
+    procedure.procedures,
+    procedure.letters,
+    procedure.validate,
+    procedure.diagram,
+    procedure.paths,
+    procedure.schema,
+):
     app.command()(command)
 app.add_typer(log_app, name="log")
 

@@ -118,6 +118,26 @@ def who_acts(home: Path | None, as_: str | None, asker=None) -> str:
     return name
 
 
+def invoked() -> str:
+    """The command as the user ran it, for a line that tells them what to type next: `esafety` when that is the
+    program on their PATH, else the path they typed (.venv/bin/esafety), or `python -m esafety_wizard`."""
+    import shutil
+    import sys
+
+    first = sys.argv[0] if sys.argv else "esafety"
+    if first.endswith("__main__.py") or first == "-m":
+        return "python -m esafety_wizard"
+    found = shutil.which("esafety")
+    try:
+        if found and os.path.samefile(found, first):
+            return "esafety"
+    except OSError:
+        pass
+    from ..escape import one_line
+
+    return one_line(first) if Path(first).name == "esafety" else "esafety"
+
+
 def plain_mode(plain: bool) -> bool:
     return plain or os.environ.get("TERM") == "dumb"
 

@@ -161,7 +161,14 @@ def log_show(
         if json_:
             sys.stdout.write(report.to_json(inc, problems, stamp()))
         else:
-            screen.incident(out(no_color), inc, problems)
+            from ..errors import WizardError
+            from .common import invoked
+
+            try:
+                fc = procedure(None, home)
+            except WizardError:  # the letters are a pointer: a procedure that cannot be read hides only them
+                fc = None
+            screen.incident(out(no_color), inc, problems, letters=screen.letters_for(fc, inc), prog=invoked())
 
 
 @log_app.command("resume")
@@ -673,6 +680,83 @@ def log_export(
                 return
         write_output(text, output, force)
         err(no_color).print(f"Incident {incident_id} exported to {output} (readable only by you).")
+
+
+class LetterFormat(str, Enum):
+    docx = "docx"
+    md = "md"
+    html = "html"
+
+
+@log_app.command("letter")
+def log_letter(
+    incident_id: IdArg,
+    name: Annotated[str, typer.Argument(metavar="NAME", help="The letter's name (see esafety letters).")],
+    output: Annotated[
+        Path | None,
+        typer.Option(
+            "--output",
+            "-o",
+            metavar="FILE",
+            help="Write it here (readable only by you); .docx, .md or .html. Default: a .docx named for the "
+            "incident and the letter, in this folder.",
+        ),
+    ] = None,
+    fmt: Annotated[
+        LetterFormat | None, typer.Option("--format", help="docx (Word), md or html; default: by the file's name.")
+    ] = None,
+    force: ForceOpt = False,
+    flowchart: FlowchartOpt = None,
+    home: HomeOpt = None,
+    as_: AsOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Draft one of the procedure's letters from an incident, ready to edit in Word: today's date, your
+    school's details, and what the record holds. Anything it does not hold is left as [to fill: ...] and listed.
+    The drafting is recorded in the incident's history (not the letter's text).
+
+    Example: esafety log letter 3 parent_invite
+    """
+    with boundary(no_color):
+        from datetime import date
+
+        from .. import cases, school
+        from ..errors import WizardError
+        from ..files import now
+
+        if fmt is None:
+            suffix = output.suffix.lower().lstrip(".") if output is not None else "docx"
+            if suffix not in LetterFormat.__members__:
+                raise WizardError(
+                    f"A letter can be written as .docx, .md or .html, not '{output.suffix or output.name}'. "
+                    "Give a file name ending in one of these, or --format."
+                )
+            fmt = LetterFormat(suffix)
+        if output is None:
+            output = Path(f"esafety-incident-{incident_id}-{name[:40]}-{now():%Y-%m-%d}.{fmt.value}")
+        import hashlib
+
+        from .. import letters
+        from ..files import write_private
+
+        template = cases.letter_template(procedure(flowchart, home), name)
+        who = cases.actor(home, as_)
+        with _store(home) as st:
+            d = letters.draft(template, cases.get(st, incident_id), school.details(home), date.today())
+            data = letters.render(fmt.value, d)
+            write_private(output, data, overwrite=force)
+            raw = data.encode("utf-8") if isinstance(data, str) else data
+            sha = hashlib.sha256(raw).hexdigest()
+            cases.letter_drafted(st, incident_id, name, template.title, output, fmt.value, sha, d.to_fill, who)
+        e = err(no_color)
+        e.print(
+            f"Letter '{d.letter.title}' drafted to {output} (readable only by you). Check every sentence before "
+            "you send it."
+        )
+        if d.to_fill:
+            e.print("Still to fill in (marked [to fill: ...] in the letter):")
+            for x in d.to_fill:
+                e.print(f"  - {x}")
 
 
 @log_app.command("report")

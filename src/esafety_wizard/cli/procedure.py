@@ -18,6 +18,7 @@ from .common import (
     ProcedureOpt,
     boundary,
     err,
+    invoked,
     out,
     procedure,
     write_output,
@@ -88,6 +89,98 @@ def contacts_set(
             loader.load(flowchart), contact_id, {"name": name, "phone": phone, "email": email}, home
         )
         err(no_color).print(f"Saved in {where} (readable only by you). See them with: esafety contacts")
+
+
+school_app = typer.Typer(
+    help="Your school's name, address and head teacher, set once for the letters the tool drafts.\n\n"
+    "Example: esafety school",
+    invoke_without_command=True,
+    rich_markup_mode=None,
+)
+
+
+@school_app.callback()
+def school_show(
+    ctx: typer.Context,
+    json_: Annotated[bool, typer.Option("--json", help="Print them as JSON, for scripts.")] = False,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Show your school's details, as letters use them (kept in a file readable only by you).
+
+    Example: esafety school set --name "Hillside Primary School" --head "Mrs A Jones"
+    """
+    if ctx.invoked_subcommand is not None:
+        return
+    with boundary(no_color):
+        from .. import school
+
+        d = school.details(home)
+        if json_:
+            from ..escape import json_text
+
+            print(json_text(d._asdict()))
+            return
+        from rich.text import Text
+
+        o = out(no_color)
+        if not any((d.name, d.address, d.head)):
+            o.print('Not set yet. Set them once with: esafety school set --name "..." --address "..." --head "..."')
+            return
+        for label, value in (("School", d.name), ("Address", d.address), ("Head teacher", d.head)):
+            o.print(Text(f"{label}: {value or '(not set)'}"))
+        o.print(Text(f"Set on {d.set_on or 'an unknown date'}. Change them with: esafety school set"))
+
+
+@school_app.command("set")
+def school_set(
+    name: Annotated[str | None, typer.Option("--name", help="The school's name, as on its letterhead.")] = None,
+    address: Annotated[str | None, typer.Option("--address", help="The school's address, on one line.")] = None,
+    head: Annotated[str | None, typer.Option("--head", help="The head teacher's name, who signs letters.")] = None,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """Set your school's name, address and head teacher once, for the letterhead and signature of every letter
+    the tool drafts. Give '' to clear one.
+
+    Example: esafety school set --name "Hillside Primary School" --address "1 High Street, Matlock" --head "Mrs A Jones"
+    """
+    with boundary(no_color):
+        from .. import school
+
+        _, where = school.set_details({"name": name, "address": address, "head": head}, home)
+        err(no_color).print(f"Saved in {where} (readable only by you). See them with: esafety school")
+
+
+def letters(
+    json_: Annotated[bool, typer.Option("--json", help="Print as JSON: each letter's name, title, to, steps.")] = False,
+    flowchart: FlowchartOpt = None,
+    procedure_: ProcedureOpt = None,
+    home: HomeOpt = None,
+    no_color: NoColorOpt = False,
+) -> None:
+    """List the letters the procedure asks the school to write, who each is to and when it applies. Draft one
+    from an incident with: esafety log letter ID NAME
+
+    Example: esafety letters
+    """
+    with boundary(no_color):
+        fc = procedure(flowchart, home, procedure_)
+        if json_:
+            from ..escape import json_text
+
+            print(
+                json_text(
+                    [
+                        {"name": x.id, "title": x.title, "to": x.to, "steps": list(x.steps), "when": x.when}
+                        for x in fc.letters.values()
+                    ]
+                )
+            )
+            return
+        from .. import screen
+
+        screen.letters_list(out(no_color), fc, invoked())
 
 
 def validate(

@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import Problem
 from ..files import cache_home
-from ..model import Choice, Contact, Flowchart, Notice, Question, ReaderPart, Section, Step
+from ..model import Choice, Contact, Flowchart, Letter, LetterPart, Notice, Question, ReaderPart, Section, Step
 
 # Part of every key: a new version of the tool, or a change to any model class, never reads an old entry.
 _FORMAT = (
@@ -22,7 +22,19 @@ _FORMAT = (
     + ":"
     + ";".join(
         ",".join(cls._fields)
-        for cls in (Choice, Question, Section, Step, Contact, Notice, Flowchart, Problem, ReaderPart)
+        for cls in (
+            Choice,
+            Question,
+            Section,
+            Step,
+            Contact,
+            Notice,
+            Flowchart,
+            Problem,
+            ReaderPart,
+            Letter,
+            LetterPart,
+        )
     )
 )
 
@@ -77,7 +89,14 @@ def _encode(fc: Flowchart) -> dict:
         "readers": [
             [p.value, p.asks, list(p.only), list(p.leave_out), [list(a) for a in p.answers]] for p in fc.readers
         ],
+        "letters": [list(x._replace(parts=[list(p) for p in x.parts])) for x in fc.letters.values()],
     }
+
+
+def _letter(row: list) -> Letter:
+    x = Letter(*row)
+    parts = tuple(LetterPart(*p)._replace(points=tuple(p[1])) for p in x.parts)
+    return x._replace(steps=tuple(x.steps), parts=parts)
 
 
 def _choice(row: list) -> Choice:
@@ -118,4 +137,5 @@ def _decode(d: dict) -> Flowchart:
             ReaderPart(v, tuple(asks) if asks is not None else None, tuple(only), tuple(out), tuple(map(tuple, ans)))
             for v, asks, only, out, ans in d["readers"]
         ),
+        letters={x.id: x for x in map(_letter, d["letters"])},
     )

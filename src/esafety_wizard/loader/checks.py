@@ -11,7 +11,23 @@ import re
 
 from ..errors import Problem
 from ..escape import terminal
-from ..model import END, READER, Choice, Contact, Flowchart, Notice, Question, ReaderPart, Section, Step
+from ..model import (
+    END,
+    GENERAL_PLACEHOLDERS,
+    PLACEHOLDERS,
+    READER,
+    RECORD_LISTS,
+    Choice,
+    Contact,
+    Flowchart,
+    Letter,
+    LetterPart,
+    Notice,
+    Question,
+    ReaderPart,
+    Section,
+    Step,
+)
 from .reader import YList, YMap
 
 
@@ -42,7 +58,11 @@ _TOP = _Keys(
     sections=True,
     steps=True,
     contacts=True,
+    letters=False,
 )
+_LETTER = _Keys(title=True, to=True, steps=False, general=False, when=False, source=False, added=False, text=True)
+_PART = _Keys(text=False, points=False, record=False, source=False, added=False)
+_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,60})\}")
 _NOTICE = _Keys(text=True, source=False, added=False)
 _ABOUT = _Keys(
     audience=False,
@@ -212,6 +232,7 @@ class Builder:
                 f"'who_question' is '{who}', which no question asks{self.suggest(who, asked)}",
             )
         unknown, _ = self.id_list(top, "not_known_yet", "the file")
+        letters = self.letters(top, steps)
         if any(not p.warning for p in self.problems):
             return None
         return Flowchart(
@@ -231,6 +252,94 @@ class Builder:
             sha256=sha256,
             reader=reader,
             readers=readers,
+            letters=letters,
+        )
+
+    def letters(self, top: YMap, steps: dict[str, Step]) -> dict[str, Letter]:
+        """The letters the procedure asks the school to write: each paragraph says where it comes from, every
+        placeholder is one the tool knows, and a letter to other parents asks for no name and no detail."""
+        out: dict[str, Letter] = {}
+        for lid, m in self.entries(top, "letters"):
+            what = f"letter '{lid}'"
+            self.keys(m, _LETTER, what)
+            ids, lines = self.id_list(m, "steps", what)
+            for sid, line in zip(ids, lines, strict=True):
+                if sid not in steps:
+                    self.err(line, f"{what} serves step '{sid}', which is not in 'steps'{self.suggest(sid, steps)}")
+            general = m.get("general", "false")
+            if not isinstance(general, str) or general.lower() not in _BOOLS:
+                self.err(m.line_of("general"), f"'general' of {what} must be true or false")
+                general = "false"
+            is_general = _BOOLS[general.lower()]
+            body = m.get("text")
+            if not isinstance(body, YList) or not body:
+                if "text" in m:
+                    self.err(m.line_of("text"), f"'text' of {what} must be a list of paragraphs")
+                continue
+            parts = []
+            for n, (item, line) in enumerate(zip(body, body.item_lines, strict=True), 1):
+                part = self.letter_part(item, line, f"paragraph {n} of {what}", is_general)
+                if part is not None:
+                    parts.append(part)
+            out[lid] = Letter(
+                id=lid,
+                title=self.text(m, "title", what) or lid,
+                to=self.text(m, "to", what) or "",
+                steps=tuple(ids),
+                parts=tuple(parts),
+                general=is_general,
+                when=self.text(m, "when", what),
+                added=self.text(m, "added", what),
+                source=self.text(m, "source", what),
+            )
+        return out
+
+    def letter_part(self, item: object, line: int, what: str, general: bool) -> LetterPart | None:
+        m = self.mapping(item, line, what)
+        if m is None:
+            return None
+        self.keys(m, _PART, what)
+        self.provenance(m, what)
+        text = m.get("text")
+        if text is not None and type(text) is not str:
+            self.err(m.line_of("text"), f"'text' of {what} must be text")
+            text = None
+        points = m.get("points")
+        if points is not None and not (isinstance(points, YList) and all(isinstance(p, str) for p in points)):
+            self.err(m.line_of("points"), f"'points' of {what} must be a list of lines of text")
+            points = None
+        record = self.text(m, "record", what)
+        if record is not None and record not in RECORD_LISTS:
+            self.err(
+                m.line_of("record"),
+                f"'record' of {what} is '{record}': use one of {', '.join(RECORD_LISTS)}"
+                + self.suggest(record, RECORD_LISTS),
+            )
+        if general and record is not None:
+            self.err(
+                m.line_of("record"), f"{what} is in a letter to other parents, which takes nothing from the record"
+            )
+        if sum(x is not None for x in (text, points, record)) != 1:
+            self.err(m.line, f"{what} needs one of 'text', 'points' or 'record'")
+            return None
+        for key, words in (("text", [text] if text else []), ("points", list(points or ()))):
+            for w in words:
+                for name in _PLACEHOLDER.findall(w):
+                    at = m.line_of(key)
+                    if name not in PLACEHOLDERS:
+                        self.err(at, f"{what} has an unknown placeholder {{{name}}}{self.suggest(name, PLACEHOLDERS)}")
+                    elif general and name not in GENERAL_PLACEHOLDERS:
+                        self.err(
+                            at,
+                            f"{what} asks for {{{name}}}, but a letter to other parents names no one and describes "
+                            f"nothing: it may use only {', '.join(sorted(GENERAL_PLACEHOLDERS))}",
+                        )
+        return LetterPart(
+            text=" ".join(text.split()) if text else None,
+            points=tuple(" ".join(p.split()) for p in points or ()),
+            record=record,
+            source=self.text(m, "source", what),
+            added=self.text(m, "added", what),
         )
 
     def route(self, m: YMap, what: str, contacts: list[str]) -> str | None:
