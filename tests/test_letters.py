@@ -210,3 +210,12 @@ def test_replayed_history_of_a_letter_event_is_well_formed():
     opened = Event(1, 1, "2026-12-03T09:00:00+00:00", "Jo", "opened", {"flowchart": {}}, "", "h")
     assert malformed([opened, e._replace(n=2)]) == []
     assert replay([opened, e._replace(n=2)]).events[-1].kind == "letter_drafted"
+
+
+def test_the_guide_names_the_letters_for_a_saved_incidents_steps(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(PARENT)
+    r = run("guide", "-a", a, "--save", "--as", "Jo")
+    assert r.exit_code == 0
+    said = " ".join(r.stderr.split())
+    assert "Letters for its steps" in said and "log letter 1 parent_invite" in said

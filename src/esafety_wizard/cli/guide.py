@@ -140,6 +140,7 @@ class _Guide:
         self.home, self.as_ = home, as_
         self.transcript, self.fmt, self.force = transcript, fmt, force
         self.saved: tuple[int, str] | None = None  # the incident kept with --save: its number and record head
+        self.letters: list = []  # the procedure's letters for the saved incident's steps (screen.letters_for)
         self.about: dict[str, str | None] = {}  # --description and --staff for the saved incident
         self.draft: Path | None = None  # the unfinished guide this run carries on with
         self.sources = False  # show the whole outcome with where each step comes from (--sources)
@@ -286,9 +287,12 @@ class _Guide:
             n = cases.create(st, self.fc, answers, who, reasons)
             if any(self.about.values()):
                 cases.describe(st, n, self.about.get("description"), self.about.get("staff"), who)
-            head = cases.get(st, n).head
+            inc = cases.get(st, n)
         if not quiet:
-            self.saved = (n, head)
+            from ..screen import letters_for
+
+            self.saved = (n, inc.head)
+            self.letters = letters_for(self.fc, inc)
         return n
 
     def ask_about(self, asker) -> None:
@@ -314,6 +318,15 @@ class _Guide:
         self.err.print(
             f"Next: see it with 'esafety log show {n}', and tick off each step with 'esafety log done {n} STEP'."
         )
+        if self.letters:
+            from rich.text import Text
+
+            from .common import invoked
+
+            self.err.print("Letters for its steps, drafted from the record, ready to edit:")
+            for name, title, numbers in self.letters:
+                steps = ", ".join(map(str, numbers))
+                self.err.print(Text(f"  {title} (step {steps}): {invoked()} log letter {n} {name}"))
 
     def write_transcript(self, result, path: Path) -> None:
         from .. import transcript
