@@ -293,10 +293,10 @@ def test_guide_save_ends_with_the_incident_its_head_and_what_to_do_next(tmp_path
     a.write_text(PARENT_NOT_YET)
     r = run("guide", "-a", a, "--save", "--as", "Jo", "-t", tmp_path / "t.md")
     assert r.exit_code == 0, r.output
-    last = r.stderr.strip().splitlines()[-3:]
-    assert last[0] == "Saved as incident 1 in your private incident log."
-    head = re.search(r"Record head: incident 1, (\d+-[0-9a-f]{16})", last[1]).group(1)
-    assert "esafety log show 1" in last[2]
+    lines = r.stderr.strip().splitlines()
+    first = lines.index("Saved as incident 1 in your private incident log.")
+    head = re.search(r"Record head: incident 1, (\d+-[0-9a-f]{16})", lines[first + 1]).group(1)
+    assert "esafety log show 1" in lines[-1]  # what to do next, last
     assert f"Record head: incident 1, {head}" in (tmp_path / "t.md").read_text()
     assert run("log", "verify", 1, "--against", head).exit_code == 0
 

@@ -153,8 +153,13 @@ def test_an_alias_bomb_is_refused_at_once(answers):
 
 
 def test_a_huge_value_is_cut_in_the_message(answers):
-    r = run("guide", "-a", answers("head_involved: " + "y" * 5_000_000 + "\n"))
+    r = run("guide", "-a", answers("head_involved: " + "y" * 900_000 + "\n"))  # under the 1 MB an answers file may be
     assert r.exit_code == 1 and len(r.stderr) < 2000 and "…" in r.stderr
+
+
+def test_an_answers_file_over_its_size_limit_is_refused_before_it_is_read(answers):
+    r = run("guide", "-a", answers("head_involved: " + "y" * 5_000_000 + "\n"))
+    assert r.exit_code == 1 and "an answers file may be at most 1 MB" in r.stderr and len(r.stderr) < 400
 
 
 # --- ids ----------------------------------------------------------------------------------------------------

@@ -26,14 +26,14 @@ def read(path: Path, fc: Flowchart) -> tuple[dict[str, str], dict[str, str]]:
     Raises:
         WizardError: naming the file, the line and what to fix.
     """
+    from .files import read_bounded
+
     try:
-        text = Path(path).read_text(encoding="utf-8")
+        text = read_bounded(path, "answers", f"The answers file {path}").decode("utf-8")
     except FileNotFoundError:
         raise WizardError(f"{path}: answers file not found.") from None
-    except IsADirectoryError:
-        raise WizardError(f"{path} is a folder: give the answers file itself.") from None
-    except (OSError, UnicodeDecodeError) as e:
-        raise WizardError(f"{path}: the answers file cannot be read ({getattr(e, 'strerror', None) or e}).") from None
+    except UnicodeDecodeError as e:
+        raise WizardError(f"{path}: the answers file is not UTF-8 text (byte {e.start}). Save it as UTF-8.") from None
     doc, problems = load(text, str(path))
     if problems:
         raise WizardError("\n".join(f"{p} (in the answers file)" for p in problems))

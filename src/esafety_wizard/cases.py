@@ -29,10 +29,13 @@ CONFIG = "config.json"
 
 def saved_name(home: Path | None) -> str | None:
     """The name set once with `esafety log name`, or None."""
+    from .files import read_json
+
     try:
-        name = json.loads((data_home(home) / CONFIG).read_text(encoding="utf-8")).get("name")
-    except (OSError, ValueError, AttributeError):
+        data = read_json(data_home(home) / CONFIG, "settings")
+    except FileNotFoundError:
         return None
+    name = data.get("name") if isinstance(data, dict) else None
     return str(name) if name else None
 
 
@@ -663,50 +666,87 @@ class Earlier(NamedTuple):
     at: str  # when the last event of the copy was written ('' if not known)
 
 
-_HEAD = re.compile(r"^(\d+)-([0-9a-f]{8,64})$")
-_HEAD_IN_TEXT = re.compile(r"Record head: incident (\d+), (\d+)-([0-9a-f]{8,64})")
+_HEAD = re.compile(r"^(\d{1,9})-([0-9a-f]{8,64})$", re.IGNORECASE)
+_MARKED = re.compile(  # where the tool itself writes the head: a Markdown comment, an HTML meta tag
+    r"<!-- esafety-record-head: incident (\d{1,18}), (\d{1,9})-([0-9a-f]{8,64}) -->"
+    r"|<meta name='esafety-record-head' content='incident (\d{1,18}), (\d{1,9})-([0-9a-f]{8,64})'>"
+)
+_HEAD_IN_TEXT = re.compile(r"Record head: incident (\d{1,18}), (\d{1,9})-([0-9a-f]{8,64})")
 
 
 def earlier(against: str) -> Earlier:
-    """An earlier head ('19-3f2a9c81d0e4b5a6', as written down), or an export (JSON, Markdown or HTML).
+    """An earlier head ('19-3f2a9c81d0e4b5a6', as written down, in any case), or a copy the tool wrote: an export
+    (JSON, Markdown or HTML) or the transcript of `guide --save` (JSON or Markdown).
+
+    The head is read from where the tool writes it, never from text anyone typed: JSON's own fields, the
+    Markdown comment on the export's last line, the HTML meta tag in the page's head. (A copy from before those
+    markers is read by its 'Record head:' line only if it has exactly one.)
 
     Raises:
-        WizardError: neither a head nor a readable export that has one.
+        WizardError: neither a head nor a readable copy that has one.
     """
     m = _HEAD.match(against.strip())
     if m:
-        return Earlier(None, int(m.group(1)), m.group(2), [], "")
+        return _checked_head(Earlier(None, int(m.group(1)), m.group(2).lower(), [], ""))
     path = Path(against).expanduser()
     if not path.exists() and not path.is_symlink():
         raise WizardError(
             f"'{one_line(str(path))[:120]}' is neither a record head (like 12-3f2a9c81d0e4b5a6) nor a file that "
             "exists. Check the file's name and folder, or give the head as written down."
         )
+    from .files import read_bounded
+
     try:
-        text = path.read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
+        text = read_bounded(path, "copy").decode("utf-8")
+    except (FileNotFoundError, UnicodeDecodeError):
         raise WizardError(
             f"'{one_line(against)[:80]}' is neither a record head (like 12-3f2a9c81d0e4b5a6) nor an export that "
             "can be read. Give the head as written down, or the file exported earlier."
         ) from None
     try:
         data = json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         data = None
-    if isinstance(data, dict) and isinstance(data.get("history"), list):
-        history = [e for e in data["history"] if isinstance(e, dict) and isinstance(e.get("hash"), str)]
-        if history:
+    if isinstance(data, dict):
+        return _checked_head(_from_json(data, path))
+    marked = list(_MARKED.finditer(text))
+    if marked:
+        g = [x for x in marked[-1].groups() if x is not None]
+        return _checked_head(Earlier(int(g[0]), int(g[1]), g[2].lower(), [], ""))
+    found = _HEAD_IN_TEXT.findall(text)
+    if len(found) == 1:
+        return _checked_head(Earlier(int(found[0][0]), int(found[0][1]), found[0][2].lower(), [], ""))
+    raise WizardError(
+        f"{one_line(str(path))[:120]} has no record head the tool wrote"
+        + (" (it has more than one 'Record head:' line, so none can be trusted)" if found else "")
+        + ": give an export made by esafety log export, or the head as written down."
+    )
+
+
+def _from_json(data: dict, path: Path) -> Earlier:
+    history = data.get("history")
+    if isinstance(history, list):
+        hashes = [e for e in history if isinstance(e, dict) and isinstance(e.get("hash"), str)]
+        if hashes:
             return Earlier(
-                data.get("incident") if isinstance(data.get("incident"), int) else None,
-                len(history),
-                history[-1]["hash"],
-                [e["hash"] for e in history],
-                str(history[-1].get("at", "")),
+                data.get("incident") if type(data.get("incident")) is int else None,
+                len(hashes),
+                hashes[-1]["hash"].lower(),
+                [e["hash"].lower() for e in hashes],
+                str(hashes[-1].get("at", "")),
             )
-    found = _HEAD_IN_TEXT.search(text)
-    if found:
-        return Earlier(int(found.group(1)), int(found.group(2)), found.group(3), [], "")
-    raise WizardError(f"{one_line(str(path))} has no record head: give an export made by esafety log export.")
+    saved = data.get("incident")  # the JSON transcript of guide --save: {"id": N, "head": "2-..."}
+    if isinstance(saved, dict) and type(saved.get("id")) is int and isinstance(saved.get("head"), str):
+        m = _HEAD.match(saved["head"])
+        if m:
+            return Earlier(saved["id"], int(m.group(1)), m.group(2).lower(), [], "")
+    raise WizardError(f"{one_line(str(path))[:120]} has no record head: give an export made by esafety log export.")
+
+
+def _checked_head(copy: Earlier) -> Earlier:
+    if copy.events < 1:
+        raise WizardError("A record head counts at least one event (like 2-3f2a9c81d0e4b5a6): check the head.")
+    return copy
 
 
 def compare(st: Store, incident_id: int, copy: Earlier) -> tuple[list[str], str]:

@@ -59,8 +59,10 @@ def load() -> tuple[dict[str, str], str, dict[str, str], Path]:
     if not drafts:
         raise WizardError("There is no unfinished guide to resume. Start one with: esafety guide")
     p = drafts[-1]
+    from .files import read_json
+
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = read_json(p, "settings")
         reasons = {str(k): str(v) for k, v in dict(data.get("reasons") or {}).items()}
         return dict(data["answers"]), str(data.get("flowchart_sha256", "")), reasons, p
     except (OSError, ValueError, KeyError, TypeError):

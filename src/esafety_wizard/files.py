@@ -26,12 +26,19 @@ def stamp() -> str:
 def data_home(given: Path | None = None) -> Path:
     """The folder of the user's private files: `given` (--home), else $ESAFETY_HOME, else the data folder."""
     if given:
-        return Path(given)
+        return _a_folder(Path(given), "--home")
     if os.environ.get(HOME_VAR):
-        return Path(os.environ[HOME_VAR])
+        return _a_folder(Path(os.environ[HOME_VAR]), HOME_VAR)
     import platformdirs
 
-    return Path(platformdirs.user_data_dir("esafety-wizard", appauthor=False))
+    return _a_folder(Path(platformdirs.user_data_dir("esafety-wizard", appauthor=False)), "your data folder")
+
+
+def _a_folder(path: Path, named_by: str) -> Path:
+    """The data folder may not exist yet (it is made when first written), but it may not be anything else."""
+    if path.exists() and not path.is_dir():
+        raise WizardError(f"{named_by} names {path}, which is not a folder. Give a folder (it is made if missing).")
+    return path
 
 
 def cache_home() -> Path:
@@ -41,6 +48,85 @@ def cache_home() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("esafety-wizard", appauthor=False))
+
+
+# What each kind of file the tool reads may weigh at most: far above any real one, far below what would exhaust
+# memory. A larger file is refused with a message, before it is read.
+MB = 1 << 20
+LIMITS = {
+    "procedure": 5 * MB,  # the built-in flowchart is about 70 KB; a procedure of 5 MB has some 50,000 questions
+    "settings": 1 * MB,  # config.json, school-contacts.json, school.json, a paused guide's draft
+    "answers": 1 * MB,  # an answers file (YAML or JSON)
+    "copy": 50 * MB,  # an earlier export or transcript, for log verify --against
+}
+KINDS = {"procedure": "a procedure file", "settings": "a settings file", "answers": "an answers file", "copy": "a copy"}
+
+
+def read_bounded(path: str | os.PathLike[str], kind: str, what: str | None = None) -> bytes:
+    """The bytes of a regular file, at most LIMITS[kind]: the one way the tool reads a file the user names or
+    keeps (evidence aside, which is hashed in chunks). A fifo is opened without waiting for a writer and refused,
+    as is a device (/dev/zero), a folder, or anything larger than the limit.
+
+    Raises:
+        FileNotFoundError: there is no such file (the caller says what that means for its kind of file).
+        WizardError: anything else, naming the file and what to do.
+    """
+    import stat
+
+    shown = what or str(path)
+    limit = LIMITS[kind]
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_NOCTTY", 0))
+    except FileNotFoundError:
+        raise
+    except IsADirectoryError:
+        raise WizardError(f"{shown} is a folder: give the path of the file itself.") from None
+    except OSError as e:
+        raise WizardError(f"{shown} cannot be read ({e.strerror}). Check the file and its permissions.") from None
+    try:
+        info = os.fstat(fd)
+        if stat.S_ISDIR(info.st_mode):
+            raise WizardError(f"{shown} is a folder: give the path of the file itself.")
+        if not stat.S_ISREG(info.st_mode):
+            raise WizardError(f"{shown} is not a regular file (it is a device, a pipe or a socket): give a file.")
+        if info.st_size > limit:
+            raise WizardError(
+                f"{shown} is {info.st_size / MB:.1f} MB: {KINDS[kind]} may be at most {limit // MB} MB. Check that "
+                "it is the right file."
+            )
+        chunks, total = [], 0
+        while total <= limit:  # a file that grows while read is still cut off at the limit
+            chunk = os.read(fd, min(1 << 20, limit + 1 - total))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            total += len(chunk)
+        if total > limit:
+            raise WizardError(f"{shown} is larger than {limit // MB} MB, the most {KINDS[kind]} may be.")
+        return b"".join(chunks)
+    except OSError as e:
+        raise WizardError(f"{shown} cannot be read ({e.strerror}). Check the file and its permissions.") from None
+    finally:
+        os.close(fd)
+
+
+def read_json(path: str | os.PathLike[str], kind: str, what: str | None = None) -> object:
+    """A JSON file read with read_bounded and decoded, nesting and all, without a traceback.
+
+    Raises:
+        FileNotFoundError: there is no such file.
+        WizardError: it cannot be read, is not UTF-8 JSON, or nests too deeply to be a file of ours.
+    """
+    import json
+
+    shown = what or str(path)
+    data = read_bounded(path, kind, shown)
+    try:
+        return json.loads(data.decode("utf-8"))
+    except RecursionError:
+        raise WizardError(f"{shown} nests too deeply to be a file esafety-wizard wrote. Check the file.") from None
+    except (UnicodeDecodeError, ValueError) as e:
+        raise WizardError(f"{shown} is not readable JSON ({type(e).__name__}). Check the file.") from None
 
 
 def private_dir(path: Path) -> Path:

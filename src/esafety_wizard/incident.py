@@ -26,6 +26,7 @@ class FlowchartRef(NamedTuple):
     title: str = ""
     path: str = ""
     sha256: str = ""
+    contacts_sha256: str = ""  # in a pack: the shared contacts file's own SHA-256
 
 
 class Answer(NamedTuple):
@@ -335,7 +336,9 @@ def replay(events: list[Event]) -> Incident:
         d = e.data
         if e.kind == "opened" and isinstance(d.get("flowchart"), dict):
             f = d["flowchart"]
-            ref = FlowchartRef(_text(f.get("title")), _text(f.get("path")), _text(f.get("sha256")))
+            ref = FlowchartRef(
+                _text(f.get("title")), _text(f.get("path")), _text(f.get("sha256")), _text(f.get("contacts_sha256"))
+            )
         elif e.kind == "answered":
             before, before_steps = answers, {_text(s.get("id")) for s in steps}
             answers, complete = _dicts(d.get("answers")), bool(d.get("complete"))

@@ -193,6 +193,7 @@ class Flowchart(NamedTuple):
     reader: Question | None = None  # "who is reading this?": asked first by the guide, optional in answers files
     readers: tuple[ReaderPart, ...] = ()  # each reader's part, in the order of the reader question's choices
     letters: dict[str, Letter] = {}  # noqa: RUF012 (a NamedTuple default: never mutated)
+    contacts_sha256: str = ""  # in a pack: the SHA-256 of the shared contacts file (`sha256` is the procedure's own)
 
     def reader_part(self, value: str | None) -> ReaderPart | None:
         return next((p for p in self.readers if p.value == value), None) if value else None

@@ -99,6 +99,7 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str, evid
     L += ["", "## History", "", "| # | When | What | SHA-256 |", "| --- | --- | --- | --- |"]
     cell = escape.markdown_cell
     L += [f"| {e.n} | {cell(when(e.at))} | {cell(describe(e, inc))} | {cell(e.hash[:16])} |" for e in inc.events]
+    L += ["", wording.head_marker_md(inc.id, inc.head)]
     return "\n".join(L) + "\n"
 
 
@@ -123,6 +124,7 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
     rows = lambda cells: "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"  # noqa: E731
     h = [
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
+        wording.head_marker_html(inc.id, inc.head),
         f"<title>{e(title(inc))}</title><style>{CSS}</style></head><body>",
         f"<h1>{e(title(inc))}</h1>",
         "<table class='meta'>",

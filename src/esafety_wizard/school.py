@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import NamedTuple
 
 from .errors import WizardError
-from .files import data_home, private_dir, write_private
+from .files import data_home, private_dir, read_json, write_private
 from .model import Contact, Flowchart, Local
 
 FILE = "school-contacts.json"
@@ -29,11 +29,11 @@ def read(home: Path | None = None) -> dict[str, dict]:
     """The school's contacts by id; {} if none were set. A file that cannot be read is an error, not ignored."""
     p = path(home)
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = read_json(p, "settings")
     except FileNotFoundError:
         return {}
-    except (OSError, ValueError) as e:
-        raise WizardError(f"{p} cannot be read ({e}). Fix or delete it, then set your contacts again.") from None
+    except WizardError as e:
+        raise WizardError(f"{e} Fix or delete it, then set your contacts again.") from None
     contacts = data.get("contacts") if isinstance(data, dict) else None
     return {str(k): v for k, v in contacts.items() if isinstance(v, dict)} if isinstance(contacts, dict) else {}
 
@@ -153,14 +153,11 @@ def details(home: Path | None = None) -> Details:
     """The school's details; all None if never set. A file that cannot be read is an error, not ignored."""
     p = data_home(home) / DETAILS_FILE
     try:
-        data = json.loads(p.read_text(encoding="utf-8"))
+        data = read_json(p, "settings")
     except FileNotFoundError:
         return Details()
-    except (OSError, ValueError, RecursionError) as e:
-        raise WizardError(
-            f"{p} cannot be read ({type(e).__name__}). Fix or delete it, then set your school's details again "
-            "with: esafety school set"
-        ) from None
+    except WizardError as e:
+        raise WizardError(f"{e} Fix or delete it, then set your school's details again: esafety school set") from None
     data = data if isinstance(data, dict) else {}
     got = {k: data.get(k) if isinstance(data.get(k), str) and data.get(k) else None for k in DETAIL_FIELDS}
     return Details(**got, set_on=str(data.get("set_on", "")))

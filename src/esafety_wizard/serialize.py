@@ -20,7 +20,12 @@ TOOL = f"esafety-wizard {__version__}"
 
 
 def flowchart_ref(fc: Flowchart) -> dict:
-    return {"title": fc.title, "path": fc.origin, "sha256": fc.sha256}
+    """Which procedure an incident follows: its title, file and the file's own SHA-256 (and, in a pack, the shared
+    contacts file's own SHA-256)."""
+    ref = {"title": fc.title, "path": fc.origin, "sha256": fc.sha256}
+    if fc.contacts_sha256:
+        ref["contacts_sha256"] = fc.contacts_sha256
+    return ref
 
 
 def answer(a) -> dict:

@@ -77,6 +77,7 @@ def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime, incident: tup
         "",
         md(fc.credit or ""),
         "",
+        *([wording.head_marker_md(*incident), ""] if incident else []),
     ]
     return "\n".join(lines)
 

@@ -178,6 +178,18 @@ def decision_reason(reason: str | None) -> str:
     return f"Reason: {reason}" if reason else NO_REASON
 
 
+def head_marker_md(incident_id: int, head: str) -> str:
+    """The record head where `log verify --against` reads it in Markdown: a comment on the file's last line.
+    No user text can write it: Markdown exports escape every '<' of what anyone typed."""
+    return f"<!-- esafety-record-head: incident {incident_id}, {head} -->"
+
+
+def head_marker_html(incident_id: int, head: str) -> str:
+    """The record head where `log verify --against` reads it in HTML: a meta tag in the page's head, a place
+    no user text can reach (every '<' of it is escaped)."""
+    return f"<meta name='esafety-record-head' content='incident {incident_id}, {head}'>"
+
+
 def head_line(incident_id: int, head: str) -> str:
     return (
         f"Record head: incident {incident_id}, {head}. Keep this copy, or write the head down: "

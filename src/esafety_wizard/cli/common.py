@@ -71,7 +71,10 @@ def procedure(flowchart: Path | None, home: Path | None = None, name: str | None
         name = choose(pack)
     if name not in pack.procedures:
         names = ", ".join(pack.procedures)
-        said = f"'{name}' is not one of them" if name else "say which applies"
+        from ..escape import one_line
+
+        shown = one_line(name)[:40] + ("…" if name and len(name) > 40 else "") if name else ""
+        said = f"'{shown}' is not one of them" if name else "say which applies"
         count = len(pack.procedures)
         raise WizardError(f"{pack.title} has {count} procedures ({names}): {said}, with --procedure NAME.")
     return school.apply(pack.procedures[name], home)

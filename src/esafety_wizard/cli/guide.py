@@ -315,9 +315,6 @@ class _Guide:
         self.err.print()
         self.err.print(f"Saved as incident {n} in your private incident log.")
         self.err.print(wording.head_line(n, head))
-        self.err.print(
-            f"Next: see it with 'esafety log show {n}', and tick off each step with 'esafety log done {n} STEP'."
-        )
         if self.letters:
             from rich.text import Text
 
@@ -327,6 +324,9 @@ class _Guide:
             for name, title, numbers in self.letters:
                 steps = ", ".join(map(str, numbers))
                 self.err.print(Text(f"  {title} (step {steps}): {invoked()} log letter {n} {name}"))
+        self.err.print(
+            f"Next: see it with 'esafety log show {n}', and tick off each step with 'esafety log done {n} STEP'."
+        )
 
     def write_transcript(self, result, path: Path) -> None:
         from .. import transcript

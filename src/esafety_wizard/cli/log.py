@@ -16,6 +16,7 @@ from .common import (
     HomeOpt,
     NoColorOpt,
     PlainOpt,
+    ProcedureOpt,
     boundary,
     err,
     out,
@@ -182,6 +183,7 @@ def log_resume(
     home: HomeOpt = None,
     as_: AsOpt = None,
     flowchart: FlowchartOpt = None,
+    procedure_: ProcedureOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """Answer what an incident was waiting for (not yet, not sure), and see how its checklist changes.
@@ -192,33 +194,48 @@ def log_resume(
         if answers is not None:
             from .. import answers as answers_file
 
-            fc = _incident_procedure(incident_id, flowchart, home)
+            fc = _incident_procedure(incident_id, flowchart, home, procedure_)
             _answer(incident_id, fc, *answers_file.read(answers, fc), home, as_, no_color)
             raise typer.Exit(0)
-        code = _resume(incident_id, plain_mode(plain), home, as_, flowchart, no_color)
+        code = _resume(
+            incident_id,
+            plain_mode(plain),
+            home,
+            as_,
+            _incident_procedure(incident_id, flowchart, home, procedure_),
+            no_color,
+        )
     raise typer.Exit(code)
 
 
-def _incident_procedure(incident_id: int, flowchart, home):
-    """The procedure an incident follows: with a pack, the one it was opened with (by its file)."""
+def _incident_procedure(incident_id: int, flowchart, home, name: str | None = None):
+    """The procedure an incident follows: with a pack, the one named, else the one it was opened with (by its
+    file, through whichever path to the pack was given then, or its file's SHA-256)."""
 
     def followed(pack) -> str | None:
         from .. import cases
 
         with _store(home, readonly=True) as st:
-            path = cases.get(st, incident_id).flowchart.path
-        return next((name for name, fc in pack.procedures.items() if fc.origin == path), None)
+            ref = cases.get(st, incident_id).flowchart
+        for match in (
+            lambda fc: fc.origin == ref.path,
+            lambda fc: bool(ref.sha256) and fc.sha256 == ref.sha256,
+            lambda fc: Path(fc.origin).name == Path(ref.path).name,
+        ):
+            found = [n for n, fc in pack.procedures.items() if match(fc)]
+            if len(found) == 1:
+                return found[0]
+        return None
 
-    return procedure(flowchart, home, None, followed)
+    return procedure(flowchart, home, name, followed)
 
 
-def _resume(incident_id, plain, home, as_, flowchart, no_color) -> int:
+def _resume(incident_id, plain, home, as_, fc, no_color) -> int:
     from .. import cases, engine, screen
     from ..errors import Interrupted
     from ..prompts import asker as make_asker
     from ..session import Session
 
-    fc = _incident_procedure(incident_id, flowchart, home)
     o, e = out(no_color, plain), err(no_color, plain)
     with _store(home) as st:
         inc = cases.get_open(st, incident_id)
@@ -515,6 +532,7 @@ def log_answer(
     home: HomeOpt = None,
     as_: AsOpt = None,
     flowchart: FlowchartOpt = None,
+    procedure_: ProcedureOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """Change an answer of a saved incident (for example, once you know who posted it). The checklist is
@@ -526,7 +544,7 @@ def log_answer(
     """
     with boundary(no_color):
         reasons = {question: reason} if reason else None
-        fc = _incident_procedure(incident_id, flowchart, home)
+        fc = _incident_procedure(incident_id, flowchart, home, procedure_)
         _answer(incident_id, fc, {question: value}, reasons, home, as_, no_color)
 
 

@@ -14,7 +14,8 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import FlowchartError, Problem
+from ..errors import FlowchartError, Problem, WizardError
+from ..files import read_bounded
 from ..model import END, Choice, Flowchart, Question, paused_gc
 
 # --- where the file comes from --------------------------------------------------------------------------
@@ -88,14 +89,17 @@ def _read(path) -> tuple[bytes | None, str, str, list[Problem]]:
     shown = str(path) if path is not None else "flowchart.yaml (built-in)"
     origin = "built-in" if path is None else str(file_path)
     try:
-        return file_path.read_bytes(), shown, origin, []
+        return read_bounded(file_path, "procedure", shown), shown, origin, []
     except FileNotFoundError:
         problem = Problem(shown, 0, "file not found. Check the path (or unset ESAFETY_FLOWCHART).")
-    except IsADirectoryError:
-        problem = Problem(shown, 0, "is a folder: give the path of the flowchart file itself.")
-    except OSError as e:
-        problem = Problem(shown, 0, f"cannot be read: {e.strerror}")
+    except WizardError as e:
+        problem = Problem(shown, 0, _said_of(str(e), shown))
     return None, shown, origin, [problem]
+
+
+def _said_of(message: str, shown: str) -> str:
+    """A reading error as a problem of the file it names (Problem puts the file's name first)."""
+    return message.removeprefix(shown).lstrip() or message
 
 
 def _parse_bytes(data: bytes, shown: str, origin: str, sha: str, shared=None) -> tuple[Flowchart | None, list[Problem]]:
@@ -153,6 +157,31 @@ def pack_folder(path: str | os.PathLike[str] | None) -> Path | None:
     return p if p.is_dir() and (p / PACK_FILE).is_file() else None
 
 
+def _in_pack(folder: Path, ref: object, what: str, b, line: int) -> Path | None:
+    """The file a pack names, which must be inside the pack's folder: a relative path with no '..', that does
+    not leave the folder through a symbolic link. Anything else is refused naming the reference, never reading
+    it (a pack must not be a way to print /etc/shadow)."""
+    from .checks import excerpt
+
+    if not isinstance(ref, str) or not ref.strip():
+        b.err(line, f"{what} must be the name of a file in the pack's folder")
+        return None
+    shown = excerpt(ref)
+    rel = Path(ref)
+    if rel.is_absolute() or ".." in rel.parts or "\0" in ref:
+        b.err(line, f"{what} is '{shown}': a pack names only files inside its own folder (no '..', no absolute path)")
+        return None
+    path = folder / rel
+    try:
+        inside = path.resolve().is_relative_to(folder.resolve())
+    except (OSError, RuntimeError):
+        inside = False
+    if not inside:
+        b.err(line, f"{what} is '{shown}', which leads outside the pack's folder (a symbolic link): copy the file in")
+        return None
+    return path
+
+
 def load_pack(folder: Path) -> Pack:
     """Load and check every procedure of a pack. Raises FlowchartError listing every problem in every file."""
     pack, problems = check_pack(folder, use_cache=True)
@@ -165,12 +194,15 @@ def check_pack(folder: Path, use_cache: bool = False) -> tuple[Pack | None, list
     """Check a pack: its own file, its shared contacts and every procedure (parsed in full unless `use_cache`,
     so `validate` lists every warning), with every problem found."""
     from . import checks, reader
+    from .checks import excerpt
 
     shown = str(folder / PACK_FILE)
     try:
-        text = (folder / PACK_FILE).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError) as e:
-        return None, [Problem(shown, 0, f"cannot be read: {getattr(e, 'strerror', None) or e}")]
+        text = read_bounded(folder / PACK_FILE, "procedure", shown).decode("utf-8")
+    except (FileNotFoundError, UnicodeDecodeError) as e:
+        return None, [Problem(shown, 0, f"cannot be read: {type(e).__name__}")]
+    except WizardError as e:
+        return None, [Problem(shown, 0, _said_of(str(e), shown))]
     doc, problems = reader.load(text, shown)
     if problems:
         return None, problems
@@ -182,13 +214,17 @@ def check_pack(folder: Path, use_cache: bool = False) -> tuple[Pack | None, list
     title = b.text(top, "title", "the pack") or str(folder)
     shared: dict = {}
     shared_bytes = b""
-    if isinstance(top.get("contacts"), str):
-        cfile = folder / top["contacts"]
+    cfile = (
+        _in_pack(folder, top.get("contacts"), "'contacts'", b, top.line_of("contacts")) if "contacts" in top else None
+    )
+    if cfile is not None:
         try:
-            shared_bytes = cfile.read_bytes()
+            shared_bytes = read_bounded(cfile, "procedure", str(cfile))
             cdoc, cproblems = reader.load(shared_bytes.decode("utf-8"), str(cfile))
-        except (OSError, UnicodeDecodeError) as e:
-            cdoc, cproblems = None, [Problem(str(cfile), 0, f"cannot be read: {getattr(e, 'strerror', None) or e}")]
+        except (FileNotFoundError, UnicodeDecodeError) as e:
+            cdoc, cproblems = None, [Problem(str(cfile), 0, f"cannot be read: {type(e).__name__}")]
+        except WizardError as e:
+            cdoc, cproblems = None, [Problem(str(cfile), 0, _said_of(str(e), str(cfile)))]
         b.problems += cproblems
         cb = checks.Builder(str(cfile))
         if cdoc is not None and cb.mapping(cdoc, 1, "the shared contacts") is not None:
@@ -199,17 +235,27 @@ def check_pack(folder: Path, use_cache: bool = False) -> tuple[Pack | None, list
     for name, file in files.items():
         if not b.ident(name, files.line_of(name), "the procedure name") or not isinstance(file, str):
             continue
-        path = folder / file
-        try:
-            data = path.read_bytes()
-        except OSError as e:
-            b.err(files.line_of(name), f"procedure '{name}': {file} cannot be read ({e.strerror})")
+        path = _in_pack(folder, file, f"procedure '{name}'", b, files.line_of(name))
+        if path is None:
             continue
-        sha = hashlib.sha256(data + b"\0" + shared_bytes).hexdigest()
-        fc, found = _checked(data, str(path), str(path), sha, shared, use_cache)
+        try:
+            data = read_bounded(path, "procedure", str(path))
+        except FileNotFoundError:
+            b.err(files.line_of(name), f"procedure '{name}': {excerpt(file)} is not in the pack's folder")
+            continue
+        except WizardError as e:
+            b.err(files.line_of(name), f"procedure '{name}': {_said_of(str(e), str(path))}")
+            continue
+        # Cached by the procedure and the shared contacts together (a change to either checks it again); recorded
+        # by each file's own SHA-256, so each can be checked against the file itself.
+        key = hashlib.sha256(data + b"\0" + shared_bytes).hexdigest()
+        fc, found = _checked(data, str(path), str(path), key, shared, use_cache)
         b.problems += found
         if fc is not None:
-            procedures[name] = fc
+            procedures[name] = fc._replace(
+                sha256=hashlib.sha256(data).hexdigest(),
+                contacts_sha256=hashlib.sha256(shared_bytes).hexdigest() if cfile is not None else "",
+            )
     chooser = None
     if "choose" in top:
         m = b.mapping(top["choose"], top.line_of("choose"), "'choose'")

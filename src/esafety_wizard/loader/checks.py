@@ -156,7 +156,8 @@ class Builder:
             if key not in allowed:
                 self.err(
                     m.line_of(key),
-                    f"{what} has an unknown key '{key}'{self.suggest(key, allowed)}. Allowed: {', '.join(allowed)}",
+                    f"{what} has an unknown key '{excerpt(key)}'{self.suggest(key, allowed)}. "
+                    f"Allowed: {', '.join(allowed)}",
                 )
         for key in allowed.required:
             if key not in m:
@@ -758,4 +759,10 @@ def _kind(value: object) -> str:
         return "a list"
     if value is None:
         return "nothing"
-    return f"the text '{value}'"
+    return f"the text '{excerpt(str(value))}'"
+
+
+def excerpt(text: str, limit: int = 40) -> str:
+    """A short, escaped piece of a file's text for a message: never more than `limit` characters of it (a file
+    that fails to parse may be one that should never have been read, such as a secret)."""
+    return terminal(text if len(text) <= limit else text[:limit] + "…")
