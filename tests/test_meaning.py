@@ -1,0 +1,259 @@
+"""Tests of what the record means, not of its words: the state of a step after a sequence of operations, which
+stored fields the hash chain protects, the governors' summary at the ends of its period, and the engine's
+precedence rules on procedures written for the test. Run in process, so mutation testing sees them."""
+
+import json
+import sqlite3
+
+import pytest
+
+from esafety_wizard import cases, engine, loader, report
+from esafety_wizard.errors import WizardError
+from esafety_wizard.store import DB_NAME, Store
+
+PARENT = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "parent_carer", "resolved": "no",
+          "alleges_harm": "no"}  # fmt: skip
+
+
+@pytest.fixture
+def home(tmp_path):
+    return tmp_path / "home"
+
+
+@pytest.fixture
+def one(home, fc):
+    with cases.open_store(home) as st:
+        return cases.create(st, fc, PARENT, "Jo")
+
+
+def item(home, incident_id, ref):
+    with cases.open_store(home, readonly=True) as st:
+        inc = cases.get(st, incident_id)
+        return inc.item(ref), inc
+
+
+# --- a step's state after sequences of operations ------------------------------------------------------------
+
+
+def test_done_twice_is_refused_and_the_first_note_stays(home, one):
+    with cases.open_store(home) as st:
+        cases.done(st, one, ["1"], "First note", "Jo")
+        with pytest.raises(WizardError, match="already marked done"):
+            cases.done(st, one, ["1"], "Second note", "Sam")
+    it, _ = item(home, one, "1")
+    assert it.done.note == "First note" and it.done.actor == "Jo" and it.status == "due"
+
+
+def test_decided_then_undone_is_open_again_and_both_stay_in_the_history(home, one):
+    with cases.open_store(home) as st:
+        cases.decide(st, one, "2", "Not needed", "Jo")
+        cases.undone(st, one, "2", "Decided by mistake", "Jo")
+    it, inc = item(home, one, "2")
+    assert it.open and it.decided is None and it.done is None
+    kinds = [e.kind for e in inc.events]
+    assert kinds[-2:] == ["step_decided", "step_undone"]
+
+
+def test_done_after_decided_needs_a_note_and_then_holds_both(home, one):
+    with cases.open_store(home) as st:
+        cases.decide(st, one, "2", "Not needed", "Jo")
+        with pytest.raises(WizardError, match="was decided against"):
+            cases.done(st, one, ["2"], None, "Jo")
+        cases.done(st, one, ["2"], "Needed after all: the parent posted again", "Jo")
+    it, _ = item(home, one, "2")
+    assert it.done.note.startswith("Needed after all") and it.decided.reason == "Not needed"
+    assert not it.open
+
+
+def test_a_field_cleared_is_cleared_and_the_history_keeps_it(home, one):
+    with cases.open_store(home) as st:
+        cases.describe(st, one, "Posts on Facebook", "Mr Smith", "Jo")
+        cases.describe(st, one, "", None, "Jo")
+    _, inc = item(home, one, "1")
+    assert inc.description is None and inc.staff == "Mr Smith"
+    assert sum(e.kind == "described" for e in inc.events) == 2
+
+
+def test_a_close_with_an_open_conditional_step_needs_force_and_lists_it(home, fc):
+    answers = {**PARENT, "alleges_harm": "not_sure"}
+    with cases.open_store(home) as st:
+        n = cases.create(st, fc, answers, "Jo")
+        inc = cases.get(st, n)
+        for it in inc.checklist:
+            if it.status == "due" and not it.step.info:
+                cases.done(st, n, [str(it.number)], None, "Jo")
+        still = [it for it in cases.get(st, n).checklist if it.open]
+        assert still and all(it.status == "conditional" for it in still)
+        with pytest.raises(WizardError, match="neither done nor decided"):
+            cases.close(st, n, None, "Jo")
+        e = cases.close(st, n, "The parent removed it", "Jo", force=True)
+    assert e.data["open_steps"] == [it.id for it in still]
+
+
+def test_an_answer_changed_after_a_reason_keeps_the_reason_only_while_the_answer_holds(home, one, fc):
+    with cases.open_store(home) as st:
+        cases.answer(st, one, fc, {"resolved": "yes"}, "Jo", {"resolved": "Removed on Tuesday"})
+        cases.answer(st, one, fc, {"alleges_harm": "not_sure"}, "Jo")
+        assert {a.id: a.reason for a in cases.get(st, one).answers}["resolved"] == "Removed on Tuesday"
+        cases.answer(st, one, fc, {"resolved": "no"}, "Jo")
+        assert {a.id: a.reason for a in cases.get(st, one).answers}["resolved"] is None
+
+
+def test_a_step_done_then_dropped_is_no_longer_needed_with_who_changed_what(home, one, fc):
+    with cases.open_store(home) as st:
+        inc = cases.get(st, one)
+        chair = next(it for it in inc.checklist if it.id == "parent_chair")
+        cases.done(st, one, [str(chair.number)], "Chair told", "Jo")
+        cases.answer(st, one, fc, {"resolved": "yes"}, "Sam")
+        it = cases.get(st, one).item("parent_chair")
+    assert it.status == "no_longer_needed" and it.done.note == "Chair told"
+    assert it.dropped.actor == "Sam" and any("solved" in c[0] for c in it.dropped.changed)
+
+
+# --- which stored fields the hash chain protects ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "column, value",
+    [
+        ("n", "n + 100"),
+        ("at", "'2026-01-01T00:00:00+00:00'"),
+        ("actor", "'Someone else'"),
+        ("kind", "'reopened'"),
+        ("data", """'{"text":"Changed"}'"""),
+        ("prev", "'0000'"),
+        ("hash", "'abcd'"),
+    ],
+)
+def test_every_stored_column_of_an_event_altered_in_place_is_caught(home, one, column, value):
+    with cases.open_store(home) as st:
+        cases.note(st, one, "Original", "Jo")
+        cases.note(st, one, "After", "Jo")
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute("DROP TRIGGER events_append_only_update")
+    db.execute(f"UPDATE events SET {column} = {value} WHERE n = 3")
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        found = cases.verify(st, one)
+    assert not found[0].ok and found[0].problems, column
+
+
+def test_a_chain_cut_and_recomputed_is_caught_against_an_earlier_copy(home, one, tmp_path):
+    from esafety_wizard.store import event_hash
+
+    with cases.open_store(home) as st:
+        for i in range(3):
+            cases.note(st, one, f"note {i}", "Jo")
+        inc, problems = cases.load(st, one)
+    copy = tmp_path / "copy.json"
+    copy.write_text(report.to_json(inc, problems, "2026-12-01T09:00:00+00:00"))
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute("DROP TRIGGER events_append_only_update")
+    db.execute("DROP TRIGGER events_append_only_delete")
+    db.execute("UPDATE events SET data = ? WHERE n = 3", (json.dumps({"text": "rewritten"}),))
+    prev = ""
+    for n, at, actor, kind, data in db.execute("SELECT n, at, actor, kind, data FROM events ORDER BY n").fetchall():
+        h = event_hash(one, n, at, actor, kind, json.loads(data), prev)
+        db.execute("UPDATE events SET prev = ?, hash = ?, data = ? WHERE n = ?", (prev, h, data, n))
+        prev = h
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        assert cases.verify(st, one)[0].ok  # the file alone cannot see a recomputed chain
+        found, proved = cases.compare(st, one, cases.earlier(str(copy)))
+    assert found and "event 3" in found[0] and not proved
+
+
+# --- the governors' summary: the ends of its period, and what a route is called ----------------------------------
+
+
+def _on(st, fc, day: str, answers=PARENT) -> int:
+    from esafety_wizard import serialize
+
+    at = f"{day}T09:00:00+00:00"
+    return st.new_incident(
+        at,
+        "Jo",
+        [("opened", {"flowchart": serialize.flowchart_ref(fc)}), ("answered", cases.answered_data(fc, answers))],
+    )
+
+
+def test_the_period_includes_its_first_and_last_days_and_nothing_outside(home, fc):
+    with cases.open_store(home) as st:
+        for day in ("2026-08-31", "2026-09-01", "2026-09-15", "2026-09-30", "2026-10-01"):
+            _on(st, fc, day)
+        s = cases.governors_summary(st, "2026-09-01", "2026-09-30")
+        assert s.incidents == 3 and [n for n, _ in s.heads] == [2, 3, 4]
+        assert cases.governors_summary(st, "2026-09-30", "2026-09-30").incidents == 1
+        assert cases.governors_summary(st, None, "2026-08-31").incidents == 1
+        assert cases.governors_summary(st, "2026-10-01", None).incidents == 1
+
+
+def test_a_route_is_counted_by_its_kind_not_by_the_name_the_school_gave_its_contact(home, tmp_path):
+    from esafety_wizard import school
+
+    fc = loader.load()
+    school.set_contact(fc, "chair_of_governors", {"name": "Mr Okafor"}, home)
+    fc = school.apply(fc, home)
+    with cases.open_store(home) as st:
+        n = cases.create(st, fc, PARENT, "Jo")
+        chair = cases.get(st, n).item("parent_chair")
+        cases.done(st, n, [str(chair.number)], None, "Jo")
+        s = cases.governors_summary(st, None, None)
+    assert s.by_route == {"Chair of Governors": 1}
+    assert "Okafor" not in json.dumps(report.governors_json(s, "2026-12-01"))
+
+
+def test_hostile_values_in_every_field_stay_text_in_every_export(home, one):
+    hostile = "<script>x</script> # [link](javascript:x) | \x1b[31m"
+    with cases.open_store(home) as st:
+        cases.describe(st, one, hostile, hostile, hostile)
+        cases.note(st, one, hostile, hostile)
+        cases.decide(st, one, "2", hostile, hostile)
+        inc, problems = cases.load(st, one)
+    md = report.to_markdown(inc, problems, "2026-12-01T09:00:00+00:00")
+    html = report.to_html(inc, problems, "2026-12-01T09:00:00+00:00")
+    data = json.loads(report.to_json(inc, problems, "2026-12-01T09:00:00+00:00"))
+    assert "<script>" not in md and "<script>" not in html and "\x1b" not in md + html
+    assert "\n# " not in md and "| \\x1b" not in md
+    assert data["history"][-1]["actor"] == hostile  # JSON keeps the words, escaped by the encoder
+
+
+# --- the engine's precedence rules, on procedures written for the test -----------------------------------------
+
+TWO_QUESTIONS = """\
+title: Precedence
+start: q1
+questions:
+  q1:
+    text: First?
+    choices:
+      due: {next: q2, due: [s1]}
+      cond: {next: q2, conditional: [s1]}
+  q2:
+    text: Second?
+    choices:
+      due: {next: end, due: [s1, s2]}
+      cond: {next: end, conditional: [s1]}
+sections:
+  main: {title: Main}
+steps:
+  s1: {section: main, text: One., source: x}
+  s2: {section: main, text: Two., source: x, covered_by: [s1]}
+  s3: {section: main, text: Always., source: x, always: true}
+contacts: {}
+"""
+
+
+@pytest.mark.parametrize(
+    "first, second, s1",
+    [("due", "cond", "due"), ("cond", "due", "due"), ("cond", "cond", "conditional"), ("due", "due", "due")],
+)
+def test_due_on_any_answer_outranks_conditional_on_another_whatever_the_order(tmp_path, first, second, s1):
+    f = tmp_path / "p.yaml"
+    f.write_text(TWO_QUESTIONS)
+    fc = loader.load(f)
+    out = engine.outcome(fc, {"q1": first, "q2": second})
+    status = {r.step.id: r.status for r in out.steps}
+    assert status["s1"] == s1 and status["s3"] == "due"
+    # s2 is covered by s1 only where s1 is due: a conditional step might not happen.
+    assert ("s2" in status) == (second == "due" and s1 != "due")
