@@ -263,3 +263,15 @@ def test_contacts_set_after_an_incident_was_saved_are_shown_now_with_their_date_
     shown = " ".join(run("log", "show", 1).stdout.split())
     assert "Mr Jones; 01234 567890" in shown
     assert "Changed since this incident was recorded, which has: Mrs Patel" in shown
+
+
+def test_log_decide_names_each_step_and_takes_several_at_once_or_none(incident):
+    r = run("log", "decide", 1, 4, 5, "--reason", "Not needed: the post was removed", "--as", "Jo")
+    assert r.exit_code == 0, r.output
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith("Step 4 of incident 1 decided against") and lines[1].startswith("Step 5")
+    assert ": " in lines[0] and len(lines[0].split(": ", 1)[1]) > 5  # the step's own words
+    r = run("log", "decide", 1, 6, 99, "--reason", "x", "--as", "Jo")
+    assert r.exit_code == 1
+    item = next(s for s in json.loads(run("log", "show", 1, "--json").stdout)["checklist"] if s["number"] == 6)
+    assert not item.get("decided_against")  # a mistake in one records none

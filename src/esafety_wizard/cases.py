@@ -421,22 +421,25 @@ def evidence_states(inc: Incident) -> list[str]:
     return [evidence.recheck(e.path, e.sha256) for e in inc.evidence]
 
 
-def decide(st: Store, incident_id: int, step: str, reason: str, who: str) -> Item:
-    """Record a decision not to take a step (not needed, or decided against), with its reason."""
+def decide(st: Store, incident_id: int, steps: str | list[str], reason: str, who: str) -> list[Item]:
+    """Record a decision not to take one step or several (not needed, or decided against), with its reason.
+    Every step is checked before any is recorded, so a mistake in one records none."""
     if not reason or not reason.strip():
         raise WizardError(
             "A decision needs its reason, for the record (KCSIE asks schools to record the reasons for decisions, "
             'including a decision not to refer): add --reason "..."'
         )
     inc = get_open(st, incident_id)
-    it = _step(inc, step)
-    if it.done is not None:
-        raise WizardError(
-            f"Step {it.number} of incident {incident_id} is marked done. If that was a mistake, correct it first: "
-            f"esafety log undone {incident_id} {it.number}"
-        )
-    st.append(incident_id, None, who, "step_decided", {"step": it.id, "reason": reason.strip()})
-    return it
+    items = list(dict.fromkeys(_step(inc, ref) for ref in ([steps] if isinstance(steps, str) else steps)))
+    for it in items:
+        if it.done is not None:
+            raise WizardError(
+                f"Step {it.number} of incident {incident_id} ({wording.step_words(it.step)}) is marked done. If that "
+                f"was a mistake, correct it first: esafety log undone {incident_id} {it.number}"
+            )
+    for it in items:
+        st.append(incident_id, None, who, "step_decided", {"step": it.id, "reason": reason.strip()})
+    return items
 
 
 def describe(st: Store, incident_id: int, description: str | None, staff: str | None, who: str) -> Event:

@@ -472,7 +472,9 @@ def log_verify(
 @log_app.command("decide")
 def log_decide(
     incident_id: IdArg,
-    step: StepArg,
+    steps: Annotated[
+        list[str], typer.Argument(metavar="STEP...", help="The step's number or id (see log show); several at once.")
+    ],
     reason: Annotated[str, typer.Option("--reason", help="Why the step is not needed or not done.")] = "",
     home: HomeOpt = None,
     as_: AsOpt = None,
@@ -485,13 +487,16 @@ def log_decide(
 
     Example: esafety log decide 3 9 --reason "Not persistent: one post, removed the same day"
     """
+    from .. import wording
+
     _change(
         home,
         as_,
         no_color,
-        lambda cases, st, who: (
-            f"Step {cases.decide(st, incident_id, step, reason, who).number} of incident {incident_id}: "
-            "decided against, with your reason."
+        lambda cases, st, who: "\n".join(
+            f"Step {it.number} of incident {incident_id} decided against, with your reason: "
+            f"{wording.step_words(it.step)}"
+            for it in cases.decide(st, incident_id, steps, reason, who)
         ),
     )
 
