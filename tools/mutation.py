@@ -42,14 +42,17 @@ def main() -> None:
         "pyproject.toml for the modules and the tests). A mutant is *killed* when a test fails on it; *survived*: "
         "no test failed; *no tests*: no test in the selection runs that code.",
         "",
-        "| Module | Mutants | Killed | Survived | No tests | Killed of those tested |",
-        "| --- | --- | --- | --- | --- | --- |",
+        "| Module | Mutants | Killed | Survived | No tests | Not checked | Killed of those tested |",
+        "| --- | --- | --- | --- | --- | --- | --- |",
     ]
     for module, found in sorted(by_module.items()):
         c = Counter(status for _, status in found)
         tested = c["killed"] + c["survived"]
         share = f"{c['killed'] / tested:.0%}" if tested else "-"
-        lines.append(f"| {module} | {len(found)} | {c['killed']} | {c['survived']} | {c['no tests']} | {share} |")
+        lines.append(
+            f"| {module} | {len(found)} | {c['killed']} | {c['survived']} | {c['no tests']} | {c['not checked']} "
+            f"| {share} |"
+        )
     lines += ["", "## Survivors", "", "Each is listed by name; `mutmut show NAME` prints the change.", ""]
     for module, found in sorted(by_module.items()):
         survivors = [name for name, status in found if status == "survived"]
