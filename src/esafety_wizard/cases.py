@@ -17,7 +17,7 @@ from .errors import WizardError
 from .escape import one_line
 from .files import data_home, private_dir, write_private
 from .incident import Evidence, Incident, Item, evidence_of, facts, malformed, replay, summarise
-from .model import Flowchart, paused_gc
+from .model import Flowchart
 from .store import DB_NAME, Event, Store, parse_time
 from .store import canonical as _canonical
 
@@ -583,13 +583,10 @@ def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
     else:  # everything in one pass over the file
         found = st.each_checked()
         out = _deleted(st)
-    # Each incident's events are freed by reference counting once checked: nothing here makes a cycle, so the
-    # cyclic collector would only rescan what stays (see model.paused_gc).
-    with paused_gc():
-        for i, events, chain in found:
-            files = evidence_of(events)
-            problems = chain + malformed(events) + _summary_problems(st, i, events, chain, incident_id is not None)
-            out.append(Verified(i, len(events), problems, [(e, evidence.recheck(e.path, e.sha256)) for e in files]))
+    for i, events, chain in found:  # one incident's events at a time, freed once checked
+        files = evidence_of(events)
+        problems = chain + malformed(events) + _summary_problems(st, i, events, chain, incident_id is not None)
+        out.append(Verified(i, len(events), problems, [(e, evidence.recheck(e.path, e.sha256)) for e in files]))
     return sorted(out, key=lambda v: v.incident_id)
 
 
