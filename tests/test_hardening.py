@@ -271,3 +271,15 @@ def _complete(fc) -> str:
 def _another_answer(fc) -> tuple[str, str]:
     q = fc.questions[fc.start]
     return q.asks, q.choices[-1].value
+
+
+def test_a_huge_value_quoted_from_a_procedure_is_cut_in_every_message(tmp_path):
+    from esafety_wizard import loader
+
+    text = loader.builtin_path().read_text()
+    text = text.replace("start: head_involved", "start: " + "S" * 100_000)
+    text = text.replace("who_question: instigator", "who_question: " + "W" * 100_000)
+    f = tmp_path / "huge.yaml"
+    f.write_text(text)
+    r = run("validate", f)
+    assert r.exit_code == 1 and len(r.output) < 1000 and "'start' is" in r.output

@@ -128,6 +128,8 @@ class Builder:
         self._suggested: dict[str, str] = {}
 
     def suggest(self, word: str, options) -> str:
+        if len(word) > 60:  # no id is that long: nothing to suggest, and no quadratic comparison of a huge word
+            return ""
         if word not in self._suggested:
             if len(self._suggested) >= SUGGESTIONS:
                 return ""
@@ -136,10 +138,10 @@ class Builder:
         return self._suggested[word]
 
     def err(self, line: int, msg: str) -> None:
-        self.problems.append(Problem(self.file, line, msg))
+        self.problems.append(Problem(self.file, line, _cut_long_words(msg)))
 
     def warn(self, line: int, msg: str) -> None:
-        self.problems.append(Problem(self.file, line, msg, warning=True))
+        self.problems.append(Problem(self.file, line, _cut_long_words(msg), warning=True))
 
     # shapes -----------------------------------------------------------------------------------------
 
@@ -760,6 +762,15 @@ def _kind(value: object) -> str:
     if value is None:
         return "nothing"
     return f"the text '{excerpt(str(value))}'"
+
+
+_LONG_WORD = re.compile(r"\S{61,}")
+
+
+def _cut_long_words(msg: str) -> str:
+    """A value quoted from the file (an id, a reference) is at most 60 characters in a message: a huge one is cut,
+    so a message never repeats a file's bulk."""
+    return _LONG_WORD.sub(lambda m: m.group()[:40] + "…", msg)
 
 
 def excerpt(text: str, limit: int = 40) -> str:
