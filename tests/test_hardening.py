@@ -283,3 +283,18 @@ def test_a_huge_value_quoted_from_a_procedure_is_cut_in_every_message(tmp_path):
     f.write_text(text)
     r = run("validate", f)
     assert r.exit_code == 1 and len(r.output) < 1000 and "'start' is" in r.output
+
+
+def test_a_fifo_planted_in_the_cache_is_passed_over_not_waited_on():
+    import hashlib
+
+    from esafety_wizard import loader
+    from esafety_wizard.files import cache_home
+
+    sha = hashlib.sha256(loader.builtin_path().read_bytes()).hexdigest()
+    cache_home().mkdir(parents=True, exist_ok=True)
+    entry = cache_home() / f"flowchart-{sha}.json"
+    entry.unlink(missing_ok=True)
+    os.mkfifo(entry)
+    r = run("contacts", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)

@@ -58,8 +58,15 @@ LIMITS = {
     "settings": 1 * MB,  # config.json, school-contacts.json, school.json, a paused guide's draft
     "answers": 1 * MB,  # an answers file (YAML or JSON)
     "copy": 50 * MB,  # an earlier export or transcript, for log verify --against
+    "cache": 50 * MB,  # a checked procedure kept by the loader's cache
 }
-KINDS = {"procedure": "a procedure file", "settings": "a settings file", "answers": "an answers file", "copy": "a copy"}
+KINDS = {
+    "procedure": "a procedure file",
+    "settings": "a settings file",
+    "answers": "an answers file",
+    "copy": "a copy",
+    "cache": "a cache entry",
+}
 
 
 def read_bounded(path: str | os.PathLike[str], kind: str, what: str | None = None) -> bytes:

@@ -44,12 +44,15 @@ def _path(sha256: str) -> Path:
 
 
 def get(sha256: str) -> Flowchart | None:
+    from ..errors import WizardError
+    from ..files import read_json
+
     try:
-        data = json.loads(_path(sha256).read_text(encoding="utf-8"))
+        data = read_json(_path(sha256), "cache")  # a regular file, bounded: a fifo planted here never waits
         if data.get("format") != _FORMAT:
             return None
         return _decode(data["flowchart"])
-    except (OSError, ValueError, KeyError, TypeError, IndexError):
+    except (OSError, ValueError, KeyError, TypeError, IndexError, AttributeError, WizardError):
         return None
 
 
