@@ -216,6 +216,32 @@ def log_export(incident_id: int, fmt: Annotated[ExportFormat, typer.Option("--fo
     print("export")
 
 
+@log_app.command("letter")
+def log_letter(incident_id: int, name: str, output: Annotated[Optional[Path], typer.Option("--output", "-o")] = None,
+               force: bool = False, home: HomeOpt = None, as_: AsOpt = None, no_color: bool = False):
+    print("letter")
+
+
+school_app = typer.Typer(invoke_without_command=True)
+app.add_typer(school_app, name="school")
+
+
+@school_app.callback()
+def school(json_: Annotated[bool, typer.Option("--json")] = False, home: HomeOpt = None):
+    print("school")
+
+
+@school_app.command("set")
+def school_set(name: Optional[str] = None, address: Optional[str] = None, head: Optional[str] = None,
+               home: HomeOpt = None):
+    print("set")
+
+
+@app.command()
+def letters(json_: Annotated[bool, typer.Option("--json")] = False, flowchart: FlowchartOpt = None):
+    print("letters")
+
+
 if __name__ == "__main__":
     app()
 """
