@@ -373,3 +373,19 @@ def test_plain_mode_asks_yes_or_no_then_the_file_name_and_takes_the_answers_word
     # Wrapped at the terminal's width between words: no line is wider, and no word is cut in two.
     lines = [line for line in ANSI.sub("", c.before or "").splitlines()]
     assert "Designate" not in [w for line in lines for w in line.split()]
+
+
+def test_a_guide_not_saved_names_the_letters_for_its_steps_and_how_to_draft_them(spawn, tmp_path):
+    c = spawn("guide --plain", cols=80)
+    for words in ("head teacher", "no", "yes", "a parent or carer", "no", "no"):
+        c.expect_exact("Enter: ")
+        c.sendline(words)
+    c.expect_exact("Save a transcript?")
+    c.sendline("")
+    c.expect_exact("Keep a case file?")
+    c.sendline("")
+    out, status = finish(c)
+    said = " ".join(out.split())
+    assert status == 0
+    assert "Letters for these steps (Invitation to a meeting;" in said and "--save, then see esafety letters" in said
+    assert said.rstrip().endswith(said.split("Your steps are above")[-1].rstrip())  # the pointer stays last

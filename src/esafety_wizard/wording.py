@@ -44,6 +44,14 @@ IF_MARK = "If"
 SOURCE_MARK = "*"
 
 
+def letters_to_save(titles: list[str]) -> str:
+    """Said after a guide that was not saved, when some of its steps have a letter the tool can draft."""
+    return (
+        f"Letters for these steps ({'; '.join(titles)}) can be drafted from a saved incident: run the guide "
+        "again with --save, then see esafety letters."
+    )
+
+
 def pointer_up(out) -> str:
     """The last line of an asked guide, whose prompts pushed the outcome up the screen: where it starts, and
     its first action."""

@@ -233,8 +233,15 @@ class _Guide:
             drafts.discard(self.draft)
         self.say_saved()
         if interactive:  # the prompts above pushed the outcome up: say where it starts, and its first action
+            from rich.text import Text
+
             from .. import wording
 
+            if not saved and not self.letters:  # a letter is drafted from a saved incident: say which apply
+                titles = [x.title for x in self.fc.letters.values() if {r.step.id for r in result.steps} & set(x.steps)]
+                if titles:
+                    self.out.print()
+                    self.out.print(Text(wording.letters_to_save(titles)))
             self.out.print()
             self.out.print(wording.pointer_up(result), style="bold")
         return 0
