@@ -5,6 +5,7 @@ import json
 import sys
 import unicodedata
 
+import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
@@ -169,3 +170,78 @@ def test_html_exports_have_the_same_elements_whatever_a_note_says(s):
         return report.to_html(replay(events), [], "2026-11-27T09:02:00+00:00")
 
     assert _tags(export(s)) == _tags(export("plain words"))
+
+
+# --- exact forms: what each destination gets, character for character (found by mutation testing) --------------
+
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("\x1b[2J", "\\x1b[2J"),
+        ("\x9f", "\\x9f"),
+        ("\u202e", "\\u202e"),
+        ("\U000e0001", "\\U000e0001"),
+        ("plain\ttext\n", "plain\ttext\n"),
+    ],
+)
+def test_terminal_shows_each_character_in_its_own_escape(raw, shown):
+    assert escape.terminal(raw) == shown
+
+
+@pytest.mark.parametrize(
+    "raw, shown",
+    [
+        ("a\nb", "a b"),
+        ("a\rb", "a b"),
+        ("a\r\nb", "a b"),
+        ("a\tb", "a b"),
+        ("a  b", "a  b"),
+        ("a \x1b b", "a \\x1b b"),
+    ],
+)
+def test_one_line_turns_line_breaks_into_spaces_and_keeps_other_spacing(raw, shown):
+    assert escape.one_line(raw) == shown
+
+
+@pytest.mark.parametrize(
+    "raw, escaped",
+    [
+        ("*x* [y](z) <b>", "\\*x\\* \\[y\\](z) \\<b\\>"),
+        ("- item", "\\- item"),
+        ("> quote", "\\> quote"),
+        ("12. x", "12\\. x"),
+        ("3) x", "3\\) x"),
+        ("  # heading  ", "\\# heading"),
+    ],
+)
+def test_markdown_escapes_exactly_what_could_start_structure(raw, escaped):
+    assert escape.markdown(raw) == escaped
+    assert escape.markdown_cell(raw) == escaped
+
+
+def test_markdown_keeps_line_breaks_under_the_item_and_drops_empty_lines():
+    assert escape.markdown("a\rb") == "a\\\n    b"
+    assert escape.markdown("a\r\nb") == "a\\\n    b"  # a Windows line break is one break, not \x0d
+    assert escape.terminal("a\rb") == "a\\x0db"  # to a terminal, a bare carriage return is shown, never obeyed
+    assert escape.markdown("a\n\n- b", indent="  ") == "a\\\n  \\- b"
+
+
+def test_json_text_escapes_control_and_format_characters_as_json_does_for_utf16():
+    assert escape.json_text({"a": [1]}) == '{\n  "a": [\n    1\n  ]\n}'
+    assert escape.json_text({"a": [1]}, indent=None) == '{"a": [1]}'
+    assert escape.json_text("\x1b\u202e") == '"\\u001b\\u202e"'
+    assert escape.json_text("\U000e0001") == '"\\udb40\\udc01"'  # a surrogate pair, as JSON spells it
+    assert escape.json_text("\U000e007f") == '"\\udb40\\udc7f"'
+    assert json.loads(escape.json_text("x\U000e0020y")) == "x\U000e0020y"
+
+
+def test_a_streamed_json_array_is_one_item_a_line():
+    import io
+
+    out = io.StringIO()
+    escape.write_json_array(iter([{"a": 1}, {"b": [2]}]), out)
+    assert out.getvalue() == '[\n{"a": 1},\n{"b": [2]}\n]\n'
+    out = io.StringIO()
+    escape.write_json_array(iter([]), out)
+    assert out.getvalue() == "[]\n"

@@ -41,9 +41,16 @@ def terminal(s: str) -> str:
     return UNSAFE.sub(_visible, s) if UNSAFE.search(s) else s
 
 
+def _lines(s: str) -> str:
+    """A carriage return is a line break too (Windows' CRLF, old Macs' CR), before terminal() would show it as
+    \x0d: a bare one on a terminal moves back to the start of the line and hides what was written before."""
+    return s.replace("\r\n", "\n").replace("\r", "\n") if "\r" in s else s
+
+
 def one_line(s: str) -> str:
     """Terminal-safe, on one line: line breaks become spaces (for names, table cells and messages)."""
-    return " ".join(terminal(s).split()) if ("\n" in s or "\r" in s or "\t" in s) else terminal(s)
+    s = _lines(s)
+    return " ".join(terminal(s).split()) if ("\n" in s or "\t" in s) else terminal(s)
 
 
 # Characters that start inline structure anywhere (emphasis, code, links, HTML, table cells, headings' marks),
@@ -61,7 +68,7 @@ def _md_line(line: str) -> str:
 def markdown(s: str, indent: str = "    ") -> str:
     """Data inside a Markdown paragraph or list item. A line break stays a line break (a backslash at the end of
     the line), and the next line is indented under the item, so it can never start a block of its own."""
-    lines = [_md_line(line) for line in terminal(s).replace("\r", "\n").split("\n")]
+    lines = [_md_line(line) for line in terminal(_lines(s)).split("\n")]
     return ("\\\n" + indent).join(line for line in lines if line)
 
 
