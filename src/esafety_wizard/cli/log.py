@@ -621,27 +621,34 @@ class ExportFormat(str, Enum):
     json = "json"
 
 
-def format_for(output: Path | None, fmt: ExportFormat | None) -> ExportFormat:
-    """The format asked for, or the one the output file's extension names (html when there is no file).
+def format_for(
+    output: Path | None,
+    fmt: Enum | None,
+    formats: type[Enum] = ExportFormat,
+    pdf: str = "write .html and print it to PDF from your browser",
+    bare: bool = True,
+):
+    """The format asked for, or the one the output file's extension names; the first of `formats` when there is
+    no file (or, if `bare`, a name with no extension).
 
     Raises:
-        WizardError: the extension names a format the tool cannot write (.pdf, .docx...).
+        WizardError: the extension names a format the tool cannot write (.pdf, .docx...), or none when one is due.
     """
     if fmt is not None:
         return fmt
+    names = [f.value for f in formats]
     suffix = output.suffix.lower() if output is not None and str(output) != "-" else ""
-    known = {".html": ExportFormat.html, ".htm": ExportFormat.html, ".md": ExportFormat.md, ".json": ExportFormat.json}
-    if not suffix:
-        return ExportFormat.html
-    if suffix not in known:
-        from ..errors import WizardError
-        from ..escape import one_line
+    value = {".htm": "html"}.get(suffix, suffix[1:])
+    if value in names:
+        return formats(value)
+    if not suffix and (bare or output is None):
+        return formats(names[0])
+    from ..errors import WizardError
+    from ..escape import one_line
 
-        raise WizardError(
-            f"The tool cannot write a '{one_line(suffix)[:12]}' file: name it .html, .md or .json (or give --format). "
-            "For a PDF, write .html and print it to PDF from your browser."
-        )
-    return known[suffix]
+    listed = ", ".join(f".{n}" for n in names[:-1]) + f" or .{names[-1]}"
+    shown = one_line(suffix or (output.name if output is not None else ""))[:12]
+    raise WizardError(f"The tool cannot write a '{shown}' file: name it {listed} (or give --format). For a PDF, {pdf}.")
 
 
 @log_app.command("export")
@@ -741,34 +748,22 @@ def log_letter(
     Example: esafety log letter 3 parent_invite
     """
     with boundary(no_color):
+        import hashlib
         from datetime import date
 
-        from .. import cases, school
-        from ..errors import WizardError
-        from ..files import now
+        from .. import cases, letters, school
+        from ..files import now, write_private
 
-        if fmt is None:
-            suffix = output.suffix.lower().lstrip(".") if output is not None else "docx"
-            if suffix not in LetterFormat.__members__:
-                raise WizardError(
-                    f"A letter can be written as .docx, .md or .html, not '{output.suffix or output.name}'. "
-                    "Give a file name ending in one of these, or --format."
-                )
-            fmt = LetterFormat(suffix)
+        fmt = format_for(output, fmt, LetterFormat, "write .docx and save it as PDF from Word", bare=False)
         if output is None:
             output = Path(f"esafety-incident-{incident_id}-{name[:40]}-{now():%Y-%m-%d}.{fmt.value}")
-        import hashlib
-
-        from .. import letters
-        from ..files import write_private
-
         template = cases.letter_template(procedure(flowchart, home), name)
         who = cases.actor(home, as_)
         with _store(home) as st:
             d = letters.draft(template, cases.get(st, incident_id), school.details(home), date.today())
             data = letters.render(fmt.value, d)
-            write_private(output, data, overwrite=force)
             raw = data.encode("utf-8") if isinstance(data, str) else data
+            write_private(output, raw, overwrite=force)
             sha = hashlib.sha256(raw).hexdigest()
             cases.letter_drafted(st, incident_id, name, template.title, output, fmt.value, sha, d.to_fill, who)
         e = err(no_color)
