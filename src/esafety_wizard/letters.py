@@ -16,12 +16,11 @@ from typing import NamedTuple
 from . import escape
 from .incident import Incident
 from .markdown import md
-from .model import GENERAL_PLACEHOLDERS, PLACEHOLDERS, Letter
+from .model import GENERAL_PLACEHOLDERS, PLACEHOLDER, PLACEHOLDERS, Letter
 from .school import Details
 from .wording import when
 
 FORMATS = ("docx", "md", "html")
-_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,60})\}")
 LEFT_OUT = "[left out: a letter to other parents names no one and describes nothing]"
 
 
@@ -99,7 +98,7 @@ def draft(letter: Letter, inc: Incident, school: Details, today: date) -> Draft:
                 to_fill.append(missing)
             return f"[to fill: {missing}]"
 
-        return _PLACEHOLDER.sub(one, text)
+        return PLACEHOLDER.sub(one, text)
 
     blocks = []
     for part in letter.parts:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import gc
+import re
 from typing import NamedTuple
 
 from .errors import Problem
@@ -142,6 +143,8 @@ PLACEHOLDERS: dict[str, str] = {
     "adult_name": "the name and role of the adult the allegation is about",
     "meeting_time": "a day and time for the meeting",
 }
+# How a placeholder is written in a letter's text: a name in braces (what validate checks, what a draft fills).
+PLACEHOLDER = re.compile(r"\{([^{}\s]{1,60})\}")
 # A letter to other parents names no one and describes nothing: only these may be filled in, whatever it asks.
 GENERAL_PLACEHOLDERS = frozenset({"school_name", "school_address", "head_name", "date"})
 # Lists a letter may take from the incident's record, as bullet points.

@@ -14,6 +14,7 @@ from ..escape import terminal
 from ..model import (
     END,
     GENERAL_PLACEHOLDERS,
+    PLACEHOLDER,
     PLACEHOLDERS,
     READER,
     RECORD_LISTS,
@@ -62,7 +63,6 @@ _TOP = _Keys(
 )
 _LETTER = _Keys(title=True, to=True, steps=False, general=False, when=False, source=False, added=False, text=True)
 _PART = _Keys(text=False, points=False, record=False, source=False, added=False)
-_PLACEHOLDER = re.compile(r"\{([^{}\s]{1,60})\}")
 _NOTICE = _Keys(text=True, source=False, added=False)
 _ABOUT = _Keys(
     audience=False,
@@ -164,6 +164,14 @@ class Builder:
         for key in allowed.required:
             if key not in m:
                 self.err(m.line, f"{what} has no '{key}': add it")
+
+    def flag(self, m: YMap, key: str, what: str) -> bool:
+        """A true/false key (false when absent); anything else is a problem at its line, and read as false."""
+        v = m.get(key, "false")
+        if not isinstance(v, str) or v.lower() not in _BOOLS:
+            self.err(m.line_of(key), f"'{key}' of {what} must be true or false")
+            return False
+        return _BOOLS[v.lower()]
 
     def text(self, m: YMap, key: str, what: str) -> str | None:
         v = m.get(key)
@@ -269,11 +277,7 @@ class Builder:
             for sid, line in zip(ids, lines, strict=True):
                 if sid not in steps:
                     self.err(line, f"{what} serves step '{sid}', which is not in 'steps'{self.suggest(sid, steps)}")
-            general = m.get("general", "false")
-            if not isinstance(general, str) or general.lower() not in _BOOLS:
-                self.err(m.line_of("general"), f"'general' of {what} must be true or false")
-                general = "false"
-            is_general = _BOOLS[general.lower()]
+            is_general = self.flag(m, "general", what)
             body = m.get("text")
             if not isinstance(body, YList) or not body:
                 if "text" in m:
@@ -327,7 +331,7 @@ class Builder:
             return None
         for key, words in (("text", [text] if text else []), ("points", list(points or ()))):
             for w in words:
-                for name in _PLACEHOLDER.findall(w):
+                for name in PLACEHOLDER.findall(w):
                     at = m.line_of(key)
                     if name not in PLACEHOLDERS:
                         self.err(at, f"{what} has an unknown placeholder {{{name}}}{self.suggest(name, PLACEHOLDERS)}")
@@ -527,14 +531,7 @@ class Builder:
             for c, line in zip(ids, lines, strict=True):
                 if c not in contacts:
                     self.err(line, f"{what} names contact '{c}', which is not in 'contacts'{self.suggest(c, contacts)}")
-            always = m.get("always", "false")
-            if not isinstance(always, str) or always.lower() not in _BOOLS:
-                self.err(m.line_of("always"), f"'always' of {what} must be true or false")
-                always = "false"
-            info = m.get("info", "false")
-            if not isinstance(info, str) or info.lower() not in _BOOLS:
-                self.err(m.line_of("info"), f"'info' of {what} must be true or false")
-                info = "false"
+
             short, when = self.text(m, "short", what), self.text(m, "when", what)
             shown = f"If {when}: {short}" if short and when else short  # the longest way the screen shows it
             if shown and len(shown) > SHORT_MAX:
@@ -553,7 +550,7 @@ class Builder:
                 id=sid,
                 text=self.text(m, "text", what) or "",
                 section=section,
-                always=_BOOLS[always.lower()],
+                always=self.flag(m, "always", what),
                 condition=self.text(m, "condition", what),
                 details=tuple(" ".join(d.split()) for d in details or ()),
                 source=self.text(m, "source", what),
@@ -562,7 +559,7 @@ class Builder:
                 covered_by=tuple(covered),
                 short=short,
                 when=when,
-                info=_BOOLS[info.lower()],
+                info=self.flag(m, "info", what),
                 route=self.route(m, what, ids),
             )
         for what, c, line in later:  # a step may be covered by one written after it
