@@ -46,7 +46,7 @@ def test_a_summary_row_is_written_with_each_change_and_says_what_a_replay_says(h
         cases.close(st, b, "Resolved", "Jo", force=True)
         assert st.stale_summaries() == set()
         assert read(st) == replayed(st)
-        rows = list(cases.rows(st, cases.listing(st, "all").ids))
+        rows = list(cases.rows(st, cases.listing(st, "all")))
         assert [(r["id"], r["status"], r["steps_done"]) for r in rows] == [(a, "open", 1), (b, "closed", 0)]
 
 
@@ -152,7 +152,7 @@ def test_log_list_shows_every_open_incident_and_recent_closed_ones_and_says_how_
         still_open = cases.create(st, fc, PUPIL, "Jo")
         chosen = cases.listing(st)
         assert chosen.ids == [*recent, still_open]
-        assert [r["id"] for r in cases.rows(st, chosen.ids)] == chosen.ids
+        assert [r["id"] for r in cases.rows(st, chosen)] == chosen.ids
         assert (chosen.total, chosen.open, chosen.hidden) == (6, 2, 3)
         assert cases.listing(st, "all").ids == [*old, *recent, still_open]
         assert cases.listing(st, "closed").ids == [*old, recent[0]]

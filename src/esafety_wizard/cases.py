@@ -243,12 +243,13 @@ def _well_formed(data: dict) -> bool:
     return data.get("v") == SUMMARY_VERSION and _row_ok(data.get("row")) and _facts_ok(data.get("facts"))
 
 
-def summaries(st: Store, part: str, ids: list[int] | None = None) -> Iterator[dict]:
+def summaries(st: Store, part: str, ids: list[int] | None = None, stale: set[int] | None = None) -> Iterator[dict]:
     """One part ("row" for listings, "facts" for the governors' summary) of each incident's summary, in incident
     order, streamed: read from its summary row, or, where that is missing, stale or damaged, replayed from its
-    events (one incident at a time). Only the part read is checked."""
+    events (one incident at a time). Only the part read is checked. `stale`: st.stale_summaries(), when the
+    caller has it already."""
     ok = _CHECK[part]
-    stale = st.stale_summaries()
+    stale = st.stale_summaries() if stale is None else stale
     wanted = None if ids is None else set(ids)
     fresh = st.summary_data(None if ids is None else [i for i in ids if i not in stale])
     replayed = (i for i in sorted(stale) if wanted is None or i in wanted)
@@ -285,11 +286,12 @@ class Listing(NamedTuple):
     total: int
     open: int
     hidden: int  # incidents not shown by default (see --all)
+    stale: set[int] = set()  # noqa: RUF012 - the incidents without a fresh summary row, found once per listing
 
 
-def rows(st: Store, ids: list[int]) -> Iterator[dict]:
-    """The listing rows of these incidents, streamed in incident order."""
-    return summaries(st, "row", ids)
+def rows(st: Store, found: Listing) -> Iterator[dict]:
+    """The listing rows of the incidents chosen, streamed in incident order."""
+    return summaries(st, "row", found.ids, found.stale)
 
 
 def listing(st: Store, which: str | None = None, today: str | None = None) -> Listing:
@@ -300,7 +302,7 @@ def listing(st: Store, which: str | None = None, today: str | None = None) -> Li
 
     stale = st.stale_summaries()
     keys = [(i, status, last) for i, status, last in st.summary_keys() if i not in stale]
-    for row in summaries(st, "row", sorted(stale)):  # the few without a fresh row, replayed
+    for row in summaries(st, "row", sorted(stale), stale):  # the few without a fresh row, replayed
         keys.append((row["id"], row["status"], row["last_change"]))
     total, n_open = len(keys), sum(1 for k in keys if k[1] == "open")
     if which == "all":
@@ -311,7 +313,7 @@ def listing(st: Store, which: str | None = None, today: str | None = None) -> Li
         since = ((date.fromisoformat(today) if today else date.today()) - timedelta(days=RECENT_DAYS)).isoformat()
         recent = sorted((k for k in keys if k[1] != "open" and k[2][:10] >= since), key=lambda k: k[2], reverse=True)
         chosen = [k[0] for k in keys if k[1] == "open"] + [k[0] for k in recent[:RECENT]]
-    return Listing(sorted(chosen), total, n_open, total - len(chosen) if which is None else 0)
+    return Listing(sorted(chosen), total, n_open, total - len(chosen) if which is None else 0, stale)
 
 
 def list_rows(st: Store, which: str | None = None) -> Iterator[dict]:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import hashlib
+import itertools
 import json
 import os
 import sqlite3
@@ -361,22 +362,18 @@ class Store:
         cursor = self.db.execute(
             "SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events ORDER BY incident_id, n"
         )
-        row = next(cursor, None)
-        ids = self.incident_ids()
-        for i in [*ids, None]:
-            while row is not None and (i is None or row[0] <= i):
-                rows, current = [], row[0]
-                while row is not None and row[0] == current:
-                    rows.append(row)
-                    row = next(cursor, None)
-                if current != i:  # events of an incident whose row was deleted
-                    yield current, [_event(r) for r in rows], _chain_problems(current, rows)
-                else:
-                    break
-            else:
-                rows = []
-            if i is not None:
-                yield i, [_event(r) for r in rows], _chain_problems(i, rows)
+        groups = ((i, list(rows)) for i, rows in itertools.groupby(cursor, key=lambda r: r[0]))
+        group = next(groups, None)
+        for i in [*self.incident_ids(), None]:  # None: the events left after the last incident
+            while group is not None and (i is None or group[0] < i):  # events of an incident whose row is gone
+                yield group[0], [_event(r) for r in group[1]], _chain_problems(group[0], group[1])
+                group = next(groups, None)
+            if i is None:
+                return
+            rows = group[1] if group is not None and group[0] == i else []
+            if rows:
+                group = next(groups, None)
+            yield i, [_event(r) for r in rows], _chain_problems(i, rows)
 
     def checked(self, incident_id: int) -> tuple[list[Event], list[str]]:
         """One incident's events and what is wrong with its chain, from one read of its rows."""

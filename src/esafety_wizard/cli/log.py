@@ -131,7 +131,7 @@ def log_list(
                 return
             found = cases.listing(st, which)
             o = out(no_color)
-            screen.incident_list(o, cases.rows(st, found.ids), len(found.ids))
+            screen.incident_list(o, cases.rows(st, found), len(found.ids))
         if found.hidden:
             o.print(
                 f"{found.hidden} older closed incident{'s are' if found.hidden != 1 else ' is'} not shown "
