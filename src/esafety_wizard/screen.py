@@ -278,12 +278,12 @@ def letters_for(fc: Flowchart | None, inc: Incident) -> list[tuple[str, str, lis
     if fc is None:
         return []
     numbers = {it.id: it.number for it in inc.checklist if it.status != "no_longer_needed"}
-    out = []
-    for x in fc.letters.values():
-        served = sorted(numbers[s] for s in x.steps if s in numbers)
-        if served:
-            out.append((x.id, x.title, served))
-    return out
+    return [(x.id, x.title, sorted(numbers[s] for s in x.steps if s in numbers)) for x in letters_serving(fc, numbers)]
+
+
+def letters_serving(fc: Flowchart, step_ids) -> list:
+    """The procedure's letters (model.Letter) that serve any of these steps, in the procedure's order."""
+    return [x for x in fc.letters.values() if not set(x.steps).isdisjoint(step_ids)]
 
 
 def contacts_table(con: Console, fc: Flowchart) -> None:

@@ -238,7 +238,9 @@ class _Guide:
             from .. import wording
 
             if not saved and not self.letters:  # a letter is drafted from a saved incident: say which apply
-                titles = [x.title for x in self.fc.letters.values() if {r.step.id for r in result.steps} & set(x.steps)]
+                from ..screen import letters_serving
+
+                titles = [x.title for x in letters_serving(self.fc, {r.step.id for r in result.steps})]
                 if titles:
                     self.out.print()
                     self.out.print(Text(wording.letters_to_save(titles)))
