@@ -115,6 +115,7 @@ def _shape(mermaid: str) -> list[str]:
     return [_re.sub(r'"[^"\n]*"', '""', line) if "%%" not in line else "%% comment" for line in mermaid.splitlines()]
 
 
+@pytest.mark.mutation_slow
 @settings(deadline=None)
 @given(words, words, words, words)
 def test_mermaid_keeps_its_structure_whatever_the_words(title, question, label, step):
@@ -122,6 +123,7 @@ def test_mermaid_keeps_its_structure_whatever_the_words(title, question, label, 
     assert _shape(_diagram_of(title, question, label, step, "mermaid")) == plain
 
 
+@pytest.mark.mutation_slow
 @settings(deadline=None)
 @given(words, words, words, words)
 def test_dot_parses_to_the_same_graph_whatever_the_words(title, question, label, step):

@@ -536,6 +536,7 @@ def _every_command_with(tmp_path, text):
         clean(r)
 
 
+@pytest.mark.mutation_slow
 @ONE
 @given(text=any_text)
 def test_any_text_through_every_command_reaches_no_terminal_raw(tmp_path_factory, text):

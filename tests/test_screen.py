@@ -47,6 +47,7 @@ def check_fits_one_screen(fc, stride):
     assert statistics.median(counts) <= 32, statistics.median(counts)
 
 
+@pytest.mark.mutation_slow
 def test_the_outcome_fits_one_screen_with_its_first_action_near_the_top(fc):
     check_fits_one_screen(fc, 7)
 
@@ -181,6 +182,7 @@ def by_reader(fc, stride=1):
     return out
 
 
+@pytest.mark.mutation_slow
 def test_every_reader_has_paths_and_each_part_fits_one_screen(fc):
     parts = by_reader(fc, 11)
     assert set(parts) == {"member_of_staff", "head_teacher", "chair_of_governors"}

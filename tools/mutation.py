@@ -1,66 +1,199 @@
 """Mutation testing of the core modules (mutmut, configured in pyproject.toml) and the report it leaves behind.
 
 Runs `mutmut run` over the modules in [tool.mutmut] only_mutate, with the in-process tests listed there, then
-writes docs/mutation-report.md: per module, the mutants generated, killed, survived and left with no test, and
-every survivor by name (`mutmut show NAME` prints its change). Slow (minutes per module on 2 cores): it is not
-part of .ci/run.
+writes docs/mutation-report.md: per module, the mutants generated, killed, survived and left with no test, the
+score, and every survivor with the line it changed and its triage from tools/mutation_triage.yaml (equivalent,
+and why; or not yet triaged). The triage also names, for each survivor of an earlier run that a test now kills,
+that test; `check` runs each such test against its mutant and says whether it really fails.
 
-Run: .venv/bin/python tools/mutation.py
+Slow (about an hour for every module on 2 cores): it is not part of .ci/run.
+
+Run:    .venv/bin/python tools/mutation.py            (mutmut run, then the report)
+        .venv/bin/python tools/mutation.py report     (the report from the last run's results)
+        .venv/bin/python tools/mutation.py check      (each test the triage names fails on its mutant)
 """
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from collections import Counter, defaultdict
+from dataclasses import dataclass
 from datetime import date
 from pathlib import Path
+
+import yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 MUTMUT = str(Path(sys.executable).with_name("mutmut"))
 REPORT = ROOT / "docs" / "mutation-report.md"
+TRIAGE = Path(__file__).resolve().parent / "mutation_triage.yaml"
+TARGET = 0.85
 
 
-def results() -> dict[str, list[tuple[str, str]]]:
-    """Each module's mutants: (name, status), from `mutmut results --all true`."""
-    out = subprocess.run([MUTMUT, "results", "--all", "true"], cwd=ROOT, capture_output=True, text=True).stdout
-    by_module: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for line in out.splitlines():
-        name, _, status = line.strip().rpartition(": ")
-        if name.startswith("esafety_wizard."):
-            by_module[name.split(".")[1]].append((name, status))
-    return by_module
+@dataclass(frozen=True)
+class Mutant:
+    name: str  # esafety_wizard.cases.x_replay__mutmut_12
+    module: str  # cases
+    function: str  # replay (Class.method for a method)
+    status: str  # killed, survived, no tests, timeout, ...
+    change: str  # the mutant's changed lines, stripped and joined with " / "
 
 
-def main() -> None:
-    subprocess.run([MUTMUT, "run"], cwd=ROOT, check=False)
-    by_module = results()
+def _function(name: str) -> str:
+    """The function a mutant changes, as the source spells it: `x_replay__mutmut_3` -> `replay`,
+    `xǁStoreǁappend__mutmut_2` -> `Store.append`."""
+    local = name.split(".", 2)[2].rsplit("__mutmut_", 1)[0]
+    if local.startswith("xǁ"):
+        return ".".join(local[2:].split("ǁ"))
+    return local[2:]
+
+
+def mutants(every_change: bool = False) -> list[Mutant]:
+    """Every mutant of the last run with its status, read from mutmut's own files (run from the project root).
+    The change is read for those not killed, or for every one."""
+    os.chdir(ROOT)
+    from mutmut.mutation.data import SourceFileMutationData
+    from mutmut.mutation.diff_apply import get_diff_for_mutant
+    from mutmut.stats import status_by_exit_code
+    from mutmut.utils.file_utils import walk_mutatable_files
+
+    found = []
+    for path in walk_mutatable_files():
+        data = SourceFileMutationData(path=path)
+        data.load()
+        for name, code in sorted(data.exit_code_by_key.items()):
+            status = status_by_exit_code[code]
+            change = ""
+            if every_change or status != "killed":
+                diff = get_diff_for_mutant(name, path=data.path).splitlines()
+                change = " / ".join(
+                    line[1:].strip() for line in diff if line.startswith("+") and not line.startswith("+++")
+                )
+            found.append(Mutant(name, name.split(".")[1], _function(name), status, change))
+    return found
+
+
+def triage() -> list[dict]:
+    """The triage entries: {module, function, change, and equivalent: why | killed_by: test}."""
+    return yaml.safe_load(TRIAGE.read_text(encoding="utf-8")) or []
+
+
+def _key(module: str, function: str, change: str) -> tuple[str, str, str]:
+    return module, function, " ".join(change.split())
+
+
+def report(found: list[Mutant]) -> str:
+    entries = {_key(e["module"], e["function"], e["change"]): e for e in triage()}
+    by_module: dict[str, list[Mutant]] = defaultdict(list)
+    for m in found:
+        by_module[m.module].append(m)
+
+    def said(m: Mutant) -> dict | None:
+        return entries.get(_key(m.module, m.function, m.change))
+
     lines = [
         "# Mutation testing report",
         "",
         f"Made by `tools/mutation.py` on {date.today().isoformat()} with mutmut (see `[tool.mutmut]` in "
         "pyproject.toml for the modules and the tests). A mutant is *killed* when a test fails on it; *survived*: "
-        "no test failed; *no tests*: no test in the selection runs that code.",
+        "no test failed; *no tests*: no test in the selection runs that code; *equivalent*: a survivor that no "
+        "test could tell from the original (each says why below). The score is killed of the mutants that are "
+        f"not equivalent; the target is {TARGET:.0%} in each module.",
         "",
-        "| Module | Mutants | Killed | Survived | No tests | Not checked | Killed of those tested |",
-        "| --- | --- | --- | --- | --- | --- | --- |",
+        "| Module | Mutants | Killed | Survived | Of those, equivalent | No tests | Timeout | Score | Target |",
+        "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
-    for module, found in sorted(by_module.items()):
-        c = Counter(status for _, status in found)
-        tested = c["killed"] + c["survived"]
-        share = f"{c['killed'] / tested:.0%}" if tested else "-"
+    for module, ms in sorted(by_module.items()):
+        c = Counter(m.status for m in ms)
+        equivalent = sum(1 for m in ms if m.status == "survived" and "equivalent" in (said(m) or {}))
+        killed = c["killed"] + c["timeout"]
+        score = killed / max(1, len(ms) - equivalent)
         lines.append(
-            f"| {module} | {len(found)} | {c['killed']} | {c['survived']} | {c['no tests']} | {c['not checked']} "
-            f"| {share} |"
+            f"| {module} | {len(ms)} | {c['killed']} | {c['survived']} | {equivalent} | {c['no tests']} "
+            f"| {c['timeout']} | {score:.1%} | {'met' if score >= TARGET else 'not met'} |"
         )
-    lines += ["", "## Survivors", "", "Each is listed by name; `mutmut show NAME` prints the change.", ""]
-    for module, found in sorted(by_module.items()):
-        survivors = [name for name, status in found if status == "survived"]
-        if survivors:
-            lines += [f"### {module}", "", *(f"- `{name}`" for name in survivors), ""]
-    REPORT.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    lines += [
+        "",
+        "## Survivors",
+        "",
+        "Each survivor: the function, the line as the mutant changed it, and its triage. `mutmut show NAME` "
+        "prints the whole change.",
+        "",
+    ]
+    for module, ms in sorted(by_module.items()):
+        left = [m for m in ms if m.status in ("survived", "no tests")]
+        if not left:
+            continue
+        lines += [f"### {module}", ""]
+        for m in left:
+            entry = said(m) or {}
+            why = (
+                f"equivalent: {entry['equivalent']}"
+                if "equivalent" in entry
+                else ("no test runs this code" if m.status == "no tests" else "not yet triaged")
+            )
+            lines.append(f"- `{m.name}` (`{m.function}`): `{m.change or '(line removed)'}`. {why}")
+        lines.append("")
+    named = [e for e in triage() if "killed_by" in e]
+    if named:
+        status = {_key(m.module, m.function, m.change): m.status for m in found if m.status != "killed"}
+        lines += [
+            "## Survivors of earlier runs that a test now kills",
+            "",
+            "Each: the function, the change, and the test written for it (`tools/mutation.py check` runs each "
+            "test against its mutant).",
+            "",
+        ]
+        for e in named:
+            now = status.get(_key(e["module"], e["function"], e["change"]), "killed")
+            lines.append(
+                f"- {e['module']} `{e['function']}`: `{e['change']}`. Killed by `{e['killed_by']}`"
+                + ("" if now == "killed" else f" (**{now} in this run**)")
+            )
+        lines.append("")
+    return "\n".join(lines)
+
+
+def check() -> int:
+    """Run each test the triage names with its mutant switched on, in mutmut's copy; it must fail."""
+    found = {_key(m.module, m.function, m.change): m.name for m in mutants(every_change=True)}
+    bad = 0
+    for e in triage():
+        if "killed_by" not in e:
+            continue
+        name = found.get(_key(e["module"], e["function"], e["change"]))
+        if name is None:
+            print(f"gone: {e['module']} {e['function']}: {e['change']} (the code changed; run again)")
+            bad += 1
+            continue
+        env = {**os.environ, "MUTANT_UNDER_TEST": name}
+        run = subprocess.run(
+            [sys.executable, "-m", "pytest", "-q", "-x", "-n", "0", "-p", "no:randomly", e["killed_by"]],
+            cwd=ROOT / "mutants",
+            env=env,
+            capture_output=True,
+        )
+        ok = run.returncode == 1
+        bad += not ok
+        print(f"{'kills' if ok else 'DOES NOT KILL'}: {e['killed_by']} -> {name}")
+    return 1 if bad else 0
+
+
+def main(argv: list[str]) -> int:
+    command = argv[0] if argv else "run"
+    if command == "check":
+        return check()
+    if command == "run":
+        subprocess.run([MUTMUT, "run"], cwd=ROOT, check=False)
+    elif command != "report":
+        print(__doc__)
+        return 2
+    REPORT.write_text(report(mutants()) + "\n", encoding="utf-8")
     print(f"Written {REPORT.relative_to(ROOT)}")
+    return 0
 
 
 if __name__ == "__main__":
-    main()
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,194 @@
+"""The exact bytes of every record the tool writes, for one incident that has lived through every kind of event,
+and of every message the case file's operations refuse with, compared with files kept in tests/snapshots/exact.
+
+The record is the school's evidence: a key renamed in its JSON, a heading lost from its Markdown or a word
+changed in its HTML is a change to what a LADO, the police or a governor reads. These tests see any such change;
+if it was meant, write the files again and read the diff before committing:
+
+    ESAFETY_SNAPSHOTS=write .venv/bin/python -m pytest tests/test_exact_outputs.py
+
+Run in process on a clock the test sets (one minute a step), so mutation testing sees them.
+"""
+
+import json
+import os
+import time
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+from esafety_wizard import __version__, cases, engine, report, serialize, store
+from esafety_wizard.errors import WizardError
+
+SNAPSHOTS = Path(__file__).parent / "snapshots" / "exact"
+WRITE = os.environ.get("ESAFETY_SNAPSHOTS") == "write"
+START = datetime(2026, 9, 7, 8, 30, tzinfo=timezone(timedelta(hours=1)))
+PARENT = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "parent_carer", "resolved": "no",
+          "alleges_harm": "not_sure"}  # fmt: skip
+
+
+def same_as_kept(name: str, text: str, tmp: Path) -> None:
+    """`text`, with this run's folder and version put in plain words, is the file kept under `name`."""
+    for folder in (str(tmp), str(tmp).replace("_", "\\_")):  # as written, and as Markdown escapes it
+        text = text.replace(folder, "<tmp>")
+    text = text.replace(__version__, "<version>")
+    kept = SNAPSHOTS / name
+    if WRITE:
+        kept.parent.mkdir(parents=True, exist_ok=True)
+        kept.write_text(text, encoding="utf-8")
+    assert kept.exists(), f"{kept} is missing: write it with ESAFETY_SNAPSHOTS=write (see this file's docstring)"
+    assert text == kept.read_text(encoding="utf-8")
+
+
+@pytest.fixture
+def clock(monkeypatch):
+    """Each event one minute after the last, from a Monday morning in September."""
+    ticks = iter(range(10_000))
+    monkeypatch.setenv("TZ", "UTC")  # a file's modified time is written in the machine's own zone
+    time.tzset()
+    monkeypatch.setattr(store, "stamp", lambda: (START + timedelta(minutes=next(ticks))).isoformat())
+    yield
+    monkeypatch.undo()
+    time.tzset()
+
+
+@pytest.fixture
+def lived(tmp_path, fc, clock):
+    """Two incidents: one through every kind of event, closed with a step still open; one closed cleanly."""
+    home = tmp_path / "home"
+    shot = evidence_file("screenshot.png", b"\x89PNG a screenshot of the post")
+    wrong = evidence_file("other.png", b"a file from another incident")
+    with cases.open_store(home) as st:
+        n = cases.create(st, fc, PARENT, "Jo Head", {"resolved": "The parent refused to take the post down"})
+        cases.describe(st, n, "A parent posted about Ms Lee on Facebook", "Ms Lee", "Jo Head")
+        cases.done(st, n, ["1", "2"], "Screenshots taken with the date showing", "Jo Head")
+        cases.undone(st, n, "2", "Ticked by mistake", "Jo Head")
+        cases.decide(st, n, "3", "The parent is already meeting the head", "Jo Head")
+        cases.note(st, n, "Rang the parent; no answer", "Sam DSL")
+        cases.add_evidence(st, n, [shot], "From Ms Lee's phone", "Sam DSL")
+        cases.add_evidence(st, n, [wrong], None, "Sam DSL")
+        cases.withdraw_evidence(st, n, "other.png", "Registered to the wrong incident", "Sam DSL")
+        cases.answer(st, n, fc, {"alleges_harm": "no"}, "Jo Head", {"alleges_harm": "The post makes no allegation"})
+        cases.letter_drafted(
+            st, n, "parent_invite", "Invitation to a meeting", tmp_path / "invite.docx", "docx", "ab" * 32,
+            ["the parent's name"], "Jo Head",
+        )  # fmt: skip
+        cases.close(st, n, "Resolved at the meeting", "Jo Head", force=True)
+        cases.reopen(st, n, "The parent posted again", "Jo Head")
+        cases.close(st, n, "Post removed; the parent apologised", "Jo Head", force=True)
+        m = cases.create(st, fc, {**PARENT, "resolved": "yes"}, "Jo Head")
+        cases.close(st, m, "Resolved on the day", "Jo Head", force=True)
+    return home, n, m
+
+
+EXPORTED = "2026-10-01T09:00:00+01:00"
+EVIDENCE = Path("/tmp/esafety-exact-outputs")  # the same path on every run: an evidence event's hash covers it
+
+
+def evidence_file(name: str, content: bytes) -> Path:
+    """A file of evidence at a path that is the same on every run, written whole (two workers may both write)."""
+    EVIDENCE.mkdir(exist_ok=True)
+    path = EVIDENCE / name
+    part = EVIDENCE / f".{name}.{os.getpid()}"
+    part.write_bytes(content)
+    os.utime(part, (START.timestamp(), START.timestamp()))
+    os.replace(part, path)
+    return path
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html"])
+def test_an_incident_through_every_kind_of_event_exports_exactly_as_kept(lived, fmt, tmp_path):
+    home, n, _ = lived
+    with cases.open_store(home, readonly=True) as st:
+        inc, problems = cases.load(st, n)
+        states = cases.evidence_states(inc)
+    same_as_kept(f"incident.{fmt}", report.render(fmt, inc, problems, EXPORTED, states), tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html"])
+def test_the_governors_summary_is_exactly_as_kept(lived, fmt, tmp_path):
+    home, _, _ = lived
+    with cases.open_store(home, readonly=True) as st:
+        s = cases.governors_summary(st, "2026-09-01", "2026-09-30")
+    same_as_kept(f"governors.{fmt}", report.governors(fmt, s, EXPORTED), tmp_path)
+
+
+def test_the_list_of_incidents_and_each_summary_are_exactly_as_kept(lived, tmp_path):
+    home, n, m = lived
+    with cases.open_store(home, readonly=True) as st:
+        rows = list(cases.list_rows(st, "all"))
+        summaries = [serialize.summary(cases.get(st, i)) for i in (n, m)]
+    same_as_kept("list.json", json.dumps({"rows": rows, "summaries": summaries}, indent=1) + "\n", tmp_path)
+
+
+CHAIR = {"reader": "chair_of_governors", "head_is_dsl": "no", "instigator": "staff", "serious": "yes",
+         "alleges_harm": "no"}  # fmt: skip
+
+
+def test_a_guides_outcome_and_its_path_are_exactly_as_kept(fc, tmp_path):
+    out = engine.outcome(fc, PARENT, {"resolved": "The parent refused"})
+    made = {
+        "outcome": serialize.outcome(fc, out, START),
+        "path": serialize.path(fc, out),
+        "chair": serialize.path(fc, engine.outcome(fc, CHAIR)),
+    }
+    same_as_kept("outcome.json", json.dumps(made, indent=1) + "\n", tmp_path)
+
+
+def test_every_refusal_of_the_case_file_says_exactly_what_to_do(lived, fc, tmp_path):
+    """One line each: what was tried, and the message that refused it, word for word."""
+    home, n, m = lived
+    said = []
+
+    def refused(what, do):
+        with pytest.raises(WizardError) as e:
+            do()
+        said.append(f"{what}: {e.value}")
+
+    with cases.open_store(home) as st:
+        refused("note on a closed incident", lambda: cases.note(st, n, "More", "Jo"))
+        cases.reopen(st, m, "Another post", "Jo")
+        refused("empty note", lambda: cases.note(st, m, "  ", "Jo"))
+        refused("done twice", lambda: (cases.done(st, m, ["1"], None, "Jo"), cases.done(st, m, ["1"], None, "Jo")))
+        refused("unknown step", lambda: cases.done(st, m, ["99"], None, "Jo"))
+        refused("step by word", lambda: cases.done(st, m, ["evidence"], None, "Jo"))
+        refused("undo a step never done", lambda: cases.undone(st, m, "4", None, "Jo"))
+        refused("decide without a reason", lambda: cases.decide(st, m, "4", " ", "Jo"))
+        refused("withdraw without a reason", lambda: cases.withdraw_evidence(st, m, "x", "", "Jo"))
+        refused("withdraw what is not there", lambda: cases.withdraw_evidence(st, m, "other.png", "Wrong", "Jo"))
+        refused("withdraw by a short hash", lambda: cases.withdraw_evidence(st, m, "abcdef1", "Wrong", "Jo"))
+        refused("close without a reason", lambda: cases.close(st, m, None, "Jo"))
+        refused("reopen an open incident", lambda: cases.reopen(st, m, "Again", "Jo"))
+        refused("no such incident", lambda: cases.get(st, 99))
+        refused("dates the wrong way round", lambda: cases.governors_summary(st, "2026-10-01", "2026-09-01"))
+        refused("not a date", lambda: cases.governors_summary(st, "2026-02-30", None))
+        refused("a head of no events", lambda: cases.earlier("0-3f2a9c81d0e4b5a6"))
+        refused("a copy of another incident", lambda: cases.compare(st, n, cases.Earlier(m, 1, "00", [], "")))
+        refused("no file", lambda: cases.earlier(str(tmp_path / "missing.json")))
+        refused("a JSON with no head", lambda: cases.earlier(str(write(tmp_path / "x.json", '{"history": []}'))))
+        refused("text with no head", lambda: cases.earlier(str(write(tmp_path / "x.md", "Record head: none here"))))
+        refused("an empty name", lambda: cases.set_name(home, " "))
+    same_as_kept("refusals.txt", "\n".join(said) + "\n", tmp_path)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_what_a_comparison_with_an_earlier_copy_says_is_exactly_as_kept(lived, tmp_path):
+    home, n, _ = lived
+    said = []
+    with cases.open_store(home) as st:
+        events = st.events(n)
+        heads = [f"{len(events) - k}-{events[-1 - k].hash[:16]}" for k in (0, 1, 3)]
+        for head in heads:
+            said.append(f"{head.split('-')[0]} of {len(events)}: {cases.compare(st, n, cases.earlier(head))}")
+        longer = f"{len(events) + 1}-{events[-1].hash[:16]}"
+        said.append(f"one more than the record: {cases.compare(st, n, cases.earlier(longer))}")
+        longer = f"{len(events) + 3}-{events[-1].hash[:16]}"
+        said.append(f"three more than the record: {cases.compare(st, n, cases.earlier(longer))}")
+        wrong = f"{len(events) - 1}-{'0' * 16}"
+        said.append(f"a different head: {cases.compare(st, n, cases.earlier(wrong))}")
+    same_as_kept("compare.txt", "\n".join(said) + "\n", tmp_path)
