@@ -18,7 +18,7 @@ from pathlib import Path
 
 import pytest
 
-from esafety_wizard import __version__, cases, engine, report, serialize, store
+from esafety_wizard import __version__, cases, engine, loader, report, serialize, store
 from esafety_wizard.errors import WizardError
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "exact"
@@ -32,6 +32,7 @@ def same_as_kept(name: str, text: str, tmp: Path) -> None:
     """`text`, with this run's folder and version put in plain words, is the file kept under `name`."""
     for folder in (str(tmp), str(tmp).replace("_", "\\_")):  # as written, and as Markdown escapes it
         text = text.replace(folder, "<tmp>")
+    text = text.replace(json.dumps(str(loader.builtin_path()))[1:-1], "<built-in procedure>")
     text = text.replace(__version__, "<version>")
     kept = SNAPSHOTS / name
     if WRITE:

@@ -257,3 +257,154 @@ def test_due_on_any_answer_outranks_conditional_on_another_whatever_the_order(tm
     assert status["s1"] == s1 and status["s3"] == "due"
     # s2 is covered by s1 only where s1 is due: a conditional step might not happen.
     assert ("s2" in status) == (second == "due" and s1 != "due")
+
+
+# --- operations, exactly: what each one writes and what it accepts ---------------------------------------------
+
+
+def events_of(home, incident_id):
+    with cases.open_store(home, readonly=True) as st:
+        return st.events(incident_id)
+
+
+def test_a_step_undone_or_an_incident_reopened_without_a_note_writes_no_note(home, one):
+    with cases.open_store(home) as st:
+        cases.done(st, one, ["1"], None, "Jo")
+        cases.undone(st, one, "1", None, "Jo")
+        cases.done(st, one, ["1"], None, "Jo")
+        cases.undone(st, one, "1", "Wrong step", "Jo")
+    undone = [e.data for e in events_of(home, one) if e.kind == "step_undone"]
+    assert undone[0] == {"step": undone[0]["step"]} and undone[1]["note"] == "Wrong step"
+
+
+def test_evidence_is_written_with_its_note_only_when_given_and_read_back_whole(home, one, tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "b.png"
+    a.write_bytes(b"first")
+    b.write_bytes(b"second, longer")
+    with cases.open_store(home) as st:
+        cases.add_evidence(st, one, [a], None, "Jo")
+        cases.add_evidence(st, one, [b], "From the phone", "Sam")
+        inc = cases.get(st, one)
+    data = [e.data for e in events_of(home, one) if e.kind == "evidence"]
+    assert "note" not in data[0] and data[1]["note"] == "From the phone"
+    first, second = inc.evidence
+    assert (first.name, first.size, first.note, first.actor) == ("a.png", 5, None, "Jo")
+    assert (second.name, second.size, second.note, second.actor) == ("b.png", 14, "From the phone", "Sam")
+    assert first.mtime == data[0]["mtime"] and first.mtime.startswith("20") and first.path == str(a.resolve())
+
+
+def test_the_same_file_twice_in_one_registration_is_refused_naming_both(home, one, tmp_path):
+    a, b = tmp_path / "a.png", tmp_path / "copy-of-a.png"
+    a.write_bytes(b"same")
+    b.write_bytes(b"same")
+    with cases.open_store(home) as st, pytest.raises(WizardError) as e:
+        cases.add_evidence(st, one, [a, b], None, "Jo")
+    assert str(e.value) == (
+        f"{b.resolve()} is already registered with incident {one} (the same contents as {a.resolve()}, registered "
+        "now by you). Nothing was registered."
+    )
+    assert not [e for e in events_of(home, one) if e.kind == "evidence"]
+
+
+def test_evidence_progress_is_reported_for_each_file_with_its_bytes(home, one, tmp_path):
+    a = tmp_path / "a.bin"
+    a.write_bytes(b"x" * 10)
+    seen = []
+    with cases.open_store(home) as st:
+        cases.add_evidence(st, one, [a], None, "Jo", progress=lambda *called: seen.append(called))
+    assert seen and seen[-1] == (a, 10, 10)
+
+
+@pytest.mark.parametrize("how", ["path", "relative", "name", "sha8", "SHA8", "sha64"])
+def test_evidence_is_withdrawn_by_its_path_name_or_the_start_of_its_sha256(home, one, tmp_path, monkeypatch, how):
+    a = tmp_path / "shot.png"
+    a.write_bytes(b"the post")
+    monkeypatch.chdir(tmp_path)
+    with cases.open_store(home) as st:
+        sha = cases.add_evidence(st, one, [a], None, "Jo")[0].data["sha256"]
+        ref = {"path": str(a), "relative": "./shot.png", "name": "shot.png", "sha8": sha[:8], "SHA8": sha[:8].upper(),
+               "sha64": sha}[how]  # fmt: skip
+        assert cases.withdraw_evidence(st, one, f"  {ref} ", "  Wrong incident ", "Jo").sha256 == sha
+    assert events_of(home, one)[-1].data == {"sha256": sha, "name": "shot.png", "reason": "Wrong incident"}
+
+
+def test_seven_characters_of_a_sha256_are_too_few_and_a_name_on_two_files_is_refused(home, one, tmp_path):
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        (tmp_path / folder / "shot.png").write_bytes(folder.encode())
+    with cases.open_store(home) as st:
+        found = cases.add_evidence(st, one, [tmp_path / "x" / "shot.png", tmp_path / "y" / "shot.png"], None, "Jo")
+        sha = found[0].data["sha256"]
+        with pytest.raises(WizardError) as short:
+            cases.withdraw_evidence(st, one, sha[:7], "Wrong", "Jo")
+        with pytest.raises(WizardError) as two:
+            cases.withdraw_evidence(st, one, "shot.png", "Wrong", "Jo")
+        with pytest.raises(WizardError) as empty:
+            cases.withdraw_evidence(st, one, "   ", "Wrong", "Jo")
+    listed = "".join(f"\n  shot.png (SHA-256 {e.data['sha256'][:12]})" for e in found)
+    assert str(short.value) == (
+        f"'{sha[:7]}' is not registered with it. The evidence of incident {one}:{listed}\n"
+        "Give the file's path or name, or the start of its SHA-256."
+    )
+    assert str(two.value).startswith(f"'shot.png' matches more than one file. The evidence of incident {one}:")
+    assert str(empty.value).startswith("'   ' is not registered with it.")
+
+
+def test_a_letter_is_found_by_its_name_or_the_nearest_is_suggested(fc):
+    assert cases.letter_template(fc, "parent_invite") is fc.letters["parent_invite"]
+    with pytest.raises(WizardError) as e:
+        cases.letter_template(fc, "parent_invit")
+    assert str(e.value) == (
+        f"The procedure has no letter 'parent_invit'. Did you mean 'parent_invite'? Its letters: "
+        f"{', '.join(fc.letters)} (see esafety letters)."
+    )
+    with pytest.raises(WizardError) as e:
+        cases.letter_template(fc, "zzzzzzzzzzzzzzzzzzzz")
+    assert "Did you mean" not in str(e.value)
+    with pytest.raises(WizardError, match=r"^This procedure has no letters to draft\.$"):
+        cases.letter_template(fc._replace(letters={}), "parent_invite")
+
+
+def test_the_saved_name_is_read_back_replaced_and_never_made_up(home):
+    assert cases.saved_name(home) is None
+    cases.set_name(home, "Jo Head")
+    cases.set_name(home, "Sam DSL")  # a second name replaces the first
+    assert cases.saved_name(home) == "Sam DSL"
+    (home / "config.json").write_text('["not", "a", "name"]')
+    assert cases.saved_name(home) is None
+    (home / "config.json").write_text('{"name": ""}')
+    assert cases.saved_name(home) is None
+
+
+def test_a_mistyped_step_suggests_at_most_three_near_it_with_words_first(home, one):
+    with cases.open_store(home, readonly=True) as st:
+        inc = cases.get(st, one)
+    near = {ref: [it.id for it in inc.near(ref)] for ref in ("report", "Report  THE", "keep_evidenc", "dont_engag")}
+    assert near == {
+        "report": ["report_incident", "intimate_images_adult", "police_crime"],  # four start so: three are shown
+        "Report  THE": ["report_incident", "report_abuse"],
+        "keep_evidenc": ["keep_evidence"],
+        "dont_engag": [],  # not a step of this reader's checklist
+    }
+    assert inc.item("keep any evidence").id == "keep_evidence" and inc.item("report") is None  # two start so
+
+
+def test_verify_of_one_incident_reads_only_that_incident(home, fc):
+    with cases.open_store(home) as st:
+        a = cases.create(st, fc, PARENT, "Jo")
+        b = cases.create(st, fc, PARENT, "Jo")
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute("DROP TRIGGER events_append_only_update")
+    db.execute("UPDATE events SET actor = 'Mallory' WHERE incident_id = ?", (b,))
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        assert st.verify(a) == [] and st.verify(b)
+
+
+def test_a_database_that_cannot_be_read_is_named_with_the_first_line_of_the_reason(home):
+    home.mkdir(parents=True)
+    (home / DB_NAME).write_bytes(b"not a database\n" * 100)
+    with pytest.raises(WizardError) as e:
+        Store(home, create=False, readonly=True)
+    said = str(e.value)
+    assert "cannot be read as an incident database (file is not a database)" in said and "\n" not in said
