@@ -28,11 +28,30 @@ PARENT = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "par
           "alleges_harm": "not_sure"}  # fmt: skip
 
 
+FIXED = Path("/tmp/esafety-exact-outputs")  # the same folder on every run: an event's hash covers the paths in it
+
+
+@pytest.fixture(scope="module")
+def fc():
+    """The built-in procedure, read from a copy at a path that is the same on every run and in every checkout."""
+    return loader.load(fixed_file("flowchart.yaml", loader.builtin_path().read_bytes()))
+
+
+def fixed_file(name: str, content: bytes) -> Path:
+    """A file at a path that is the same on every run, written whole (two workers may both write it)."""
+    FIXED.mkdir(exist_ok=True)
+    path = FIXED / name
+    part = FIXED / f".{name}.{os.getpid()}"
+    part.write_bytes(content)
+    os.utime(part, (START.timestamp(), START.timestamp()))
+    os.replace(part, path)
+    return path
+
+
 def same_as_kept(name: str, text: str, tmp: Path) -> None:
     """`text`, with this run's folder and version put in plain words, is the file kept under `name`."""
     for folder in (str(tmp), str(tmp).replace("_", "\\_")):  # as written, and as Markdown escapes it
         text = text.replace(folder, "<tmp>")
-    text = text.replace(json.dumps(str(loader.builtin_path()))[1:-1], "<built-in procedure>")
     text = text.replace(__version__, "<version>")
     kept = SNAPSHOTS / name
     if WRITE:
@@ -58,8 +77,8 @@ def clock(monkeypatch):
 def lived(tmp_path, fc, clock):
     """Two incidents: one through every kind of event, closed with a step still open; one closed cleanly."""
     home = tmp_path / "home"
-    shot = evidence_file("screenshot.png", b"\x89PNG a screenshot of the post")
-    wrong = evidence_file("other.png", b"a file from another incident")
+    shot = fixed_file("screenshot.png", b"\x89PNG a screenshot of the post")
+    wrong = fixed_file("other.png", b"a file from another incident")
     with cases.open_store(home) as st:
         n = cases.create(st, fc, PARENT, "Jo Head", {"resolved": "The parent refused to take the post down"})
         cases.describe(st, n, "A parent posted about Ms Lee on Facebook", "Ms Lee", "Jo Head")
@@ -84,18 +103,6 @@ def lived(tmp_path, fc, clock):
 
 
 EXPORTED = "2026-10-01T09:00:00+01:00"
-EVIDENCE = Path("/tmp/esafety-exact-outputs")  # the same path on every run: an evidence event's hash covers it
-
-
-def evidence_file(name: str, content: bytes) -> Path:
-    """A file of evidence at a path that is the same on every run, written whole (two workers may both write)."""
-    EVIDENCE.mkdir(exist_ok=True)
-    path = EVIDENCE / name
-    part = EVIDENCE / f".{name}.{os.getpid()}"
-    part.write_bytes(content)
-    os.utime(part, (START.timestamp(), START.timestamp()))
-    os.replace(part, path)
-    return path
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
