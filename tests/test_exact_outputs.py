@@ -200,3 +200,38 @@ def test_what_a_comparison_with_an_earlier_copy_says_is_exactly_as_kept(lived, t
         wrong = f"{len(events) - 1}-{'0' * 16}"
         said.append(f"a different head: {cases.compare(st, n, cases.earlier(wrong))}")
     same_as_kept("compare.txt", "\n".join(said) + "\n", tmp_path)
+
+
+@pytest.fixture
+def small(tmp_path, clock):
+    """A two-question procedure (tests/samples.py): one incident closed with one step open, one closed with
+    every step done and no reason, one still open with a decision; its summaries for periods of every kind."""
+    from samples import GOOD
+
+    fc = loader.load(fixed_file("small.yaml", GOOD.encode()))
+    home = tmp_path / "home"
+    with cases.open_store(home) as st:
+        a = cases.create(st, fc, {"q1": "yes", "q2": "a"}, "Jo")
+        cases.done(st, a, ["1", "3"], None, "Jo")
+        cases.close(st, a, "The rest is for the police", "Jo", force=True)
+        b = cases.create(st, fc, {"q1": "no"}, "Jo")
+        cases.done(st, b, ["1"], None, "Jo")
+        cases.close(st, b, None, "Jo")
+        c = cases.create(st, fc, {"q1": "yes", "q2": "b"}, "Jo")
+        cases.decide(st, c, "2", "Not for this school", "Jo")
+        cases.reopen(st, b, None, "Jo")
+    return home, (a, b, c)
+
+
+def test_the_edges_of_a_small_procedures_records_are_exactly_as_kept(small, tmp_path):
+    home, (a, b, c) = small
+    said = []
+    with cases.open_store(home, readonly=True) as st:
+        for n, states in ((a, None), (b, ["unchecked"]), (c, [])):
+            inc, problems = cases.load(st, n)
+            said.append(report.to_markdown(inc, problems, EXPORTED, states))
+        said.append(report.closing(cases.get(st, a)))
+        for start, end in ((None, None), ("2026-09-07", None), (None, "2026-09-07"), ("2026-09-08", "2026-09-09")):
+            s = cases.governors_summary(st, start, end)
+            said += [report.governors("md", s, EXPORTED), report.governors("html", s, EXPORTED)]
+    same_as_kept("small.txt", "\n----\n".join(said), tmp_path)

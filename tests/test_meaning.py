@@ -408,3 +408,99 @@ def test_a_database_that_cannot_be_read_is_named_with_the_first_line_of_the_reas
         Store(home, create=False, readonly=True)
     said = str(e.value)
     assert "cannot be read as an incident database (file is not a database)" in said and "\n" not in said
+
+
+def test_a_value_quoted_in_a_message_is_one_line_and_cut_at_sixty_characters():
+    assert engine.shown_value("x" * 60) == "x" * 60
+    assert engine.shown_value("x" * 61) == "x" * 59 + "…"
+    assert engine.shown_value("a\nb") == "a b" and engine.shown_value(5) == "5"
+    assert engine.shown_value("x" * 10, limit=4) == "xxx…"
+
+
+def test_a_reason_is_the_first_line_of_an_error():
+    from esafety_wizard.store import _reason
+
+    assert _reason(ValueError("database disk image is malformed\nmore detail")) == "database disk image is malformed"
+
+
+def test_verify_of_every_incident_reads_events_whose_incident_row_is_gone_under_their_own_number(home, fc):
+    with cases.open_store(home) as st:
+        ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(4)]
+        cases.note(st, ids[1], "a note", "Jo")
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute("DROP TRIGGER incidents_append_only_delete")
+    db.execute("DELETE FROM incidents WHERE id IN (?, ?)", (ids[0], ids[3]))  # the first and the last
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        found = [(i, [e.n for e in events], problems) for i, events, problems in st.each_checked()]
+    assert found == [(ids[0], [1, 2], []), (ids[1], [1, 2, 3], []), (ids[2], [1, 2], []), (ids[3], [1, 2], [])]
+
+
+def test_summary_rows_rebuilt_are_the_rows_written_with_the_events(home, fc):
+    with cases.open_store(home) as st:
+        for _ in range(3):
+            cases.create(st, fc, PARENT, "Jo")
+        before = list(st.summary_data())
+        st.rebuild_summaries()
+        assert list(st.summary_data()) == before and len(before) == 3 and not st.stale_summaries()
+
+
+def test_an_event_added_after_an_earlier_copy_but_dated_before_it_is_named(home, one):
+    with cases.open_store(home) as st:
+        events = st.events(one)
+        later = "2099-01-01T00:00:00+00:00"
+        copy = cases.Earlier(one, len(events), events[-1].hash, [], later)
+        cases.note(st, one, "added after", "Jo")
+        found, proved = cases.compare(st, one, copy)
+        assert found == [f"event {len(events) + 1} was added after the earlier copy but is dated before it"]
+        assert cases.compare(st, one, copy._replace(at=""))[0] == []  # then the copy's own last event's time
+
+
+def test_a_record_head_of_one_event_is_a_head(home, one):
+    assert cases.earlier("1-3f2a9c81d0e4b5a6").events == 1
+    with pytest.raises(WizardError, match="at least one event"):
+        cases.earlier("0-3f2a9c81d0e4b5a6")
+
+
+def test_reopen_without_a_reason_writes_none_and_withdrawing_needs_one(home, one, tmp_path):
+    with cases.open_store(home) as st:
+        cases.close(st, one, "Done", "Jo", force=True)
+        cases.reopen(st, one, None, "Jo")
+        for reason in (None, "", "   "):
+            with pytest.raises(WizardError, match="Say why the evidence is withdrawn"):
+                cases.withdraw_evidence(st, one, "x", reason, "Jo")
+    assert events_of(home, one)[-1].data == {}
+
+
+def test_long_values_are_cut_in_messages_at_their_own_limits(home, one, fc):
+    with cases.open_store(home) as st:
+        with pytest.raises(WizardError) as e:
+            cases.withdraw_evidence(st, one, "r" * 200, "Wrong", "Jo")
+        assert str(e.value).startswith("'" + "r" * 80 + "' is not registered")
+        with pytest.raises(WizardError) as e:
+            cases.governors_summary(st, "2" * 100, None)
+        assert str(e.value) == f"--from must be a real date like 2026-09-01, not '{'2' * 40}'."
+        with pytest.raises(WizardError) as e:
+            cases.governors_summary(st, None, "2026-02-30")
+        assert str(e.value) == "--to must be a real date like 2026-09-01, not '2026-02-30'."
+        assert cases.governors_summary(st, "0001-01-01", None).incidents == 1  # the first day there is
+    with pytest.raises(WizardError) as e:
+        cases.letter_template(fc, "q" * 100)
+    assert str(e.value) == (
+        f"The procedure has no letter '{'q' * 40}'. Its letters: {', '.join(fc.letters)} (see esafety letters)."
+    )
+
+
+def test_the_summary_counts_each_route_and_orders_who_did_it_by_how_often(home, fc):
+    from esafety_wizard import incident
+
+    facts = [
+        {"created_at": "2026-09-01T09:00:00+00:00", "who": w, "routes": r, "closed": False, "decisions": [],
+         "decided_against": [], "id": i, "head": f"{i}-00"}
+        for i, (w, r) in enumerate([("pupil", ["lado"]), ("parent_carer", ["lado", "police"]),
+                                    ("parent_carer", ["police"]), ("parent_carer", [])], 1)
+    ]  # fmt: skip
+    s = incident.summarise(facts, None, None)
+    assert list(s.by_who.items()) == [("parent_carer", 3), ("pupil", 1)]
+    assert s.by_route == {"lado": 2, "police": 2}
+    assert incident.summarise(facts, "2026-09-02", None).incidents == 0
