@@ -73,6 +73,9 @@ def clock(monkeypatch):
     time.tzset()
 
 
+UNFINISHED = {"head_involved": "no", "can_report_to_head": "no", "instigator": "parent_carer"}
+
+
 @pytest.fixture
 def lived(tmp_path, fc, clock):
     """Two incidents: one through every kind of event, closed with a step still open; one closed cleanly."""
@@ -99,6 +102,8 @@ def lived(tmp_path, fc, clock):
         cases.close(st, n, "Post removed; the parent apologised", "Jo Head", force=True)
         m = cases.create(st, fc, {**PARENT, "resolved": "yes"}, "Jo Head")
         cases.close(st, m, "Resolved on the day", "Jo Head", force=True)
+        o = cases.create(st, fc, UNFINISHED, "Sam DSL")  # the guide stopped: open, a decision with no reason
+        cases.done(st, o, ["1"], "Told the Chair", "Sam DSL")
     return home, n, m
 
 
@@ -112,6 +117,14 @@ def test_an_incident_through_every_kind_of_event_exports_exactly_as_kept(lived, 
         inc, problems = cases.load(st, n)
         states = cases.evidence_states(inc)
     same_as_kept(f"incident.{fmt}", report.render(fmt, inc, problems, EXPORTED, states), tmp_path)
+
+
+@pytest.mark.parametrize("fmt", ["json", "md", "html"])
+def test_an_open_incident_whose_guide_stopped_short_exports_exactly_as_kept(lived, fmt, tmp_path):
+    home, n, m = lived
+    with cases.open_store(home, readonly=True) as st:
+        inc, problems = cases.load(st, m + 1)
+    same_as_kept(f"unfinished.{fmt}", report.render(fmt, inc, problems, EXPORTED, None), tmp_path)
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
@@ -229,7 +242,7 @@ def test_the_edges_of_a_small_procedures_records_are_exactly_as_kept(small, tmp_
     with cases.open_store(home, readonly=True) as st:
         for n, states in ((a, None), (b, ["unchecked"]), (c, [])):
             inc, problems = cases.load(st, n)
-            said.append(report.to_markdown(inc, problems, EXPORTED, states))
+            said += [report.to_markdown(inc, problems, EXPORTED, states), report.to_html(inc, problems, EXPORTED)]
         said.append(report.closing(cases.get(st, a)))
         for start, end in ((None, None), ("2026-09-07", None), (None, "2026-09-07"), ("2026-09-08", "2026-09-09")):
             s = cases.governors_summary(st, start, end)

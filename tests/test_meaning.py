@@ -504,3 +504,188 @@ def test_the_summary_counts_each_route_and_orders_who_did_it_by_how_often(home, 
     assert list(s.by_who.items()) == [("parent_carer", 3), ("pupil", 1)]
     assert s.by_route == {"lado": 2, "police": 2}
     assert incident.summarise(facts, "2026-09-02", None).incidents == 0
+
+
+# --- reading an earlier copy, damaged rows and records, and the engine's repeated question -----------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("Export of incident 3\nRecord head: incident 3, 12-abcdef0123456789\n", (3, 12, "abcdef0123456789", [], "")),
+        ("x\n<!-- esafety-record-head: incident 3, 12-abcdef0123456789 -->\n", (3, 12, "abcdef0123456789", [], "")),
+        ('{"incident": {"id": 3, "head": "12-ABCDEF0123456789"}}', (3, 12, "abcdef0123456789", [], "")),
+        ('{"incident": "3", "history": [{"hash": "AA", "at": "t1"}, {"hash": "BB", "at": "t2"}, 5]}',
+         (None, 2, "bb", ["aa", "bb"], "t2")),
+        ('{"incident": 3, "history": [{"hash": "aa"}]}', (3, 1, "aa", ["aa"], "")),
+    ],
+)  # fmt: skip
+def test_an_earlier_copy_is_read_for_exactly_its_incident_head_hashes_and_time(tmp_path, text, expected):
+    path = tmp_path / "copy"
+    path.write_text(text)
+    assert tuple(cases.earlier(str(path))) == expected
+    assert tuple(cases.earlier("12-ABCDEF0123456789")) == (None, 12, "abcdef0123456789", [], "")
+
+
+def test_an_earlier_copy_that_cannot_be_trusted_or_read_is_refused_saying_why(tmp_path):
+    two = tmp_path / "two.md"
+    two.write_text("Record head: incident 3, 12-abcdef01\nRecord head: incident 3, 13-abcdef02\n")
+    unreadable = tmp_path / ("u" * 150)
+    unreadable.write_bytes(b"\xff\xfe not text")
+    said = []
+    for path in (two, unreadable, tmp_path / ("m" * 150)):
+        with pytest.raises(WizardError) as e:
+            cases.earlier(str(path))
+        said.append(str(e.value))
+    assert said[0] == (
+        f"{two} has no record head the tool wrote (it has more than one 'Record head:' line, so none can be trusted)"
+        ": give an export made by esafety log export, or the head as written down."
+    )
+    assert said[1] == (
+        f"'{str(unreadable)[:80]}' is neither a record head (like 12-3f2a9c81d0e4b5a6) nor an export that can be "
+        "read. Give the head as written down, or the file exported earlier."
+    )
+    assert said[2].startswith(f"'{str(tmp_path / ('m' * 150))[:120]}' is neither a record head")
+
+
+def test_an_incident_deleted_whole_or_left_with_no_events_is_named(home, fc):
+    with cases.open_store(home) as st:
+        ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(3)]
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    for trigger in ("incidents_append_only_delete", "events_append_only_delete"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    db.execute("DELETE FROM events WHERE incident_id = ?", (ids[1],))
+    db.execute("DELETE FROM events WHERE incident_id = ?", (ids[2],))
+    db.execute("DELETE FROM incidents WHERE id = ?", (ids[2],))
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        found = cases.damaged(st)
+    assert found == [
+        cases.Verified(ids[2], 0, [f"incident {ids[2]} is missing: it was deleted"], []),
+        cases.Verified(ids[1], 0, [f"incident {ids[1]} has no events: its record was cut"], []),
+    ]
+
+
+def test_describe_needs_something_and_close_says_how_many_steps_are_open(home, one):
+    with cases.open_store(home) as st:
+        with pytest.raises(WizardError) as e:
+            cases.describe(st, one, None, None, "Jo")
+        assert str(e.value) == 'Give --description "..." or --staff "...", or both.'
+        inc = cases.get(st, one)
+        open_ = [it for it in inc.checklist if it.open]
+        cases.done(st, one, [str(it.number) for it in open_[1:]], None, "Jo")
+        with pytest.raises(WizardError) as e:
+            cases.close(st, one, None, "Jo")
+        assert str(e.value).startswith(f"Incident {one} has 1 step neither done nor decided against:\n  ")
+        for reason in (None, "", "   "):
+            with pytest.raises(WizardError) as e:
+                cases.close(st, one, reason, "Jo", force=True)
+            assert str(e.value) == 'Closing with steps still open needs a reason, for the record: add --reason "..."'
+        cases.done(st, one, [str(open_[0].number)], None, "Jo")
+        cases.close(st, one, None, "Jo")
+    assert events_of(home, one)[-1].data == {}
+
+
+def test_a_wrong_answer_to_a_saved_incident_names_the_incident(home, one, fc):
+    with cases.open_store(home) as st, pytest.raises(WizardError, match=f"incident {one}"):
+        cases.answer(st, one, fc, {"resolved_or_not": "yes"}, "Jo")
+
+
+def test_a_summary_row_is_trusted_only_when_every_part_has_its_shape():
+    from esafety_wizard import incident
+
+    good = {"created_at": "2026-09-01T09:00:00+00:00", "who": "pupil", "routes": ["lado"], "closed": True,
+            "decisions": [["d", "r"]], "decided_against": [], "id": 1, "head": "1-aa", "forced": [2, "why"],
+            "days_to_close": 3}  # fmt: skip
+    assert cases._facts_ok(good)
+    bad_parts = [
+        {"forced": [2]}, {"forced": [2, "a", "b"]}, {"forced": "2"}, {"days_to_close": "3"},
+        {"decisions": [["d"]]}, {"decisions": [["d", 5]]}, {"decisions": "dr"}, {"decided_against": [5]},
+    ]  # fmt: skip
+    for bad in bad_parts:
+        assert not cases._facts_ok({**good, **bad}), bad
+    assert cases._facts_ok({**good, "forced": None, "days_to_close": None})
+    assert not cases._well_formed({"v": cases.SUMMARY_VERSION, "row": None, "facts": good})
+    assert incident._days("not a time", "2026-09-01") == 0
+    assert incident._days("2026-09-03T10:00:00", "2026-09-01T09:00:00") == 0  # never less than nothing
+
+
+def test_evidence_read_back_from_a_damaged_event_keeps_what_it_can():
+    from esafety_wizard.incident import _evidence
+    from esafety_wizard.store import Event
+
+    e = _evidence(Event(1, 1, "t", "Jo", "evidence", {"path": "/p", "sha256": "aa", "size": "big", "note": 7}, "", "h"))
+    assert (e.path, e.size, e.note, e.sha256) == ("/p", 0, None, "aa")
+    e = _evidence(Event(1, 1, "t", "Jo", "evidence", {"path": "/p", "sha256": "aa", "size": 4, "note": "n"}, "", "h"))
+    assert (e.size, e.note) == (4, "n")
+
+
+def test_the_summary_orders_routes_by_how_often_they_were_taken():
+    from esafety_wizard import incident
+
+    facts = [
+        {"created_at": "2026-09-01", "who": "pupil", "routes": r, "closed": False, "decisions": [],
+         "decided_against": [], "id": i, "head": f"{i}-00"}
+        for i, r in enumerate([["lado"], ["police", "lado"], ["police"], ["police"]], 1)
+    ]  # fmt: skip
+    assert list(incident.summarise(facts, None, None).by_route.items()) == [("police", 3), ("lado", 2)]
+
+
+REPEATED = """\
+title: Test
+start: q1
+questions:
+  q1:
+    text: First?
+    choices:
+      yes: {next: q2}
+      no: {next: q2}
+  q2:
+    text: Second?
+    choices:
+      a: {next: q3}
+      b: {next: end}
+  q3:
+    asks: q1
+    choices:
+      yes: {next: end, due: [s1]}
+      no: {next: end}
+sections:
+  main: {title: Main}
+steps:
+  s1: {section: main, text: Do one., source: one}
+contacts: {}
+"""
+
+
+def test_a_question_asked_again_on_a_path_keeps_its_first_answer_in_every_path(tmp_path):
+    path = tmp_path / "repeated.yaml"
+    path.write_text(REPEATED)
+    fc = loader.load(path)
+    assert engine.every_path(fc) == [
+        {"q1": "yes", "q2": "a"},
+        {"q1": "yes", "q2": "b"},
+        {"q1": "no", "q2": "a"},
+        {"q1": "no", "q2": "b"},
+    ]
+    assert engine.reader_paths(fc) == []  # it asks no reader
+    assert [r.step.id for r in engine.outcome(fc, {"q1": "yes", "q2": "a"}).steps] == ["s1"]
+
+
+@pytest.mark.parametrize("ids", [None, [2, 5], [1, 3], [4], []])
+@pytest.mark.parametrize("part", ["row", "facts"])
+def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_order(home, fc, ids, part):
+    with cases.open_store(home) as st:
+        every = [cases.create(st, fc, PARENT, "Jo") for _ in range(5)]
+        cases.note(st, every[2], "changed", "Jo")
+        expected = {i: cases.summary_of(st.events(i))[2][part] for i in every}
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute("DELETE FROM summaries WHERE incident_id IN (1, 5)")  # stale: missing, first and last
+    db.execute("UPDATE summaries SET data = replace(data, '\"v\":', '\"v\":9') WHERE incident_id = 3")  # damaged
+    db.execute("UPDATE summaries SET data = '{}' WHERE incident_id = 4")  # well formed JSON, nothing in it
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        assert st.stale_summaries() == {1, 5}
+        got = list(cases.summaries(st, part, ids))
+        assert got == [expected[i] for i in (every if ids is None else ids)]
+        assert list(cases.summaries(st, part, ids, stale=st.stale_summaries())) == got

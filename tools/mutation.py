@@ -11,6 +11,7 @@ Slow (about an hour for every module on 2 cores): it is not part of .ci/run.
 Run:    .venv/bin/python tools/mutation.py            (mutmut run, then the report)
         .venv/bin/python tools/mutation.py report     (the report from the last run's results)
         .venv/bin/python tools/mutation.py check      (each test the triage names fails on its mutant)
+        .venv/bin/python tools/mutation.py todo       (the survivors not yet triaged, as entries to fill in)
 """
 
 from __future__ import annotations
@@ -181,10 +182,22 @@ def check() -> int:
     return 1 if bad else 0
 
 
+def todo() -> int:
+    """Print each survivor the triage does not cover yet as an entry to fill in (YAML)."""
+    covered = {_key(e["module"], e["function"], e["change"]) for e in triage()}
+    for m in mutants():
+        if m.status == "survived" and _key(m.module, m.function, m.change) not in covered:
+            entry = {"module": m.module, "function": m.function, "change": m.change, "equivalent": ""}
+            print(yaml.safe_dump([entry], allow_unicode=True, width=200, sort_keys=False), end="")
+    return 0
+
+
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     if command == "check":
         return check()
+    if command == "todo":
+        return todo()
     if command == "run":
         subprocess.run([MUTMUT, "run"], cwd=ROOT, check=False)
     elif command != "report":
