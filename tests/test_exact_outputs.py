@@ -13,12 +13,12 @@ Run in process on a clock the test sets (one minute a step), so mutation testing
 import json
 import os
 import time
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
 
-from esafety_wizard import __version__, cases, engine, loader, report, serialize, store
+from esafety_wizard import __version__, cases, engine, loader, report, school, serialize, store
 from esafety_wizard.errors import WizardError
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "exact"
@@ -111,11 +111,20 @@ EXPORTED = "2026-10-01T09:00:00+01:00"
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
-def test_an_incident_through_every_kind_of_event_exports_exactly_as_kept(lived, fmt, tmp_path):
+def test_an_incident_through_every_kind_of_event_exports_exactly_as_kept(lived, fmt, tmp_path, monkeypatch, fc):
     home, n, _ = lived
+
+    class Today(date):
+        @classmethod
+        def today(cls):
+            return date(2026, 9, 27)
+
+    monkeypatch.setattr(school, "date", Today)  # the school sets its own DSL's number after the incident was saved
+    school.set_contact(fc, "child_protection_officer", {"name": "Ms Patel", "phone": "01234 567890"}, home)
     with cases.open_store(home, readonly=True) as st:
         inc, problems = cases.load(st, n)
         states = cases.evidence_states(inc)
+    inc = cases.with_school_now(inc, home)
     same_as_kept(f"incident.{fmt}", report.render(fmt, inc, problems, EXPORTED, states), tmp_path)
 
 

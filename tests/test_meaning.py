@@ -689,3 +689,80 @@ def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_
         got = list(cases.summaries(st, part, ids))
         assert got == [expected[i] for i in (every if ids is None else ids)]
         assert list(cases.summaries(st, part, ids, stale=st.stale_summaries())) == got
+
+
+def test_verify_names_an_incident_whose_row_was_deleted_but_whose_events_remain_once(home, fc):
+    with cases.open_store(home) as st:
+        ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(3)]
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute("DROP TRIGGER incidents_append_only_delete")
+    db.execute("DROP TRIGGER events_append_only_delete")
+    db.execute("DELETE FROM incidents WHERE id = ?", (ids[1],))
+    db.execute("DELETE FROM incidents WHERE id = ?", (ids[2],))
+    db.execute("DELETE FROM events WHERE incident_id = ?", (ids[2],))
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        found = cases.verify(st)
+    assert [(v.incident_id, v.events, v.problems) for v in found] == [
+        (ids[0], 2, []),
+        (ids[1], 2, [f"incident {ids[1]} is missing: it was deleted"]),
+        (ids[2], 0, [f"incident {ids[2]} is missing: it was deleted"]),
+    ]
+
+
+def test_a_chain_that_is_broken_is_said_once_not_again_as_a_summary_problem(home, one):
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute("DROP TRIGGER events_append_only_update")
+    db.execute("UPDATE events SET actor = 'Mallory' WHERE n = 1")
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        for found in (cases.verify(st, one), cases.verify(st)):
+            assert found[0].problems and not [p for p in found[0].problems if "summary" in p], found[0].problems
+
+
+def test_answers_from_a_file_take_yes_and_no_as_booleans_and_name_what_is_wrong(fc):
+    assert engine.normalise_answers(fc, {"head_involved": True, "head_is_dsl": False}) == {
+        "head_involved": "yes",
+        "head_is_dsl": "no",
+    }
+    questions = ", ".join(fc.question_values())
+    said = []
+    for raw in (["not", "a", "mapping"], {True: "yes"}, {1: "yes"}):
+        with pytest.raises(WizardError) as e:
+            engine.normalise_answers(fc, raw)
+        said.append(str(e.value))
+    first, values = next(iter(fc.question_values().items()))
+    assert said == [
+        f"the answers must be a mapping of question id to answer, like '{first}: {values[0]}'.",
+        f"the answers: 'yes' is not a question in this flowchart. Questions: {questions}.",  # YAML's `yes:` key
+        f"the answers: '1' is not a question in this flowchart. Questions: {questions}.",
+    ]
+
+
+def test_a_step_done_without_a_note_writes_none(home, one):
+    with cases.open_store(home) as st:
+        cases.done(st, one, ["1"], None, "Jo")
+        cases.done(st, one, ["2"], "", "Jo")
+    assert [e.data for e in events_of(home, one)[-2:]] == [{"step": e.data["step"]} for e in events_of(home, one)[-2:]]
+
+
+def test_a_listing_row_is_trusted_only_with_its_shape(home, one):
+    with cases.open_store(home, readonly=True) as st:
+        row = next(cases.summaries(st, "row"))
+    assert cases._row_ok(row)
+    for bad in ({"waiting_for": "x"}, {"who": 5}, {"description": []}, {"staff": 1}, {"waiting_for_questions": [1]}):
+        assert not cases._row_ok({**row, **bad}), bad
+    assert not cases._row_ok([row])
+
+
+def test_a_decisions_reason_is_kept_while_its_answer_holds_and_dropped_when_it_changes(home, fc):
+    answers = {**PARENT, "can_report_to_head": "no"}
+    why = {"can_report_to_head": "The head is away this term"}
+    with cases.open_store(home) as st:
+        n = cases.create(st, fc, answers, "Jo", why)
+        cases.answer(st, n, fc, {"alleges_harm": "no"}, "Jo")  # another answer changes: the reason stays
+        kept = {d.id: d.reason for d in cases.get(st, n).decisions}
+        cases.answer(st, n, fc, {"can_report_to_head": "yes"}, "Jo")
+        cases.answer(st, n, fc, {"can_report_to_head": "no"}, "Jo")  # changed back: a new decision, no reason yet
+        again = {d.id: d.reason for d in cases.get(st, n).decisions}
+    assert kept == {"can_report_to_head": "The head is away this term"} and again == {"can_report_to_head": None}

@@ -581,15 +581,24 @@ def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
     (one incident at a time: memory holds one incident's events, whatever the size of the store)."""
     if incident_id is not None:
         found: Iterator = iter([(incident_id, *st.checked(incident_id))])
-        out = []
+        deleted: dict[int, Verified] = {}
     else:  # everything in one pass over the file
         found = st.each_checked()
-        out = _deleted(st)
+        deleted = {v.incident_id: v for v in _deleted(st)}
+    out = []
     for i, events, chain in found:  # one incident's events at a time, freed once checked
         files = evidence_of(events)
         problems = chain + malformed(events) + _summary_problems(st, i, events, chain, incident_id is not None)
-        out.append(Verified(i, len(events), problems, [(e, evidence.recheck(e.path, e.sha256)) for e in files]))
-    return sorted(out, key=lambda v: v.incident_id)
+        gone = deleted.pop(i, None)  # its row deleted, its events left: one entry saying both
+        out.append(
+            Verified(
+                i,
+                len(events),
+                (gone.problems if gone else []) + problems,
+                [(e, evidence.recheck(e.path, e.sha256)) for e in files],
+            )
+        )
+    return sorted([*deleted.values(), *out], key=lambda v: v.incident_id)
 
 
 def _summary_problems(st: Store, incident_id: int, events: list[Event], chain: list[str], deep: bool) -> list[str]:
