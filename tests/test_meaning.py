@@ -766,3 +766,49 @@ def test_a_decisions_reason_is_kept_while_its_answer_holds_and_dropped_when_it_c
         cases.answer(st, n, fc, {"can_report_to_head": "no"}, "Jo")  # changed back: a new decision, no reason yet
         again = {d.id: d.reason for d in cases.get(st, n).decisions}
     assert kept == {"can_report_to_head": "The head is away this term"} and again == {"can_report_to_head": None}
+
+
+SUMMARY_WRONG = (
+    "its summary for listings and the governors' summary does not match its record (the record itself is "
+    "unchanged; the next change to incident 1 writes the summary again, and {then})"
+)
+
+
+@pytest.mark.parametrize(
+    ("sql", "one_incident", "every_incident"),
+    [
+        ("UPDATE summaries SET data = replace(data, '\"steps_done\":0', '\"steps_done\":9')",
+         "listings show it wrongly until then", None),
+        ("UPDATE summaries SET status = 'closed'", "listings replay the incident instead",
+         "listings replay the incident instead"),
+        ("UPDATE summaries SET data = '{\"v\":1,\"row\":{},\"facts\":[]}'", "listings replay the incident instead",
+         "listings replay the incident instead"),
+        ("UPDATE summaries SET data = 'not json'", "listings replay the incident instead",
+         "listings replay the incident instead"),
+        ("UPDATE summaries SET data = replace(data, '\"v\":', '\"v\":9')", None, None),  # another version's row
+    ],
+)  # fmt: skip
+def test_a_summary_row_that_differs_from_its_record_is_said_exactly(home, one, sql, one_incident, every_incident):
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute(sql)
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        deep, wide = cases.verify(st, one)[0].problems, cases.verify(st)[0].problems
+    assert deep == ([SUMMARY_WRONG.format(then=one_incident)] if one_incident else [])
+    assert wide == ([SUMMARY_WRONG.format(then=every_incident)] if every_incident else [])
+
+
+def test_a_step_not_found_suggests_the_steps_near_it_in_one_sentence(home, one):
+    with cases.open_store(home) as st, pytest.raises(WizardError) as e:
+        cases.done(st, one, ["Report the"], None, "Jo")
+    with cases.open_store(home, readonly=True) as st:
+        inc = cases.get(st, one)
+    near = inc.near("Report the")
+    assert len(near) == 2
+    assert str(e.value) == (
+        f"Incident {one} has no step 'Report the'. Did you mean {near[0].number} ('{near[0].step.text}') or "
+        f"{near[1].number} ('{near[1].step.text}')? Give a step's number, as in: esafety log show {one}"
+    )
+    with cases.open_store(home) as st, pytest.raises(WizardError) as e:
+        cases.done(st, one, ["z" * 100], None, "Jo")
+    assert str(e.value).startswith(f"Incident {one} has no step '{'z' * 60}'. Give")
