@@ -497,11 +497,11 @@ def test_the_summary_counts_each_route_and_orders_who_did_it_by_how_often(home, 
     facts = [
         {"created_at": "2026-09-01T09:00:00+00:00", "who": w, "routes": r, "closed": False, "decisions": [],
          "decided_against": [], "id": i, "head": f"{i}-00"}
-        for i, (w, r) in enumerate([("pupil", ["lado"]), ("parent_carer", ["lado", "police"]),
-                                    ("parent_carer", ["police"]), ("parent_carer", [])], 1)
+        for i, (w, r) in enumerate([("pupil", ["lado"]), ("staff", ["lado", "police"]),
+                                    ("staff", ["police"]), ("staff", [])], 1)
     ]  # fmt: skip
     s = incident.summarise(facts, None, None)
-    assert list(s.by_who.items()) == [("parent_carer", 3), ("pupil", 1)]
+    assert list(s.by_who.items()) == [("staff", 3), ("pupil", 1)]  # by how often, not by name
     assert s.by_route == {"lado": 2, "police": 2}
     assert incident.summarise(facts, "2026-09-02", None).incidents == 0
 
@@ -812,3 +812,26 @@ def test_a_step_not_found_suggests_the_steps_near_it_in_one_sentence(home, one):
     with cases.open_store(home) as st, pytest.raises(WizardError) as e:
         cases.done(st, one, ["z" * 100], None, "Jo")
     assert str(e.value).startswith(f"Incident {one} has no step '{'z' * 60}'. Give")
+
+
+def test_near_offers_two_steps_by_words_and_two_by_id_and_never_more_than_three(home):
+    from pathlib import Path
+
+    fc = loader.load(Path(__file__).parent / "procedures" / "near.yaml")
+    with cases.open_store(home) as st:
+        inc = cases.get(st, cases.create(st, fc, {"q1": "yes"}, "Jo"))
+    near = {ref: [it.id for it in inc.near(ref)] for ref in ("head teacher today", "step_x", "Tell  THE head")}
+    assert near == {
+        "head teacher today": ["step_a", "step_b"],  # the two closest in words, however many are close
+        "step_x": ["step_d", "step_c"],  # the two closest ids
+        "Tell  THE head": ["step_a", "step_b", "step_c"],  # three start so: three, in order
+    }
+
+
+def test_summary_rows_of_many_incidents_are_read_in_one_pass_and_only_those_asked_for(home, fc):
+    with cases.open_store(home) as st:
+        for _ in range(105):
+            st.new_incident(None, "Jo", [("opened", cases.answered_data(fc, PARENT))])
+        asked = list(range(3, 105))  # more than 100: one pass over the table
+        assert [i for i, _ in st.summary_data(asked)] == asked
+        assert [i for i, _ in st.summary_data([5, 2])] == [2, 5]
