@@ -63,11 +63,24 @@ def same_as_kept(name: str, text: str, tmp: Path) -> None:
 
 @pytest.fixture
 def clock(monkeypatch):
-    """Each event one minute after the last, from a Monday morning in September."""
+    """Each event one minute after the last, from a Monday morning in September; the school's contacts are set
+    on the day of the last event."""
     ticks = iter(range(10_000))
+    last = [START]
+
+    def stamp():
+        last[0] = START + timedelta(minutes=next(ticks))
+        return last[0].isoformat()
+
+    class Today(date):
+        @classmethod
+        def today(cls):
+            return last[0].date()
+
     monkeypatch.setenv("TZ", "UTC")  # a file's modified time is written in the machine's own zone
     time.tzset()
-    monkeypatch.setattr(store, "stamp", lambda: (START + timedelta(minutes=next(ticks))).isoformat())
+    monkeypatch.setattr(store, "stamp", stamp)
+    monkeypatch.setattr(school, "date", Today)
     yield
     monkeypatch.undo()
     time.tzset()
@@ -80,6 +93,7 @@ UNFINISHED = {"head_involved": "no", "can_report_to_head": "no", "instigator": "
 def lived(tmp_path, fc, clock):
     """Two incidents: one through every kind of event, closed with a step still open; one closed cleanly."""
     home = tmp_path / "home"
+    school.set_contact(fc, "chair_of_governors", {"name": "Mr Old", "phone": "0300 000 0000"}, home)
     shot = fixed_file("screenshot.png", b"\x89PNG a screenshot of the post")
     wrong = fixed_file("other.png", b"a file from another incident")
     with cases.open_store(home) as st:
@@ -111,16 +125,11 @@ EXPORTED = "2026-10-01T09:00:00+01:00"
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
-def test_an_incident_through_every_kind_of_event_exports_exactly_as_kept(lived, fmt, tmp_path, monkeypatch, fc):
+def test_an_incident_through_every_kind_of_event_exports_exactly_as_kept(lived, fmt, tmp_path, fc):
     home, n, _ = lived
-
-    class Today(date):
-        @classmethod
-        def today(cls):
-            return date(2026, 9, 27)
-
-    monkeypatch.setattr(school, "date", Today)  # the school sets its own DSL's number after the incident was saved
+    # the school sets its own DSL's number, and changes its police contact, after the incident was saved
     school.set_contact(fc, "child_protection_officer", {"name": "Ms Patel", "phone": "01234 567890"}, home)
+    school.set_contact(fc, "chair_of_governors", {"name": "Mrs New"}, home)
     with cases.open_store(home, readonly=True) as st:
         inc, problems = cases.load(st, n)
         states = cases.evidence_states(inc)
@@ -168,6 +177,7 @@ def test_a_guides_outcome_and_its_path_are_exactly_as_kept(fc, tmp_path):
         "outcome": serialize.outcome(fc, out, START),
         "path": serialize.path(fc, out),
         "chair": serialize.outcome(fc, engine.outcome(fc, CHAIR), START),  # with the answers its reader gives
+        "decided": serialize.outcome(fc, engine.outcome(fc, {**PARENT, "can_report_to_head": "no"}), START),
     }
     same_as_kept("outcome.json", json.dumps(made, indent=1) + "\n", tmp_path)
 

@@ -835,3 +835,175 @@ def test_summary_rows_of_many_incidents_are_read_in_one_pass_and_only_those_aske
         asked = list(range(3, 105))  # more than 100: one pass over the table
         assert [i for i, _ in st.summary_data(asked)] == asked
         assert [i for i, _ in st.summary_data([5, 2])] == [2, 5]
+
+
+# --- exports and the governors' summary at their edges ----------------------------------------------------------
+
+
+def test_each_evidence_files_state_is_written_as_checked_or_not_checked(home, one, tmp_path):
+    a = tmp_path / "a.png"
+    a.write_bytes(b"x")
+    with cases.open_store(home) as st:
+        cases.add_evidence(st, one, [a], None, "Jo")
+        inc, problems = cases.load(st, one)
+    for states, shown in ((None, "not checked"), (["changed"], "CHANGED since it was registered"), (["odd"], "odd")):
+        md, html = report.to_markdown(inc, [], "t", states), report.to_html(inc, [], "t", states)
+        assert f"**{shown}**" in md and f"'todo'>{shown}</span>" in html, states
+        assert f" by Jo). **{shown}**" in md  # no note: nothing between who registered it and its state
+    assert json.loads(report.to_json(inc, [], "t", None))["evidence"][0]["state_when_exported"] == "unchecked"
+    assert json.loads(report.to_json(inc, [], "t", ["missing"]))["evidence"][0]["state_when_exported"] == "missing"
+
+
+def test_a_closing_says_its_reason_only_when_it_is_text_and_open_steps_only_when_there_are_some(home, one):
+    with cases.open_store(home) as st:
+        st.append(one, None, "Jo", "closed", {"reason": 5})
+        assert report.closing(cases.get(st, one)).endswith(" by Jo")
+        st.append(one, None, "Jo", "reopened", {})
+        st.append(one, None, "Jo", "closed", {"reason": "Sorted", "open_steps": []})
+        assert report.closing(cases.get(st, one)).endswith(" by Jo: Sorted")
+
+
+def _facts(*each):
+    return [
+        {"created_at": "2026-09-01", "who": "pupil", "routes": [], "closed": False, "decisions": d,
+         "decided_against": [], "id": i, "head": f"{i}-00", "forced": f}
+        for i, (d, f) in enumerate(each, 1)
+    ]  # fmt: skip
+
+
+def test_the_governors_summary_of_one_incident_says_one_and_every_reason_or_that_none_is_recorded():
+    from esafety_wizard import incident
+
+    s = incident.summarise(_facts(([["Not referred", ""]], [2, ""])), None, None)
+    md, html = report.governors("md", s, "t"), report.governors("html", s, "t")
+    assert "- 1 incident: 1 open, 0 closed." in md and "<p><b>1</b> incident: <b>1</b> open" in html
+    assert f"- Not referred **{report.escape.markdown(wording_no_reason())}**" in md
+    assert f"<td>Not referred</td><td><span class='todo'>{wording_no_reason()}</span></td>" in html
+    assert "Incident 1: closed with 2 steps still open. Reason: none given" in md
+    s = incident.summarise(_facts(([["A", "first"]], None), ([["B", "second"]], None)), None, None)
+    assert s.decisions == [("A", "first"), ("B", "second")]
+    md, html = report.governors("md", s, "t"), report.governors("html", s, "t")
+    assert "- A **Reason: first**" in md and "<td>B</td><td>second</td>" in html
+
+
+def wording_no_reason():
+    from esafety_wizard import wording
+
+    return wording.NO_REASON
+
+
+def test_a_change_made_by_hand_shows_in_the_markdown_export(home, one):
+    with cases.open_store(home, readonly=True) as st:
+        inc = cases.get(st, one)
+    md = report.to_markdown(inc, ["event 2 is not what it was"], "t")
+    assert "event 2 is not what it was" in md
+
+
+def test_the_reader_paths_are_each_readers_complete_walks_once_each(fc):
+    paths = engine.reader_paths(fc)
+    assert paths and all(next(iter(p)) == engine.READER for p in paths)
+    assert len({tuple(p.items()) for p in paths}) == len(paths)
+    for p in paths:
+        assert engine.walk(fc, p).finished and engine.walk(fc, {k: v for k, v in p.items()}).answered
+    by = {}
+    for p in paths:
+        by.setdefault(p[engine.READER], []).append(p)
+    assert set(by) == set(fc.reader.values) and len(by["member_of_staff"]) == 3
+    staff = engine.outcome(fc, by["member_of_staff"][0])
+    only = fc.reader_part("member_of_staff").only
+    assert staff.steps and all(r.step.id in only for r in staff.steps)
+    head = engine.outcome(fc, {engine.READER: "head_teacher", **PARENT})
+    assert "report_incident" not in [r.step.id for r in head.steps] and head.steps
+
+
+def test_a_wrong_answer_is_named_with_the_answers_there_are(fc):
+    with pytest.raises(WizardError) as e:
+        engine.normalise_value("resolved", "perhaps\nnot", ("yes", "no"))
+    assert str(e.value) == "'perhaps not' is not an answer to question 'resolved'. Use one of: yes, no."
+
+
+def test_who_is_acting_is_asked_for_when_no_name_is_set(home):
+    assert cases.actor(home, "  Jo  ") == "Jo"
+    with pytest.raises(WizardError) as e:
+        cases.actor(home, " ")
+    assert str(e.value) == (
+        'Say who is recording this: add --as "Your Name", or set it once with: esafety log name "Your Name"'
+    )
+
+
+def test_a_copy_of_the_whole_record_whose_last_event_differs_is_caught(home, one):
+    with cases.open_store(home) as st:
+        events = st.events(one)
+        found, _ = cases.compare(st, one, cases.earlier(f"{len(events)}-{'0' * 16}"))
+    assert found == [
+        f"event {len(events)} is not the event in the earlier copy: the record was changed at or before it, and "
+        "its chain recomputed"
+    ]
+
+
+def test_an_added_event_is_dated_against_the_copys_own_last_event_when_the_copy_gives_no_time(home, fc):
+    with cases.open_store(home) as st:
+        n = st.new_incident("2026-09-01T09:00:00+00:00", "Jo", [("opened", cases.answered_data(fc, PARENT))])
+        st.append(n, "2026-09-03T09:00:00+00:00", "Jo", "note", {"text": "later"})
+        copy = cases.Earlier(n, 2, st.events(n)[-1].hash, [], "")
+        st.append(n, "2026-09-02T09:00:00+00:00", "Jo", "note", {"text": "dated between the two"})
+        found, _ = cases.compare(st, n, copy)
+    assert found == ["event 3 was added after the earlier copy but is dated before it"]
+
+
+def test_a_long_path_with_no_head_is_cut_in_the_message(tmp_path):
+    long = tmp_path / ("p" * 200)
+    long.write_text('{"history": []}')
+    with pytest.raises(WizardError) as e:
+        cases.earlier(str(long))
+    assert str(e.value) == f"{str(long)[:120]} has no record head: give an export made by esafety log export."
+    long.write_text("no head here")
+    with pytest.raises(WizardError) as e:
+        cases.earlier(str(long))
+    assert str(e.value).startswith(f"{str(long)[:120]} has no record head the tool wrote:")
+
+
+def test_the_home_given_is_the_home_used(home, fc, tmp_path):
+    other = tmp_path / "other"
+    with cases.open_store(other) as st:
+        n = cases.create(st, fc, PARENT, "Jo")
+        inc = cases.get(st, n)
+    assert cases.has_incidents(other) and not cases.has_incidents(home)
+    from esafety_wizard import school
+
+    school.set_contact(fc, "child_protection_officer", {"name": "Ms Other"}, other)
+    assert [x.now.name for x in cases.with_school_now(inc, other).school_now] == ["Ms Other"]
+    assert cases.with_school_now(inc, home).school_now == ()
+
+
+def test_an_incident_is_loaded_under_its_own_number(home, fc):
+    with cases.open_store(home) as st:
+        cases.create(st, fc, PARENT, "Jo")
+        n = cases.create(st, fc, PARENT, "Jo")
+        inc, problems = cases.load(st, n)
+    assert inc.id == n and problems == []
+    assert inc.step_text("keep_evidence").startswith("Keep any evidence") and inc.step_text("nope") == "nope"
+
+
+def _closed_on(st, fc, day, closed=True):
+    n = st.new_incident(f"{day}T09:00:00+00:00", "Jo", [("opened", cases.answered_data(fc, PARENT))])
+    if closed:
+        st.append(n, f"{day}T10:00:00+00:00", "Jo", "closed", {"reason": "Done"})
+    return n
+
+
+def test_the_list_shows_open_incidents_and_closed_ones_of_the_last_thirty_days_newest_first(home, fc):
+    with cases.open_store(home) as st:
+        old = _closed_on(st, fc, "2026-08-31")
+        edge = _closed_on(st, fc, "2026-09-01")  # 30 days before 1 October: still shown
+        recent = [_closed_on(st, fc, f"2026-09-{d:02}") for d in range(2, 30)]  # 28 more: the 25 newest shown
+        still = _closed_on(st, fc, "2026-07-01", closed=False)
+        default = cases.listing(st, None, today="2026-10-01")
+        assert default.ids == sorted([still, *recent[-25:]])
+        assert (default.total, default.open, default.hidden) == (31, 1, 31 - 26)
+        assert old not in default.ids and edge not in default.ids
+        assert cases.listing(st, "open").ids == [still] and cases.listing(st, "open").hidden == 0
+        assert cases.listing(st, "closed").ids == sorted([old, edge, *recent])
+        assert cases.listing(st, "all").ids == sorted([old, edge, *recent, still])
+        few = cases.listing(st, None, today="2026-10-27")  # closed on 27, 28 and 29 September: 27 is the edge
+        assert few.ids == sorted([still, *recent[-3:]]) and few.hidden == 31 - 4
