@@ -994,16 +994,25 @@ def _closed_on(st, fc, day, closed=True):
 
 def test_the_list_shows_open_incidents_and_closed_ones_of_the_last_thirty_days_newest_first(home, fc):
     with cases.open_store(home) as st:
+        late = _closed_on(st, fc, "2026-07-01")  # the first incident, closed last of all: shown
+        st.append(late, "2026-09-29T23:00:00+00:00", "Jo", "reopened", {})
+        st.append(late, "2026-09-29T23:30:00+00:00", "Jo", "closed", {"reason": "Done again"})
         old = _closed_on(st, fc, "2026-08-31")
         edge = _closed_on(st, fc, "2026-09-01")  # 30 days before 1 October: still shown
-        recent = [_closed_on(st, fc, f"2026-09-{d:02}") for d in range(2, 30)]  # 28 more: the 25 newest shown
+        recent = [_closed_on(st, fc, f"2026-09-{d:02}") for d in range(2, 30)]  # 28 more: the 24 newest shown
         still = _closed_on(st, fc, "2026-07-01", closed=False)
         default = cases.listing(st, None, today="2026-10-01")
-        assert default.ids == sorted([still, *recent[-25:]])
-        assert (default.total, default.open, default.hidden) == (31, 1, 31 - 26)
+        assert default.ids == sorted([late, still, *recent[-24:]])
+        assert (default.total, default.open, default.hidden) == (32, 1, 32 - 26)
         assert old not in default.ids and edge not in default.ids
         assert cases.listing(st, "open").ids == [still] and cases.listing(st, "open").hidden == 0
-        assert cases.listing(st, "closed").ids == sorted([old, edge, *recent])
-        assert cases.listing(st, "all").ids == sorted([old, edge, *recent, still])
+        assert cases.listing(st, "closed").ids == sorted([late, old, edge, *recent])
+        assert cases.listing(st, "all").ids == sorted([late, old, edge, *recent, still])
         few = cases.listing(st, None, today="2026-10-27")  # closed on 27, 28 and 29 September: 27 is the edge
-        assert few.ids == sorted([still, *recent[-3:]]) and few.hidden == 31 - 4
+        assert few.ids == sorted([late, still, *recent[-3:]]) and few.hidden == 32 - 5
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute("DELETE FROM summaries WHERE incident_id IN (?, ?)", (still, recent[-1]))  # replayed instead
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        again = cases.listing(st, None, today="2026-10-27")
+        assert again.ids == few.ids and again.stale == {still, recent[-1]} and again.open == 1
