@@ -1016,3 +1016,38 @@ def test_the_list_shows_open_incidents_and_closed_ones_of_the_last_thirty_days_n
     with Store(home, create=False, readonly=True) as st:
         again = cases.listing(st, None, today="2026-10-27")
         assert again.ids == few.ids and again.stale == {still, recent[-1]} and again.open == 1
+
+
+def test_decide_takes_one_step_as_text_or_several_and_refuses_a_step_already_done(home, one):
+    from esafety_wizard import wording
+
+    with cases.open_store(home) as st:
+        assert [it.number for it in cases.decide(st, one, "12", "Not needed", "Jo")] == [12]
+        assert [it.number for it in cases.decide(st, one, ["13", "14", "13"], " Not needed ", "Jo")] == [13, 14]
+        cases.done(st, one, ["2"], None, "Jo")
+        with pytest.raises(WizardError) as e:
+            cases.decide(st, one, ["3", "2"], "Not needed", "Jo")
+        it = cases.get(st, one).item("2")
+    assert str(e.value) == (
+        f"Step 2 of incident {one} ({wording.step_words(it.step)}) is marked done. If that was a mistake, correct it "
+        f"first: esafety log undone {one} 2"
+    )
+    decided = [e.data for e in events_of(home, one) if e.kind == "step_decided"]
+    assert [d["reason"] for d in decided] == ["Not needed"] * 3  # a mistake in one records none
+
+
+def test_an_answer_is_read_in_any_case_with_spaces_or_dashes_for_underscores(fc):
+    values = fc.question_values()["alleges_harm"]
+    for given in ("Not Sure", " not-sure ", "NOT_SURE"):
+        assert engine.normalise_value("alleges_harm", given, values) == "not_sure"
+
+
+def test_an_outcome_without_every_answer_names_the_question_still_to_answer(fc):
+    from esafety_wizard.errors import MissingAnswer
+
+    with pytest.raises(MissingAnswer) as e:
+        engine.outcome(fc, {"head_involved": "no"})
+    assert str(e.value) == (
+        "No answer for question 'can_report_to_head' (Can you report the incident to your head teacher?). Add it to "
+        "the answers file with one of: yes, no."
+    )
