@@ -1051,3 +1051,19 @@ def test_an_outcome_without_every_answer_names_the_question_still_to_answer(fc):
         "No answer for question 'can_report_to_head' (Can you report the incident to your head teacher?). Add it to "
         "the answers file with one of: yes, no."
     )
+
+
+def test_an_incident_left_with_no_events_is_refused_naming_it(home, fc):
+    with cases.open_store(home) as st:
+        n = cases.create(st, fc, PARENT, "Jo")
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute("DROP TRIGGER events_append_only_delete")
+    db.execute("DELETE FROM events WHERE incident_id = ?", (n,))
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        for read in (cases.load, cases.get):
+            with pytest.raises(WizardError) as e:
+                read(st, n)
+            assert str(e.value) == (
+                f"Incident {n} has no events: its record was cut. Check the file with: esafety log verify"
+            )

@@ -11,6 +11,8 @@ Slow (about an hour for every module on 2 cores): it is not part of .ci/run.
 Run:    .venv/bin/python tools/mutation.py            (mutmut run, then the report)
         .venv/bin/python tools/mutation.py report     (the report from the last run's results)
         .venv/bin/python tools/mutation.py check      (each test the triage names fails on its mutant)
+        .venv/bin/python tools/mutation.py rerun      (the survivors again, after new tests: each one a test now
+                                                       kills is written to the triage with that test)
         .venv/bin/python tools/mutation.py todo       (the survivors not yet triaged, as entries to fill in)
 """
 
@@ -169,7 +171,7 @@ def check() -> int:
             print(f"gone: {e['module']} {e['function']}: {e['change']} (the code changed; run again)")
             bad += 1
             continue
-        env = {**os.environ, "MUTANT_UNDER_TEST": name}
+        env = _with_mutant(name)
         run = subprocess.run(
             [sys.executable, "-m", "pytest", "-q", "-x", "-n", "0", "-p", "no:randomly", e["killed_by"]],
             cwd=ROOT / "mutants",
@@ -180,6 +182,65 @@ def check() -> int:
         bad += not ok
         print(f"{'kills' if ok else 'DOES NOT KILL'}: {e['killed_by']} -> {name}")
     return 1 if bad else 0
+
+
+def _selection() -> list[str]:
+    """[tool.mutmut]'s test files and pytest options, read from pyproject.toml."""
+    text = (ROOT / "pyproject.toml").read_text(encoding="utf-8")
+    block = text[text.index("[tool.mutmut]") :]
+
+    def listed(key: str) -> list[str]:
+        start = block.index(key)
+        body = block[block.index("[", start) + 1 : block.index("]", start)]
+        return [x.strip().strip('"') for x in body.replace("\n", " ").split(",") if x.strip()]
+
+    return listed("pytest_add_cli_args_test_selection") + listed("pytest_add_cli_args = ")
+
+
+def _with_mutant(name: str) -> dict[str, str]:
+    """The environment that runs mutmut's copy of the code (not the installed one) with this mutant on."""
+    return {**os.environ, "MUTANT_UNDER_TEST": name, "PYTHONPATH": str(ROOT / "mutants" / "src")}
+
+
+def killer(name: str) -> str | None:
+    """The first test of the selection that fails with this mutant switched on, in mutmut's copy; None if none."""
+    run = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-x", "-rf", "--tb=no", *_selection()],
+        cwd=ROOT / "mutants",
+        env=_with_mutant(name),
+        capture_output=True,
+        text=True,
+    )
+    failed = [line.split()[1] for line in run.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+    return failed[0].split(" - ")[0] if failed else None
+
+
+def rerun() -> int:
+    """Run the survivors again (new tests may kill them), and write each one now killed into the triage with the
+    test that kills it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    before = [m for m in mutants() if m.status == "survived"]
+    subprocess.run([MUTMUT, "run", *(m.name for m in before)], cwd=ROOT, check=False)
+    now = {m.name: m.status for m in mutants(every_change=False)}
+    killed = [m for m in before if now.get(m.name) == "killed"]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        tests = list(pool.map(killer, (m.name for m in killed)))
+    entries = triage()
+    have = {_key(e["module"], e["function"], e["change"]) for e in entries}
+    for m, test in zip(killed, tests, strict=True):
+        if test and _key(m.module, m.function, m.change) not in have:
+            entries.append({"module": m.module, "function": m.function, "change": m.change, "killed_by": test})
+    write_triage(entries)
+    print(f"{len(before)} survivors run again: {len(killed)} now killed, {sum(1 for t in tests if t)} by a test named")
+    return 0
+
+
+def write_triage(entries: list[dict]) -> None:
+    header = "".join(line for line in TRIAGE.read_text(encoding="utf-8").splitlines(True) if line.startswith("#"))
+    TRIAGE.write_text(
+        header + yaml.safe_dump(entries, allow_unicode=True, width=118, sort_keys=False), encoding="utf-8"
+    )
 
 
 def todo() -> int:
@@ -198,9 +259,11 @@ def main(argv: list[str]) -> int:
         return check()
     if command == "todo":
         return todo()
+    if command == "rerun":
+        rerun()
     if command == "run":
         subprocess.run([MUTMUT, "run"], cwd=ROOT, check=False)
-    elif command != "report":
+    elif command not in ("report", "rerun"):
         print(__doc__)
         return 2
     REPORT.write_text(report(mutants()) + "\n", encoding="utf-8")
