@@ -1067,3 +1067,19 @@ def test_an_incident_left_with_no_events_is_refused_naming_it(home, fc):
             assert str(e.value) == (
                 f"Incident {n} has no events: its record was cut. Check the file with: esafety log verify"
             )
+
+
+def test_a_step_dropped_in_an_old_record_that_does_not_say_why_is_still_exported(home):
+    from esafety_wizard import incident, serialize, wording
+    from esafety_wizard.store import Event
+
+    step = {"id": "s1", "text": "Do one.", "section": "Main", "status": "due"}
+    events = [
+        Event(1, 1, "2026-09-01T09:00:00+00:00", "Jo", "opened", {"flowchart": {"title": "T"}}, "", "h1"),
+        Event(1, 2, "2026-09-01T09:01:00+00:00", "Jo", "answered", {"answers": [], "steps": [step]}, "h1", "h2"),
+        Event(1, 3, "2026-09-01T09:02:00+00:00", "Jo", "step_done", {"step": "s1"}, "h2", "h3"),
+        Event(1, 4, "2026-09-01T09:03:00+00:00", "Jo", "answered", {"answers": [], "steps": []}, "h3", "h4"),
+    ]
+    (it,) = incident.replay(events).checklist
+    assert it.status == "no_longer_needed" and it.dropped is None
+    assert serialize.item(it)["no_longer_needed"] == {"why": wording.dropped_sentence(None)}
