@@ -1083,3 +1083,138 @@ def test_a_step_dropped_in_an_old_record_that_does_not_say_why_is_still_exported
     (it,) = incident.replay(events).checklist
     assert it.status == "no_longer_needed" and it.dropped is None
     assert serialize.item(it)["no_longer_needed"] == {"why": wording.dropped_sentence(None)}
+
+
+# --- the hash chain, event by event -----------------------------------------------------------------------------
+
+
+def _rows(*spec):
+    """Stored rows of incident 1: each (n, at, data as stored or a dict, prev: 'chain' or a value)."""
+    from esafety_wizard.store import canonical, event_hash
+
+    rows, prev = [], ""
+    for n, at, data, link in spec:
+        text = data if isinstance(data, str) else canonical(data)
+        true = data if isinstance(data, dict) else {"text": "original"}
+        p = prev if link == "chain" else link
+        h = event_hash(1, n, at, "Jo", "note", true, p)
+        rows.append((1, n, at, "Jo", "note", text, p, h))
+        prev = h
+    return rows
+
+
+T1, T2, T3, T4 = (f"2026-09-0{d}T09:00:00+00:00" for d in (1, 2, 3, 4))
+NOTE = {"text": "original"}
+
+
+@pytest.mark.parametrize(
+    ("spec", "problems"),
+    [
+        ([(1, T1, NOTE, "chain"), (2, T2, NOTE, "chain"), (3, T3, NOTE, "chain")], []),
+        ([(1, T1, NOTE, "chain"), (3, T3, NOTE, "chain")], ["event 2 is missing"]),
+        ([(1, T1, NOTE, "chain"), (4, T4, NOTE, "chain")], ["events 2 to 3 are missing"]),
+        ([(1, T1, NOTE, "chain"), (2, T2, NOTE, "x" * 64)], ["event 2 does not follow the event before it"]),
+        ([(1, T1, NOTE, "chain"), (2, T2, '{"text": "changed"}', "chain"), (3, T3, NOTE, "chain")],
+         ["event 2 was altered after it was written"]),
+        ([(1, T1, NOTE, "chain"), (2, T2, '{"text": "changed", "text": "original"}', "chain"), (3, T3, NOTE, "chain")],
+         ["event 2 was altered after it was written (a key is stored twice)"]),
+        ([(1, T1, NOTE, "chain"), (2, T2, "{not json", "chain"), (3, T3, NOTE, "chain")], ["event 2 cannot be read"]),
+        ([(1, T1, NOTE, "chain"), (2, "Tuesday", NOTE, "chain"), (3, T3, NOTE, "chain")],
+         ["event 2 has no readable date"]),
+        ([(1, T1, NOTE, "chain"), (2, "2026-09-02T09:00:00", NOTE, "chain")], ["event 2 has no readable date"]),
+        ([(1, T3, NOTE, "chain"), (2, T1, NOTE, "chain"), (3, T2, NOTE, "chain")],
+         ["event 2 is dated before the event it follows"]),
+        ([(1, T2, NOTE, "chain"), (2, "never", NOTE, "chain"), (3, T1, NOTE, "chain")],
+         ["event 2 has no readable date", "event 3 is dated before the event it follows"]),
+        ([(2, T1, NOTE, "e" * 64)], ["event 1 is missing", "event 2 does not follow the event before it"]),
+    ],
+)  # fmt: skip
+def test_each_break_in_the_chain_is_named_once_and_the_chain_goes_on_from_the_stored_hash(spec, problems):
+    from esafety_wizard.store import _chain_problems
+
+    assert _chain_problems(1, _rows(*spec)) == problems
+
+
+def test_an_event_whose_data_cannot_be_read_is_kept_as_text():
+    from esafety_wizard.store import _event
+
+    row = (1, 2, T1, "Jo", "note", "{not json", "p", "h")
+    assert _event(row).data == {"unreadable": "{not json"} and _event(row).prev == "p"
+
+
+def test_the_first_incident_deleted_whole_is_named_and_an_empty_store_has_nothing_missing(home, fc):
+    with cases.open_store(home) as st:
+        assert cases.damaged(st) == [] and st.missing_incidents() == []
+        ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(2)]
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    for trigger in ("incidents_append_only_delete", "events_append_only_delete"):
+        db.execute(f"DROP TRIGGER {trigger}")
+    db.execute("DELETE FROM events WHERE incident_id = ?", (ids[0],))
+    db.execute("DELETE FROM incidents WHERE id = ?", (ids[0],))
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        assert st.missing_incidents() == [ids[0]]
+        assert [(v.incident_id, v.events, v.problems) for v in cases.verify(st)] == [
+            (ids[0], 0, [f"incident {ids[0]} is missing: it was deleted"]),
+            (ids[1], 2, []),
+        ]
+
+
+def test_verify_of_every_incident_names_one_left_with_no_events_between_others(home, fc):
+    with cases.open_store(home) as st:
+        ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(3)]
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    db.execute("DROP TRIGGER events_append_only_delete")
+    db.execute("DELETE FROM events WHERE incident_id = ?", (ids[1],))
+    db.close()
+    with Store(home, create=False, readonly=True) as st:
+        found = [(i, len(events), problems) for i, events, problems in st.each_checked()]
+    assert found == [(ids[0], 2, []), (ids[1], 0, [f"incident {ids[1]} has no events: its record was cut"]),
+                     (ids[2], 2, [])]  # fmt: skip
+
+
+def test_malformed_events_are_named_by_number_and_evidence_withdrawn_is_not_rechecked():
+    from esafety_wizard import incident
+    from esafety_wizard.store import Event
+
+    def ev(n, kind, data):
+        return Event(1, n, T1, "Jo", kind, data, "", "h")
+
+    events = [
+        ev(1, "opened", {"flowchart": {}}),
+        ev(2, "party", {}),
+        ev(3, "note", {"unreadable": "{"}),
+        ev(4, "note", {"text": 5}),
+        ev(5, "evidence", {"path": "/a", "sha256": "aa"}),
+        ev(6, "evidence", {"path": "/b", "sha256": "bb"}),
+        ev(7, "evidence_withdrawn", {"sha256": "aa", "reason": "wrong incident"}),
+        ev(8, "evidence_withdrawn", {"sha256": 5, "reason": "bad"}),
+        ev(9, "note", {"path": "/c", "sha256": "cc", "text": "a note is not evidence"}),
+    ]
+    assert incident.malformed(events) == [
+        "event 2 is of an unknown kind",
+        "event 3 is not a well-formed 'note' event",
+        "event 4 is not a well-formed 'note' event",
+        "event 8 is not a well-formed 'evidence_withdrawn' event",
+    ]
+    assert [f.path for f in incident.evidence_of(events)] == ["/b"]
+
+
+def test_a_forced_close_with_a_reason_that_is_not_text_counts_with_an_empty_reason(home, one):
+    from esafety_wizard import incident
+
+    with cases.open_store(home) as st:
+        st.append(one, None, "Jo", "closed", {"reason": 5, "open_steps": ["a", "b"]})
+        assert incident.facts(cases.get(st, one))["forced"] == [2, ""]
+
+
+def test_three_letters_are_enough_to_name_a_step_by_its_words(home, one):
+    with cases.open_store(home, readonly=True) as st:
+        inc = cases.get(st, one)
+    assert inc.item("kee").id == "keep_evidence" and inc.item("ke") is None
+
+
+def test_a_carriage_return_and_line_feed_is_one_line_break(home, one):
+    from esafety_wizard import escape
+
+    assert escape.markdown("a\r\nb\rc") == escape.markdown("a\nb\nc")

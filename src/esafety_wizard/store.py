@@ -349,11 +349,12 @@ class Store:
         self._require(incident_id)
         return [_event(r) for r in self._rows(incident_id)]
 
-    def _rows(self, incident_id: int | None = None) -> list[tuple]:
-        sql = "SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events"
-        if incident_id is None:
-            return self.db.execute(sql + " ORDER BY incident_id, n").fetchall()
-        return self.db.execute(sql + " WHERE incident_id = ? ORDER BY n", (incident_id,)).fetchall()
+    def _rows(self, incident_id: int) -> list[tuple]:
+        """One incident's stored events, in order (every incident's, one at a time: see each_checked)."""
+        return self.db.execute(
+            "SELECT incident_id, n, at, actor, kind, data, prev, hash FROM events WHERE incident_id = ? ORDER BY n",
+            (incident_id,),
+        ).fetchall()
 
     def each_checked(self) -> Iterator[tuple[int, list[Event], list[str]]]:
         """Each incident's events and what is wrong with its chain, one incident at a time from one pass over the
