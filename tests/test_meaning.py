@@ -683,6 +683,7 @@ def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_
     db.execute("DELETE FROM summaries WHERE incident_id IN (1, 5)")  # stale: missing, first and last
     db.execute("UPDATE summaries SET data = replace(data, '\"v\":', '\"v\":9') WHERE incident_id = 3")  # damaged
     db.execute("UPDATE summaries SET data = '{}' WHERE incident_id = 4")  # well formed JSON, nothing in it
+    db.execute("UPDATE summaries SET data = '[1]' WHERE incident_id = 2")  # well formed JSON, not a mapping
     db.close()
     with Store(home, create=False, readonly=True) as st:
         assert st.stale_summaries() == {1, 5}
