@@ -850,7 +850,9 @@ def test_each_evidence_files_state_is_written_as_checked_or_not_checked(home, on
     for states, shown in ((None, "not checked"), (["changed"], "CHANGED since it was registered"), (["odd"], "odd")):
         md, html = report.to_markdown(inc, [], "t", states), report.to_html(inc, [], "t", states)
         assert f"**{shown}**" in md and f"'todo'>{shown}</span>" in html, states
+        assert f"<td>{a.resolve()}</td>" in html  # no note: nothing after the path
         assert f" by Jo). **{shown}**" in md  # no note: nothing between who registered it and its state
+    assert "<span class='ok'>present and unchanged</span>" in report.to_html(inc, [], "t", ["unchanged"])
     assert json.loads(report.to_json(inc, [], "t", None))["evidence"][0]["state_when_exported"] == "unchecked"
     assert json.loads(report.to_json(inc, [], "t", ["missing"]))["evidence"][0]["state_when_exported"] == "missing"
 
@@ -896,8 +898,11 @@ def wording_no_reason():
 def test_a_change_made_by_hand_shows_in_the_markdown_export(home, one):
     with cases.open_store(home, readonly=True) as st:
         inc = cases.get(st, one)
-    md = report.to_markdown(inc, ["event 2 is not what it was"], "t")
-    assert "event 2 is not what it was" in md
+    said = "WARNING: the record has been altered: event 2 is not what it was; event 3 is missing"
+    problems = ["event 2 is not what it was", "event 3 is missing"]
+    assert f"\n- {said}\n" in report.to_markdown(inc, problems, "t")
+    assert f"<p class='warn'>{said}</p>" in report.to_html(inc, problems, "t")
+    assert "<p class='ok'>The record&#x27;s 2 events show no sign of change" in report.to_html(inc, [], "t")
 
 
 def test_the_reader_paths_are_each_readers_complete_walks_once_each(fc):
@@ -1219,3 +1224,17 @@ def test_a_carriage_return_and_line_feed_is_one_line_break(home, one):
     from esafety_wizard import escape
 
     assert escape.markdown("a\r\nb\rc") == escape.markdown("a\nb\nc")
+
+
+def test_a_step_decided_against_then_done_shows_both_in_html_one_under_the_other(home, one):
+    with cases.open_store(home) as st:
+        cases.decide(st, one, "2", "Not needed at first", "Jo")
+        cases.done(st, one, ["2"], "Needed after all", "Sam")
+        inc = cases.get(st, one)
+    html = report.to_html(inc, [], "t")
+    assert "<br>Sam<br>Needed after all<br><b>Decided against</b>" in html
+
+
+def test_an_intact_incident_verifies_with_nothing_to_say_deep_or_wide(home, one):
+    with Store(home, create=False, readonly=True) as st:
+        assert cases.verify(st, one)[0].problems == [] and cases.verify(st)[0].problems == []
