@@ -103,9 +103,10 @@ def report(found: list[Mutant]) -> str:
         "pyproject.toml for the modules and the tests). A mutant is *killed* when a test fails on it; *survived*: "
         "no test failed; *no tests*: no test in the selection runs that code; *equivalent*: a survivor that no "
         "test could tell from the original (each says why below). The score is killed of the mutants that are "
-        f"not equivalent; the target is {TARGET:.0%} in each module.",
+        f"not equivalent (a mutant a stopped run did not reach, *not checked*, counts against it; a timeout counts as "
+        f"killed); the target is {TARGET:.0%} in each module.",
         "",
-        "| Module | Mutants | Killed | Survived | Of those, equivalent | No tests | Timeout | Score | Target |",
+        "| Module | Mutants | Killed | Survived | Of those, equivalent | No tests | Not checked | Score | Target |",
         "| --- | --- | --- | --- | --- | --- | --- | --- | --- |",
     ]
     for module, ms in sorted(by_module.items()):
@@ -114,8 +115,8 @@ def report(found: list[Mutant]) -> str:
         killed = c["killed"] + c["timeout"]
         score = killed / max(1, len(ms) - equivalent)
         lines.append(
-            f"| {module} | {len(ms)} | {c['killed']} | {c['survived']} | {equivalent} | {c['no tests']} "
-            f"| {c['timeout']} | {score:.1%} | {'met' if score >= TARGET else 'not met'} |"
+            f"| {module} | {len(ms)} | {killed} | {c['survived']} | {equivalent} | {c['no tests']} "
+            f"| {c['not checked']} | {score:.1%} | {'met' if score >= TARGET else 'not met'} |"
         )
     lines += [
         "",
@@ -220,8 +221,10 @@ def rerun() -> int:
     test that kills it."""
     from concurrent.futures import ThreadPoolExecutor
 
-    before = [m for m in mutants() if m.status == "survived"]
-    subprocess.run([MUTMUT, "run", *(m.name for m in before)], cwd=ROOT, check=False)
+    found = mutants()
+    before = [m for m in found if m.status == "survived"]
+    unchecked = [m.name for m in found if m.status == "not checked"]  # a run stopped early: these too
+    subprocess.run([MUTMUT, "run", *(m.name for m in before), *unchecked], cwd=ROOT, check=False)
     now = {m.name: m.status for m in mutants(every_change=False)}
     killed = [m for m in before if now.get(m.name) == "killed"]
     with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
