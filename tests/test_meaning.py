@@ -26,6 +26,25 @@ def one(home, fc):
         return cases.create(st, fc, PARENT, "Jo")
 
 
+APPEND_ONLY = (
+    "events_append_only_update",
+    "events_append_only_delete",
+    "incidents_append_only_update",
+    "incidents_append_only_delete",
+)
+
+
+def by_hand(home, *statements):
+    """Change the incident database as someone who can write the file could, past its append-only triggers:
+    each statement is SQL, or (SQL, parameters)."""
+    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
+    for trigger in APPEND_ONLY:
+        db.execute(f"DROP TRIGGER IF EXISTS {trigger}")
+    for statement in statements:
+        db.execute(*((statement,) if isinstance(statement, str) else statement))
+    db.close()
+
+
 def item(home, incident_id, ref):
     with cases.open_store(home, readonly=True) as st:
         inc = cases.get(st, incident_id)
@@ -129,10 +148,7 @@ def test_every_stored_column_of_an_event_altered_in_place_is_caught(home, one, c
     with cases.open_store(home) as st:
         cases.note(st, one, "Original", "Jo")
         cases.note(st, one, "After", "Jo")
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("DROP TRIGGER events_append_only_update")
-    db.execute(f"UPDATE events SET {column} = {value} WHERE n = 3")
-    db.close()
+    by_hand(home, f"UPDATE events SET {column} = {value} WHERE n = 3")
     with Store(home, create=False, readonly=True) as st:
         found = cases.verify(st, one)
     assert not found[0].ok and found[0].problems, column
@@ -393,10 +409,7 @@ def test_verify_of_one_incident_reads_only_that_incident(home, fc):
     with cases.open_store(home) as st:
         a = cases.create(st, fc, PARENT, "Jo")
         b = cases.create(st, fc, PARENT, "Jo")
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("DROP TRIGGER events_append_only_update")
-    db.execute("UPDATE events SET actor = 'Mallory' WHERE incident_id = ?", (b,))
-    db.close()
+    by_hand(home, ("UPDATE events SET actor = 'Mallory' WHERE incident_id = ?", (b,)))
     with Store(home, create=False, readonly=True) as st:
         assert st.verify(a) == [] and st.verify(b)
 
@@ -427,10 +440,7 @@ def test_verify_of_every_incident_reads_events_whose_incident_row_is_gone_under_
     with cases.open_store(home) as st:
         ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(4)]
         cases.note(st, ids[1], "a note", "Jo")
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("DROP TRIGGER incidents_append_only_delete")
-    db.execute("DELETE FROM incidents WHERE id IN (?, ?)", (ids[0], ids[3]))  # the first and the last
-    db.close()
+    by_hand(home, ("DELETE FROM incidents WHERE id IN (?, ?)", (ids[0], ids[3])))  # the first and the last
     with Store(home, create=False, readonly=True) as st:
         found = [(i, [e.n for e in events], problems) for i, events, problems in st.each_checked()]
     assert found == [(ids[0], [1, 2], []), (ids[1], [1, 2, 3], []), (ids[2], [1, 2], []), (ids[3], [1, 2], [])]
@@ -491,15 +501,22 @@ def test_long_values_are_cut_in_messages_at_their_own_limits(home, one, fc):
     )
 
 
+def _facts(*each):
+    """The governors' summary facts of incidents opened on 1 September 2026: each given as what differs."""
+    usual = {"created_at": "2026-09-01", "who": "pupil", "routes": [], "closed": False, "decisions": [],
+             "decided_against": [], "forced": None}  # fmt: skip
+    return [{**usual, "id": i, "head": f"{i}-00", **differs} for i, differs in enumerate(each, 1)]
+
+
 def test_the_summary_counts_each_route_and_orders_who_did_it_by_how_often(home, fc):
     from esafety_wizard import incident
 
-    facts = [
-        {"created_at": "2026-09-01T09:00:00+00:00", "who": w, "routes": r, "closed": False, "decisions": [],
-         "decided_against": [], "id": i, "head": f"{i}-00"}
-        for i, (w, r) in enumerate([("pupil", ["lado"]), ("staff", ["lado", "police"]),
-                                    ("staff", ["police"]), ("staff", [])], 1)
-    ]  # fmt: skip
+    facts = _facts(
+        {"who": "pupil", "routes": ["lado"]},
+        {"who": "staff", "routes": ["lado", "police"]},
+        {"who": "staff", "routes": ["police"]},
+        {"who": "staff"},
+    )
     s = incident.summarise(facts, None, None)
     assert list(s.by_who.items()) == [("staff", 3), ("pupil", 1)]  # by how often, not by name
     assert s.by_route == {"lado": 2, "police": 2}
@@ -551,13 +568,12 @@ def test_an_earlier_copy_that_cannot_be_trusted_or_read_is_refused_saying_why(tm
 def test_an_incident_deleted_whole_or_left_with_no_events_is_named(home, fc):
     with cases.open_store(home) as st:
         ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(3)]
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    for trigger in ("incidents_append_only_delete", "events_append_only_delete"):
-        db.execute(f"DROP TRIGGER {trigger}")
-    db.execute("DELETE FROM events WHERE incident_id = ?", (ids[1],))
-    db.execute("DELETE FROM events WHERE incident_id = ?", (ids[2],))
-    db.execute("DELETE FROM incidents WHERE id = ?", (ids[2],))
-    db.close()
+    by_hand(
+        home,
+        ("DELETE FROM events WHERE incident_id = ?", (ids[1],)),
+        ("DELETE FROM events WHERE incident_id = ?", (ids[2],)),
+        ("DELETE FROM incidents WHERE id = ?", (ids[2],)),
+    )
     with Store(home, create=False, readonly=True) as st:
         found = cases.damaged(st)
     assert found == [
@@ -623,11 +639,7 @@ def test_evidence_read_back_from_a_damaged_event_keeps_what_it_can():
 def test_the_summary_orders_routes_by_how_often_they_were_taken():
     from esafety_wizard import incident
 
-    facts = [
-        {"created_at": "2026-09-01", "who": "pupil", "routes": r, "closed": False, "decisions": [],
-         "decided_against": [], "id": i, "head": f"{i}-00"}
-        for i, r in enumerate([["lado"], ["police", "lado"], ["police"], ["police"]], 1)
-    ]  # fmt: skip
+    facts = _facts(*({"routes": r} for r in (["lado"], ["police", "lado"], ["police"], ["police"])))
     assert list(incident.summarise(facts, None, None).by_route.items()) == [("police", 3), ("lado", 2)]
 
 
@@ -679,12 +691,13 @@ def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_
         every = [cases.create(st, fc, PARENT, "Jo") for _ in range(5)]
         cases.note(st, every[2], "changed", "Jo")
         expected = {i: cases.summary_of(st.events(i))[2][part] for i in every}
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("DELETE FROM summaries WHERE incident_id IN (1, 5)")  # stale: missing, first and last
-    db.execute("UPDATE summaries SET data = replace(data, '\"v\":', '\"v\":9') WHERE incident_id = 3")  # damaged
-    db.execute("UPDATE summaries SET data = '{}' WHERE incident_id = 4")  # well formed JSON, nothing in it
-    db.execute("UPDATE summaries SET data = '[1]' WHERE incident_id = 2")  # well formed JSON, not a mapping
-    db.close()
+    by_hand(
+        home,
+        "DELETE FROM summaries WHERE incident_id IN (1, 5)",  # stale: missing, first and last
+        "UPDATE summaries SET data = replace(data, '\"v\":', '\"v\":9') WHERE incident_id = 3",  # damaged
+        "UPDATE summaries SET data = '{}' WHERE incident_id = 4",  # well formed JSON, nothing in it
+        "UPDATE summaries SET data = '[1]' WHERE incident_id = 2",  # well formed JSON, not a mapping
+    )
     with Store(home, create=False, readonly=True) as st:
         assert st.stale_summaries() == {1, 5}
         got = list(cases.summaries(st, part, ids))
@@ -695,13 +708,12 @@ def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_
 def test_verify_names_an_incident_whose_row_was_deleted_but_whose_events_remain_once(home, fc):
     with cases.open_store(home) as st:
         ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(3)]
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("DROP TRIGGER incidents_append_only_delete")
-    db.execute("DROP TRIGGER events_append_only_delete")
-    db.execute("DELETE FROM incidents WHERE id = ?", (ids[1],))
-    db.execute("DELETE FROM incidents WHERE id = ?", (ids[2],))
-    db.execute("DELETE FROM events WHERE incident_id = ?", (ids[2],))
-    db.close()
+    by_hand(
+        home,
+        ("DELETE FROM incidents WHERE id = ?", (ids[1],)),
+        ("DELETE FROM incidents WHERE id = ?", (ids[2],)),
+        ("DELETE FROM events WHERE incident_id = ?", (ids[2],)),
+    )
     with Store(home, create=False, readonly=True) as st:
         found = cases.verify(st)
     assert [(v.incident_id, v.events, v.problems) for v in found] == [
@@ -712,10 +724,7 @@ def test_verify_names_an_incident_whose_row_was_deleted_but_whose_events_remain_
 
 
 def test_a_chain_that_is_broken_is_said_once_not_again_as_a_summary_problem(home, one):
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("DROP TRIGGER events_append_only_update")
-    db.execute("UPDATE events SET actor = 'Mallory' WHERE n = 1")
-    db.close()
+    by_hand(home, "UPDATE events SET actor = 'Mallory' WHERE n = 1")
     with Store(home, create=False, readonly=True) as st:
         for found in (cases.verify(st, one), cases.verify(st)):
             assert found[0].problems and not [p for p in found[0].problems if "summary" in p], found[0].problems
@@ -790,9 +799,7 @@ SUMMARY_WRONG = (
     ],
 )  # fmt: skip
 def test_a_summary_row_that_differs_from_its_record_is_said_exactly(home, one, sql, one_incident, every_incident):
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute(sql)
-    db.close()
+    by_hand(home, sql)
     with Store(home, create=False, readonly=True) as st:
         deep, wide = cases.verify(st, one)[0].problems, cases.verify(st)[0].problems
     assert deep == ([SUMMARY_WRONG.format(then=one_incident)] if one_incident else [])
@@ -866,24 +873,16 @@ def test_a_closing_says_its_reason_only_when_it_is_text_and_open_steps_only_when
         assert report.closing(cases.get(st, one)).endswith(" by Jo: Sorted")
 
 
-def _facts(*each):
-    return [
-        {"created_at": "2026-09-01", "who": "pupil", "routes": [], "closed": False, "decisions": d,
-         "decided_against": [], "id": i, "head": f"{i}-00", "forced": f}
-        for i, (d, f) in enumerate(each, 1)
-    ]  # fmt: skip
-
-
 def test_the_governors_summary_of_one_incident_says_one_and_every_reason_or_that_none_is_recorded():
     from esafety_wizard import incident
 
-    s = incident.summarise(_facts(([["Not referred", ""]], [2, ""])), None, None)
+    s = incident.summarise(_facts({"decisions": [["Not referred", ""]], "forced": [2, ""]}), None, None)
     md, html = report.governors("md", s, "t"), report.governors("html", s, "t")
     assert "- 1 incident: 1 open, 0 closed." in md and "<p><b>1</b> incident: <b>1</b> open" in html
     assert f"- Not referred **{report.escape.markdown(wording_no_reason())}**" in md
     assert f"<td>Not referred</td><td><span class='todo'>{wording_no_reason()}</span></td>" in html
     assert "Incident 1: closed with 2 steps still open. Reason: none given" in md
-    s = incident.summarise(_facts(([["A", "first"]], None), ([["B", "second"]], None)), None, None)
+    s = incident.summarise(_facts({"decisions": [["A", "first"]]}, {"decisions": [["B", "second"]]}), None, None)
     assert s.decisions == [("A", "first"), ("B", "second")]
     md, html = report.governors("md", s, "t"), report.governors("html", s, "t")
     assert "- A **Reason: first**" in md and "<td>B</td><td>second</td>" in html
@@ -1016,9 +1015,7 @@ def test_the_list_shows_open_incidents_and_closed_ones_of_the_last_thirty_days_n
         assert cases.listing(st, "all").ids == sorted([late, old, edge, *recent, still])
         few = cases.listing(st, None, today="2026-10-27")  # closed on 27, 28 and 29 September: 27 is the edge
         assert few.ids == sorted([late, still, *recent[-3:]]) and few.hidden == 32 - 5
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("DELETE FROM summaries WHERE incident_id IN (?, ?)", (still, recent[-1]))  # replayed instead
-    db.close()
+    by_hand(home, ("DELETE FROM summaries WHERE incident_id IN (?, ?)", (still, recent[-1])))  # replayed instead
     with Store(home, create=False, readonly=True) as st:
         again = cases.listing(st, None, today="2026-10-27")
         assert again.ids == few.ids and again.stale == {still, recent[-1]} and again.open == 1
@@ -1062,10 +1059,7 @@ def test_an_outcome_without_every_answer_names_the_question_still_to_answer(fc):
 def test_an_incident_left_with_no_events_is_refused_naming_it(home, fc):
     with cases.open_store(home) as st:
         n = cases.create(st, fc, PARENT, "Jo")
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("DROP TRIGGER events_append_only_delete")
-    db.execute("DELETE FROM events WHERE incident_id = ?", (n,))
-    db.close()
+    by_hand(home, ("DELETE FROM events WHERE incident_id = ?", (n,)))
     with Store(home, create=False, readonly=True) as st:
         for read in (cases.load, cases.get):
             with pytest.raises(WizardError) as e:
@@ -1152,12 +1146,11 @@ def test_the_first_incident_deleted_whole_is_named_and_an_empty_store_has_nothin
     with cases.open_store(home) as st:
         assert cases.damaged(st) == [] and st.missing_incidents() == []
         ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(2)]
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    for trigger in ("incidents_append_only_delete", "events_append_only_delete"):
-        db.execute(f"DROP TRIGGER {trigger}")
-    db.execute("DELETE FROM events WHERE incident_id = ?", (ids[0],))
-    db.execute("DELETE FROM incidents WHERE id = ?", (ids[0],))
-    db.close()
+    by_hand(
+        home,
+        ("DELETE FROM events WHERE incident_id = ?", (ids[0],)),
+        ("DELETE FROM incidents WHERE id = ?", (ids[0],)),
+    )
     with Store(home, create=False, readonly=True) as st:
         assert st.missing_incidents() == [ids[0]]
         assert [(v.incident_id, v.events, v.problems) for v in cases.verify(st)] == [
@@ -1169,10 +1162,7 @@ def test_the_first_incident_deleted_whole_is_named_and_an_empty_store_has_nothin
 def test_verify_of_every_incident_names_one_left_with_no_events_between_others(home, fc):
     with cases.open_store(home) as st:
         ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(3)]
-    db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("DROP TRIGGER events_append_only_delete")
-    db.execute("DELETE FROM events WHERE incident_id = ?", (ids[1],))
-    db.close()
+    by_hand(home, ("DELETE FROM events WHERE incident_id = ?", (ids[1],)))
     with Store(home, create=False, readonly=True) as st:
         found = [(i, len(events), problems) for i, events, problems in st.each_checked()]
     assert found == [(ids[0], 2, []), (ids[1], 0, [f"incident {ids[1]} has no events: its record was cut"]),

@@ -88,7 +88,8 @@ def _key(module: str, function: str, change: str) -> tuple[str, str, str]:
 
 
 def report(found: list[Mutant]) -> str:
-    entries = {_key(e["module"], e["function"], e["change"]): e for e in triage()}
+    listed = triage()
+    entries = {_key(e["module"], e["function"], e["change"]): e for e in listed}
     by_module: dict[str, list[Mutant]] = defaultdict(list)
     for m in found:
         by_module[m.module].append(m)
@@ -140,7 +141,7 @@ def report(found: list[Mutant]) -> str:
             )
             lines.append(f"- `{m.name}` (`{m.function}`): `{m.change or '(line removed)'}`. {why}")
         lines.append("")
-    named = [e for e in triage() if "killed_by" in e]
+    named = [e for e in listed if "killed_by" in e]
     if named:
         status = {_key(m.module, m.function, m.change): m.status for m in found if m.status != "killed"}
         lines += [
