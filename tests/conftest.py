@@ -1,4 +1,6 @@
+import atexit
 import os
+import shutil
 import tempfile
 
 import pytest
@@ -6,16 +8,18 @@ from hypothesis import configuration, settings
 
 from esafety_wizard import loader
 
-# Nothing is written into the work tree by a test run: Hypothesis keeps no example database, and its other
-# files (a Unicode table cache) go to a temporary folder instead of ./.hypothesis.
-configuration.set_hypothesis_home_dir(tempfile.mkdtemp(prefix="esafety-hypothesis-"))
+# Nothing is written outside a temporary folder, not even by session fixtures that run before the per-test home
+# below (the built-in procedure's cache, for one): every folder the tool or a library could write to points into
+# this run's own temporary tree, for this process and every `esafety` it starts. The tree goes when the run ends.
+_RUN = tempfile.mkdtemp(prefix="esafety-tests-")
+atexit.register(shutil.rmtree, _RUN, ignore_errors=True)
+
+# Nor into the work tree: Hypothesis keeps no example database, and its other files (a Unicode table cache) go to
+# the run's temporary tree instead of ./.hypothesis.
+configuration.set_hypothesis_home_dir(os.path.join(_RUN, "hypothesis"))
 settings.register_profile("esafety", database=None)
 settings.load_profile("esafety")
 
-# Nothing is written outside a temporary folder either, not even by session fixtures that run before the
-# per-test home below (the built-in procedure's cache, for one): every folder the tool or a library could write
-# to points into this run's own temporary tree, for this process and every `esafety` it starts.
-_RUN = tempfile.mkdtemp(prefix="esafety-tests-")
 for _var, _sub in (
     ("ESAFETY_HOME", "home"),
     ("XDG_CACHE_HOME", "cache"),

@@ -1,6 +1,7 @@
 """The layout README describes: data flows one way, and each heavy library stays in the one place that needs it."""
 
 import ast
+import os
 import re
 from pathlib import Path
 
@@ -109,3 +110,39 @@ def test_hypothesis_writes_nothing_into_the_work_tree():
     home = configuration.storage_directory()
     home = Path(getattr(home, "path", home)).resolve()  # a StorageDirectory in newer Hypothesis
     assert root != home and root not in home.parents
+
+
+def test_a_test_run_leaves_no_temporary_folder_behind(tmp_path):
+    """Each run's temporary tree (homes, caches, Hypothesis's files) is removed when the run ends: thousands of
+    runs (a mutation run is one per mutant) must not fill the disk with empty folders."""
+    import subprocess
+    import sys
+
+    root = SRC.parent.parent
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    run = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "-q",
+            "-p",
+            "no:randomly",
+            "-p",
+            "no:cacheprovider",
+            "-n",
+            "0",
+            "--basetemp",
+            str(tmp_path / "base"),
+            "tests/test_escape.py",
+            "-k",
+            "markdown",
+        ],
+        cwd=root,
+        env={**os.environ, "TMPDIR": str(scratch)},
+        capture_output=True,
+        text=True,
+    )
+    assert run.returncode == 0, run.stdout[-2000:]
+    assert list(scratch.iterdir()) == []
