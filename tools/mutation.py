@@ -18,6 +18,7 @@ Run:    .venv/bin/python tools/mutation.py            (mutmut run, then the repo
 
 from __future__ import annotations
 
+import ast
 import os
 import subprocess
 import sys
@@ -193,8 +194,8 @@ def _selection() -> list[str]:
 
     def listed(key: str) -> list[str]:
         start = block.index(key)
-        body = block[block.index("[", start) + 1 : block.index("]", start)]
-        return [x.strip().strip('"') for x in body.replace("\n", " ").split(",") if x.strip()]
+        body = block[block.index("[", start) : block.index("]", start) + 1]
+        return [str(x) for x in ast.literal_eval(body)]  # a TOML list of strings is a Python list literal
 
     return listed("pytest_add_cli_args_test_selection") + listed("pytest_add_cli_args = ")
 
@@ -218,12 +219,13 @@ def killer(name: str) -> str | None:
 
 
 def rerun() -> int:
-    """Run the survivors again (new tests may kill them), and write each one now killed into the triage with the
-    test that kills it."""
+    """Run the survivors not triaged as equivalent again (new tests may kill them), with the mutants a stopped run
+    did not reach, and write each survivor now killed into the triage with the test that kills it."""
     from concurrent.futures import ThreadPoolExecutor
 
     found = mutants()
-    before = [m for m in found if m.status == "survived"]
+    equivalent = {_key(e["module"], e["function"], e["change"]) for e in triage() if "equivalent" in e}
+    before = [m for m in found if m.status == "survived" and _key(m.module, m.function, m.change) not in equivalent]
     unchecked = [m.name for m in found if m.status == "not checked"]  # a run stopped early: these too
     subprocess.run([MUTMUT, "run", *(m.name for m in before), *unchecked], cwd=ROOT, check=False)
     now = {m.name: m.status for m in mutants(every_change=False)}
