@@ -96,8 +96,9 @@ def lived(tmp_path, fc, clock):
     school.set_contact(fc, "chair_of_governors", {"name": "Mr Old", "phone": "0300 000 0000"}, home)
     shot = fixed_file("screenshot.png", b"\x89PNG a screenshot of the post")
     wrong = fixed_file("other.png", b"a file from another incident")
+    here = school.apply(fc, home)  # the procedure as the command line loads it: with the school's own contacts
     with cases.open_store(home) as st:
-        n = cases.create(st, fc, PARENT, "Jo Head", {"resolved": "The parent refused to take the post down"})
+        n = cases.create(st, here, PARENT, "Jo Head", {"resolved": "The parent refused to take the post down"})
         cases.describe(st, n, "A parent posted about Ms Lee on Facebook", "Ms Lee", "Jo Head")
         cases.done(st, n, ["1", "2"], "Screenshots taken with the date showing", "Jo Head")
         cases.undone(st, n, "2", "Ticked by mistake", "Jo Head")
@@ -106,7 +107,7 @@ def lived(tmp_path, fc, clock):
         cases.add_evidence(st, n, [shot], "From Ms Lee's phone", "Sam DSL")
         cases.add_evidence(st, n, [wrong], None, "Sam DSL")
         cases.withdraw_evidence(st, n, "other.png", "Registered to the wrong incident", "Sam DSL")
-        cases.answer(st, n, fc, {"alleges_harm": "no"}, "Jo Head", {"alleges_harm": "The post makes no allegation"})
+        cases.answer(st, n, here, {"alleges_harm": "no"}, "Jo Head", {"alleges_harm": "The post makes no allegation"})
         cases.letter_drafted(
             st, n, "parent_invite", "Invitation to a meeting", tmp_path / "invite.docx", "docx", "ab" * 32,
             ["the parent's name"], "Jo Head",

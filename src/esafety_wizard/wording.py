@@ -258,16 +258,20 @@ SCHOOL_NOW_WHY = (
 )
 
 
-def _local_words(local) -> str:
+def _set_on(checked: str) -> str:
+    """When the school set its details, as people read a date: 'set 7 Sep 2026'."""
     from datetime import date
 
-    mine = "; ".join(x for x in local[:3] if x)
     try:
-        d = date.fromisoformat(local.checked)
-        set_on = f"set {d.day} {d:%b %Y}"
+        d = date.fromisoformat(checked)
     except (TypeError, ValueError):
-        set_on = "set at an unknown date"
-    return f"{mine} ({set_on})" if mine else f"nothing ({set_on})"
+        return f"set {checked}" if checked else "set at an unknown date"
+    return f"set {d.day} {d:%b %Y}"
+
+
+def _local_words(local) -> str:
+    mine = "; ".join(x for x in local[:3] if x)
+    return f"{mine} ({_set_on(local.checked)})" if mine else f"nothing ({_set_on(local.checked)})"
 
 
 def school_now(n) -> list[str]:
@@ -289,7 +293,7 @@ def contact_details(c: Contact, today: str | None = None) -> list[str]:
     lines = []
     mine = "; ".join(x for x in (c.local.name, c.local.phone, c.local.email) if x) if c.local else ""
     if mine:  # an entry with every detail cleared says nothing
-        lines.append(f"Your school: {mine} (set {c.local.checked or 'at an unknown date'})")
+        lines.append(f"Your school: {mine} ({_set_on(c.local.checked)})")
     if c.role:
         lines.append(c.role)
     if c.phone:
