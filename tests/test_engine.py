@@ -316,3 +316,30 @@ def test_a_decision_carries_its_reason_and_a_missing_reason_is_none(fc):
     [d] = engine.outcome(fc, answers).decisions
     assert d.reason is None
     assert engine.outcome(fc, {**answers, "serious": "yes"}, {"serious": "stale"}).decisions == ()
+
+
+# --- found by mutation testing: the words of a refusal, a draft before any answer ---------------------------
+
+
+@pytest.mark.parametrize(
+    "answers, message",
+    [
+        (
+            {"reader": "nobody"},
+            "'nobody' is not an answer to question 'reader'. Use one of: member_of_staff, head_teacher, "
+            "chair_of_governors.",
+        ),
+        ({"head_involved": "maybe"}, "'maybe' is not an answer to question 'head_involved'. Use one of: yes, no."),
+    ],
+)
+def test_a_wrong_answer_names_itself_its_question_and_every_answer_to_use(fc, answers, message):
+    with pytest.raises(WizardError) as e:
+        engine.walk(fc, answers)
+    assert str(e.value) == message
+
+
+def test_a_draft_before_any_answer_shows_the_steps_for_everyone(fc):
+    w = engine.walk(fc, {})
+    assert (w.answered, w.pending.asks) == ((), "head_involved")
+    out = engine.outcome_of(fc, w, {})
+    assert [r.step.id for r in out.steps] == [sid for sid, s in fc.steps.items() if s.always]

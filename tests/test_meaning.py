@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from esafety_wizard import cases, engine, loader, report
+from esafety_wizard import cases, engine, loader, report, store
 from esafety_wizard.errors import WizardError
 from esafety_wizard.store import DB_NAME, Store
 
@@ -688,18 +688,21 @@ def test_a_question_asked_again_on_a_path_keeps_its_first_answer_in_every_path(t
 @pytest.mark.parametrize("part", ["row", "facts"])
 def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_order(home, fc, ids, part):
     with cases.open_store(home) as st:
-        every = [cases.create(st, fc, PARENT, "Jo") for _ in range(5)]
+        every = [cases.create(st, fc, PARENT, "Jo") for _ in range(6)]
         cases.note(st, every[2], "changed", "Jo")
         expected = {i: cases.summary_of(st.events(i))[2][part] for i in every}
     by_hand(
         home,
         "DELETE FROM summaries WHERE incident_id IN (1, 5)",  # stale: missing, first and last
-        "UPDATE summaries SET data = replace(data, '\"v\":', '\"v\":9') WHERE incident_id = 3",  # damaged
+        "UPDATE summaries SET n = n - 1 WHERE incident_id = 2",  # stale: there, but not at the last event
+        # another version's row (another incident's words in it): never trusted, whatever it holds
+        "UPDATE summaries SET data = replace((SELECT data FROM summaries WHERE incident_id = 4), '\"v\":', "
+        "'\"v\":9') WHERE incident_id = 3",
         "UPDATE summaries SET data = '{}' WHERE incident_id = 4",  # well formed JSON, nothing in it
-        "UPDATE summaries SET data = '[1]' WHERE incident_id = 2",  # well formed JSON, not a mapping
+        "UPDATE summaries SET data = '[1]' WHERE incident_id = 6",  # well formed JSON, not a mapping
     )
     with Store(home, create=False, readonly=True) as st:
-        assert st.stale_summaries() == {1, 5}
+        assert st.stale_summaries() == {1, 2, 5}
         got = list(cases.summaries(st, part, ids))
         assert got == [expected[i] for i in (every if ids is None else ids)]
         assert list(cases.summaries(st, part, ids, stale=st.stale_summaries())) == got
@@ -770,12 +773,14 @@ def test_a_decisions_reason_is_kept_while_its_answer_holds_and_dropped_when_it_c
     why = {"can_report_to_head": "The head is away this term"}
     with cases.open_store(home) as st:
         n = cases.create(st, fc, answers, "Jo", why)
-        cases.answer(st, n, fc, {"alleges_harm": "no"}, "Jo")  # another answer changes: the reason stays
+        cases.answer(st, n, fc, {"alleges_harm": "not_sure"}, "Jo")  # another answer changes: the reason stays
         kept = {d.id: d.reason for d in cases.get(st, n).decisions}
-        cases.answer(st, n, fc, {"can_report_to_head": "yes"}, "Jo")
+        cases.answer(st, n, fc, {"can_report_to_head": "yes"}, "Jo")  # not a decision now: its reason goes
+        changed = {a.id: a.reason for a in cases.get(st, n).answers}["can_report_to_head"]
         cases.answer(st, n, fc, {"can_report_to_head": "no"}, "Jo")  # changed back: a new decision, no reason yet
         again = {d.id: d.reason for d in cases.get(st, n).decisions}
     assert kept == {"can_report_to_head": "The head is away this term"} and again == {"can_report_to_head": None}
+    assert changed is None
 
 
 SUMMARY_WRONG = (
@@ -1228,3 +1233,142 @@ def test_a_step_decided_against_then_done_shows_both_in_html_one_under_the_other
 def test_an_intact_incident_verifies_with_nothing_to_say_deep_or_wide(home, one):
     with Store(home, create=False, readonly=True) as st:
         assert cases.verify(st, one)[0].problems == [] and cases.verify(st)[0].problems == []
+
+
+# --- opening the database: refusals, read-only, waiting for a lock (found by mutation testing) ------------------
+
+
+def test_where_there_is_no_database_reading_or_opening_without_create_refuses_and_writes_nothing(home):
+    for open_it in (lambda: Store(home, readonly=True), lambda: cases.open_store(home, create=False)):
+        with pytest.raises(WizardError) as e:
+            open_it()
+        assert str(e.value) == f"There are no incidents yet (no database in {home})."
+        assert not (home / DB_NAME).exists()
+
+
+def test_a_store_opened_read_only_cannot_write(home, one):
+    with cases.open_store(home, readonly=True) as st, pytest.raises(sqlite3.OperationalError, match="readonly"):
+        st.db.execute("CREATE TABLE t (x)")
+
+
+def _spy(monkeypatch, refuse: str | None = None) -> list[tuple[str, dict]]:
+    """Every sqlite3.connect the store makes, with its arguments; `refuse`: fail those whose name ends so."""
+    calls, real = [], sqlite3.connect
+
+    def connect(target, **kw):
+        calls.append((str(target), kw))
+        if refuse and str(target).endswith(refuse):
+            raise sqlite3.OperationalError("unable to open database file")
+        return real(target, **kw)
+
+    monkeypatch.setattr(sqlite3, "connect", connect)
+    return calls
+
+
+def test_every_connection_waits_30_seconds_for_a_lock_and_reads_only_when_asked(home, one, monkeypatch):
+    """A writer waits for another (30 s is longer than any one change takes) rather than failing; a reader opens
+    the file read-only. Seen in the arguments: a lock held for 30 s is too slow to test for real."""
+    calls = _spy(monkeypatch)
+    with cases.open_store(home):
+        pass
+    with cases.open_store(home, readonly=True):
+        pass
+    uri = (home / DB_NAME).resolve().as_uri()
+    assert calls == [
+        (str(home / DB_NAME), {"timeout": 30, "isolation_level": None}),
+        (f"{uri}?mode=ro", {"uri": True, "timeout": 30, "isolation_level": None}),
+    ]
+
+
+def test_a_database_that_cannot_be_opened_read_only_is_read_as_an_unchanging_file(home, one, monkeypatch):
+    """SQLite cannot open a WAL database 'ro' in a folder it cannot write (it needs its -shm file): the store
+    reads it as immutable instead, and everything is still there."""
+    calls = _spy(monkeypatch, refuse="?mode=ro")
+    with cases.open_store(home, readonly=True) as st:
+        assert cases.get(st, one).id == one
+    uri = (home / DB_NAME).resolve().as_uri()
+    assert calls[-1] == (f"{uri}?immutable=1", {"uri": True, "timeout": 30, "isolation_level": None})
+
+
+@pytest.mark.parametrize("readonly", [False, True])
+def test_a_file_that_is_not_an_incident_database_is_named_with_what_to_do(home, readonly):
+    home.mkdir(parents=True)
+    (home / DB_NAME).write_bytes(b"not a database at all" * 100)
+    with pytest.raises(WizardError) as e:
+        Store(home, readonly=readonly)
+    assert str(e.value) == (
+        f"{home / DB_NAME} cannot be read as an incident database (file is not a database). "
+        "Check the file, or use another folder with --home."
+    )
+
+
+def test_a_database_from_a_newer_version_is_refused_with_what_to_do(home, one):
+    by_hand(home, "PRAGMA user_version = 99")
+    for readonly in (False, True):
+        with pytest.raises(WizardError) as e:
+            Store(home, readonly=readonly)
+        assert str(e.value) == (
+            f"{home / DB_NAME} was written by a newer esafety-wizard (database version 99; this one reads up to "
+            f"{store.SCHEMA_VERSION}). Upgrade esafety-wizard; nothing was changed."
+        )
+
+
+def test_the_database_is_created_for_its_owner_only_and_a_folder_that_is_not_there_is_named(tmp_path):
+    with Store(tmp_path / "h"):
+        pass
+    assert (tmp_path / "h" / DB_NAME).stat().st_mode & 0o777 == 0o600
+    with pytest.raises(WizardError) as e:
+        store._create_private(tmp_path / "none" / DB_NAME)
+    assert str(e.value) == f"Cannot create the incident database in {tmp_path / 'none'}: No such file or directory."
+
+
+def test_a_change_written_without_a_summariser_removes_the_row_and_readers_replay_it(home, one):
+    with Store(home) as st:
+        added = st.append(one, None, "Jo", "note", {"text": "Rang"})
+        assert added == st.events(one)[-1]  # the event as stored, every field
+        assert list(st.summary_data([one])) == [] and st.stale_summaries() == {one}
+    with cases.open_store(home, readonly=True) as st:
+        assert [r["last_change"] for r in cases.list_rows(st)] == [added.at]
+
+
+# --- the chain goes on after an event it cannot read -----------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "damage, said",
+    [
+        ("'{'", "event 2 cannot be read"),
+        ('\'{"a":1,"a":2}\'', "event 2 was altered after it was written (a key is stored twice)"),
+    ],
+)
+def test_after_an_event_that_cannot_be_read_the_events_after_it_are_still_checked(home, one, damage, said):
+    with cases.open_store(home) as st:
+        cases.note(st, one, "first", "Jo")
+        cases.note(st, one, "second", "Jo")
+    by_hand(
+        home,
+        f"UPDATE events SET data = {damage} WHERE incident_id = {one} AND n = 2",
+        f"UPDATE events SET data = replace(data, 'second', 'changed') WHERE incident_id = {one} AND n = 4",
+    )
+    with cases.open_store(home, readonly=True) as st:
+        assert st.verify(one) == [said, "event 4 was altered after it was written"]
+
+
+def test_verify_of_a_store_with_no_events_at_all_names_each_incident_once(home, one):
+    by_hand(home, "DELETE FROM events")
+    with cases.open_store(home, readonly=True) as st:
+        assert [(i, problems) for i, _, problems in st.each_checked()] == [
+            (one, [f"incident {one} has no events: its record was cut"])
+        ]
+
+
+# --- listing --------------------------------------------------------------------------------------------------
+
+
+def test_the_open_list_leaves_out_an_incident_closed_today_and_the_closed_list_has_only_it(home, fc):
+    with cases.open_store(home) as st:
+        a, b = cases.create(st, fc, PARENT, "Jo"), cases.create(st, fc, PARENT, "Jo")
+        cases.close(st, b, "done", "Jo", force=True)
+        assert cases.listing(st, "open").ids == [a]
+        assert cases.listing(st, "closed").ids == [b]
+        assert cases.listing(st).ids == [a, b]
