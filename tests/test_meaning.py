@@ -1372,3 +1372,10 @@ def test_the_open_list_leaves_out_an_incident_closed_today_and_the_closed_list_h
         assert cases.listing(st, "open").ids == [a]
         assert cases.listing(st, "closed").ids == [b]
         assert cases.listing(st).ids == [a, b]
+
+
+def test_verify_of_one_incident_whose_events_are_all_gone_names_it_by_its_number(home, one):
+    by_hand(home, f"DELETE FROM events WHERE incident_id = {one}")
+    with cases.open_store(home, readonly=True) as st:
+        (v,) = cases.verify(st, one)
+    assert v.problems[0] == f"incident {one} has no events: its record was cut"

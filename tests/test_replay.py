@@ -8,7 +8,8 @@ import pytest
 
 from esafety_wizard import cases, loader, report, serialize
 from esafety_wizard.errors import WizardError
-from esafety_wizard.incident import NO_LONGER_NEEDED, evidence_of, malformed, replay
+from esafety_wizard.incident import NO_LONGER_NEEDED, FlowchartRef, evidence_of, facts, malformed, replay
+from esafety_wizard.model import Local
 from esafety_wizard.store import Event
 
 PARENT = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "parent_carer", "resolved": "no"}
@@ -160,3 +161,33 @@ def test_a_listing_row_of_an_unfinished_guide_says_the_rest_of_the_guide_is_awai
     done = serialize.summary(replay([*events[:1], answered(2, [step("a")])]))
     assert "(guide not finished)" not in done["waiting_for"]
     assert "the rest of the guide" not in done["waiting_for_questions"]
+
+
+def test_a_procedure_a_step_status_and_a_contact_altered_by_hand_read_as_absent_or_as_their_default():
+    contacts = [
+        {"id": "x", "phone": 5, "local": {"name": 5, "phone": "01234", "checked": 7}},
+        {"id": "y", "name": "Police", "email": "p@example.org", "local": "not a mapping"},
+    ]
+    events = [
+        ev(1, "opened", {"flowchart": "not a mapping"}),
+        ev(
+            2,
+            "answered",
+            {"answers": [], "complete": True, "steps": [{"id": "a", "text": "Do a."}], "contacts": contacts},
+        ),
+    ]
+    inc = replay(events)
+    assert inc.flowchart == FlowchartRef()
+    assert [(it.id, it.status) for it in inc.checklist] == [("a", "due")]
+    x, y = inc.contacts
+    assert (x.id, x.name, x.phone, x.local) == ("x", "(no name)", None, Local(None, "01234", None, ""))
+    assert (y.id, y.name, y.email, y.local) == ("y", "Police", "p@example.org", None)
+
+
+@pytest.mark.parametrize(
+    "open_steps, forced", [(["a", "b"], [2, "Agreed with the LADO"]), ("two", None), ([], None), (None, None)]
+)
+def test_a_close_counts_as_forced_only_with_a_list_of_open_steps(open_steps, forced):
+    closing = ev(3, "closed", {"reason": "Agreed with the LADO", "open_steps": open_steps})
+    inc = replay([OPENED, answered(2, [step("a")]), closing])
+    assert facts(inc)["forced"] == forced
