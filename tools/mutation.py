@@ -14,6 +14,8 @@ Run:    .venv/bin/python tools/mutation.py            (mutmut run, then the repo
         .venv/bin/python tools/mutation.py rerun      (the survivors again, after new tests: each one a test now
                                                        kills is written to the triage with that test)
         .venv/bin/python tools/mutation.py todo       (the survivors not yet triaged, as entries to fill in)
+        .venv/bin/python tools/mutation.py credit REV (after a full run: each survivor REV's report left untriaged
+                                                       that a test now kills is written to the triage with that test)
 """
 
 from __future__ import annotations
@@ -242,6 +244,33 @@ def rerun() -> int:
     return 0
 
 
+def credit(rev: str) -> int:
+    """After a full run with new tests: for each survivor the report at git revision `rev` left not yet triaged
+    that this run killed, find the test that kills it and write it into the triage."""
+    import re
+    from concurrent.futures import ThreadPoolExecutor
+
+    text = subprocess.run(
+        ["git", "show", f"{rev}:{REPORT.relative_to(ROOT)}"], cwd=ROOT, capture_output=True, text=True, check=True
+    ).stdout
+    before = set(re.findall(r"^- `([^`]+)` \(`[^`]+`\): .*\. not yet triaged$", text, flags=re.M))
+    now = {m.name: m for m in mutants(every_change=True) if m.name in before}
+    killed = [m for m in now.values() if m.status == "killed"]
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        tests = list(pool.map(killer, (m.name for m in killed)))
+    entries = triage()
+    have = {_key(e["module"], e["function"], e["change"]) for e in entries}
+    for m, test in zip(killed, tests, strict=True):
+        if test and _key(m.module, m.function, m.change) not in have:
+            entries.append({"module": m.module, "function": m.function, "change": m.change, "killed_by": test})
+    write_triage(entries)
+    print(
+        f"{len(before)} untriaged survivors in {rev}'s report: {len(killed)} killed now, "
+        f"{sum(map(bool, tests))} by a test named"
+    )
+    return 0
+
+
 def write_triage(entries: list[dict]) -> None:
     header = "".join(line for line in TRIAGE.read_text(encoding="utf-8").splitlines(True) if line.startswith("#"))
     TRIAGE.write_text(
@@ -265,6 +294,8 @@ def main(argv: list[str]) -> int:
         return check()
     if command == "todo":
         return todo()
+    if command == "credit":
+        return credit(argv[1] if len(argv) > 1 else "HEAD")
     if command == "rerun":
         rerun()
     if command == "run":
