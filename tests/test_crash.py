@@ -32,9 +32,13 @@ def kill_writer_many_times(home, rounds, seed):
     nxt = 0
     for _ in range(rounds):
         p = subprocess.Popen([sys.executable, "-c", WRITER, str(home), str(nxt)], stdout=subprocess.PIPE, text=True)
-        time.sleep(rng.uniform(0.15, 0.6))  # past start-up, into the writing loop, at a random point
+        # Past start-up, into the writing loop (its first event saved: start-up takes seconds on a loaded machine,
+        # and a kill before it tests nothing), then at a random point.
+        first = p.stdout.readline()
+        time.sleep(rng.uniform(0.0, 0.45))
         os.kill(p.pid, signal.SIGKILL)
         out, _ = p.communicate()
+        out = first + out
         acked = [int(x) for x in out.split()]
         acknowledged += acked
         with Store(home, create=False) as st:  # the database opens after every kill
