@@ -261,3 +261,16 @@ def test_urgent_needs_its_provenance(tmp_path):
 def test_a_step_with_an_empty_section_is_named(tmp_path):
     errs = errors_of(tmp_path, GOOD.replace("s1: {section: main,", "s1: {section: ,"))
     assert any(":17: 'section' of step 's1' is empty" in e for e in errs), errs
+
+
+def test_a_reader_who_is_a_contact_must_name_one_of_the_procedures_contacts(tmp_path):
+    text = loader.builtin_path().read_text(encoding="utf-8")
+    line = text[: text.index("is_contact: chair_of_governors")].count("\n") + 1
+    errs = errors_of(tmp_path, text.replace("is_contact: chair_of_governors", "is_contact: chair_of_governers"))
+    assert errs == [
+        f"{tmp_path / 'f.yaml'}:{line}: reader 'chair_of_governors' is contact 'chair_of_governers', which is not a "
+        "contact (did you mean 'chair_of_governors'?)"
+    ]
+    fc = loader.load(loader.builtin_path())
+    assert fc.reader_part("chair_of_governors").is_contact == "chair_of_governors"
+    assert fc.reader_part("head_teacher").is_contact is None

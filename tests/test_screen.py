@@ -227,6 +227,27 @@ def test_the_chair_of_governors_gets_the_route_where_the_head_teacher_is_involve
         assert dict((a.id, a.value) for a in out.answered)["head_involved"] == "yes"
 
 
+def due_ids(out) -> set[str]:
+    return {c.id for c in wording.due_contacts(out.steps, out.contacts)}
+
+
+def test_the_chair_of_governors_is_never_asked_to_reach_the_chair_on_screen_or_on_the_printed_page(fc):
+    from esafety_wizard import checklist
+
+    chair = fc.contacts["chair_of_governors"].name
+    for out in by_reader(fc, 7)["chair_of_governors"]:
+        assert "chair_of_governors" in {c.id for c in out.contacts}  # in the record, whole
+        text = render(fc, out, 80)
+        contacts = text[text.index(wording.CONTACTS_HEADING) :]
+        assert chair not in contacts, contacts
+        page = checklist.of_outcome(fc, out, "2026-09-07T09:00:00+00:00")
+        assert chair not in page[page.index(wording.CONTACTS_HEADING) :]
+    # the head teacher's part still lists the Chair
+    head = next(o for o in by_reader(fc, 7)["head_teacher"] if "chair_of_governors" in due_ids(o))
+    page = checklist.of_outcome(fc, head, "2026-09-07T09:00:00+00:00")
+    assert chair in page[page.index(wording.CONTACTS_HEADING) :]
+
+
 def test_questions_that_cannot_matter_to_a_reader_are_not_asked(fc):
     from esafety_wizard.session import Session
 

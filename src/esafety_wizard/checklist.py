@@ -108,7 +108,7 @@ def of_outcome(fc, out, made_at: str) -> str:
     return to_html(
         page,
         rows,
-        tuple(wording.due_contacts(out.steps, out.contacts)),
+        tuple(wording.due_contacts(out.steps, out.contacts, fc.part_of(out.answered))),
         [wording.decision_line(d) for d in out.decisions],
         made_at,
     )

@@ -122,6 +122,7 @@ class ReaderPart(NamedTuple):
     only: tuple[str, ...] = ()  # the steps of this reader's part (empty: every step on the path)
     leave_out: tuple[str, ...] = ()  # steps never for this reader ("report to the head teacher", for the head)
     answers: tuple[tuple[str, str], ...] = ()  # answers this reader gives by being who they are
+    is_contact: str | None = None  # the procedure's contact this reader is: never listed for them to reach
 
 
 # --- letters: what the procedure asks the school to write, drafted from an incident (see letters.py) ----------
@@ -200,6 +201,11 @@ class Flowchart(NamedTuple):
 
     def reader_part(self, value: str | None) -> ReaderPart | None:
         return next((p for p in self.readers if p.value == value), None) if value else None
+
+    def part_of(self, answered) -> ReaderPart | None:
+        """The reader's part, when the answers (engine.Answered, in path order) start with who is reading."""
+        first = answered[0] if answered else None
+        return self.reader_part(first.value) if first is not None and first.question.id == READER else None
 
     def question_values(self) -> dict[str, tuple[str, ...]]:
         """Public question id -> its valid values, in the order first met (the reader question first)."""

@@ -144,7 +144,7 @@ def _outcome_to_act_on(con: Console, fc: Flowchart, out: Outcome) -> None:
     for r in out.steps:
         if r.step.info:
             con.print(Padding(Text(wording.short_sentence(r.step, r.status), style="italic"), (0, 0, 0, 4)))
-    reach, missing = wording.contacts_to_reach(wording.due_contacts(out.steps, out.contacts))
+    reach, missing = wording.contacts_to_reach(wording.due_contacts(out.steps, out.contacts, fc.part_of(out.answered)))
     con.rule(Text(wording.CONTACTS_HEADING, style="bold"), align="left", characters="-")
     for c, how in reach:
         con.print(Text(wording.contact_line(c, how, con.width)))

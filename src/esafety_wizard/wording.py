@@ -113,11 +113,13 @@ def contact_line(c: Contact, how: str, width: int, today: str | None = None) -> 
     return f"{name}: {how}" + (f" (NOT CHECKED SINCE {stale})" if stale else "")
 
 
-def due_contacts(results, contacts) -> list[Contact]:
-    """The contacts of the steps to take now ((step, status) pairs); those of the 'If' steps are in the full
+def due_contacts(results, contacts, reader=None) -> list[Contact]:
+    """The contacts of the steps to take now ((step, status) pairs), never the reader themselves (model.ReaderPart's
+    `is_contact`: the Chair of Governors is not asked to reach the Chair); those of the 'If' steps are in the full
     record."""
     due = {cid for step, status in results if status == "due" for cid in step.contacts}
-    return [c for c in contacts if c.id in due]
+    me = reader.is_contact if reader is not None else None
+    return [c for c in contacts if c.id in due and c.id != me]
 
 
 def contacts_to_reach(contacts) -> tuple[list[tuple[Contact, str]], list[Contact]]:

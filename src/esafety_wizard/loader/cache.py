@@ -90,7 +90,8 @@ def _encode(fc: Flowchart) -> dict:
         if fc.reader
         else None,
         "readers": [
-            [p.value, p.asks, list(p.only), list(p.leave_out), [list(a) for a in p.answers]] for p in fc.readers
+            [p.value, p.asks, list(p.only), list(p.leave_out), [list(a) for a in p.answers], p.is_contact]
+            for p in fc.readers
         ],
         "letters": [list(x._replace(parts=[list(p) for p in x.parts])) for x in fc.letters.values()],
     }
@@ -137,8 +138,10 @@ def _decode(d: dict) -> Flowchart:
         warnings=tuple(Problem(*w) for w in d["warnings"]),
         reader=_question(d["reader"]) if d["reader"] else None,
         readers=tuple(
-            ReaderPart(v, tuple(asks) if asks is not None else None, tuple(only), tuple(out), tuple(map(tuple, ans)))
-            for v, asks, only, out, ans in d["readers"]
+            ReaderPart(
+                v, tuple(asks) if asks is not None else None, tuple(only), tuple(out), tuple(map(tuple, ans)), me
+            )
+            for v, asks, only, out, ans, me in d["readers"]
         ),
         letters={x.id: x for x in map(_letter, d["letters"])},
     )

@@ -77,7 +77,15 @@ _ABOUT = _Keys(
 _QUESTION = _Keys(text=False, asks=False, help=False, source=False, added=False, choices=True)
 _CHOICE = _Keys(label=False, next=True, due=False, conditional=False, added=False, decision=False)
 _READER_CHOICE = _Keys(
-    label=True, added=False, due=False, conditional=False, asks=False, only=False, leave_out=False, answers=False
+    label=True,
+    added=False,
+    due=False,
+    conditional=False,
+    asks=False,
+    only=False,
+    leave_out=False,
+    answers=False,
+    is_contact=False,
 )
 _SECTION = _Keys(title=True, intro=False, source=False, added=False)
 _STEP = _Keys(
@@ -219,7 +227,7 @@ class Builder:
         sections = self.sections(top)
         steps = self.steps(top, sections, contacts)
         questions = self.questions(top, steps)
-        reader, readers = self.reader(top, steps, questions) if "reader" in top else (None, ())
+        reader, readers = self.reader(top, steps, questions, contacts) if "reader" in top else (None, ())
         title = self.sourced(top, "title") or ""
         start = top.get("start")
         if not isinstance(start, str):
@@ -360,11 +368,12 @@ class Builder:
         return route
 
     def reader(
-        self, top: YMap, steps: dict[str, Step], questions: dict[str, Question]
+        self, top: YMap, steps: dict[str, Step], questions: dict[str, Question], contacts: dict[str, Contact]
     ) -> tuple[Question | None, tuple[ReaderPart, ...]]:
         """`reader:`, the question 'who is reading this?': each choice says which questions matter to that reader
-        (`asks`), which steps are their part (`only`, or `leave_out`), and the answers being that reader gives
-        (`answers`). Its choices may make steps due or conditional, as any other choice does."""
+        (`asks`), which steps are their part (`only`, or `leave_out`), the answers being that reader gives
+        (`answers`), and which contact they are (`is_contact`: never listed for them to reach). Its choices may
+        make steps due or conditional, as any other choice does."""
         m = self.mapping(top["reader"], top.line_of("reader"), "'reader'")
         if m is None:
             return None, ()
@@ -401,6 +410,12 @@ class Builder:
                 elif v not in asked[q].values:
                     self.err(am.line_of(q), f"{what} answers '{q}' with '{v}': use one of {', '.join(asked[q].values)}")
                 given.append((q, v))
+            me = self.text(c, "is_contact", what)
+            if me is not None and me not in contacts:
+                self.err(
+                    c.line_of("is_contact"),
+                    f"{what} is contact '{me}', which is not a contact{self.suggest(me, contacts)}",
+                )
             choices.append(
                 Choice(
                     value,
@@ -413,7 +428,12 @@ class Builder:
             )
             parts.append(
                 ReaderPart(
-                    value, tuple(asks) if asks is not None else None, named["only"], named["leave_out"], tuple(given)
+                    value,
+                    tuple(asks) if asks is not None else None,
+                    named["only"],
+                    named["leave_out"],
+                    tuple(given),
+                    me,
                 )
             )
         if len(choices) < 2:
