@@ -141,7 +141,7 @@ def outcome_of(
             status[sid] = "due"
     # A step is left out when a due step on the path already covers it (a conditional one might not happen).
     covered = {sid for sid in status if any(status.get(c) == "due" for c in fc.steps[sid].covered_by)}
-    mine = _part(fc, w)
+    mine = fc.part_of(w.answered)
     steps = tuple(
         StepResult(s, status[sid])
         for sid, s in fc.steps.items()
@@ -154,13 +154,6 @@ def outcome_of(
     not_asked = tuple((k, v) for k, v in (answers or {}).items() if k not in used)
     decisions = tuple(Decision(a, (reasons or {}).get(a.id) or None) for a in w.answered if a.choice.decision)
     return Outcome(w.answered, steps, tuple(fc.contacts[c] for c in contact_ids), not_asked, decisions)
-
-
-def _part(fc: Flowchart, w: Walk) -> ReaderPart | None:
-    """The reader's part, when the walk starts with the answer to who is reading."""
-    if fc.reader is None or not w.answered or w.answered[0].question.id != READER:
-        return None
-    return fc.reader_part(w.answered[0].value)
 
 
 def _in_part(part: ReaderPart, step_id: str) -> bool:
