@@ -1379,3 +1379,41 @@ def test_verify_of_one_incident_whose_events_are_all_gone_names_it_by_its_number
     with cases.open_store(home, readonly=True) as st:
         (v,) = cases.verify(st, one)
     assert v.problems[0] == f"incident {one} has no events: its record was cut"
+
+
+def test_a_decisions_reason_stands_beside_it_in_the_html_export(home, fc):
+    unable = {**PARENT, "can_report_to_head": "no"}
+    with cases.open_store(home) as st:
+        n = cases.create(st, fc, unable, "Jo", {"can_report_to_head": "The head is the <subject>"})
+        inc, problems = cases.load(st, n)
+    html = report.render("html", inc, problems, "2026-09-07T09:00:00+00:00", cases.evidence_states(inc))
+    (d,) = inc.decisions
+    table = html[html.index("<tr><th>Decision</th><th>Reason</th></tr>") :]
+    table = table[: table.index("</table>")]
+    assert f"<tr><td>{d.text}</td><td>The head is the &lt;subject&gt;</td></tr>" in table and "todo" not in table
+
+
+def test_a_summary_that_cannot_be_made_never_stops_the_event_and_its_old_row_goes(home, one):
+    def boom(events):
+        raise ValueError("a summariser with a bug")
+
+    with Store(home, summarise=boom) as st:
+        added = st.append(one, None, "Jo", "note", {"text": "Rang"})
+        assert st.events(one)[-1] == added
+        assert list(st.summary_data([one])) == [] and st.stale_summaries() == {one}
+    with cases.open_store(home, readonly=True) as st:
+        assert [r["last_change"] for r in cases.list_rows(st)] == [added.at]
+
+
+def test_a_decisions_reason_kept_only_with_the_decision_in_an_older_record_is_kept_too(home, fc):
+    """Records made before every reason was kept with its answer hold a decision's reason only in 'decisions'."""
+    unable = {**PARENT, "can_report_to_head": "no"}
+    with cases.open_store(home) as st:
+        n = cases.create(st, fc, unable, "Jo", {"can_report_to_head": "The head is the subject"})
+    by_hand(
+        home, f"UPDATE events SET data = json_remove(data, '$.answers[1].reason') WHERE incident_id = {n} AND n = 2"
+    )
+    with cases.open_store(home) as st:
+        assert [a.reason for a in cases.get(st, n).answers if a.id == "can_report_to_head"] == [None]
+        inc = cases.record_answers(st, n, fc, {**unable, "alleges_harm": "not_sure"}, "Jo")
+    assert [(d.id, d.reason) for d in inc.decisions] == [("can_report_to_head", "The head is the subject")]

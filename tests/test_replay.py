@@ -167,6 +167,7 @@ def test_a_procedure_a_step_status_and_a_contact_altered_by_hand_read_as_absent_
     contacts = [
         {"id": "x", "phone": 5, "local": {"name": 5, "phone": "01234", "checked": 7}},
         {"id": "y", "name": "Police", "email": "p@example.org", "local": "not a mapping"},
+        {"id": 7, "name": "Z"},
     ]
     events = [
         ev(1, "opened", {"flowchart": "not a mapping"}),
@@ -179,7 +180,8 @@ def test_a_procedure_a_step_status_and_a_contact_altered_by_hand_read_as_absent_
     inc = replay(events)
     assert inc.flowchart == FlowchartRef()
     assert [(it.id, it.status) for it in inc.checklist] == [("a", "due")]
-    x, y = inc.contacts
+    x, y, z = inc.contacts
+    assert (z.id, z.name) == ("", "Z")
     assert (x.id, x.name, x.phone, x.local) == ("x", "(no name)", None, Local(None, "01234", None, ""))
     assert (y.id, y.name, y.email, y.local) == ("y", "Police", "p@example.org", None)
 
