@@ -10,7 +10,8 @@ Slow (about an hour for every module on 2 cores): it is not part of .ci/run.
 
 Run:    .venv/bin/python tools/mutation.py            (mutmut run, then the report)
         .venv/bin/python tools/mutation.py report     (the report from the last run's results)
-        .venv/bin/python tools/mutation.py check      (each test the triage names fails on its mutant)
+        .venv/bin/python tools/mutation.py check [T]  (each test the triage names, or those whose name holds T,
+                                                       fails on its mutant)
         .venv/bin/python tools/mutation.py rerun      (the survivors again, after new tests: each one a test now
                                                        kills is written to the triage with that test)
         .venv/bin/python tools/mutation.py todo       (the survivors not yet triaged, as entries to fill in)
@@ -164,28 +165,37 @@ def report(found: list[Mutant]) -> str:
     return "\n".join(lines)
 
 
-def check() -> int:
-    """Run each test the triage names with its mutant switched on, in mutmut's copy; it must fail."""
-    found = {_key(m.module, m.function, m.change): m.name for m in mutants(every_change=True)}
+def check(only: str = "") -> int:
+    """Run each test the triage names with its mutant switched on, in mutmut's copy; it must fail. Where one function
+    has the same change in two places (two identical lines), the test must kill one of those mutants."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    found: dict[tuple[str, str, str], list[str]] = defaultdict(list)
+    for m in mutants(every_change=True):
+        found[_key(m.module, m.function, m.change)].append(m.name)
+    named = [e for e in triage() if "killed_by" in e and only in e["killed_by"]]
+
+    def kills(e: dict) -> tuple[dict, str | None]:
+        for name in found.get(_key(e["module"], e["function"], e["change"]), []):
+            run = subprocess.run(
+                [sys.executable, "-m", "pytest", "-q", "-x", "-n", "0", "-p", "no:randomly", e["killed_by"]],
+                cwd=ROOT / "mutants",
+                env=_with_mutant(name),
+                capture_output=True,
+            )
+            if run.returncode == 1:
+                return e, name
+        return e, None
+
     bad = 0
-    for e in triage():
-        if "killed_by" not in e:
-            continue
-        name = found.get(_key(e["module"], e["function"], e["change"]))
-        if name is None:
-            print(f"gone: {e['module']} {e['function']}: {e['change']} (the code changed; run again)")
-            bad += 1
-            continue
-        env = _with_mutant(name)
-        run = subprocess.run(
-            [sys.executable, "-m", "pytest", "-q", "-x", "-n", "0", "-p", "no:randomly", e["killed_by"]],
-            cwd=ROOT / "mutants",
-            env=env,
-            capture_output=True,
-        )
-        ok = run.returncode == 1
-        bad += not ok
-        print(f"{'kills' if ok else 'DOES NOT KILL'}: {e['killed_by']} -> {name}")
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        for e, name in pool.map(kills, named):
+            key = _key(e["module"], e["function"], e["change"])
+            if key not in found:
+                print(f"gone: {e['module']} {e['function']}: {e['change']} (the code changed; run again)")
+            print(f"{'kills' if name else 'DOES NOT KILL'}: {e['killed_by']} -> {name or e['change']}")
+            bad += name is None
+    print(f"{len(named) - bad} of {len(named)} named tests kill their mutant")
     return 1 if bad else 0
 
 
@@ -216,8 +226,10 @@ def killer(name: str) -> str | None:
         capture_output=True,
         text=True,
     )
-    failed = [line.split()[1] for line in run.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
-    return failed[0].split(" - ")[0] if failed else None
+    # "FAILED tests/x.py::test_y[a param id, spaces and all] - the message": named by the test, without its
+    # parameters (check runs every case of it)
+    failed = [line.split(" ", 1)[1] for line in run.stdout.splitlines() if line.startswith(("FAILED ", "ERROR "))]
+    return failed[0].split(" - ")[0].split("[")[0] if failed else None
 
 
 def rerun() -> int:
@@ -291,7 +303,7 @@ def todo() -> int:
 def main(argv: list[str]) -> int:
     command = argv[0] if argv else "run"
     if command == "check":
-        return check()
+        return check(argv[1] if len(argv) > 1 else "")
     if command == "todo":
         return todo()
     if command == "credit":
