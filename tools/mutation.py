@@ -232,10 +232,25 @@ def killer(name: str) -> str | None:
     return failed[0].split(" - ")[0].split("[")[0] if failed else None
 
 
+def _name_killers(killed: list[Mutant]) -> int:
+    """Find the test that kills each of these mutants and write it into the triage (unless the change is triaged
+    already); returns how many were named."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
+        tests = list(pool.map(killer, (m.name for m in killed)))
+    entries = triage()
+    have = {_key(e["module"], e["function"], e["change"]) for e in entries}
+    for m, test in zip(killed, tests, strict=True):
+        if test and _key(m.module, m.function, m.change) not in have:
+            entries.append({"module": m.module, "function": m.function, "change": m.change, "killed_by": test})
+    write_triage(entries)
+    return sum(map(bool, tests))
+
+
 def rerun() -> int:
     """Run the survivors not triaged as equivalent again (new tests may kill them), with the mutants a stopped run
     did not reach, and write each survivor now killed into the triage with the test that kills it."""
-    from concurrent.futures import ThreadPoolExecutor
 
     found = mutants()
     equivalent = {_key(e["module"], e["function"], e["change"]) for e in triage() if "equivalent" in e}
@@ -244,15 +259,8 @@ def rerun() -> int:
     subprocess.run([MUTMUT, "run", *(m.name for m in before), *unchecked], cwd=ROOT, check=False)
     now = {m.name: m.status for m in mutants(every_change=False)}
     killed = [m for m in before if now.get(m.name) == "killed"]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        tests = list(pool.map(killer, (m.name for m in killed)))
-    entries = triage()
-    have = {_key(e["module"], e["function"], e["change"]) for e in entries}
-    for m, test in zip(killed, tests, strict=True):
-        if test and _key(m.module, m.function, m.change) not in have:
-            entries.append({"module": m.module, "function": m.function, "change": m.change, "killed_by": test})
-    write_triage(entries)
-    print(f"{len(before)} survivors run again: {len(killed)} now killed, {sum(1 for t in tests if t)} by a test named")
+    named = _name_killers(killed)
+    print(f"{len(before)} survivors run again: {len(killed)} now killed, {named} by a test named")
     return 0
 
 
@@ -260,7 +268,6 @@ def credit(rev: str) -> int:
     """After a full run with new tests: for each survivor the report at git revision `rev` left not yet triaged
     that this run killed, find the test that kills it and write it into the triage."""
     import re
-    from concurrent.futures import ThreadPoolExecutor
 
     text = subprocess.run(
         ["git", "show", f"{rev}:{REPORT.relative_to(ROOT)}"], cwd=ROOT, capture_output=True, text=True, check=True
@@ -268,18 +275,8 @@ def credit(rev: str) -> int:
     before = set(re.findall(r"^- `([^`]+)` \(`[^`]+`\): .*\. not yet triaged$", text, flags=re.M))
     now = {m.name: m for m in mutants(every_change=True) if m.name in before}
     killed = [m for m in now.values() if m.status == "killed"]
-    with ThreadPoolExecutor(max_workers=os.cpu_count() or 2) as pool:
-        tests = list(pool.map(killer, (m.name for m in killed)))
-    entries = triage()
-    have = {_key(e["module"], e["function"], e["change"]) for e in entries}
-    for m, test in zip(killed, tests, strict=True):
-        if test and _key(m.module, m.function, m.change) not in have:
-            entries.append({"module": m.module, "function": m.function, "change": m.change, "killed_by": test})
-    write_triage(entries)
-    print(
-        f"{len(before)} untriaged survivors in {rev}'s report: {len(killed)} killed now, "
-        f"{sum(map(bool, tests))} by a test named"
-    )
+    named = _name_killers(killed)
+    print(f"{len(before)} untriaged survivors in {rev}'s report: {len(killed)} killed now, {named} by a test named")
     return 0
 
 
