@@ -272,8 +272,8 @@ def _set_on(checked: str) -> str:
 
 
 def _local_words(local) -> str:
-    mine = "; ".join(x for x in local[:3] if x)
-    return f"{mine} ({_set_on(local.checked)})" if mine else f"nothing ({_set_on(local.checked)})"
+    """A school's own details for a contact (model.Local) and when it set them: 'Mr Old; 0300 ... (set 7 Sep 2026)'."""
+    return f"{'; '.join(x for x in local[:3] if x) or 'nothing'} ({_set_on(local.checked)})"
 
 
 def school_now(n) -> list[str]:
@@ -293,9 +293,8 @@ def contact_details(c: Contact, today: str | None = None) -> list[str]:
     """Lines describing how to reach a contact and how far to trust the details: the school's own first, when
     it set them, then the procedure's."""
     lines = []
-    mine = "; ".join(x for x in (c.local.name, c.local.phone, c.local.email) if x) if c.local else ""
-    if mine:  # an entry with every detail cleared says nothing
-        lines.append(f"Your school: {mine} ({_set_on(c.local.checked)})")
+    if c.local and any(c.local[:3]):  # an entry with every detail cleared says nothing
+        lines.append(f"Your school: {_local_words(c.local)}")
     if c.role:
         lines.append(c.role)
     if c.phone:
