@@ -26,8 +26,9 @@ def families(answers: dict) -> list[str]:
     head cannot be told, or the head told), and the reader where the procedure asks who is reading."""
     who = {"parent_carer": "parent", "pupil": "pupil", "staff": "staff", "unknown": "unknown"}
     out = [f"posted by: {who.get(answers.get('instigator'), 'not asked')}"]
-    if answers.get("head_involved") == "yes":
-        out.append("route: head teacher involved")
+    how = answers.get("head_involved")
+    if how not in (None, "no"):
+        out.append(f"route: head teacher involved ({how})")
     elif answers.get("can_report_to_head") == "no":
         out.append("route: cannot tell the head")
     else:

@@ -19,7 +19,7 @@ def test_both_reports_print_on_a4_with_their_words(tmp_path):
 
     home = str(tmp_path / "home")
     (tmp_path / "a.yaml").write_text(
-        "head_involved: yes\nhead_is_dsl: no\ninstigator: staff\nserious: no\nalleges_harm: no\n"
+        "head_involved: posted_or_accused\nchild_at_risk: no\ninstigator: staff\nserious: no\nalleges_harm: no\n"
     )
     esafety(
         "guide",

@@ -11,8 +11,9 @@ from esafety_wizard.store import Store
 PUPIL = {
     "head_involved": "no",
     "can_report_to_head": "yes",
-    "instigator": "pupil",
     "child_at_risk": "no",
+    "alleges_harm": "no",
+    "instigator": "pupil",
     "refuses_removal": "not_yet",
 }
 

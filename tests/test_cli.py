@@ -86,19 +86,27 @@ def test_guide_with_answers_prints_steps_and_contacts(answers):
     assert r.exit_code == 0, r.output
     assert "If the pupil refuses to remove the material and is under 13: contact the social network" in r.stdout
     assert "If the incident is serious or persistent: inform the pupil's parents or carers." in r.stdout
-    # Conditional on this path: the further-advice route (the incident is not serious), and the two police
-    # steps that every path has (a crime; intimate images of the member of staff).
-    assert r.stdout.count("[Only if it applies]") == 3
+    # Conditional on this path: the further-advice route (the incident is not serious), the two police steps
+    # that every path has (a crime; intimate images of the member of staff), and the data protection officer.
+    assert r.stdout.count("[Only if it applies]") == 4
     assert re.search(
         r"\[Only if it applies\]\s+For serious incidents or further advice: inform your local Police", r.stdout
     )
     assert re.search(r"\[Only if it applies\]\s+If the messages are threatening", r.stdout)
-    assert "Record the incident in the school safeguarding or e-safety incident log." in r.stdout
+    assert "Record the incident in the school safeguarding or e-safety incident log, with the steps" in r.stdout
 
 
 def test_guide_answers_json_file_works(answers):
     p = answers(
-        json.dumps({"head_involved": False, "can_report_to_head": True, "instigator": "unknown", "alleges_harm": "no"}),
+        json.dumps(
+            {
+                "head_involved": False,
+                "can_report_to_head": True,
+                "child_at_risk": False,
+                "instigator": "unknown",
+                "alleges_harm": "no",
+            }
+        ),
         "a.json",
     )
     r = run("guide", "--answers", p)
@@ -106,7 +114,11 @@ def test_guide_answers_json_file_works(answers):
 
 
 def test_missing_answer_names_question_and_values(answers):
-    r = run("guide", "--answers", answers("head_involved: no\ncan_report_to_head: yes\ninstigator: staff\n"))
+    r = run(
+        "guide",
+        "--answers",
+        answers("head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\nalleges_harm: no\ninstigator: staff\n"),
+    )
     assert r.exit_code == 1
     assert "No answer for question 'serious'" in r.stderr and "yes, no, not_sure" in r.stderr
     assert "Traceback" not in r.output
@@ -156,8 +168,9 @@ def test_transcript_json_has_the_documented_shape(answers, tmp_path):
     data = json.loads(out.read_text())
     assert data["flowchart"]["path"] == "built-in" and len(data["flowchart"]["sha256"]) == 64
     assert data["created_at"][-6] in "+-"  # ISO 8601 with an offset
-    assert [a["id"] for a in data["answers"]][:3] == ["head_involved", "can_report_to_head", "instigator"]
-    assert data["answers"][2] == {
+    ids = [a["id"] for a in data["answers"]]
+    assert ids[:5] == ["head_involved", "can_report_to_head", "child_at_risk", "alleges_harm", "instigator"]
+    assert data["answers"][4] == {
         "id": "instigator",
         "question": "Who posted or sent the abuse?",
         "answer": "pupil",
@@ -267,10 +280,10 @@ def test_python_dash_m_works():
 def test_plain_mode_reads_numbered_lines_and_echoes_them(tmp_path):
     out = tmp_path / "t.json"
     # The head teacher reading: not asked whether they can report to the head teacher.
-    r = run("guide", "--plain", "--transcript", out, input="2\n2\nx\n3\n2\n\n2\n")
+    r = run("guide", "--plain", "--transcript", out, input="2\n1\n2\n\n2\nx\n3\n2\n\n")
     assert r.exit_code == 0, r.output
     assert "Question 1: Who is reading this?" in r.stdout
-    assert "Question 3: Who posted or sent the abuse?" in r.stdout
+    assert "Question 5: Who posted or sent the abuse?" in r.stdout
     assert "Can you report the incident to your head teacher?" not in r.stdout
     assert "'x' is not one of the choices" in r.stdout
     assert "Answer: A member of staff" in r.stdout
@@ -280,14 +293,17 @@ def test_plain_mode_reads_numbered_lines_and_echoes_them(tmp_path):
         ("reader", "head_teacher"),
         ("head_involved", "no"),
         ("can_report_to_head", "yes"),  # given by being the head teacher, and kept in the record as such
+        ("child_at_risk", "no"),
+        ("alleges_harm", "no"),
         ("instigator", "staff"),
         ("serious", "no"),
-        ("alleges_harm", "no"),
     ]
+    given = [a["id"] for a in json.loads(out.read_text())["answers"] if a.get("by_role")]
+    assert given == ["can_report_to_head"]  # marked as not asked, in the transcript
 
 
 def test_plain_mode_missing_line_is_an_error_not_a_default():
-    r = run("guide", "--plain", input="2\n2\n")
+    r = run("guide", "--plain", input="2\n1\n2\n\n2\n")
     assert r.exit_code == 1
     assert "No answer for question 'instigator'" in r.stderr
     assert "1 = parent_carer, 2 = pupil, 3 = staff, 4 = unknown" in r.stderr
@@ -297,7 +313,7 @@ def test_term_dumb_chooses_plain_mode():
     r = run("guide", input="1\n2\n1\n", env={"TERM": "dumb"})
     assert r.exit_code == 0, r.output
     assert "Question 1: Who is reading this?" in r.stdout
-    assert "Question 2: Does the incident involve the head teacher?" in r.stdout
+    assert "Question 2: Is the head teacher involved? How?" in r.stdout
 
 
 def test_reasons_for_decisions_from_an_answers_file_reach_the_screen_and_the_transcript(answers, tmp_path):
@@ -333,13 +349,15 @@ def test_bad_reasons_are_named(answers, reasons, message):
 
 
 def test_a_choice_the_tool_adds_is_marked_everywhere(answers, tmp_path):
-    unknown = answers("head_involved: no\ncan_report_to_head: yes\ninstigator: unknown\nalleges_harm: no\n")
+    unknown = answers(
+        "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\ninstigator: unknown\nalleges_harm: no\n"
+    )
     mark = "Not in the flowchart: 'I do not know yet'"
     r = run("guide", "-a", unknown, "-t", tmp_path / "t.md", "--sources", env={"COLUMNS": "300"})
     assert mark in r.stdout and mark in (tmp_path / "t.md").read_text()
     assert "instigator=unknown (not in the flowchart)" in run("paths").stdout
     assert "I do not know yet (not in the flowchart)" in run("diagram").stdout
-    r = run("guide", "--plain", input="2\n2\n4\n2\n", env={"COLUMNS": "300"})
+    r = run("guide", "--plain", input="2\n1\n2\n\n2\n4\n", env={"COLUMNS": "300"})
     assert r.exit_code == 0, r.output
     assert "4. I do not know yet (not in the flowchart)" in r.stdout and mark in r.stdout
 

@@ -15,7 +15,8 @@ from esafety_wizard.store import DB_NAME, Store
 
 runner = CliRunner()
 PARENT_NOT_YET = (
-    "head_involved: no\ncan_report_to_head: yes\ninstigator: parent_carer\nresolved: not_yet\nalleges_harm: no\n"
+    "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\n"
+    "instigator: parent_carer\nresolved: not_yet\nalleges_harm: no\n"
 )
 
 
@@ -92,7 +93,7 @@ def test_an_incident_over_several_days(incident, home, tmp_path):
     assert run("log", "note", 1, "Letter sent to other parents").exit_code == 0
     shot = tmp_path / "shot.png"
     shot.write_bytes(b"\x89PNG evidence")
-    assert run("log", "evidence", 1, shot, "--note", "the post").exit_code == 0
+    assert run("log", "evidence", 1, "--not-an-intimate-image", shot, "--note", "the post").exit_code == 0
     r = run("log", "close", 1, "--reason", "Resolved")
     assert r.exit_code == 1 and "neither done nor decided against" in r.stderr  # open steps are named
     assert run("log", "close", 1, "--force").exit_code == 1  # closing with steps open needs a reason
@@ -172,7 +173,7 @@ def test_verify_reports_changed_and_missing_evidence(incident, tmp_path):
     a, b = tmp_path / "a.png", tmp_path / "b.png"
     a.write_text("one")
     b.write_text("two")
-    run("log", "evidence", 1, a, b, "--as", "Jo")
+    run("log", "evidence", 1, "--not-an-intimate-image", a, b, "--as", "Jo")
     a.write_text("edited")
     b.unlink()
     r = run("log", "verify", 1)
@@ -201,7 +202,7 @@ def test_bad_input_is_one_clear_message_and_nothing_is_written(incident, home, a
 def test_evidence_is_all_or_nothing(incident, home, tmp_path):
     ok = tmp_path / "ok.png"
     ok.write_text("x")
-    r = run("log", "evidence", 1, ok, tmp_path / "missing.png", "--as", "Jo")
+    r = run("log", "evidence", 1, "--not-an-intimate-image", ok, tmp_path / "missing.png", "--as", "Jo")
     assert r.exit_code == 1 and len(events(home)) == 2
 
 
@@ -251,7 +252,7 @@ def test_two_processes_adding_events_concurrently_lose_nothing(incident, home):
 def test_log_list_and_show_fit_the_width(incident, cols, fc):
     # The source's own words have ellipses ("You want to discuss this …"); any other one is text cut short.
     steps = [fc.steps[s["id"]] for s in show_json()["checklist"]]
-    expected = sum(t.count("…") for s in steps for t in (s.text, *s.details))
+    expected = sum(t.count("…") for s in steps for t in (s.text, *s.details, (s.source or "") if s.added else ""))
     for args, ellipses in ((["log", "list"], 0), (["log", "show", 1], expected)):
         out = run(*args, env={"COLUMNS": str(cols)}).stdout
         assert max(len(line.rstrip()) for line in out.splitlines()) <= cols, args
@@ -276,12 +277,13 @@ def test_a_done_mark_made_by_mistake_is_corrected_by_a_new_event(incident, home)
 def test_a_saved_incident_keeps_its_decisions_and_reasons(tmp_path, home):
     a = tmp_path / "staff.yaml"
     a.write_text(
-        "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: no\nalleges_harm: no\n"
+        "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\n"
+        "instigator: staff\nserious: no\nalleges_harm: no\n"
         "reasons:\n  serious: A single remark, apologised for\n"
     )
     assert run("guide", "-a", a, "--save", "--as", "Jo Head").exit_code == 0
     assert "Reason: A single remark, apologised for" in run("log", "show", 1, env={"COLUMNS": "200"}).stdout
-    assert show_json()["decisions"][0]["reason"] == "A single remark, apologised for"
+    assert {d["id"]: d["reason"] for d in show_json()["decisions"]}["serious"] == "A single remark, apologised for"
     md = run("log", "export", 1, "--format", "md").stdout
     assert "## Decisions and their reasons" in md and "A single remark, apologised for" in md
     html = run("log", "export", 1, "--format", "html").stdout
@@ -333,7 +335,7 @@ def everywhere(n=1):
 
 def test_every_word_anyone_wrote_reaches_every_output(pupil, tmp_path):
     ids = {s["id"]: s["number"] for s in show_json()["checklist"]}
-    dsl = ids["pupil_child_protection"]
+    dsl = ids["child_protection"]
     assert (
         run("log", "done", 1, dsl, "--note", "Spoke to DSL (Mrs Patel): no risk identified", "--as", "Jo").exit_code
         == 0
@@ -362,7 +364,7 @@ def test_every_word_anyone_wrote_reaches_every_output(pupil, tmp_path):
             assert words in flat or words.replace("'", "&#x27;") in flat, (where, words)
     md = everywhere()["md"]
     assert "Jo marked 'Identify the pupils involved.' done" in md.replace("\\", "")
-    for internal in ("pupil_child_protection", "pupil_identify", "refuses_removal"):
+    for internal in ("child_protection", "pupil_identify", "refuses_removal"):
         assert internal not in everywhere()["screen"] and internal not in md, internal
 
 
@@ -408,8 +410,8 @@ def test_resume_takes_answers_from_a_file(pupil, tmp_path):
 def test_the_export_checks_evidence_now_and_refuses_the_same_file_twice(pupil, tmp_path):
     shot = tmp_path / "shot.png"
     shot.write_bytes(b"one")
-    assert run("log", "evidence", 1, shot, "--as", "Jo").exit_code == 0
-    r = run("log", "evidence", 1, shot, "--as", "Jo")
+    assert run("log", "evidence", 1, "--not-an-intimate-image", shot, "--as", "Jo").exit_code == 0
+    r = run("log", "evidence", 1, "--not-an-intimate-image", shot, "--as", "Jo")
     assert r.exit_code == 1 and "already registered" in r.stderr
     assert "present and unchanged" in run("log", "export", 1, "--format", "md").stdout
     shot.unlink()
@@ -421,7 +423,8 @@ def test_the_export_checks_evidence_now_and_refuses_the_same_file_twice(pupil, t
 def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
     staff = tmp_path / "s.yaml"
     staff.write_text(
-        "head_involved: no\ncan_report_to_head: no\ninstigator: staff\nserious: no\nalleges_harm: no\n"
+        "head_involved: no\ncan_report_to_head: no\nchild_at_risk: no\n"
+        "instigator: staff\nserious: no\nalleges_harm: no\n"
         "reasons:\n  serious: One remark, apologised for\n"
     )
     parent = tmp_path / "p.yaml"
@@ -431,7 +434,7 @@ def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
         assert r.exit_code == 0, r.output
     shot = tmp_path / "evidence-of-ms-khan.png"
     shot.write_bytes(b"x")
-    run("log", "evidence", 1, shot, "--as", "Jo Bloggs")
+    run("log", "evidence", 1, "--not-an-intimate-image", shot, "--as", "Jo Bloggs")
     steps = {s["id"]: s["number"] for s in show_json(1)["checklist"]}
     run("log", "done", 1, steps["cannot_report_to_head"], "--note", "Rang Miles Dent", "--as", "Jo Bloggs")
     run("log", "done", 1, steps["support_for_staff"], steps["staff_hr"], "--as", "Jo Bloggs")
@@ -447,14 +450,21 @@ def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
     # their union and the helplines takes none of those routes, and the other route when you cannot tell the
     # head names three contacts without saying which was used: none is counted.
     assert data["by_route"] == {"Schools HR": 1}
+    # Free text (a reason) can name people: left out unless asked for, with a warning.
     assert data["closed_with_steps_open"] == [
-        {"incident": 2, "open_steps": data["closed_with_steps_open"][0]["open_steps"], "reason": "Resolved"}
+        {"incident": 2, "open_steps": data["closed_with_steps_open"][0]["open_steps"]}
     ]
-    assert data["closed_with_steps_open"][0]["open_steps"] > 5
+    assert data["closed_with_steps_open"][0]["open_steps"] > 5 and "Resolved" not in json.dumps(data)
     md = run("log", "report", "--format", "md").stdout
-    assert "- Incident 2: closed with" in md and "still open. Reason: Resolved" in md
+    assert "- Incident 2: closed with" in md and "Resolved" not in md and "One remark" not in md
+    asked = run("log", "report", "--format", "md", "--with-reasons")
+    assert "still open. Reason: Resolved" in asked.stdout and "One remark, apologised for" in asked.stdout
+    assert "check that none names anyone" in asked.stderr
     assert "A short code for each incident's record" in md
-    assert {"decision": data["decisions"][1]["decision"], "reason": "One remark, apologised for"} in data["decisions"]
+    assert all(set(d) == {"decision"} for d in data["decisions"]) and data["decisions"]  # no reasons by default
+    asked = json.loads(run("log", "report", "--format", "json", "--with-reasons").stdout)
+    assert {"decision": asked["decisions"][1]["decision"], "reason": ""} in asked["decisions"]
+    assert "One remark, apologised for" in json.dumps(asked["decisions"])
     assert [h["incident"] for h in data["record_heads"]] == [1, 2]
     today = show_json(1)["created_at"][:10]
     assert (

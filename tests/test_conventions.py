@@ -13,7 +13,10 @@ from esafety_wizard.cli import app
 runner = CliRunner()
 README = (Path(__file__).parent.parent / "README.md").read_text()
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7]|38;[25])[0-9;]*m")
-STAFF = "head_involved: no\ncan_report_to_head: no\ninstigator: staff\nserious: not_sure\nalleges_harm: no\n"
+STAFF = (
+    "head_involved: no\ncan_report_to_head: no\nchild_at_risk: no\n"
+    "instigator: staff\nserious: not_sure\nalleges_harm: no\n"
+)
 
 
 def run(*args, env=None):

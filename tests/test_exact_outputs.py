@@ -24,8 +24,8 @@ from esafety_wizard.errors import WizardError
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "exact"
 WRITE = os.environ.get("ESAFETY_SNAPSHOTS") == "write"
 START = datetime(2026, 9, 7, 8, 30, tzinfo=timezone(timedelta(hours=1)))
-PARENT = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "parent_carer", "resolved": "no",
-          "alleges_harm": "not_sure"}  # fmt: skip
+PARENT = {"head_involved": "no", "can_report_to_head": "yes", "child_at_risk": "not_sure", "instigator": "parent_carer",
+          "resolved": "no", "alleges_harm": "not_sure"}  # fmt: skip
 
 
 FIXED = Path("/tmp/esafety-exact-outputs")  # the same folder on every run: an event's hash covers the paths in it
@@ -86,7 +86,7 @@ def clock(monkeypatch):
     time.tzset()
 
 
-UNFINISHED = {"head_involved": "no", "can_report_to_head": "no", "instigator": "parent_carer"}
+UNFINISHED = {"head_involved": "no", "can_report_to_head": "no", "child_at_risk": "no", "instigator": "parent_carer"}
 
 
 @pytest.fixture
@@ -164,7 +164,8 @@ def test_the_list_of_incidents_and_each_summary_are_exactly_as_kept(lived, tmp_p
 
 CHAIR = {
     "reader": "chair_of_governors",
-    "head_is_dsl": "no",
+    "head_involved": "posted_or_accused",
+    "child_at_risk": "no",
     "instigator": "staff",
     "serious": "yes",
     "alleges_harm": "no",

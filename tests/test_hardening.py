@@ -14,7 +14,10 @@ from esafety_wizard.cli import app
 
 runner = CliRunner()
 PACK = Path(__file__).parent / "procedures" / "pack"
-PARENT = "head_involved: no\ncan_report_to_head: yes\ninstigator: parent_carer\nresolved: no\nalleges_harm: no\n"
+PARENT = (
+    "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\n"
+    "instigator: parent_carer\nresolved: no\nalleges_harm: no\n"
+)
 SECRET = "SECRET-TOKEN-3f9a: do not print me\nroot:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n"
 
 

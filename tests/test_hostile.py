@@ -13,7 +13,9 @@ from esafety_wizard.cli import app
 
 runner = CliRunner()
 RAW = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
-STAFF = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: yes\nalleges_harm: no\n"
+STAFF = (
+    "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\ninstigator: staff\nserious: yes\nalleges_harm: no\n"
+)
 OSC = "\x1b]0;pwned\x07\x1b[2Jcleared"
 
 
@@ -93,7 +95,9 @@ def test_a_note_with_escape_sequences_is_shown_visibly_everywhere(incident, tmp_
 def test_markup_in_data_is_shown_as_written(incident, tmp_path):
     evidence = tmp_path / "[red]x[bold].png"
     evidence.write_bytes(b"png")
-    assert run("log", "evidence", 1, evidence, "--as", "Jo").exit_code == 0
+    refused = run("log", "evidence", 1, evidence, "--as", "Jo", env={"COLUMNS": "500"})  # an image: asked first
+    assert refused.exit_code == 1 and "[red]x[bold].png looks like an image" in refused.stderr  # markup as written
+    assert run("log", "evidence", 1, evidence, "--not-an-intimate-image", "--as", "Jo").exit_code == 0
     out = run("log", "show", 1, env={"COLUMNS": "300"}).stdout
     assert "[red]x[bold].png" in out
     assert "[link=http://evil.example/]Head Teacher[/link]" in out

@@ -18,7 +18,10 @@ from esafety_wizard.model import Letter, LetterPart
 from esafety_wizard.school import Details
 
 runner = CliRunner()
-PARENT = "head_involved: no\ncan_report_to_head: yes\ninstigator: parent_carer\nresolved: no\nalleges_harm: yes\n"
+PARENT = (
+    "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\n"
+    "instigator: parent_carer\nresolved: no\nalleges_harm: yes\n"
+)
 HOSTILE = "Hillside <b>Primary</b> [red]*School*[/red] \x1b[31m\u202e"
 
 
@@ -35,7 +38,13 @@ def incident(tmp_path):
                "--as", "Jo").exit_code == 0  # fmt: skip
     assert run("log", "note", 1, "Parent phoned on Tuesday: she is sorry", "--as", "Jo").exit_code == 0
     assert run("school", "set", "--name", "Hillside Primary School", "--head", "Mrs A Jones").exit_code == 0
+    assert run("log", "done", 1, step_number(1, "lado_agreed"), "--note", "LADO: go ahead", "--as", "Jo").exit_code == 0
     return 1
+
+
+def step_number(incident: int, step_id: str) -> int:
+    shown = json.loads(run("log", "show", incident, "--json").stdout)
+    return next(s["number"] for s in shown["checklist"] if s["id"] == step_id)
 
 
 def docx_text(path) -> str:
@@ -218,4 +227,40 @@ def test_the_guide_names_the_letters_for_a_saved_incidents_steps(tmp_path):
     r = run("guide", "-a", a, "--save", "--as", "Jo")
     assert r.exit_code == 0
     said = " ".join(r.stderr.split())
-    assert "Letters for its steps" in said and "log letter 1 parent_invite" in said
+    assert "Letters for its steps" in said and "log letter 1 lado_summary" in said
+    assert "Invitation to a meeting" in said and "not yet, it waits for step" in said  # the LADO agrees first
+
+
+def test_on_an_allegation_the_letters_about_the_people_involved_wait_for_the_lado(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(PARENT)
+    assert run("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
+    agreed = step_number(1, "lado_agreed")
+    shown = run("log", "show", 1).stdout
+    assert f"Invitation to a meeting (step {step_number(1, 'parent_invite')}): not yet, it waits for step {agreed}" in (
+        " ".join(shown.split())
+    )
+    for name in ("parent_invite", "remove_material", "other_parents"):
+        r = run("log", "letter", 1, name, "-o", tmp_path / f"{name}.md", "--as", "Jo")
+        assert r.exit_code == 1 and f"waits for step {agreed}" in r.stderr and "esafety log done 1" in r.stderr
+        assert not (tmp_path / f"{name}.md").exists()
+    # The LADO's summary is what the school sends first: never held.
+    assert run("log", "letter", 1, "lado_summary", "-o", tmp_path / "lado.md", "--as", "Jo").exit_code == 0
+    assert run("log", "done", 1, agreed, "--note", "LADO: not an allegation", "--as", "Jo").exit_code == 0
+    assert run("log", "letter", 1, "parent_invite", "-o", tmp_path / "parent_invite.md", "--as", "Jo").exit_code == 0
+
+
+def test_when_the_head_teacher_is_involved_the_chair_signs_never_the_head(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(PARENT.replace("head_involved: no\ncan_report_to_head: yes\n", "head_involved: posted_or_accused\n"))
+    assert run("guide", "-a", a, "--save", "--as", "Chair").exit_code == 0
+    assert run("log", "done", 1, step_number(1, "lado_agreed"), "--note", "agreed", "--as", "Chair").exit_code == 0
+    assert run("school", "set", "--name", "Hillside", "--head", "Mrs A Jones").exit_code == 0
+    for name in ("parent_invite", "lado_summary"):
+        r = run("log", "letter", 1, name, "-o", tmp_path / f"{name}.md", "--as", "Chair")
+        text = (tmp_path / f"{name}.md").read_text()
+        assert "Mrs A Jones" not in text and "Chair of Governors" in text, name
+        assert "the Chair of Governors' name (esafety school set --chair)" in r.stderr
+    assert run("school", "set", "--chair", "Mr B Patel").exit_code == 0
+    run("log", "letter", 1, "parent_invite", "-o", tmp_path / "again.md", "--force", "--as", "Chair")
+    assert "Mr B Patel" in (tmp_path / "again.md").read_text()

@@ -11,8 +11,8 @@ from esafety_wizard import cases, engine, loader, report, store
 from esafety_wizard.errors import WizardError
 from esafety_wizard.store import DB_NAME, Store
 
-PARENT = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "parent_carer", "resolved": "no",
-          "alleges_harm": "no"}  # fmt: skip
+PARENT = {"head_involved": "no", "can_report_to_head": "yes", "child_at_risk": "no", "instigator": "parent_carer",
+          "resolved": "no", "alleges_harm": "no"}  # fmt: skip
 
 
 @pytest.fixture
@@ -734,9 +734,9 @@ def test_a_chain_that_is_broken_is_said_once_not_again_as_a_summary_problem(home
 
 
 def test_answers_from_a_file_take_yes_and_no_as_booleans_and_name_what_is_wrong(fc):
-    assert engine.normalise_answers(fc, {"head_involved": True, "head_is_dsl": False}) == {
-        "head_involved": "yes",
-        "head_is_dsl": "no",
+    assert engine.normalise_answers(fc, {"head_involved": True, "can_report_to_head": False}) == {
+        "head_involved": "posted_or_accused",  # an older yes, read the safest way: nothing goes through the head
+        "can_report_to_head": "no",
     }
     questions = ", ".join(fc.question_values())
     said = []
@@ -774,11 +774,11 @@ def test_a_decisions_reason_is_kept_while_its_answer_holds_and_dropped_when_it_c
     with cases.open_store(home) as st:
         n = cases.create(st, fc, answers, "Jo", why)
         cases.answer(st, n, fc, {"alleges_harm": "not_sure"}, "Jo")  # another answer changes: the reason stays
-        kept = {d.id: d.reason for d in cases.get(st, n).decisions}
+        kept = {d.id: d.reason for d in cases.get(st, n).decisions if d.id == "can_report_to_head"}
         cases.answer(st, n, fc, {"can_report_to_head": "yes"}, "Jo")  # not a decision now: its reason goes
         changed = {a.id: a.reason for a in cases.get(st, n).answers}["can_report_to_head"]
         cases.answer(st, n, fc, {"can_report_to_head": "no"}, "Jo")  # changed back: a new decision, no reason yet
-        again = {d.id: d.reason for d in cases.get(st, n).decisions}
+        again = {d.id: d.reason for d in cases.get(st, n).decisions if d.id == "can_report_to_head"}
     assert kept == {"can_report_to_head": "The head is away this term"} and again == {"can_report_to_head": None}
     assert changed is None
 
@@ -918,7 +918,9 @@ def test_the_reader_paths_are_each_readers_complete_walks_once_each(fc):
     by = {}
     for p in paths:
         by.setdefault(p[engine.READER], []).append(p)
-    assert set(by) == set(fc.reader.values) and len(by["member_of_staff"]) == 3
+    # The member of staff: how the head is involved (4), whether they can tell the head (2, only when not), and
+    # whether a child may be at risk (3): nothing about who posted it or the rest.
+    assert set(by) == set(fc.reader.values) and len(by["member_of_staff"]) == (2 + 3) * 3
     staff = engine.outcome(fc, by["member_of_staff"][0])
     only = fc.reader_part("member_of_staff").only
     assert staff.steps and all(r.step.id in only for r in staff.steps)
@@ -1384,10 +1386,11 @@ def test_verify_of_one_incident_whose_events_are_all_gone_names_it_by_its_number
 def test_a_decisions_reason_stands_beside_it_in_the_html_export(home, fc):
     unable = {**PARENT, "can_report_to_head": "no"}
     with cases.open_store(home) as st:
-        n = cases.create(st, fc, unable, "Jo", {"can_report_to_head": "The head is the <subject>"})
+        why = {"can_report_to_head": "The head is the <subject>", "child_at_risk": "No child is involved"}
+        n = cases.create(st, fc, unable, "Jo", why)
         inc, problems = cases.load(st, n)
     html = report.render("html", inc, problems, "2026-09-07T09:00:00+00:00", cases.evidence_states(inc))
-    (d,) = inc.decisions
+    [d] = [d for d in inc.decisions if d.id == "can_report_to_head"]
     table = html[html.index("<tr><th>Decision</th><th>Reason</th></tr>") :]
     table = table[: table.index("</table>")]
     assert f"<tr><td>{d.text}</td><td>The head is the &lt;subject&gt;</td></tr>" in table and "todo" not in table
@@ -1416,4 +1419,6 @@ def test_a_decisions_reason_kept_only_with_the_decision_in_an_older_record_is_ke
     with cases.open_store(home) as st:
         assert [a.reason for a in cases.get(st, n).answers if a.id == "can_report_to_head"] == [None]
         inc = cases.record_answers(st, n, fc, {**unable, "alleges_harm": "not_sure"}, "Jo")
-    assert [(d.id, d.reason) for d in inc.decisions] == [("can_report_to_head", "The head is the subject")]
+    assert [(d.id, d.reason) for d in inc.decisions if d.id == "can_report_to_head"] == [
+        ("can_report_to_head", "The head is the subject")
+    ]

@@ -7,7 +7,7 @@ from esafety_wizard import engine
 
 REMOVAL_REQUESTS = ("parent_request_removal", "pupil_remove", "staff_remove")
 EVIDENCE = "keep_evidence"
-DSL = "pupil_child_protection"
+DSL = "child_protection"
 
 
 def _paths(fc):
@@ -35,7 +35,7 @@ def answers(out):
 def test_every_family_is_covered(outcomes):
     families = {answers(o).get("instigator") for o in outcomes}
     assert families == {"parent_carer", "pupil", "staff", "unknown"}
-    assert any(answers(o)["head_involved"] == "yes" for o in outcomes)
+    assert {answers(o)["head_involved"] for o in outcomes} == {"no", "targeted", "posted_or_accused", "other"}
     assert any(answers(o).get("can_report_to_head") == "no" for o in outcomes)
 
 
@@ -47,11 +47,9 @@ def test_evidence_is_kept_before_anyone_is_asked_to_remove_anything(outcomes):
                 assert got.index(EVIDENCE) < got.index(sid), (answers(out), sid)
 
 
-def test_a_child_who_is_or_may_be_at_risk_comes_before_everything_else_about_the_pupil(outcomes):
+def test_a_child_who_is_or_may_be_at_risk_comes_before_everything_else_whoever_posted_it(outcomes):
     for out in outcomes:
         a = answers(out)
-        if a.get("instigator") != "pupil":
-            continue
         got = ids(out)
         if a["child_at_risk"] in ("yes", "not_sure"):
             # Before telling anyone else, before evidence, before any pupil step; only the line saying who the
@@ -69,7 +67,13 @@ def test_serious_staff_case_starts_with_hr_or_the_lado_and_says_it_once(outcomes
             continue
         staff = [sid for sid in ids(out) if fc.steps[sid].section == "staff"]
         if a["serious"] == "yes":
-            assert staff[0] == "staff_serious_first", a
+            # The LADO first where its tests may be met (its own step, or the allegation's), then Schools HR.
+            first = [sid for sid in staff if sid != "staff_lado"]
+            assert first[0] == "staff_serious_first", a
+            if "staff_lado" in staff:
+                assert staff.index("staff_lado") < staff.index("staff_serious_first"), a
+        assert not {"staff_lado", "lado_allegation"} <= set(ids(out)), a  # one LADO step per outcome
+        assert not {"staff_lado", "lado_ask"} <= set(ids(out)), a
         assert not {"staff_serious_first", "staff_hr_lado"} <= set(staff), a
 
 
@@ -81,9 +85,10 @@ def test_no_instruction_appears_twice(outcomes):
 
 def test_head_involved_no_step_goes_through_the_head_teacher(outcomes):
     for out in outcomes:
-        if answers(out)["head_involved"] != "yes":
+        if answers(out)["head_involved"] == "no":
             continue
-        assert after_now(out)[0] == "head_involved_chair", answers(out)  # first after the child-protection routes
+        chair = "head_accused_chair" if answers(out)["head_involved"] == "posted_or_accused" else "head_involved_chair"
+        assert after_now(out)[0] == chair, answers(out)  # first after the child-protection routes
         for r in out.steps:
             text = r.step.text.lower()
             assert "report the incident to the head teacher" not in text
@@ -101,7 +106,7 @@ def test_cannot_tell_the_head_the_other_route_comes_first(outcomes):
 
 
 def test_only_the_route_that_applies_tells_you_who_to_report_to(outcomes):
-    routes = {"report_incident", "head_involved_chair", "cannot_report_to_head"}
+    routes = {"report_incident", "head_involved_chair", "head_accused_chair", "cannot_report_to_head"}
     for out in outcomes:
         assert len(routes & set(ids(out))) == 1, answers(out)
 

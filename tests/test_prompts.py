@@ -69,7 +69,7 @@ def test_a_decision_asks_for_its_reason_and_the_session_keeps_it(fc):
     session = Session(fc)
     with pytest.raises(Interrupted) as stop:
         arrows(
-            DOWN + ENTER + DOWN + ENTER + "Head is a friend of the parent" + ENTER + CTRL_C,
+            ENTER + DOWN + ENTER + "Head is a friend of the parent" + ENTER + CTRL_C,
             lambda a: session.run(a.ask, a.reason),
         )
     assert stop.value.answers == {"head_involved": "no", "can_report_to_head": "no"}
@@ -135,7 +135,7 @@ def test_plain_ctrl_d_at_a_terminal_is_treated_like_ctrl_c(fc):
 
 
 def test_plain_reason_is_asked_after_a_decision(fc):
-    asker, out = plain("2\n2\nThe head is a friend of the parent\n", echo=True)
+    asker, out = plain("1\n2\nThe head is a friend of the parent\n", echo=True)
     session = Session(fc)
     with pytest.raises(WizardError, match="the input ended"):
         session.run(asker.ask, asker.reason)

@@ -253,7 +253,9 @@ def test_property_cli_commands_on_mutated_files(tmp_path):
         f = tmp_path / "f.yaml"
         f.write_text(text, encoding="utf-8")
         a = tmp_path / "a.yaml"
-        a.write_text("head_involved: no\ncan_report_to_head: yes\ninstigator: unknown\nalleges_harm: no\n")
+        a.write_text(
+            "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\ninstigator: unknown\nalleges_harm: no\n"
+        )
         args = [str(a) if x == "ANSWERS" else x for x in cmd]
         r = runner.invoke(app, [*args, "--flowchart", str(f)])
         assert r.exit_code in (0, 1), r.output

@@ -11,7 +11,10 @@ from esafety_wizard import report
 from esafety_wizard.cli import app
 
 runner = CliRunner()
-PARENT = "head_involved: no\ncan_report_to_head: yes\ninstigator: parent_carer\nresolved: no\nalleges_harm: no\n"
+PARENT = (
+    "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\n"
+    "instigator: parent_carer\nresolved: no\nalleges_harm: no\n"
+)
 
 
 def run(*args):
@@ -80,7 +83,7 @@ def test_log_done_names_each_step_it_marked_so_a_wrong_number_is_seen_at_once(in
     assert r.exit_code == 0, r.output
     assert r.stderr.splitlines() == [  # a message, on stderr
         "Step 2 of incident 1 marked done: Nude image of an under-18? Do not view, copy or share it: tell the DSL.",
-        "Step 3 of incident 1 marked done: Keep the evidence (screenshots, printouts) on school systems.",
+        "Step 3 of incident 1 marked done: Keep the evidence on school systems; never an image of an under-18.",
     ]
 
 
@@ -91,7 +94,7 @@ def test_a_step_done_then_dropped_by_a_later_answer_stays_with_its_note_in_every
         "refuses_removal: no\nserious: no\npersistent: no\nalleges_harm: no\n",
     )
     show = json.loads(run("log", "show", 1, "--json").stdout)
-    dsl = next(s for s in show["checklist"] if s["id"] == "pupil_child_protection")["number"]
+    dsl = next(s for s in show["checklist"] if s["id"] == "child_protection")["number"]
     note = "Spoke to DSL Mrs Patel; no child at risk"
     assert run("log", "done", 1, dsl, "--note", note, "--as", "Jo").exit_code == 0
     assert run("log", "answer", 1, "child_at_risk", "no", "--as", "Sam").exit_code == 0
@@ -225,7 +228,7 @@ def test_evidence_registered_to_the_wrong_incident_is_withdrawn_with_a_reason_an
 ):
     shot = tmp_path / "screenshot.png"
     shot.write_bytes(b"not really a png")
-    assert run("log", "evidence", 1, shot, "--as", "Jo").exit_code == 0
+    assert run("log", "evidence", 1, "--not-an-intimate-image", shot, "--as", "Jo").exit_code == 0
     r = run("log", "evidence", 1, shot, "--withdraw", "--as", "Jo")
     assert r.exit_code == 1 and "--reason" in r.output  # a withdrawal needs its reason
     r = run("log", "evidence", 1, "nothing.png", "--withdraw", "--reason", "x", "--as", "Jo")
@@ -239,9 +242,13 @@ def test_evidence_registered_to_the_wrong_incident_is_withdrawn_with_a_reason_an
     assert "Belongs to incident 2" in run("log", "export", 1, "--format", "md").stdout
     shot.unlink()  # no longer rechecked: its absence is not a problem of this incident
     assert run("log", "verify", 1).exit_code == 0
-    assert run("log", "evidence", 1, shot, "--as", "Jo").exit_code == 1  # missing file: a clear error
+    assert (
+        run("log", "evidence", 1, "--not-an-intimate-image", shot, "--as", "Jo").exit_code == 1
+    )  # missing file: a clear error
     shot.write_bytes(b"not really a png")
-    assert run("log", "evidence", 1, shot, "--as", "Jo").exit_code == 0  # may be registered again
+    assert (
+        run("log", "evidence", 1, "--not-an-intimate-image", shot, "--as", "Jo").exit_code == 0
+    )  # may be registered again
 
 
 def test_contacts_set_after_an_incident_was_saved_are_shown_now_with_their_date_and_the_change_is_said(incident):

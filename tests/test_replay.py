@@ -12,7 +12,14 @@ from esafety_wizard.incident import NO_LONGER_NEEDED, FlowchartRef, evidence_of,
 from esafety_wizard.model import Local
 from esafety_wizard.store import Event
 
-PARENT = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "parent_carer", "resolved": "no"}
+PARENT = {
+    "head_involved": "no",
+    "can_report_to_head": "yes",
+    "child_at_risk": "no",
+    "alleges_harm": "no",
+    "instigator": "parent_carer",
+    "resolved": "no",
+}
 PACK = Path(__file__).parent / "procedures" / "pack"
 
 

@@ -50,7 +50,7 @@ def test_nude_images_the_dsl_decides_about_the_police_when_young_people_shared_t
 
 
 def test_a_child_at_risk_goes_through_the_dsl_to_childrens_social_care_not_the_lado(outcomes, fc):
-    dsl = fc.steps["pupil_child_protection"]
+    dsl = fc.steps["child_protection"]
     assert "children's social care" in dsl.text and "LADO" not in dsl.text
     assert "childrens_social_care" in dsl.contacts and "lado" not in dsl.contacts
     care = fc.contacts["childrens_social_care"]
@@ -58,7 +58,7 @@ def test_a_child_at_risk_goes_through_the_dsl_to_childrens_social_care_not_the_l
     at_risk = [o for o in outcomes if answers(o).get("child_at_risk") in ("yes", "not_sure")]
     assert at_risk
     for out in at_risk:
-        assert status(out)["pupil_child_protection"] == "due"
+        assert status(out)["child_protection"] == "due"
         assert "childrens_social_care" in {c.id for c in out.contacts}, answers(out)
 
 
@@ -77,10 +77,13 @@ def test_the_lado_is_not_due_where_its_criteria_do_not_apply(outcomes):
 def test_an_allegation_that_someone_harmed_a_child_goes_to_the_lado_within_one_working_day(outcomes, fc):
     step = fc.steps["lado_allegation"]
     assert step.section == "now" and "one working day" in step.text and "lado" in step.contacts
-    assert "until they are charged" in step.text  # reporting restrictions (Education Act 2011, s13)
+    assert "until" in step.text and "charged" in step.text  # reporting restrictions (Education Act 2002, s141F)
+    assert "on a pupil's behalf" in step.text and "a parent's own post" in step.text  # as wide as the law
     for out in outcomes:
-        want = {"yes": "due", "not_sure": "conditional", "no": None}[answers(out)["alleges_harm"]]
-        assert status(out).get("lado_allegation") == want, answers(out)
+        a = answers(out)["alleges_harm"]
+        assert status(out).get("lado_allegation") == {"yes": "due", "not_sure": None, "no": None}[a], answers(out)
+        assert status(out).get("lado_ask") == {"yes": None, "not_sure": "due", "no": None}[a], answers(out)
+        assert status(out).get("lado_agreed") == {"yes": "due", "not_sure": "due", "no": None}[a], answers(out)
 
 
 def test_the_lado_is_a_route_and_the_flowcharts_officers_stay_in_its_own_words(fc, outcomes):
@@ -105,12 +108,16 @@ def test_the_platform_decides_a_school_can_only_ask(fc):
 def test_the_chairs_step_fits_the_head_who_posted_it_and_the_head_who_was_targeted(fc):
     text = fc.steps["head_involved_chair"].text
     assert text.startswith("Report the incident to the school's Chair of Governors")
-    assert "If the head teacher posted it, or it makes an allegation about them, do not report it to the head" in text
-    assert "Chair of Governors, not to the head teacher" not in text
+    assert "not the head" not in text  # a head who was targeted may be told
+    accused = fc.steps["head_accused_chair"].text
+    assert accused.startswith("Report the incident to the school's Chair of Governors, not the head teacher")
+    choices = fc.questions["head_involved"]
+    assert choices.choice("targeted").due[0] == "head_involved_chair"
+    assert choices.choice("posted_or_accused").due[0] == "head_accused_chair"
 
 
 def test_report_harmful_content_is_for_legal_but_harmful_content_and_the_reporters_age(fc):
-    step = fc.steps["report_harmful_content"]
+    step = fc.steps["report_abuse"]  # the platform's own tool, then the escalation when that fails
     assert "aged 13" not in step.text  # read after the under-13 question, it looked like the pupil's age
     assert "may be a crime goes to the police" in step.text
     assert "the person reporting" in step.added and "legal but harmful" in step.added
@@ -144,9 +151,9 @@ def test_every_path_has_the_police_for_crimes_and_for_intimate_images_beside_999
 def test_the_head_teacher_who_is_the_dsl_hands_the_child_protection_steps_to_the_deputy(outcomes):
     for out in outcomes:
         a = answers(out)
-        want = {"yes": "due", "not_sure": "conditional", "no": None, None: None}[a.get("head_is_dsl")]
+        want = None if a["head_involved"] == "no" else "conditional"  # "if the head is also the DSL"
         assert status(out).get("deputy_dsl") == want, a
-        if want == "due":
+        if want:
             assert out.steps[0].step.id == "deputy_dsl", a  # read before any step that names the DSL
 
 
@@ -195,7 +202,7 @@ def test_every_number_and_address_says_where_it_comes_from_and_when_it_was_check
 def test_every_addition_is_marked_and_every_change_keeps_the_flowcharts_words(fc):
     for s in fc.steps.values():
         assert s.source or s.added, s.id
-    for sid in ("pupil_child_protection", "cannot_report_to_head", "staff_serious_first", "pupil_social_network"):
+    for sid in ("child_protection", "cannot_report_to_head", "staff_serious_first", "pupil_social_network"):
         assert fc.steps[sid].source and fc.steps[sid].added, sid
-    for qid in ("head_is_dsl", "alleges_harm"):
+    for qid in ("head_involved", "child_at_risk", "alleges_harm"):
         assert fc.questions[qid].added, qid

@@ -5,6 +5,7 @@ The default run checks every 7th path at 80 and 40 columns; `pytest -m slow` che
 
 import io
 import json
+import re
 import statistics
 
 import pytest
@@ -44,7 +45,9 @@ def check_fits_one_screen(fc, stride):
             assert all(len(line) <= width for line in narrow.splitlines()), narrow
             assert all(line == line.rstrip() for line in narrow.splitlines()), "trailing space"
         assert not [p for p in PROVENANCE if p in text], text
-    assert statistics.median(counts) <= 32, statistics.median(counts)
+    # Issue 18 set the median at 32; issue 28 added the LADO's agreement, what waits for it, the DSL on every
+    # path and the data protection officer, so an allegation's outcome is 3-4 lines longer (see CHANGELOG).
+    assert statistics.median(counts) <= 35, statistics.median(counts)
 
 
 @pytest.mark.mutation_slow
@@ -96,6 +99,7 @@ def test_a_mark_on_each_changed_step_and_one_legend_line(fc):
         {
             "head_involved": "no",
             "can_report_to_head": "yes",
+            "child_at_risk": "no",
             "instigator": "parent_carer",
             "resolved": "no",
             "alleges_harm": "no",
@@ -113,16 +117,29 @@ def test_a_mark_on_each_changed_step_and_one_legend_line(fc):
 
 
 def test_a_condition_already_answered_is_not_repeated_and_one_still_open_is(fc):
-    base = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "parent_carer", "alleges_harm": "no"}
+    base = {
+        "head_involved": "no",
+        "can_report_to_head": "yes",
+        "child_at_risk": "no",
+        "instigator": "parent_carer",
+        "alleges_harm": "no",
+    }
     solved_not = render(fc, engine.outcome(fc, {**base, "resolved": "no"}), 80)
     waiting = render(fc, engine.outcome(fc, {**base, "resolved": "not_yet"}), 80)
-    assert "10. Consider involving the Chair of Governors." in solved_not
-    assert "10. If that does not solve it: consider involving the Chair of Governors." in waiting
+    assert re.search(r"\n ?\d+\. Consider involving the Chair of Governors\.", solved_not)
+    assert re.search(r"\n ?\d+\. If that does not solve it: consider involving the Chair of Governors\.", waiting)
 
 
 def test_information_is_not_numbered_and_never_keeps_an_incident_open(fc, tmp_path):
     out = engine.outcome(
-        fc, {"head_involved": "no", "can_report_to_head": "yes", "instigator": "unknown", "alleges_harm": "no"}
+        fc,
+        {
+            "head_involved": "no",
+            "can_report_to_head": "yes",
+            "child_at_risk": "no",
+            "instigator": "unknown",
+            "alleges_harm": "no",
+        },
     )
     text = render(fc, out, 80)
     info = [r.step for r in out.steps if r.step.info]
@@ -150,6 +167,7 @@ def test_contacts_are_those_of_the_steps_to_take_with_a_way_to_reach_them(fc):
         {
             "head_involved": "no",
             "can_report_to_head": "no",
+            "child_at_risk": "no",
             "instigator": "staff",
             "serious": "yes",
             "alleges_harm": "yes",
@@ -165,7 +183,10 @@ def test_contacts_are_those_of_the_steps_to_take_with_a_way_to_reach_them(fc):
 
 def test_piped_output_has_no_trailing_spaces(tmp_path):
     a = tmp_path / "a.yaml"
-    a.write_text("head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: no\nalleges_harm: no\n")
+    a.write_text(
+        "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\n"
+        "instigator: staff\nserious: no\nalleges_harm: no\n"
+    )
     for args in (["guide", "-a", str(a)], ["guide", "-a", str(a), "--sources"], ["contacts"], ["paths"]):
         r = runner.invoke(app, args, env={"COLUMNS": "80"})
         assert r.exit_code == 0, r.output
@@ -205,7 +226,7 @@ def test_the_head_teacher_is_never_told_to_report_to_the_head_teacher(fc):
 
 def test_the_member_of_staff_keeps_the_evidence_and_is_looked_after_and_told_who_does_the_rest(fc):
     outs = by_reader(fc)["member_of_staff"]
-    assert len(outs) == 3  # the head involved; told the head; cannot tell the head
+    assert len(outs) == 5 * 3  # how the head is involved, or told the head, or not; a child at risk or not
     for out in outs:
         ids = [r.step.id for r in out.steps]
         for sid in ("keep_evidence", "dont_engage", "support_for_you", "what_happens_next", "nude_images"):
@@ -213,18 +234,35 @@ def test_the_member_of_staff_keeps_the_evidence_and_is_looked_after_and_told_who
         assert ids.index("keep_evidence") < ids.index("dont_engage")
         assert not [r for r in out.steps if r.step.section in ("parent_carer", "pupil", "staff", "unknown")]
         assert {"police_crime", "intimate_images_you"} <= {r.step.id for r in out.steps if r.status == "conditional"}
-        # Only the questions that change what they do: whether the head is involved, and whether they can tell them.
-        assert [a.id for a in out.answered][1:] in (["head_involved"], ["head_involved", "can_report_to_head"])
+        # Only the questions that change what they do: how the head is involved, whether they can tell them, and
+        # whether a child may be at risk (then the DSL, first).
+        assert [a.id for a in out.answered][1:] in (
+            ["head_involved", "child_at_risk"],
+            ["head_involved", "can_report_to_head", "child_at_risk"],
+        )
+        at_risk = dict((a.id, a.value) for a in out.answered)["child_at_risk"] != "no"
+        assert (ids[0 if "deputy_dsl" not in ids else 1] == "child_protection") == at_risk, ids
     routes = {tuple(r.step.id for r in o.steps if r.step.section == "tell") for o in outs}
-    assert routes == {("report_incident",), ("head_involved_chair",), ("cannot_report_to_head",)}
+    assert routes == {
+        ("report_incident",),
+        ("head_involved_chair",),
+        ("head_accused_chair",),
+        ("cannot_report_to_head",),
+    }
 
 
 def test_the_chair_of_governors_gets_the_route_where_the_head_teacher_is_involved(fc):
     for out in by_reader(fc, 7)["chair_of_governors"]:
         ids = [r.step.id for r in out.steps]
-        assert "chair_handles" in ids and "head_involved_chair" not in ids
+        assert "chair_handles" in ids and not {"head_involved_chair", "head_accused_chair", "report_incident"} & set(
+            ids
+        )
         assert {"governing_body"} <= set(ids) and "governors" not in ids
-        assert dict((a.id, a.value) for a in out.answered)["head_involved"] == "yes"
+        assert dict((a.id, a.value) for a in out.answered)["head_involved"] in (
+            "targeted",
+            "posted_or_accused",
+            "other",
+        )
 
 
 def due_ids(out) -> set[str]:
@@ -262,15 +300,19 @@ def test_questions_that_cannot_matter_to_a_reader_are_not_asked(fc):
         Session(fc, ask_reader=True).run(ask)
         return asked
 
-    assert asked_by("member_of_staff") == ["reader", "head_involved", "can_report_to_head"]
+    assert asked_by("member_of_staff") == ["reader", "head_involved", "can_report_to_head", "child_at_risk"]
     assert "can_report_to_head" not in asked_by("head_teacher")
-    assert asked_by("chair_of_governors")[:2] == ["reader", "head_is_dsl"]  # the head teacher is involved
+    assert asked_by("chair_of_governors")[:3] == ["reader", "head_involved", "child_at_risk"]
+    # The Chair reads this because the head teacher is involved: asked how, never whether.
+    w = engine.walk(fc, {"reader": "chair_of_governors"})
+    assert w.pending.values == ("targeted", "posted_or_accused", "other")
 
 
 def test_an_answers_file_without_a_reader_gets_the_whole_procedure_as_before(fc):
     answers = {
         "head_involved": "no",
         "can_report_to_head": "yes",
+        "child_at_risk": "no",
         "instigator": "staff",
         "serious": "no",
         "alleges_harm": "no",
@@ -305,12 +347,14 @@ def test_guide_print_writes_a_private_page_with_every_action_and_hostile_text_st
         [line for line in r.stdout.splitlines() if line[:3].strip().rstrip(".").isdigit()]
     )
     assert "&lt;b&gt;Mrs Patel&lt;/b&gt;" in html and "<b>Mrs Patel" not in html
-    assert "Talk to your DSL now, before anything else about the pupil." in html
+    assert "Tell the DSL now, before anything else (if you are the DSL, act now)." in html
 
 
 def test_log_export_checklist_ticks_what_is_done_with_who_and_when(tmp_path):
     a = tmp_path / "a.yaml"
-    a.write_text("head_involved: no\ncan_report_to_head: yes\ninstigator: unknown\nalleges_harm: no\n")
+    a.write_text(
+        "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\ninstigator: unknown\nalleges_harm: no\n"
+    )
     assert runner.invoke(app, ["guide", "-a", str(a), "--save", "--as", "Jo Head"]).exit_code == 0
     assert runner.invoke(app, ["log", "done", "1", "1", "--as", "Jo Head"]).exit_code == 0
     r = runner.invoke(app, ["log", "export", "1", "--checklist", "-o", str(tmp_path / "c.html")])

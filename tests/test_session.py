@@ -18,17 +18,17 @@ def scripted(replies):
 
 
 def test_going_back_and_changing_an_answer_drops_the_abandoned_branch(fc):
-    ask, asked = scripted(["no", "yes", "parent_carer", BACK, "staff", "no", "no"])
+    ask, asked = scripted(["no", "yes", "yes", "no", "parent_carer", BACK, "staff", "no"])
     out = Session(fc).run(ask)
     ids = [a.id for a in out.answered]
-    assert ids == ["head_involved", "can_report_to_head", "instigator", "serious", "alleges_harm"]
+    assert ids == ["head_involved", "can_report_to_head", "child_at_risk", "alleges_harm", "instigator", "serious"]
     assert "resolved" not in {a.id for a in out.answered} and out.not_asked == ()
     # Coming back to 'instigator' shows the earlier answer as the current one.
-    assert asked[4] == ("instigator", True, "parent_carer")
+    assert asked[6] == ("instigator", True, "parent_carer")
 
 
 def test_first_question_cannot_go_back(fc):
-    ask, asked = scripted(["yes", "no", "unknown", "no"])
+    ask, asked = scripted(["targeted", "no", "no", "unknown"])
     Session(fc).run(ask)
     assert asked[0] == ("head_involved", False, None)
     assert asked[1][1] is True
@@ -51,14 +51,22 @@ def test_ctrl_c_and_ctrl_d_carry_the_answers_in_one_interrupt(fc, key):
 
     with pytest.raises(Interrupted) as stop:
         s.run(ask)
-    assert stop.value.answers == s.answers == {"head_involved": "no", "can_report_to_head": "yes"}
+    assert (
+        stop.value.answers
+        == s.answers
+        == {
+            "head_involved": "no",
+            "can_report_to_head": "yes",
+            "child_at_risk": "yes",
+            "alleges_harm": "yes",
+        }
+    )
 
 
 def test_resumed_session_asks_only_what_is_missing(fc):
     ask, asked = scripted(["no"])
-    out = Session(fc, {"head_involved": "yes", "head_is_dsl": "no", "instigator": "staff", "alleges_harm": "no"}).run(
-        ask
-    )
+    given = {"head_involved": "targeted", "child_at_risk": "no", "instigator": "staff", "alleges_harm": "no"}
+    out = Session(fc, given).run(ask)
     assert [q for q, _, _ in asked] == ["serious"]
     assert {a.id: a.value for a in out.answered}["serious"] == "no"
 
@@ -80,8 +88,14 @@ def test_resumed_answers_hold_after_an_earlier_question_is_answered_again(fc):
 
 
 def test_going_back_over_a_resumed_answer_asks_it_again(fc):
-    given = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "staff", "alleges_harm": "no"}
+    given = {
+        "head_involved": "no",
+        "can_report_to_head": "yes",
+        "child_at_risk": "no",
+        "instigator": "staff",
+        "alleges_harm": "no",
+    }
     ask, asked = scripted([BACK, "parent_carer", "no"])
     out = Session(fc, given).run(ask)
     assert [q for q, _, _ in asked] == ["serious", "instigator", "resolved"]
-    assert [a.id for a in out.answered][-2:] == ["resolved", "alleges_harm"]
+    assert [a.id for a in out.answered][-2:] == ["instigator", "resolved"]

@@ -11,7 +11,13 @@ from esafety_wizard import cases
 from esafety_wizard.cli import app
 from esafety_wizard.store import DB_NAME, Store
 
-PUPIL = {"head_involved": "no", "can_report_to_head": "yes", "instigator": "pupil", "child_at_risk": "no"}
+PUPIL = {
+    "head_involved": "no",
+    "can_report_to_head": "yes",
+    "child_at_risk": "no",
+    "alleges_harm": "no",
+    "instigator": "pupil",
+}
 runner = CliRunner()
 
 

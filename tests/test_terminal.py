@@ -13,9 +13,10 @@ import pytest
 ESAFETY = str(Path(sys.executable).with_name("esafety"))
 DOWN, UP, ENTER, CTRL_C = "\x1b[B", "\x1b[A", "\r", "\x03"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-ALLEGES = "has harmed a child, or put a child at risk?"  # the last question on every path
+ALLEGES = "has harmed a child, or put a child at risk?"  # asked on every path, before who posted it
 READER = "Who is reading this?"  # the first question; the second choice is the head teacher handling it
-HEAD_DSL = "Is the head teacher also your school's Designated Safeguarding Lead"
+HEAD = "Is the head teacher involved? How?"  # No, then targeted, posted it or accused, in another way
+CHILD = "Could any child be at risk of harm?"  # Yes, No (a decision: its reason is asked), Not sure
 
 
 @pytest.fixture
@@ -60,11 +61,12 @@ def finish(child):
 def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     c = spawn()
     answer(c, READER, DOWN, ENTER)  # the head teacher: not asked if they can report to the head teacher
-    answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)  # No
+    answer(c, HEAD, ENTER)  # No
+    answer(c, CHILD, DOWN, DOWN, ENTER)  # Not sure: the DSL first
+    answer(c, ALLEGES, DOWN, ENTER)  # No
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # staff
     answer(c, "Is the case serious?", ENTER)  # Yes
-    answer(c, ALLEGES, DOWN, ENTER)  # No
-    c.expect_exact("Contact Schools HR first, before anything else about them.")
+    c.expect_exact("Contact Schools HR for initial advice, before anything else about them.")
     c.expect_exact("Save a transcript?")
     c.send("y")
     c.expect_exact("File name:")
@@ -77,8 +79,8 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
     # The last thing on screen is where the steps start, and the first of them.
     tail = " ".join(out.split("Keep a case file?")[-1].split())
     assert tail.endswith(
-        "Your steps are above, under 'What to do now'. Start with step 1: Nude image of an under-18? Do not view, "
-        "copy or share it: tell the DSL."
+        "Your steps are above, under 'What to do now'. Start with step 1: Tell the DSL now, before anything else "
+        "(if you are the DSL, act now)."
     ), tail  # the head teacher is never told to report to the head teacher
     [saved] = list(tmp_path.glob("esafety-transcript-*.md"))
     assert stat.S_IMODE(saved.stat().st_mode) == 0o600
@@ -89,15 +91,15 @@ def test_choose_answers_with_arrow_keys_and_save_a_transcript(spawn, tmp_path):
 def test_go_back_and_change_an_answer(spawn, tmp_path):
     c = spawn("guide --transcript out.json")
     answer(c, READER, DOWN, ENTER)
-    answer(c, "Does the incident involve the head teacher?", ENTER)  # Yes
-    answer(c, HEAD_DSL, DOWN, ENTER)  # No
+    answer(c, HEAD, DOWN, DOWN, DOWN, ENTER)  # in another way: the head teacher still handles it, with the Chair
+    answer(c, CHILD, DOWN, DOWN, ENTER)  # Not sure
+    answer(c, ALLEGES, DOWN, ENTER)  # No
     answer(c, "Who posted or sent the abuse?", ENTER)  # parent or carer
     answer(c, "Has that solved the problem?", UP, ENTER)  # Up wraps round to "Go back"
     answer(c, "Who posted or sent the abuse?", DOWN, DOWN, ENTER)  # now a member of staff
     answer(c, "Is the case serious?", DOWN, ENTER)  # No: a decision, so its reason is asked
     c.expect_exact("Why did you decide this?")
     c.send("A one-off comment, removed at once" + ENTER)
-    answer(c, ALLEGES, DOWN, ENTER)  # No
     c.expect_exact("Ask them to remove it immediately.")  # answered 'not serious': the condition is not repeated
     _, status = finish(c)
     assert status == 0
@@ -106,11 +108,11 @@ def test_go_back_and_change_an_answer(spawn, tmp_path):
     assert decision["id"] == "serious" and decision["reason"] == "A one-off comment, removed at once"
     assert [(a["id"], a["answer"]) for a in data["answers"]] == [
         ("reader", "head_teacher"),
-        ("head_involved", "yes"),
-        ("head_is_dsl", "no"),
+        ("head_involved", "other"),
+        ("child_at_risk", "not_sure"),
+        ("alleges_harm", "no"),
         ("instigator", "staff"),
         ("serious", "no"),
-        ("alleges_harm", "no"),
     ]
     assert data["not_asked"] == []  # the abandoned 'resolved' branch left nothing behind
 
@@ -118,11 +120,12 @@ def test_go_back_and_change_an_answer(spawn, tmp_path):
 def test_ctrl_c_keeps_the_answers_and_resume_carries_on(spawn, tmp_path):
     c = spawn()
     answer(c, READER, DOWN, ENTER)
-    answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)
-    answer(c, "Who posted or sent the abuse?", DOWN, ENTER)  # a pupil
-    answer(c, "at risk of harm?", DOWN, ENTER)  # No: a decision
+    answer(c, HEAD, ENTER)  # No
+    answer(c, CHILD, DOWN, ENTER)  # No: a decision
     c.expect_exact("Why did you decide this?")
     c.send("Spoke to the DSL: no concern" + ENTER)
+    answer(c, ALLEGES, DOWN, ENTER)  # No
+    answer(c, "Who posted or sent the abuse?", DOWN, ENTER)  # a pupil
     c.expect_exact("Have they refused?")
     c.send(CTRL_C)
     out, status = finish(c)
@@ -135,7 +138,6 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(spawn, tmp_path):
     c = spawn("guide --resume --transcript t.json")
     answer(c, "Have they refused?", DOWN, ENTER)  # No
     answer(c, "Is the incident serious?", ENTER)  # Yes
-    answer(c, ALLEGES, DOWN, ENTER)  # No
     c.expect_exact("Identify the pupils involved.")  # from the answer kept before Ctrl-C
     _, status = finish(c)
     assert status == 0
@@ -145,8 +147,8 @@ def test_ctrl_c_keeps_the_answers_and_resume_carries_on(spawn, tmp_path):
         "reader",
         "head_involved",
         "can_report_to_head",
-        "instigator",
         "child_at_risk",
+        "alleges_harm",
     ]
     assert data["decisions"][0]["reason"] == "Spoke to the DSL: no concern"  # kept across Ctrl-C
 
@@ -161,7 +163,8 @@ def test_ctrl_c_at_the_first_question_is_clean(spawn):
 
 def test_readable_at_40_columns(spawn, tmp_path):
     c = spawn("guide --transcript t.md", cols=40)
-    for n, keys in enumerate([(DOWN, ENTER), (DOWN, ENTER), (DOWN, DOWN, DOWN, ENTER), (DOWN, ENTER)], 1):
+    keys_each = [(DOWN, ENTER), (ENTER,), (DOWN, DOWN, ENTER), (DOWN, ENTER), (DOWN, DOWN, DOWN, ENTER)]
+    for n, keys in enumerate(keys_each, 1):
         c.expect_exact(f"Question {n}")  # the question itself wraps at 40 columns
         c.expect_exact("»")
         c.send("".join(keys))
@@ -187,30 +190,30 @@ def test_plain_mode_in_a_terminal(spawn, tmp_path):
     c = spawn("guide --plain --transcript t.json")
     c.expect_exact(f"Question 1: {READER}")
     c.sendline("2")
-    c.expect_exact("Question 2: Does the incident involve the head teacher?")
+    c.expect_exact(f"Question 2: {HEAD}")
     c.expect_exact("then press Enter: ")
-    c.sendline("2")
-    c.expect_exact("Question 3: Who posted or sent the abuse?")
-    c.sendline("b")  # back to question 2
-    c.expect_exact("Question 2: Does the incident involve the head teacher?")
     c.sendline("1")
-    c.expect_exact(f"Question 3: {HEAD_DSL}")
+    c.expect_exact(f"Question 3: {CHILD}")
+    c.sendline("b")  # back to question 2
+    c.expect_exact(f"Question 2: {HEAD}")
+    c.sendline("4")
+    c.expect_exact(f"Question 3: {CHILD}")
+    c.sendline("3")
+    c.expect_exact("Question 4: Does the material say")
     c.sendline("2")
-    c.expect_exact("Question 4: Who posted or sent the abuse?")
+    c.expect_exact("Question 5: Who posted or sent the abuse?")
     c.sendline("?")
     c.expect_exact("The flowchart calls this person the instigator.")
     c.sendline("4")
-    c.expect_exact("Question 5: Does the material say")
-    c.sendline("2")
     out, status = finish(c)
     assert status == 0
     assert "\x1b[" not in (c.before or "") or "m" not in ANSI.findall(c.before or "")
     assert [a["id"] for a in json.loads((tmp_path / "t.json").read_text())["answers"]] == [
         "reader",
         "head_involved",
-        "head_is_dsl",
-        "instigator",
+        "child_at_risk",
         "alleges_harm",
+        "instigator",
     ]
 
 
@@ -221,7 +224,9 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
     c.expect_exact("Which member of staff does it affect?")
     c.send(ENTER)  # skipped
     answer(c, READER, DOWN, ENTER)
-    answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)
+    answer(c, HEAD, ENTER)  # No
+    answer(c, CHILD, ENTER)  # Yes (a "Not sure" would be asked again on resuming)
+    answer(c, ALLEGES, DOWN, ENTER)  # No
     answer(c, "Who posted or sent the abuse?", ENTER)  # a parent or carer
     c.expect_exact("Has that solved the problem?")
     c.send(CTRL_C)
@@ -229,8 +234,7 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
     assert status == 130 and "kept in incident 1" in out
 
     c = spawn("log resume 1 --as Jo")
-    answer(c, "Has that solved the problem?", DOWN, ENTER)  # No
-    answer(c, ALLEGES, DOWN, ENTER)  # No
+    answer(c, "Has that solved the problem?", DOWN, ENTER)  # No (after "Not yet")
     c.expect_exact("Checklist")
     _, status = finish(c)
     assert status == 0
@@ -238,7 +242,15 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
     out, _ = finish(c)
     data = json.loads(out[out.index("{") :])
     ids = [a["id"] for a in data["answers"]]
-    assert ids == ["reader", "head_involved", "can_report_to_head", "instigator", "resolved", "alleges_harm"]
+    assert ids == [
+        "reader",
+        "head_involved",
+        "can_report_to_head",
+        "child_at_risk",
+        "alleges_harm",
+        "instigator",
+        "resolved",
+    ]
     assert data["guide_complete"] is True
     assert [h["summary"] for h in data["history"] if h["kind"] == "described"] == [
         "Jo set the description to 'Posts about the Year 6 trip'"
@@ -249,8 +261,8 @@ def test_ctrl_c_during_guide_save_keeps_the_answers_in_the_incident(spawn, tmp_p
 def test_ctrl_c_during_resume_keeps_the_answers_given_before_it(spawn, tmp_path):
     a = tmp_path / "a.yaml"
     a.write_text(
-        "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nrefuses_removal: not_yet\n"
-        "under_13: yes\nserious: not_sure\npersistent: no\nchild_at_risk: no\nalleges_harm: no\n"
+        "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\ninstigator: pupil\nrefuses_removal: not_yet\n"
+        "under_13: yes\nserious: not_sure\npersistent: no\nalleges_harm: no\n"
     )
     c = spawn(f"guide --answers {a} --save --as Jo")
     finish(c)
@@ -299,13 +311,13 @@ def test_first_question_appears_without_importing_rich(tmp_path):
 def test_asked_and_scripted_give_the_same_steps_in_the_same_order(spawn, tmp_path):
     c = spawn("guide --transcript asked.json")
     answer(c, READER, DOWN, ENTER)
-    answer(c, "Does the incident involve the head teacher?", DOWN, ENTER)  # No
+    answer(c, HEAD, ENTER)  # No
+    answer(c, CHILD, DOWN, DOWN, ENTER)  # Not sure: the DSL first
+    answer(c, ALLEGES, DOWN, ENTER)  # No
     answer(c, "Who posted or sent the abuse?", DOWN, ENTER)  # a pupil
-    answer(c, "at risk of harm?", DOWN, DOWN, ENTER)  # Not sure: the DSL first
     answer(c, "Have they refused?", ENTER)  # Yes
     answer(c, "Is the pupil under 13?", ENTER)  # Yes
     answer(c, "Is the incident serious?", ENTER)  # Yes
-    answer(c, ALLEGES, DOWN, ENTER)  # No
     _, status = finish(c)
     assert status == 0
     asked = json.loads((tmp_path / "asked.json").read_text())
@@ -315,27 +327,27 @@ def test_asked_and_scripted_give_the_same_steps_in_the_same_order(spawn, tmp_pat
     _, status = finish(c)
     scripted = json.loads((tmp_path / "scripted.json").read_text())
     assert status == 0 and [s["id"] for s in asked["steps"]] == [s["id"] for s in scripted["steps"]]
-    assert asked["steps"][0]["id"] == "pupil_child_protection"
+    assert asked["steps"][0]["id"] == "child_protection"
 
 
 def test_a_second_unfinished_guide_never_replaces_the_first(spawn, tmp_path):
-    # The first stops after "No", the second after "Yes": each at the question its answer leads to, so the
-    # Ctrl-C lands only once that answer is taken, however loaded the machine.
-    for keys, then in (((DOWN, ENTER), "Who posted or sent the abuse?"), ((ENTER,), HEAD_DSL)):
+    # The first stops after "No", the second after "In another way": each at the question its answer leads to, so
+    # the Ctrl-C lands only once that answer is taken, however loaded the machine.
+    for keys in ((ENTER,), (DOWN, DOWN, DOWN, ENTER)):
         c = spawn()
         answer(c, READER, DOWN, ENTER)
-        answer(c, "Does the incident involve the head teacher?", *keys)
-        c.expect_exact(then)
+        answer(c, HEAD, *keys)
+        c.expect_exact(CHILD)
         c.expect_exact("press Enter)")
         c.send(CTRL_C)
         out, status = finish(c)
         assert status == 130 and "kept privately" in out
     drafts = sorted((tmp_path / "home").glob("unfinished-guide*.json"))
     assert len(drafts) == 2
-    assert {json.loads(p.read_text())["answers"]["head_involved"] for p in drafts} == {"yes", "no"}
+    assert {json.loads(p.read_text())["answers"]["head_involved"] for p in drafts} == {"other", "no"}
     c = spawn("guide --resume")
     c.expect_exact("1 other is kept")
-    answer(c, HEAD_DSL, CTRL_C)  # the newest: head teacher involved
+    answer(c, CHILD, CTRL_C)  # the newest: head teacher involved in another way
     finish(c)
     assert len(list((tmp_path / "home").glob("unfinished-guide*.json"))) == 2  # kept again, in its own file
 
@@ -355,7 +367,7 @@ def test_plain_mode_asks_yes_or_no_then_the_file_name_and_takes_the_answers_word
     c = spawn("guide --plain", cols=40)
     c.expect_exact("e-safety")  # the title
     c.expect_exact("Ctrl-C")  # how to stop, as with arrows
-    for words in ("head teacher", "no", "a member of staff", "not sure", "No"):
+    for words in ("head teacher", "no", "not sure", "no", "a member of staff", "not sure"):
         c.expect_exact("Enter: ")  # "then press Enter: ", wrapped where 40 columns end
         c.sendline(words)
     c.expect_exact("Save a transcript?")
@@ -377,7 +389,7 @@ def test_plain_mode_asks_yes_or_no_then_the_file_name_and_takes_the_answers_word
 
 def test_a_guide_not_saved_names_the_letters_for_its_steps_and_how_to_draft_them(spawn, tmp_path):
     c = spawn("guide --plain", cols=80)
-    for words in ("head teacher", "no", "yes", "a parent or carer", "no", "no"):
+    for words in ("head teacher", "no", "not sure", "no", "a parent or carer", "no"):
         c.expect_exact("Enter: ")
         c.sendline(words)
     c.expect_exact("Save a transcript?")

@@ -14,7 +14,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-ANSWERS = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: not_sure\nalleges_harm: no\n"
+# The answers file README shows is the one its examples run: read from README, so the two cannot drift apart.
+ANSWERS = re.search(r"```yaml\n# answers.yaml\n(.*?)```", README.read_text(), re.S).group(1)
 BLOCK = re.compile(
     r"(<!-- output: (?P<name>[a-z]+)(?: lines (?P<start>\d+)-(?P<end>\d+))? -->\n```console\n\$ (?P<cmd>[^\n]+)\n)"
     r"(?P<body>.*?)(?P<body_end>\n```)",

@@ -62,10 +62,11 @@ def read(path: Path, fc: Flowchart) -> tuple[dict[str, str], dict[str, str]]:
                 f"{where}: the answer to '{key}' is {_kind(value)}: write one answer, one of: {', '.join(valid[key])}."
             )
         word = value.strip().lower()
-        if word in _YAML_WORDS and word not in valid[key]:
+        replaced = fc.replaced().get(key, {})
+        if word in _YAML_WORDS and word not in valid[key] and word not in replaced:
             value = _YAML_WORDS[word]
         try:
-            answers[key] = engine.normalise_value(key, value, valid[key])
+            answers[key] = engine.normalise_value(key, value, valid[key], replaced)
         except WizardError as e:
             raise WizardError(f"{where}: {e}") from None
     return answers, reasons

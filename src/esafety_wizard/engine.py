@@ -11,7 +11,7 @@ from typing import NamedTuple
 
 from .errors import MissingAnswer, WizardError
 from .escape import one_line
-from .model import END, READER, Choice, Contact, Flowchart, Question, ReaderPart, Step
+from .model import END, READER, Choice, Contact, Flowchart, Hold, Question, ReaderPart, Step
 
 
 class Answered(NamedTuple):
@@ -19,6 +19,7 @@ class Answered(NamedTuple):
 
     question: Question
     choice: Choice
+    by_role: bool = False  # not asked: the reader gives this answer by being who they are
 
     @property
     def id(self) -> str:
@@ -88,32 +89,51 @@ def walk(fc: Flowchart, answers: Mapping[str, str]) -> Walk:
 
     Where the procedure asks who is reading and `answers` says (`reader`), that answer comes first; the answers
     that reader gives by being who they are hold; and the walk ends at the first question that does not matter
-    to them. Without a `reader` answer the walk is the whole procedure, as for the person handling it.
+    to them. An answer can make the reader someone else (a head teacher who posted it has a part of their own):
+    from there on, that part's questions matter. A question is offered to a reader with only the answers their
+    part allows (the Chair of Governors is reading because the head teacher is involved). Without a `reader`
+    answer the walk is the whole procedure, as for the person handling it.
     """
     node = fc.start
     answered: list[Answered] = []
     part = None
+    given: dict[str, str] = {}
     if fc.reader is not None and answers.get(READER) is not None:
         try:
             answered.append(Answered(fc.reader, fc.reader.choice(answers[READER])))
         except KeyError:
             raise WizardError(_bad_value(READER, answers[READER], fc.reader.values)) from None
         part = fc.reader_part(answers[READER])
-        answers = {**answers, **dict(part.answers)} if part and part.answers else answers
+        given = dict(part.answers) if part else {}
     while node != END:
-        q = fc.questions[node]
+        q = offered(part, fc.questions[node])
         if part is not None and part.asks is not None and q.asks not in part.asks:
             break  # nothing after this matters to this reader
-        value = answers.get(q.asks)
+        value = given.get(q.asks, answers.get(q.asks))
         if value is None:
             return Walk(tuple(answered), q)
         try:
             choice = q.choice(value)
         except KeyError:
             raise WizardError(_bad_value(q.asks, value, q.values)) from None
-        answered.append(Answered(q, choice))
+        answered.append(Answered(fc.questions[node], choice, q.asks in given))
+        later = fc.next_part(part, q.asks, choice.value)
+        if later is not part and later is not None:
+            part = later
+            given = {**dict(later.answers), **given}
         node = choice.next
     return Walk(tuple(answered), None)
+
+
+def offered(part: ReaderPart | None, q: Question) -> Question:
+    """The question as this reader is asked it: with only the answers their part offers, where it limits them."""
+    if part is None or not part.offers:
+        return q
+    allowed = next((vs for qid, vs in part.offers if qid == q.asks), None)
+    if allowed is None:
+        return q
+    choices = tuple(c for c in q.choices if c.value in allowed)
+    return q._replace(choices=choices, by_value=None)
 
 
 def outcome(fc: Flowchart, answers: Mapping[str, str], reasons: Mapping[str, str] | None = None) -> Outcome:
@@ -134,16 +154,25 @@ def outcome_of(
 ) -> Outcome:
     """The outcome so far for a walk, finished or not (a draft shows what is known already)."""
     status: dict[str, str] = {sid: "due" for sid, s in fc.steps.items() if s.always}
+    mine = fc.part_of(w.answered)
+    chosen = fc.part_of(w.answered[:1])
+    # A reader made someone else by an answer (`becomes`) has that part's own steps as well as the path's.
+    extra = (mine.conditional, mine.due) if mine is not None and mine is not chosen else ((), ())
     for a in w.answered:
         for sid in a.choice.conditional:
             status.setdefault(sid, "conditional")
+    for sid in extra[0]:
+        status.setdefault(sid, "conditional")
+    for a in w.answered:
         for sid in a.choice.due:  # due on any answer outranks conditional on another
             status[sid] = "due"
+    for sid in extra[1]:
+        status[sid] = "due"
     # A step is left out when a due step on the path already covers it (a conditional one might not happen).
     covered = {sid for sid in status if any(status.get(c) == "due" for c in fc.steps[sid].covered_by)}
-    mine = fc.part_of(w.answered)
+    holds = _holds(w)
     steps = tuple(
-        StepResult(s, status[sid])
+        _held(s, holds[sid]) if sid in holds else StepResult(s, status[sid])
         for sid, s in fc.steps.items()
         if sid in status and sid not in covered and (mine is None or _in_part(mine, sid))
     )
@@ -154,6 +183,38 @@ def outcome_of(
     not_asked = tuple((k, v) for k, v in (answers or {}).items() if k not in used)
     decisions = tuple(Decision(a, (reasons or {}).get(a.id) or None) for a in w.answered if a.choice.decision)
     return Outcome(w.answered, steps, tuple(fc.contacts[c] for c in contact_ids), not_asked, decisions)
+
+
+def _holds(w: Walk) -> dict[str, list[Hold]]:
+    """What each held step on the path waits for (the LADO's agreement, the DSL's decision), in path order."""
+    out: dict[str, list[Hold]] = {}
+    for a in w.answered:
+        if a.choice.hold is not None:
+            for sid in a.choice.holds:
+                out.setdefault(sid, []).append(a.choice.hold)
+    return out
+
+
+def _held(step: Step, holds: list[Hold]) -> StepResult:
+    """A step that waits: conditional, its condition what it waits for, then its own (the record keeps both)."""
+    when = _together(h.when for h in holds)
+    condition = "; ".join(h.condition for h in holds)
+    if step.condition:
+        own = step.condition[:1].lower() + step.condition[1:]
+        condition = f"{condition}; then, {own}"
+        when = f"{when}, and {step.when or own}"
+    waits = " ".join(f"{h.condition}: {h.added}" for h in holds if h.added)
+    added = f"{step.added} {waits}" if step.added and waits else step.added or waits or None
+    return StepResult(step._replace(when=when, condition=condition, added=added), "conditional")
+
+
+def _together(whens) -> str:
+    """Several things waited for, in a few words: "the DSL agrees" and "the LADO agrees" read "the DSL and the LADO
+    agree"; others are joined with "and"."""
+    whens = list(dict.fromkeys(whens))
+    if len(whens) > 1 and all(w.endswith(" agrees") for w in whens):
+        return " and ".join(w.removesuffix(" agrees") for w in whens) + " agree"
+    return " and ".join(whens)
 
 
 def _in_part(part: ReaderPart, step_id: str) -> bool:
@@ -182,11 +243,12 @@ def normalise_answers(fc: Flowchart, raw: object, where: str = "the answers") ->
             raise WizardError(
                 f"{where}: '{shown_value(qid)}' is not a question in this flowchart. Questions: {', '.join(valid)}."
             )
-        out[qid] = normalise_value(qid, value, valid[qid])
+        out[qid] = normalise_value(qid, value, valid[qid], fc.replaced().get(qid))
     return out
 
 
-def normalise_value(qid: str, value: object, values: Iterable[str]) -> str:
+def normalise_value(qid: str, value: object, values: Iterable[str], replaced: Mapping[str, str] | None = None) -> str:
+    """An answer as the procedure names it; an older answer a choice `replaces` reads as that choice's."""
     values = tuple(values)
     if isinstance(value, bool):
         text = _BOOL_VALUES[value]
@@ -194,6 +256,7 @@ def normalise_value(qid: str, value: object, values: Iterable[str]) -> str:
         text = value.strip().lower().replace(" ", "_").replace("-", "_")
     else:
         text = None
+    text = (replaced or {}).get(text, text) if isinstance(text, str) else text
     if text not in values:
         raise WizardError(_bad_value(qid, value, values))
     return text
@@ -215,8 +278,11 @@ def reader_paths(fc: Flowchart) -> list[dict[str, str]]:
     out: dict[tuple, dict[str, str]] = {}
     for value in fc.reader.values if fc.reader else ():
         for answers in every_path(fc):
-            w = walk(fc, {**answers, READER: value})
-            if w.finished:  # a path this reader cannot take (the head not involved, for the Chair) stops short
+            try:
+                w = walk(fc, {**answers, READER: value})
+            except WizardError:  # an answer this reader is not offered (the head not involved, for the Chair)
+                continue
+            if w.finished:
                 used = {a.id: a.value for a in w.answered}
                 out.setdefault(tuple(used.items()), used)
     return list(out.values())

@@ -13,6 +13,38 @@ BLOCK = 1 << 20  # read in 1 MiB blocks: memory stays the same whatever the file
 LARGE = 50 * 1024 * 1024  # above this, a terminal shows a progress bar while the file is read
 
 
+IMAGE_SUFFIXES = frozenset(
+    {".png", ".jpg", ".jpeg", ".gif", ".webp", ".heic", ".heif", ".bmp", ".tif", ".tiff", ".avif"}
+)
+# The first bytes of the image formats a phone or a screenshot tool writes.
+_IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
+
+
+def looks_like_image(path: Path) -> bool:
+    """Whether a file is a picture, by its name or its first bytes (a file that cannot be read is not)."""
+    p = Path(path).expanduser()
+    try:
+        if not p.is_file():  # a file that is not there is refused as such, later
+            return False
+    except OSError:
+        return False
+    if p.suffix.lower() in IMAGE_SUFFIXES:
+        return True
+    try:
+        with open(p, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return False
+    return head.startswith(_IMAGE_MAGIC) or (head[:4] == b"RIFF" and head[8:12] == b"WEBP") or head[4:8] == b"ftyp"
+
+
+IMAGE_WARNING = (
+    "looks like an image. If it may show anyone under 18 nude or semi-nude, do not register or keep it: write down "
+    "what it shows, where it is (the address and the account), the date and time and who saw it, and tell the DSL "
+    "now. An intimate image of an adult is for the police, not for school systems."
+)
+
+
 def fingerprint(path: Path, progress=None) -> dict:
     """Path, name, size, modification time and SHA-256 of a file, read in blocks.
 

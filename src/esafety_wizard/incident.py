@@ -37,6 +37,7 @@ class Answer(NamedTuple):
     value: str
     label: str
     reason: str | None = None  # why, when one was given with the answer (a decision's or any other)
+    by_role: bool = False  # not asked: the reader gave it by being who they are (a head teacher can report to the head)
 
 
 class Decision(NamedTuple):
@@ -282,7 +283,14 @@ def _contact(d: dict) -> Contact:
 
 def _answer(d: dict) -> Answer:
     reason = d.get("reason") if isinstance(d.get("reason"), str) and d.get("reason") else None
-    return Answer(_text(d.get("id")), _text(d.get("question")), _text(d.get("answer")), _text(d.get("label")), reason)
+    return Answer(
+        _text(d.get("id")),
+        _text(d.get("question")),
+        _text(d.get("answer")),
+        _text(d.get("label")),
+        reason,
+        d.get("by_role") is True,
+    )
 
 
 def _evidence(e: Event) -> Evidence:
@@ -452,6 +460,18 @@ class Summary(NamedTuple):
     decided_against: list[tuple[str, str]]  # (the step, the reason)
     heads: list[tuple[int, str]]  # each incident's number and record head
     forced: list[tuple[int, int, str]] = []  # closed with steps still open: (incident, how many open, the reason)
+    reasons_shown: bool = True  # False: every reason (free text, which may name someone) left out
+
+
+def without_reasons(s: Summary) -> Summary:
+    """The summary with every reason left out: free text written about a case can name people or details, and
+    the summary says it names no one (reasons only where the person making it asks, and is warned)."""
+    return s._replace(
+        decisions=[(d, "") for d, _ in s.decisions],
+        decided_against=[(d, "") for d, _ in s.decided_against],
+        forced=[(n, k, "") for n, k, _ in s.forced],
+        reasons_shown=False,
+    )
 
 
 def facts(inc: Incident) -> dict:

@@ -14,7 +14,7 @@ from datetime import date
 from typing import NamedTuple
 
 from . import escape
-from .incident import Incident
+from .incident import NO_LONGER_NEEDED, Incident, Item
 from .markdown import md
 from .model import GENERAL_PLACEHOLDERS, PLACEHOLDER, PLACEHOLDERS, Letter
 from .school import Details
@@ -22,6 +22,7 @@ from .wording import when
 
 FORMATS = ("docx", "md", "html")
 LEFT_OUT = "[left out: a letter to other parents names no one and describes nothing]"
+CHAIR_NAME = "the Chair of Governors' name (esafety school set --chair)"
 
 
 class Block(NamedTuple):
@@ -37,13 +38,30 @@ class Draft(NamedTuple):
     date: str  # today, written out: "3 December 2026"
     blocks: tuple[Block, ...]
     to_fill: tuple[str, ...]  # what a person must still write in, in the order it appears
+    by_chair: bool = False  # signed by the Chair of Governors: the head teacher is involved
+
+
+def signed_by_chair(chair_signs: tuple[str, ...], inc: Incident) -> bool:
+    """Whether the Chair of Governors signs this incident's letters: its checklist has one of the procedure's
+    `chair_signs` steps (the head teacher is involved), still needed."""
+    return any(it.id in chair_signs and it.status != NO_LONGER_NEEDED for it in inc.checklist)
+
+
+def waiting_for(letter: Letter, inc: Incident) -> list[Item]:
+    """The steps this letter waits for that the incident has and that are neither done nor decided yet (the
+    LADO's agreement, on an allegation)."""
+    return [
+        it
+        for it in inc.checklist
+        if it.id in letter.waits_for and it.status != NO_LONGER_NEEDED and it.done is None and it.decided is None
+    ]
 
 
 def written_date(d: date) -> str:
     return f"{d.day} {d:%B %Y}"
 
 
-def _values(inc: Incident, school: Details, today: date) -> dict[str, str | None]:
+def _values(inc: Incident, school: Details, today: date, by_chair: bool) -> dict[str, str | None]:
     who = next((a.label for a in inc.answers if a.id == inc.who_question), None) if inc.who_question else None
     try:
         opened = written_date(date.fromisoformat(inc.created_at[:10]))
@@ -53,6 +71,7 @@ def _values(inc: Incident, school: Details, today: date) -> dict[str, str | None
         "school_name": school.name,
         "school_address": school.address,
         "head_name": school.head,
+        "signer_name": school.chair if by_chair else school.head,
         "date": written_date(today),
         "staff_name": inc.staff,
         "description": inc.description,
@@ -78,10 +97,12 @@ def _record(inc: Incident, which: str) -> tuple[str, ...]:
     return items or ("[none recorded yet]",)
 
 
-def draft(letter: Letter, inc: Incident, school: Details, today: date) -> Draft:
-    """The letter filled in from the record and the school's details."""
-    values = _values(inc, school, today)
+def draft(letter: Letter, inc: Incident, school: Details, today: date, by_chair: bool = False) -> Draft:
+    """The letter filled in from the record and the school's details; signed by the Chair of Governors when
+    `by_chair` (the head teacher is involved), never by the head teacher."""
+    values = _values(inc, school, today, by_chair)
     to_fill: list[str] = []
+    signer = CHAIR_NAME if by_chair else PLACEHOLDERS["head_name"]
 
     def fill(text: str) -> str:
         def one(m: re.Match) -> str:
@@ -93,7 +114,7 @@ def draft(letter: Letter, inc: Incident, school: Details, today: date) -> Draft:
             elif values.get(name):
                 return str(values[name])
             else:
-                missing = PLACEHOLDERS[name]
+                missing = signer if name == "signer_name" else PLACEHOLDERS[name]
             if missing not in to_fill:
                 to_fill.append(missing)
             return f"[to fill: {missing}]"
@@ -109,10 +130,10 @@ def draft(letter: Letter, inc: Incident, school: Details, today: date) -> Draft:
         elif part.record:
             blocks.append(Block(items=(LEFT_OUT,) if letter.general else _record(inc, part.record)))
     # The letterhead and signature need the school's details too: say so once if they are not set.
-    for name in ("school_name", "head_name"):
-        if not values.get(name) and PLACEHOLDERS[name] not in to_fill:
-            to_fill.append(PLACEHOLDERS[name])
-    return Draft(letter, school, written_date(today), tuple(blocks), tuple(to_fill))
+    for name, missing in (("school_name", PLACEHOLDERS["school_name"]), ("signer_name", signer)):
+        if not values.get(name) and missing not in to_fill:
+            to_fill.append(missing)
+    return Draft(letter, school, written_date(today), tuple(blocks), tuple(to_fill), by_chair)
 
 
 def _head(d: Draft) -> list[str]:
@@ -124,6 +145,8 @@ def _head(d: Draft) -> list[str]:
 
 
 def _signature(d: Draft) -> list[str]:
+    if d.by_chair:
+        return [d.school.chair or f"[to fill: {CHAIR_NAME}]", "Chair of Governors"]
     return [d.school.head or f"[to fill: {PLACEHOLDERS['head_name']}]", "Head teacher"]
 
 

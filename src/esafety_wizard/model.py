@@ -18,6 +18,15 @@ STATUSES = ("due", "conditional")
 READER = "reader"  # the answers id of the question 'who is reading this?', asked before the procedure's own
 
 
+class Hold(NamedTuple):
+    """What a held step waits for (the LADO's agreement, the DSL's decision): a held step becomes conditional,
+    its condition this one, before any of its own."""
+
+    when: str  # in a few words, shown with the step's short line: "If <when>: ..."
+    condition: str  # in a sentence, shown with the step's whole text
+    added: str | None = None  # why it waits, and where that is stated (the wait is not in the flowchart)
+
+
 class Choice(NamedTuple):
     value: str
     label: str
@@ -26,6 +35,9 @@ class Choice(NamedTuple):
     conditional: tuple[str, ...] = ()
     added: str | None = None
     decision: str | None = None  # what this answer means is not done: the guide asks for the reason
+    holds: tuple[str, ...] = ()  # steps that wait, on this answer's path, until `hold` has happened
+    hold: Hold | None = None  # what they wait for, in words
+    replaces: tuple[str, ...] = ()  # older answers this choice stands for (an answers file or record from before)
 
 
 class Question(NamedTuple):
@@ -45,12 +57,21 @@ class Question(NamedTuple):
     def values(self) -> tuple[str, ...]:
         return tuple(c.value for c in self.choices)
 
+    def lookup(self) -> dict[str, Choice]:
+        """Each answer value, and each older value a choice replaces, to its choice (the loader's `by_value`)."""
+        out = {old: c for c in self.choices for old in c.replaces}
+        out.update((c.value, c) for c in self.choices)
+        return out
+
     def choice(self, value: str) -> Choice:
         """The choice for an answer value. Raises KeyError if there is none."""
         if self.by_value is not None:
             return self.by_value[value]
         for c in self.choices:
             if c.value == value:
+                return c
+        for c in self.choices:
+            if value in c.replaces:
                 return c
         raise KeyError(value)
 
@@ -123,6 +144,11 @@ class ReaderPart(NamedTuple):
     leave_out: tuple[str, ...] = ()  # steps never for this reader ("report to the head teacher", for the head)
     answers: tuple[tuple[str, str], ...] = ()  # answers this reader gives by being who they are
     is_contact: str | None = None  # the procedure's contact this reader is: never listed for them to reach
+    offers: tuple[tuple[str, tuple[str, ...]], ...] = ()  # the only answers this reader may give to a question
+    becomes: tuple[tuple[str, str, str], ...] = ()  # (question, answer, part): an answer that makes them another
+    due: tuple[str, ...] = ()  # the steps this part makes due (a reader's choice's, or a part's of its own)
+    conditional: tuple[str, ...] = ()
+    label: str | None = None  # who this part is for, in words (a part no reader chooses: reached by `becomes`)
 
 
 # --- letters: what the procedure asks the school to write, drafted from an incident (see letters.py) ----------
@@ -132,6 +158,7 @@ PLACEHOLDERS: dict[str, str] = {
     "school_name": "your school's name (esafety school set --name)",
     "school_address": "your school's address (esafety school set --address)",
     "head_name": "the head teacher's name (esafety school set --head)",
+    "signer_name": "the name of who signs: the head teacher, or the Chair of Governors when the head is involved",
     "date": "today's date",
     "parent_name": "the parent or carer's name",
     "pupil_name": "the pupil's name",
@@ -147,7 +174,7 @@ PLACEHOLDERS: dict[str, str] = {
 # How a placeholder is written in a letter's text: a name in braces (what validate checks, what a draft fills).
 PLACEHOLDER = re.compile(r"\{([^{}\s]{1,60})\}")
 # A letter to other parents names no one and describes nothing: only these may be filled in, whatever it asks.
-GENERAL_PLACEHOLDERS = frozenset({"school_name", "school_address", "head_name", "date"})
+GENERAL_PLACEHOLDERS = frozenset({"school_name", "school_address", "head_name", "signer_name", "date"})
 # Lists a letter may take from the incident's record, as bullet points.
 RECORD_LISTS: dict[str, str] = {
     "steps_done": "the steps done, with when, by whom and every note",
@@ -176,6 +203,7 @@ class Letter(NamedTuple):
     when: str | None = None  # when to send it, in words
     added: str | None = None
     source: str | None = None
+    waits_for: tuple[str, ...] = ()  # steps that must be done or decided first, where the incident has them
 
 
 class Flowchart(NamedTuple):
@@ -198,14 +226,39 @@ class Flowchart(NamedTuple):
     readers: tuple[ReaderPart, ...] = ()  # each reader's part, in the order of the reader question's choices
     letters: dict[str, Letter] = {}  # noqa: RUF012 (a NamedTuple default: never mutated)
     contacts_sha256: str = ""  # in a pack: the SHA-256 of the shared contacts file (`sha256` is the procedure's own)
+    chair_signs: tuple[str, ...] = ()  # steps that, on an incident, mean the Chair of Governors signs its letters
 
     def reader_part(self, value: str | None) -> ReaderPart | None:
         return next((p for p in self.readers if p.value == value), None) if value else None
 
     def part_of(self, answered) -> ReaderPart | None:
-        """The reader's part, when the answers (engine.Answered, in path order) start with who is reading."""
+        """The reader's part, when the answers (engine.Answered, in path order) start with who is reading: the
+        part they chose, or the one an answer on the path made them (`becomes`: a head teacher who posted it)."""
         first = answered[0] if answered else None
-        return self.reader_part(first.value) if first is not None and first.question.id == READER else None
+        if first is None or first.question.id != READER:
+            return None
+        part = self.reader_part(first.value)
+        for a in answered[1:]:
+            part = self.next_part(part, a.id, a.value)
+        return part
+
+    def next_part(self, part: ReaderPart | None, question: str, value: str) -> ReaderPart | None:
+        """The part a reader has after answering `question` with `value`: another, where their part says so."""
+        if part is None:
+            return None
+        for q, v, other in part.becomes:
+            if q == question and v == value:
+                return self.reader_part(other) or part
+        return part
+
+    def replaced(self) -> dict[str, dict[str, str]]:
+        """Question id -> {older answer: the answer that replaces it} (`replaces:` on a choice)."""
+        out: dict[str, dict[str, str]] = {}
+        for q in self.questions.values():
+            for c in q.choices:
+                for old in c.replaces:
+                    out.setdefault(q.asks, {})[old] = c.value
+        return out
 
     def question_values(self) -> dict[str, tuple[str, ...]]:
         """Public question id -> its valid values, in the order first met (the reader question first)."""

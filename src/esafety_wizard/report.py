@@ -67,7 +67,9 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str, evid
         "",
     ]
     L += [
-        f"{i}. {md(a.text)} **{md(a.label)}**" + (f" (reason: {md(a.reason)})" if a.reason else "")
+        f"{i}. {md(a.text)} **{md(a.label)}**"
+        + (f" ({wording.BY_ROLE})" if a.by_role else "")
+        + (f" (reason: {md(a.reason)})" if a.reason else "")
         for i, a in enumerate(inc.answers, 1)
     ]
     L += markdown.decision_lines(inc.decisions)
@@ -146,7 +148,13 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
         "<h2>Answers</h2><table><tr><th>#</th><th>Question</th><th>Answer</th></tr>",
     ]
     h += [
-        rows([str(i), e(a.text), e(a.label) + (f"<br><small>Reason: {e(a.reason)}</small>" if a.reason else "")])
+        rows(
+            [
+                str(i),
+                e(a.text),
+                e(wording.answer_label(a)) + (f"<br><small>Reason: {e(a.reason)}</small>" if a.reason else ""),
+            ]
+        )
         for i, a in enumerate(inc.answers, 1)
     ]
     h.append("</table>")
@@ -249,6 +257,10 @@ GOVERNORS_INTRO = (
     "the people handling each case (the LADO, HR, the Chair when the head teacher is involved)."
 )
 REASONS_CAUTION = "Reasons are shown as they were written: check that none names anyone before you share this."
+REASONS_LEFT_OUT = (
+    "The reasons written for these decisions are left out: they are free text and may name people. They are kept "
+    "in each incident's record."
+)
 NOT_DONE = "Not done"  # a step decided against: 'Not done: <step>. Reason: ...' cannot be read the other way round
 HEADS_WHY = (
     "A short code for each incident's record as it stands today. Write them down: later, esafety log verify "
@@ -257,11 +269,17 @@ HEADS_WHY = (
 
 
 def _forced(s) -> list[str]:
-    """Incidents closed with steps still open, each with how many and the reason given."""
+    """Incidents closed with steps still open, each with how many and the reason given (if reasons are shown)."""
     return [
-        f"Incident {n}: closed with {k} step{'s' if k != 1 else ''} still open. Reason: {r or 'none given'}"
+        f"Incident {n}: closed with {k} step{'s' if k != 1 else ''} still open."
+        + (f" Reason: {r or 'none given'}" if s.reasons_shown else "")
         for n, k, r in s.forced
     ]
+
+
+def _decision_lines(s) -> list[str]:
+    """Each decision and step decided against, in words, without their reasons (see without_reasons)."""
+    return [d for d, _ in s.decisions] + [f"{NOT_DONE}: {d}" for d, _ in s.decided_against]
 
 
 def _period(s) -> str:
@@ -315,12 +333,20 @@ def governors_markdown(s, made_at: str) -> str:
         "| --- | --- |",
         *(f"| {cell(k)} | {v} |" for k, v in s.by_route.items()),
         "",
-        "## Decisions and their reasons",
+        "## Decisions and their reasons" if s.reasons_shown else "## Decisions",
         "",
-        md(REASONS_CAUTION),
+        md(REASONS_CAUTION if s.reasons_shown else REASONS_LEFT_OUT),
         "",
-        *(f"- {md(d)} **{md(wording.decision_reason(r or None))}**" for d, r in s.decisions),
-        *(f"- {NOT_DONE}: {md(d)} **Reason: {md(r)}**" for d, r in s.decided_against),
+        *(
+            (f"- {md(d)} **{md(wording.decision_reason(r or None))}**" for d, r in s.decisions)
+            if s.reasons_shown
+            else (f"- {md(d)}" for d, _ in s.decisions)
+        ),
+        *(
+            (f"- {NOT_DONE}: {md(d)} **Reason: {md(r)}**" for d, r in s.decided_against)
+            if s.reasons_shown
+            else (f"- {NOT_DONE}: {md(d)}" for d, _ in s.decided_against)
+        ),
         "",
         "## Record heads",
         "",
@@ -329,7 +355,7 @@ def governors_markdown(s, made_at: str) -> str:
         *(f"- Incident {n}: {md(h)}" for n, h in s.heads),
     ]
     if not s.decisions and not s.decided_against:
-        L.insert(L.index(md(REASONS_CAUTION)) + 2, "None.")
+        L.insert(L.index(md(REASONS_CAUTION if s.reasons_shown else REASONS_LEFT_OUT)) + 2, "None.")
     return "\n".join(L) + "\n"
 
 
@@ -354,10 +380,12 @@ def governors_html(s, made_at: str) -> str:
         "</table><h2>Routes taken</h2><p>Each step done that is the route to a contact.</p>",
         "<table><tr><th>Contact</th><th>Incidents</th></tr>",
         *(rows([e(k), str(v)]) for k, v in s.by_route.items()),
-        "</table><h2>Decisions and their reasons</h2>",
-        f"<p class='warn'>{e(REASONS_CAUTION)}</p>",
+        f"</table><h2>{'Decisions and their reasons' if s.reasons_shown else 'Decisions'}</h2>",
+        f"<p class='warn'>{e(REASONS_CAUTION if s.reasons_shown else REASONS_LEFT_OUT)}</p>",
     ]
-    if s.decisions or s.decided_against:
+    if not s.reasons_shown and (s.decisions or s.decided_against):
+        h.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in _decision_lines(s)) + "</ul>")
+    elif s.decisions or s.decided_against:
         h.append("<table><tr><th>Decision</th><th>Reason</th></tr>")
         h += [rows([e(d), e(r) if r else f"<span class='todo'>{e(wording.NO_REASON)}</span>"]) for d, r in s.decisions]
         h += [rows([e(f"{NOT_DONE}: {d}"), e(r)]) for d, r in s.decided_against]

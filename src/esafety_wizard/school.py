@@ -136,7 +136,7 @@ def set_contact(fc: Flowchart, cid: str, fields: dict[str, str | None], home: Pa
 # --- the school's own details, for letters ----------------------------------------------------------------
 
 DETAILS_FILE = "school.json"
-DETAIL_FIELDS = ("name", "address", "head")
+DETAIL_FIELDS = ("name", "address", "head", "chair")
 
 
 class Details(NamedTuple):
@@ -146,6 +146,7 @@ class Details(NamedTuple):
     name: str | None = None
     address: str | None = None
     head: str | None = None
+    chair: str | None = None  # the Chair of Governors, who signs when the head teacher is involved
     set_on: str = ""
 
 
@@ -167,7 +168,9 @@ def set_details(fields: dict[str, str | None], home: Path | None = None) -> tupl
     """Set (or, with '', clear) the school's name, address and head teacher; stamped with today."""
     given = {k: " ".join(v.split()) for k, v in fields.items() if v is not None}
     if not given:
-        raise WizardError('Give at least one of --name, --address, --head, as in: esafety school set --name "..."')
+        raise WizardError(
+            'Give at least one of --name, --address, --head, --chair, as in: esafety school set --name "..."'
+        )
     now = details(home)._asdict()
     now.update(given)
     now["set_on"] = date.today().isoformat()

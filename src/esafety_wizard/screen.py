@@ -150,8 +150,8 @@ def _outcome_to_act_on(con: Console, fc: Flowchart, out: Outcome) -> None:
         con.print(Text(wording.contact_line(c, how, con.width)))
     if missing:
         con.print(Text(wording.missing_contacts(missing, con.width), style="dim"))
-    for d in out.decisions:
-        con.print(Text(wording.decision_line(d)))
+    for line in wording.decision_lines(out.decisions):
+        con.print(Text(line))
     marked = any(r.step.added for r in out.steps) or bool(fc.urgent and fc.urgent.added)
     legend = wording.legend(any(r.status == "conditional" for r in out.steps), marked)
     if legend:
@@ -208,7 +208,7 @@ def _answers(con: Console, answers) -> None:
     """Numbered answers, the question then the answer in bold: a guide's (engine) or an incident's (recorded)."""
     g = _grid()
     for i, a in enumerate(answers, 1):
-        text = Text.assemble(a.text, " ", (a.label, "bold"))
+        text = Text.assemble(a.text, " ", (a.label, "bold"), (f" ({wording.BY_ROLE})" if a.by_role else "", "dim"))
         for line in wording.added_to_answer(a):
             text.append("\n" + line, style="dim")
         if getattr(a, "reason", None):  # a recorded answer given with its reason
@@ -273,12 +273,26 @@ def letters_list(con: Console, fc: Flowchart, prog: str) -> None:
         con.print(Padding(Text("\n".join(lines)), (0, 0, 0, 2)))
 
 
-def letters_for(fc: Flowchart | None, inc: Incident) -> list[tuple[str, str, list[int]]]:
-    """The procedure's letters that serve a step on the incident's checklist: (name, title, step numbers)."""
+def letters_for(fc: Flowchart | None, inc: Incident) -> list[tuple[str, str, list[int], list[int]]]:
+    """The procedure's letters that serve a step on the incident's checklist: (name, title, step numbers, the
+    numbers of the steps it still waits for, such as the LADO's agreement)."""
+    from .letters import waiting_for
+
     if fc is None:
         return []
     numbers = {it.id: it.number for it in inc.checklist if it.status != "no_longer_needed"}
-    return [(x.id, x.title, sorted(numbers[s] for s in x.steps if s in numbers)) for x in letters_serving(fc, numbers)]
+    return [
+        (x.id, x.title, sorted(numbers[s] for s in x.steps if s in numbers), [it.number for it in waiting_for(x, inc)])
+        for x in letters_serving(fc, numbers)
+    ]
+
+
+def letter_line(title: str, numbers: list[int], waits: list[int], command: str) -> str:
+    """One letter offered for an incident: what it is for, and how to draft it, or what it waits for first."""
+    steps = ", ".join(map(str, numbers))
+    if waits:
+        return f"{title} (step {steps}): not yet, it waits for step {', '.join(map(str, waits))}"
+    return f"{title} (step {steps}): {command}"
 
 
 def letters_serving(fc: Flowchart, step_ids) -> list:
@@ -381,7 +395,7 @@ def incident(
     inc: Incident,
     chain_problems: list[str],
     changes: dict | None = None,
-    letters: list[tuple[str, str, list[int]]] = (),
+    letters: list[tuple[str, str, list[int], list[int]]] = (),
     prog: str = "esafety",
 ) -> None:
     con.print()
@@ -409,9 +423,8 @@ def incident(
     if letters:
         con.print()
         con.print(Text("Letters for these steps (drafts to edit)", style="bold underline"))
-        for name, title, numbers in letters:
-            steps = ", ".join(map(str, numbers))
-            con.print(Text(f"{title} (step {steps}): {prog} log letter {inc.id} {name}"))
+        for name, title, numbers, waits in letters:
+            con.print(Text(letter_line(title, numbers, waits, f"{prog} log letter {inc.id} {name}")))
     if inc.notes:
         con.print()
         con.print(Text("Notes", style="bold underline"))

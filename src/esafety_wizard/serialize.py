@@ -33,6 +33,8 @@ def answer(a) -> dict:
     d = {"id": a.id, "question": a.text, "answer": a.value, "label": a.label}
     if getattr(a, "reason", None):  # a recorded answer given with its reason
         d["reason"] = a.reason
+    if a.by_role:  # not asked: given by the reader's role
+        d["by_role"] = True
     return d
 
 
@@ -175,7 +177,7 @@ def incident(inc: Incident, chain_problems: list[str], exported_at: str) -> dict
 
 
 def governors(s) -> dict:
-    """The governors' summary (incident.Summary): numbers and outcomes, no names."""
+    """The governors' summary (incident.Summary): numbers and outcomes, no names; reasons only where asked."""
     return {
         "tool": TOOL,
         "period": {"from": s.start, "to": s.end},
@@ -185,10 +187,13 @@ def governors(s) -> dict:
         "by_who": s.by_who,
         "by_route": s.by_route,
         "days_to_close": s.days_to_close,
-        "decisions": [{"decision": d, "reason": r} for d, r in s.decisions],
-        "decided_against": [{"step": d, "reason": r} for d, r in s.decided_against],
+        "decisions": [{"decision": d, **({"reason": r} if s.reasons_shown else {})} for d, r in s.decisions],
+        "decided_against": [{"step": d, **({"reason": r} if s.reasons_shown else {})} for d, r in s.decided_against],
         "record_heads": [{"incident": n, "head": h} for n, h in s.heads],
-        "closed_with_steps_open": [{"incident": n, "open_steps": k, "reason": r} for n, k, r in s.forced],
+        "closed_with_steps_open": [
+            {"incident": n, "open_steps": k, **({"reason": r} if s.reasons_shown else {})} for n, k, r in s.forced
+        ],
+        "reasons": "shown as written" if s.reasons_shown else "left out: free text that may name people",
     }
 
 

@@ -67,9 +67,7 @@ class Session:
 
     def _asked(self, w: engine.Walk) -> list[engine.Answered]:
         """The answers on the path that were asked: not those the reader gives by being who they are."""
-        part = self.fc.reader_part(self.answers.get(READER))
-        given = dict(part.answers) if part else {}
-        return [a for a in w.answered if a.id not in given]
+        return [a for a in w.answered if not a.by_role]
 
     def answer(self, question_id: str, value: str) -> None:
         w = self.walk()

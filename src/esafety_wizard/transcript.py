@@ -41,7 +41,10 @@ def to_markdown(fc: Flowchart, out: Outcome, created_at: datetime, incident: tup
         "",
     ]
     for i, a in enumerate(out.answered, 1):
-        lines.append(f"{i}. {md(a.text)} **{md(a.label)}** (`{a.id}: {a.value}`)")
+        lines.append(
+            f"{i}. {md(a.text)} **{md(a.label)}** (`{a.id}: {a.value}`)"
+            + (f" ({wording.BY_ROLE})" if a.by_role else "")
+        )
         lines += [f"    - _{md(line, ' ' * 6)}_" for line in wording.added_to_answer(a)]
     if out.not_asked:
         lines += [

@@ -150,12 +150,27 @@ def missing_contacts(missing, width: int = 80) -> str:
 def decision_line(d) -> str:
     """A decision in a line: what was decided (the first clause of the procedure's words, which --sources and
     every record keep whole), and the reason given, or that none is recorded yet."""
+    reason = f"Reason: {d.reason}" if d.reason else "No reason recorded yet."
+    return f"Decided: {_decided(d)}. {reason}"
+
+
+def _decided(d) -> str:
     said = d.text or f"{d.answered.text} {d.answered.label}"
     cut = min((i for i in (said.find(", so "), said.find(": ")) if i > 0), default=len(said))
     said = said[:cut].rstrip(".")
-    said = said[len("You decided ") :] if said.startswith("You decided ") else said[0].lower() + said[1:]
-    reason = f"Reason: {d.reason}" if d.reason else "No reason recorded yet."
-    return f"Decided: {said}. {reason}"
+    return said[len("You decided ") :] if said.startswith("You decided ") else said[0].lower() + said[1:]
+
+
+def decision_lines(decisions) -> list[str]:
+    """The decisions for the screen: each with its reason on a line, and those with no reason yet together, so
+    a screen holds them with the steps."""
+    out = [decision_line(d) for d in decisions if d.reason]
+    open_ = [_decided(d) for d in decisions if not d.reason]
+    if len(open_) == 1:
+        out.append(f"Decided: {open_[0]}. No reason recorded yet.")
+    elif open_:
+        out.append(f"Decided, with no reason recorded yet: {'; '.join(open_)}.")
+    return out
 
 
 NO_LONGER_NEEDED = "No longer needed"
@@ -177,6 +192,16 @@ def step_words(step: Step, limit: int = 74) -> str:
         return words
     cut = words.rfind(" ", 0, limit)
     return words[: cut if cut > 0 else limit].rstrip(" ,;:") + "…"
+
+
+def letter_waits(title: str, incident_id: int, waiting) -> str:
+    """Why a letter is not drafted yet: the steps it waits for (the LADO's agreement), with how to record them."""
+    steps = "; ".join(f"step {it.number} ({step_words(it.step).rstrip('.')})" for it in waiting)
+    first = waiting[0].number
+    return (
+        f"The letter '{title}' waits for {steps}. Do not send it until then. When it has happened, record it "
+        f'(esafety log done {incident_id} {first} --note "what was agreed") and draft the letter again.'
+    )
 
 
 def step_sentence(step: Step) -> str:
@@ -211,6 +236,14 @@ def added_to_question(question, choices=None) -> list[str]:
     """What the tool adds to a question or to its choices, each as a line marked as not in the flowchart."""
     lines = [f"{NOT_IN_SOURCE}: {question.added}"] if question.added else []
     return lines + [f"{NOT_IN_SOURCE}: '{c.label}': {c.added}" for c in (choices or question.choices) if c.added]
+
+
+BY_ROLE = "not asked: it follows from who is reading"
+
+
+def answer_label(a) -> str:
+    """An answer as shown in a list of answers: its words, marked when the reader's role gave it (not asked)."""
+    return f"{a.label} ({BY_ROLE})" if a.by_role else a.label
 
 
 def added_to_answer(a) -> list[str]:

@@ -330,9 +330,10 @@ class _Guide:
             from .common import invoked
 
             self.err.print("Letters for its steps, drafted from the record, ready to edit:")
-            for name, title, numbers in self.letters:
-                steps = ", ".join(map(str, numbers))
-                self.err.print(Text(f"  {title} (step {steps}): {invoked()} log letter {n} {name}"))
+            from ..screen import letter_line
+
+            for name, title, numbers, waits in self.letters:
+                self.err.print(Text("  " + letter_line(title, numbers, waits, f"{invoked()} log letter {n} {name}")))
         self.err.print(
             f"Next: see it with 'esafety log show {n}', and tick off each step with 'esafety log done {n} STEP'."
         )

@@ -366,18 +366,34 @@ def log_evidence(
         ),
     ] = False,
     reason: Annotated[str | None, typer.Option("--reason", help="With --withdraw: why.")] = None,
+    not_intimate: Annotated[
+        bool,
+        typer.Option(
+            "--not-an-intimate-image",
+            help="Say that no image among the files shows anyone nude or semi-nude (asked otherwise, for an image).",
+        ),
+    ] = False,
     home: HomeOpt = None,
     as_: AsOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """Register evidence files by path, size, time and SHA-256. They are never copied or moved.
 
-    Example: esafety log evidence 3 ~/Evidence/screenshot-1.png --note "Post seen on Monday"
+    Never an image that may show anyone under 18 nude or semi-nude: do not keep it at all. Write down what it
+    shows, where it is (the address and the account), the date and time and who saw it, and tell the DSL now.
+    An intimate image of an adult is for the police, not for school systems. For an image, you are asked to
+    confirm that it is neither.
+
+    Example: esafety log evidence 3 ~/Evidence/printout-of-the-page.pdf --note "Page printed on Monday"
     """
     if withdraw and (len(files) != 1 or note is not None):
         raise typer.BadParameter("--withdraw takes one file and --reason, not --note")
     if reason is not None and not withdraw:
         raise typer.BadParameter("--reason goes with --withdraw; to say what the files show, use --note")
+
+    if not withdraw and not not_intimate:
+        with boundary(no_color):
+            _confirm_no_intimate_image(files, no_color)
 
     def do(cases, st, who) -> str:
         if withdraw:
@@ -396,6 +412,29 @@ def log_evidence(
         )
 
     _change(home, as_, no_color, do)
+
+
+def _confirm_no_intimate_image(files: list[Path], no_color: bool) -> None:
+    """For a file that looks like an image: say what never to keep, and go on only when the user confirms that it
+    shows no one nude or semi-nude (asked on a terminal; elsewhere, --not-an-intimate-image)."""
+    import sys
+
+    from ..errors import WizardError
+    from ..escape import one_line
+    from ..evidence import IMAGE_WARNING, looks_like_image
+
+    images = [f for f in files if looks_like_image(f)]
+    if not images:
+        return
+    said = f"{one_line(images[0].name)[:80]}{' and more' if len(images) > 1 else ''} {IMAGE_WARNING}"
+    if not (sys.stdin.isatty() and sys.stderr.isatty()):
+        raise WizardError(
+            f"{said} Nothing was registered. If no image shows anyone nude or semi-nude, register it again with "
+            "--not-an-intimate-image."
+        )
+    err(no_color).print(said)
+    if not typer.confirm("Does no image show anyone nude or semi-nude?", default=False, err=True):
+        raise WizardError("Nothing was registered.")
 
 
 @contextlib.contextmanager
@@ -751,16 +790,23 @@ def log_letter(
         import hashlib
         from datetime import date
 
-        from .. import cases, letters, school
+        from .. import cases, letters, school, wording
+        from ..errors import WizardError
         from ..files import now, write_private
 
         fmt = format_for(output, fmt, LetterFormat, "write .docx and save it as PDF from Word", bare=False)
         if output is None:
             output = Path(f"esafety-incident-{incident_id}-{name[:40]}-{now():%Y-%m-%d}.{fmt.value}")
-        template = cases.letter_template(procedure(flowchart, home), name)
+        fc = procedure(flowchart, home)
+        template = cases.letter_template(fc, name)
         who = cases.actor(home, as_)
         with _store(home) as st:
-            d = letters.draft(template, cases.get(st, incident_id), school.details(home), date.today())
+            inc = cases.get(st, incident_id)
+            waiting = letters.waiting_for(template, inc)
+            if waiting:
+                raise WizardError(wording.letter_waits(template.title, incident_id, waiting))
+            by_chair = letters.signed_by_chair(fc.chair_signs, inc)
+            d = letters.draft(template, inc, school.details(home), date.today(), by_chair)
             data = letters.render(fmt.value, d)
             raw = data.encode("utf-8") if isinstance(data, str) else data
             write_private(output, raw, overwrite=force)
@@ -791,12 +837,21 @@ def log_report(
         Path | None,
         typer.Option("--output", "-o", metavar="FILE", help="Write to this file (readable only by you); - prints it."),
     ] = None,
+    with_reasons: Annotated[
+        bool,
+        typer.Option(
+            "--with-reasons",
+            help="Include the reasons written for decisions, as they were written: they may name people, so check "
+            "them before you share it.",
+        ),
+    ] = False,
     force: ForceOpt = False,
     home: HomeOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
     """The summary for governors over a period: how many incidents, who posted them, the routes taken, open and
-    closed, time to close, and decisions with their reasons. No names, no descriptions, no evidence.
+    closed, time to close, and the decisions made. No names, no descriptions, no evidence, and no free text: the
+    reasons for decisions only with --with-reasons.
 
     Example: esafety log report --from 2026-09-01 --to 2026-12-31 -o autumn-term.html
     """
@@ -808,8 +863,14 @@ def log_report(
         from .common import write_output
 
         fmt = format_for(output, fmt)
+        from ..incident import without_reasons
+
         with _store(home, readonly=True) as st:
             summary = cases.governors_summary(st, start, end)
+        if with_reasons:
+            err(no_color).print(f"Warning: {report.REASONS_CAUTION}")
+        else:
+            summary = without_reasons(summary)
         text = report.governors(fmt.value, summary, stamp())
         if output is None and sys.stdout.isatty():
             output = Path(f"esafety-governors-summary-{now():%Y-%m-%d}.{fmt.value}")

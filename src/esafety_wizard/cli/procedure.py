@@ -128,10 +128,11 @@ def school_show(
         from rich.text import Text
 
         o = out(no_color)
-        if not any((d.name, d.address, d.head)):
+        if not any((d.name, d.address, d.head, d.chair)):
             o.print('Not set yet. Set them once with: esafety school set --name "..." --address "..." --head "..."')
             return
-        for label, value in (("School", d.name), ("Address", d.address), ("Head teacher", d.head)):
+        shown = (("School", d.name), ("Address", d.address), ("Head teacher", d.head), ("Chair of Governors", d.chair))
+        for label, value in shown:
             o.print(Text(f"{label}: {value or '(not set)'}"))
         o.print(Text(f"Set on {d.set_on or 'an unknown date'}. Change them with: esafety school set"))
 
@@ -141,18 +142,23 @@ def school_set(
     name: Annotated[str | None, typer.Option("--name", help="The school's name, as on its letterhead.")] = None,
     address: Annotated[str | None, typer.Option("--address", help="The school's address, on one line.")] = None,
     head: Annotated[str | None, typer.Option("--head", help="The head teacher's name, who signs letters.")] = None,
+    chair: Annotated[
+        str | None,
+        typer.Option("--chair", help="The Chair of Governors' name, who signs when the head teacher is involved."),
+    ] = None,
     home: HomeOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
-    """Set your school's name, address and head teacher once, for the letterhead and signature of every letter
-    the tool drafts. Give '' to clear one.
+    """Set your school's name, address, head teacher and Chair of Governors once, for the letterhead and
+    signature of every letter the tool drafts (the Chair signs when the head teacher is involved). Give '' to
+    clear one.
 
     Example: esafety school set --name "Hillside Primary School" --address "1 High Street, Matlock" --head "Mrs A Jones"
     """
     with boundary(no_color):
         from .. import school
 
-        _, where = school.set_details({"name": name, "address": address, "head": head}, home)
+        _, where = school.set_details({"name": name, "address": address, "head": head, "chair": chair}, home)
         err(no_color).print(f"Saved in {where} (readable only by you). See them with: esafety school")
 
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import Problem
 from ..files import cache_home
-from ..model import Choice, Contact, Flowchart, Letter, LetterPart, Notice, Question, ReaderPart, Section, Step
+from ..model import Choice, Contact, Flowchart, Hold, Letter, LetterPart, Notice, Question, ReaderPart, Section, Step
 
 # Part of every key: a new version of the tool, or a change to any model class, never reads an old entry.
 _FORMAT = (
@@ -24,6 +24,7 @@ _FORMAT = (
         ",".join(cls._fields)
         for cls in (
             Choice,
+            Hold,
             Question,
             Section,
             Step,
@@ -90,28 +91,53 @@ def _encode(fc: Flowchart) -> dict:
         if fc.reader
         else None,
         "readers": [
-            [p.value, p.asks, list(p.only), list(p.leave_out), [list(a) for a in p.answers], p.is_contact]
+            [
+                p.value,
+                p.asks,
+                list(p.only),
+                list(p.leave_out),
+                [list(a) for a in p.answers],
+                p.is_contact,
+                [[q, list(vs)] for q, vs in p.offers],
+                [list(b) for b in p.becomes],
+                list(p.due),
+                list(p.conditional),
+                p.label,
+            ]
             for p in fc.readers
         ],
         "letters": [list(x._replace(parts=[list(p) for p in x.parts])) for x in fc.letters.values()],
+        "chair_signs": list(fc.chair_signs),
     }
 
 
 def _letter(row: list) -> Letter:
     x = Letter(*row)
     parts = tuple(LetterPart(*p)._replace(points=tuple(p[1])) for p in x.parts)
-    return x._replace(steps=tuple(x.steps), parts=parts)
+    return x._replace(steps=tuple(x.steps), parts=parts, waits_for=tuple(x.waits_for))
 
 
 def _choice(row: list) -> Choice:
-    value, label, nxt, due, conditional, added, decision = row
-    return Choice(value, label, nxt, tuple(due), tuple(conditional), added, decision)
+    value, label, nxt, due, conditional, added, decision, holds, hold, replaces = row
+    return Choice(
+        value,
+        label,
+        nxt,
+        tuple(due),
+        tuple(conditional),
+        added,
+        decision,
+        tuple(holds),
+        Hold(*hold) if hold else None,
+        tuple(replaces),
+    )
 
 
 def _question(row: list) -> Question:
     q = Question(*row)
     choices = tuple(_choice(c) for c in q.choices)
-    return q._replace(choices=choices, by_value={c.value: c for c in choices})
+    q = q._replace(choices=choices)
+    return q._replace(by_value=q.lookup())
 
 
 def _step(row: list) -> Step:
@@ -139,9 +165,20 @@ def _decode(d: dict) -> Flowchart:
         reader=_question(d["reader"]) if d["reader"] else None,
         readers=tuple(
             ReaderPart(
-                v, tuple(asks) if asks is not None else None, tuple(only), tuple(out), tuple(map(tuple, ans)), me
+                v,
+                tuple(asks) if asks is not None else None,
+                tuple(only),
+                tuple(out),
+                tuple(map(tuple, ans)),
+                me,
+                tuple((q, tuple(vs)) for q, vs in offers),
+                tuple(map(tuple, becomes)),
+                tuple(due),
+                tuple(conditional),
+                label,
             )
-            for v, asks, only, out, ans, me in d["readers"]
+            for v, asks, only, out, ans, me, offers, becomes, due, conditional, label in d["readers"]
         ),
         letters={x.id: x for x in map(_letter, d["letters"])},
+        chair_signs=tuple(d["chair_signs"]),
     )

@@ -21,6 +21,7 @@ from ..model import (
     Choice,
     Contact,
     Flowchart,
+    Hold,
     Letter,
     LetterPart,
     Notice,
@@ -60,8 +61,11 @@ _TOP = _Keys(
     steps=True,
     contacts=True,
     letters=False,
+    chair_signs=False,
 )
-_LETTER = _Keys(title=True, to=True, steps=False, general=False, when=False, source=False, added=False, text=True)
+_LETTER = _Keys(
+    title=True, to=True, steps=False, general=False, when=False, source=False, added=False, text=True, waits_for=False
+)
 _PART = _Keys(text=False, points=False, record=False, source=False, added=False)
 _NOTICE = _Keys(text=True, source=False, added=False)
 _ABOUT = _Keys(
@@ -75,7 +79,18 @@ _ABOUT = _Keys(
     added=False,
 )
 _QUESTION = _Keys(text=False, asks=False, help=False, source=False, added=False, choices=True)
-_CHOICE = _Keys(label=False, next=True, due=False, conditional=False, added=False, decision=False)
+_CHOICE = _Keys(
+    label=False,
+    next=True,
+    due=False,
+    conditional=False,
+    added=False,
+    decision=False,
+    holds=False,
+    hold=False,
+    replaces=False,
+)
+_HOLD = _Keys(when=True, condition=True, added=True)
 _READER_CHOICE = _Keys(
     label=True,
     added=False,
@@ -86,6 +101,12 @@ _READER_CHOICE = _Keys(
     leave_out=False,
     answers=False,
     is_contact=False,
+    offers=False,
+    becomes=False,
+)
+# A part no reader chooses, reached when an answer makes a reader someone else (`becomes`).
+_READER_PART = _Keys(
+    label=True, added=False, due=False, conditional=False, asks=False, only=False, leave_out=False, becomes=False
 )
 _SECTION = _Keys(title=True, intro=False, source=False, added=False)
 _STEP = _Keys(
@@ -238,7 +259,7 @@ class Builder:
             hint = self.suggest(start, questions)
             self.err(top.line_of("start"), f"'start' is '{start}', which is not a question{hint}")
         elif not self.problems or all(p.warning for p in self.problems):
-            self.graph(top, start, questions, steps, own, reader)
+            self.graph(top, start, questions, steps, own, reader, readers)
         named = {c for s in steps.values() for c in s.contacts}
         contacts = {cid: c for cid, c in contacts.items() if cid in own or cid in named}
         if any(not p.warning for p in self.problems):
@@ -252,6 +273,10 @@ class Builder:
             )
         unknown, _ = self.id_list(top, "not_known_yet", "the file")
         letters = self.letters(top, steps)
+        signs, lines = self.id_list(top, "chair_signs", "'chair_signs'")
+        for sid, line in zip(signs, lines, strict=True):
+            if sid not in steps:
+                self.err(line, f"'chair_signs' names step '{sid}', which is not in 'steps'{self.suggest(sid, steps)}")
         if any(not p.warning for p in self.problems):
             return None
         return Flowchart(
@@ -272,6 +297,7 @@ class Builder:
             reader=reader,
             readers=readers,
             letters=letters,
+            chair_signs=tuple(signs),
         )
 
     def letters(self, top: YMap, steps: dict[str, Step]) -> dict[str, Letter]:
@@ -285,6 +311,10 @@ class Builder:
             for sid, line in zip(ids, lines, strict=True):
                 if sid not in steps:
                     self.err(line, f"{what} serves step '{sid}', which is not in 'steps'{self.suggest(sid, steps)}")
+            waits, wlines = self.id_list(m, "waits_for", what)
+            for sid, line in zip(waits, wlines, strict=True):
+                if sid not in steps:
+                    self.err(line, f"{what} waits for step '{sid}', which is not in 'steps'{self.suggest(sid, steps)}")
             is_general = self.flag(m, "general", what)
             body = m.get("text")
             if not isinstance(body, YList) or not body:
@@ -306,6 +336,7 @@ class Builder:
                 when=self.text(m, "when", what),
                 added=self.text(m, "added", what),
                 source=self.text(m, "source", what),
+                waits_for=tuple(waits),
             )
         return out
 
@@ -372,17 +403,21 @@ class Builder:
     ) -> tuple[Question | None, tuple[ReaderPart, ...]]:
         """`reader:`, the question 'who is reading this?': each choice says which questions matter to that reader
         (`asks`), which steps are their part (`only`, or `leave_out`), the answers being that reader gives
-        (`answers`), and which contact they are (`is_contact`: never listed for them to reach). Its choices may
-        make steps due or conditional, as any other choice does."""
+        (`answers`), the only answers they may give to a question (`offers`), which contact they are
+        (`is_contact`: never listed for them to reach), and which answers make them someone else (`becomes`: a
+        part under `parts:`, or another reader's). Its choices may make steps due or conditional, as any other
+        choice does."""
         m = self.mapping(top["reader"], top.line_of("reader"), "'reader'")
         if m is None:
             return None, ()
-        self.keys(m, _Keys(text=True, help=False, source=False, added=False, choices=True), "'reader'")
+        self.keys(m, _Keys(text=True, help=False, source=False, added=False, choices=True, parts=False), "'reader'")
         self.provenance(m, "'reader'")
         cm = self.mapping(m.get("choices"), m.line_of("choices"), "'choices' of 'reader'")
         if cm is None:
             return None, ()
         asked = {q.asks: q for q in questions.values()}
+        pm = self.mapping(m.get("parts"), m.line_of("parts"), "'parts' of 'reader'") if "parts" in m else None
+        names = {*cm, *(pm or {})}
         choices, parts = [], []
         for value, c in cm.items():
             what = f"reader '{value}'"
@@ -392,50 +427,24 @@ class Builder:
             if c is None:
                 continue
             self.keys(c, _READER_CHOICE, what)
-            named: dict[str, tuple[str, ...]] = {}
-            for key in ("due", "conditional", "only", "leave_out"):
-                named[key] = self.step_ids(c, key, value, "'reader'", steps) if key in c else ()
-            asks, lines = self.id_list(c, "asks", what) if "asks" in c else (None, [])
-            for q, line in zip(asks or (), lines, strict=True):
-                if q not in asked:
-                    self.err(line, f"{what} asks '{q}', which no question asks{self.suggest(q, asked)}")
-            given: list[tuple[str, str]] = []
-            am = (
-                self.mapping(c.get("answers"), c.line_of("answers"), f"'answers' of {what}") if "answers" in c else None
-            )
-            for q, v in (am or {}).items():
-                v = v if isinstance(v, str) else ""
-                if q not in asked:
-                    self.err(am.line_of(q), f"{what} answers '{q}', which no question asks{self.suggest(q, asked)}")
-                elif v not in asked[q].values:
-                    self.err(am.line_of(q), f"{what} answers '{q}' with '{v}': use one of {', '.join(asked[q].values)}")
-                given.append((q, v))
-            me = self.text(c, "is_contact", what)
-            if me is not None and me not in contacts:
-                self.err(
-                    c.line_of("is_contact"),
-                    f"{what} is contact '{me}', which is not a contact{self.suggest(me, contacts)}",
-                )
+            part = self.reader_part(value, c, what, steps, asked, contacts, names)
             choices.append(
-                Choice(
-                    value,
-                    self.text(c, "label", what) or value,
-                    END,
-                    named["due"],
-                    named["conditional"],
-                    self.text(c, "added", what),
-                )
+                Choice(value, part.label or value, END, part.due, part.conditional, self.text(c, "added", what))
             )
-            parts.append(
-                ReaderPart(
-                    value,
-                    tuple(asks) if asks is not None else None,
-                    named["only"],
-                    named["leave_out"],
-                    tuple(given),
-                    me,
-                )
-            )
+            parts.append(part)
+        for value, c in (pm or {}).items():
+            what = f"reader part '{value}'"
+            if not self.ident(value, pm.line_of(value), "the name of a reader part"):
+                continue
+            if value in cm:
+                self.err(pm.line_of(value), f"{what} has the name of a reader's choice: name it something else")
+                continue
+            c = self.mapping(c, pm.line_of(value), what)
+            if c is None:
+                continue
+            self.keys(c, _READER_PART, what)
+            self.provenance(c, what)
+            parts.append(self.reader_part(value, c, what, steps, asked, contacts, names))
         if len(choices) < 2:
             self.err(cm.line, "'reader' needs at least two choices")
         q = Question(
@@ -450,6 +459,93 @@ class Builder:
             by_value={c.value: c for c in choices},
         )
         return q, tuple(parts)
+
+    def reader_part(
+        self,
+        value: str,
+        c: YMap,
+        what: str,
+        steps: dict[str, Step],
+        asked: dict[str, Question],
+        contacts: dict[str, Contact],
+        names: set[str],
+    ) -> ReaderPart:
+        """One reader's part (a choice of `reader:`, or a part under `parts:` that `becomes` reaches)."""
+        named: dict[str, tuple[str, ...]] = {}
+        for key in ("due", "conditional", "only", "leave_out"):
+            named[key] = self.step_ids(c, key, value, "'reader'", steps) if key in c else ()
+        asks, lines = self.id_list(c, "asks", what) if "asks" in c else (None, [])
+        for q, line in zip(asks or (), lines, strict=True):
+            if q not in asked:
+                self.err(line, f"{what} asks '{q}', which no question asks{self.suggest(q, asked)}")
+        given = self.reader_answers(c, "answers", what, asked)
+        offers = []
+        om = self.mapping(c.get("offers"), c.line_of("offers"), f"'offers' of {what}") if "offers" in c else None
+        for q in om or {}:
+            values, vlines = self.id_list(om, q, f"'offers' of {what}")
+            if q not in asked:
+                self.err(
+                    om.line_of(q), f"{what} offers answers to '{q}', which no question asks{self.suggest(q, asked)}"
+                )
+                continue
+            for v, line in zip(values, vlines, strict=True):
+                if v not in asked[q].values:
+                    self.err(line, f"{what} offers '{v}' for '{q}': use one of {', '.join(asked[q].values)}")
+            offers.append((q, tuple(values)))
+        becomes = []
+        bm = self.mapping(c.get("becomes"), c.line_of("becomes"), f"'becomes' of {what}") if "becomes" in c else None
+        for q, vm in (bm or {}).items():
+            vm = self.mapping(vm, bm.line_of(q), f"'becomes' of {what} for '{q}'")
+            if vm is None:
+                continue
+            if q not in asked:
+                self.err(
+                    bm.line_of(q), f"{what} becomes another on '{q}', which no question asks{self.suggest(q, asked)}"
+                )
+                continue
+            for v, other in vm.items():
+                if v not in asked[q].values:
+                    self.err(
+                        vm.line_of(v), f"{what} becomes another on '{q}: {v}': use one of {', '.join(asked[q].values)}"
+                    )
+                elif not isinstance(other, str) or other not in names or other == value:
+                    shown = excerpt(other) if isinstance(other, str) else _kind(other)
+                    self.err(
+                        vm.line_of(v),
+                        f"{what} becomes '{shown}' on '{q}: {v}': name another reader, or a part under 'parts'",
+                    )
+                else:
+                    becomes.append((q, v, other))
+        me = self.text(c, "is_contact", what) if "is_contact" in c else None
+        if me is not None and me not in contacts:
+            self.err(
+                c.line_of("is_contact"), f"{what} is contact '{me}', which is not a contact{self.suggest(me, contacts)}"
+            )
+        return ReaderPart(
+            value,
+            tuple(asks) if asks is not None else None,
+            named["only"],
+            named["leave_out"],
+            tuple(given),
+            me,
+            tuple(offers),
+            tuple(becomes),
+            named["due"],
+            named["conditional"],
+            self.text(c, "label", what) or value,
+        )
+
+    def reader_answers(self, c: YMap, key: str, what: str, asked: dict[str, Question]) -> list[tuple[str, str]]:
+        given: list[tuple[str, str]] = []
+        am = self.mapping(c.get(key), c.line_of(key), f"'{key}' of {what}") if key in c else None
+        for q, v in (am or {}).items():
+            v = v if isinstance(v, str) else ""
+            if q not in asked:
+                self.err(am.line_of(q), f"{what} answers '{q}', which no question asks{self.suggest(q, asked)}")
+            elif v not in asked[q].values:
+                self.err(am.line_of(q), f"{what} answers '{q}' with '{v}': use one of {', '.join(asked[q].values)}")
+            given.append((q, v))
+        return given
 
     def sourced(self, top: YMap, key: str) -> str | None:
         """`title:` or `credit:`: plain text, or a mapping of `text:` with its `source:` or `added:`."""
@@ -612,6 +708,10 @@ class Builder:
                     self.err(m.line, f"{what} has no 'text': write the question to ask")
             choices = self.choices(m, what, node_ids, steps)
             by_value = {c.value: c for c in choices}
+            for c in choices:
+                for old in c.replaces:
+                    if old in by_value:
+                        self.err(m.line, f"{what}: choice '{c.value}' replaces '{old}', which is still a choice")
             q = Question(
                 id=qid,
                 asks=asks,
@@ -621,8 +721,8 @@ class Builder:
                 source=self.text(m, "source", what) if "source" in m else None,
                 added=self.text(m, "added", what) if "added" in m else None,
                 line=m.line,
-                by_value=by_value,
             )
+            q = q._replace(by_value=q.lookup())
             values = tuple(by_value)
             if asks in values_of and values_of[asks][0] != values and choices:
                 first_vals, first_node, first_line = values_of[asks]
@@ -691,8 +791,27 @@ class Builder:
             added = self.text(c, "added", _choice(value, what)) if "added" in c else None
             decision = self.text(c, "decision", _choice(value, what)) if "decision" in c else None
             label = label or value.replace("_", " ").capitalize()
-            out.append(Choice(value, label, nxt, due, conditional, added, decision))
+            holds = self.step_ids(c, "holds", value, what, steps) if "holds" in c else ()
+            hold = self.hold(c, _choice(value, what), holds)
+            replaces = tuple(self.id_list(c, "replaces", _choice(value, what))[0]) if "replaces" in c else ()
+            out.append(Choice(value, label, nxt, due, conditional, added, decision, holds, hold, replaces))
         return out
+
+    def hold(self, c: YMap, what: str, holds: tuple[str, ...]) -> Hold | None:
+        """A choice's `hold:`, what the steps it `holds` wait for: both or neither."""
+        if "hold" not in c:
+            if holds:
+                self.err(c.line_of("holds"), f"{what} holds steps: say what they wait for in 'hold' (when, condition)")
+            return None
+        m = self.mapping(c["hold"], c.line_of("hold"), f"'hold' of {what}")
+        if m is None:
+            return None
+        self.keys(m, _HOLD, f"'hold' of {what}")
+        if not holds:
+            self.err(c.line_of("hold"), f"{what} has a 'hold' but 'holds' no step")
+        when, condition = self.text(m, "when", f"'hold' of {what}"), self.text(m, "condition", f"'hold' of {what}")
+        added = self.text(m, "added", f"'hold' of {what}")
+        return Hold(when, condition, added) if when and condition else None
 
     def step_ids(self, c: YMap, status: str, value: str, what: str, steps: dict[str, Step]) -> tuple[str, ...]:
         ids, lines = self.id_list(c, status, _choice(value, what))
@@ -712,6 +831,7 @@ class Builder:
         steps: dict[str, Step],
         contacts: dict[str, Contact],
         reader: Question | None = None,
+        parts: tuple[ReaderPart, ...] = (),
     ) -> None:
         """Cycles, unreachable questions, unused steps and contacts (a step the reader question's choices make
         due or conditional is used). Linear in the size of the graph."""
@@ -746,6 +866,7 @@ class Builder:
                 )
         asked = [*questions.values(), *([reader] if reader else [])]
         used_steps = {s for q in asked for c in q.choices for s in (*c.due, *c.conditional)}
+        used_steps.update(s for p in parts for s in (*p.due, *p.conditional))
         smap = top["steps"]
         used_contacts = set()
         for sid, st in steps.items():
