@@ -31,7 +31,7 @@ def run(*args, **kw):
 def test_validate_builtin_prints_a_summary():
     r = run("validate")
     assert r.exit_code == 0
-    assert re.search(r"OK: 12 questions, 48 steps, 18 contacts, 1890 paths$", r.stdout.strip())
+    assert re.search(r"OK: 12 questions, 49 steps, 18 contacts, 1890 paths$", r.stdout.strip())
 
 
 def test_validate_lists_every_problem_with_file_and_line(tmp_path):

@@ -53,7 +53,7 @@ def test_a_head_teacher_who_posted_it_or_is_accused_takes_no_part_in_handling_it
         (a, o) for a, o in paths if a.get("reader") == "head_teacher" and a["head_involved"] == "posted_or_accused"
     ]
     assert accused
-    allowed = {"head_tell_chair", "head_no_part", "deputy_dsl", "child_protection", "support_for_head"}
+    allowed = {"head_tell_chair", "head_no_part", "head_deputy_dsl", "child_protection", "support_for_head"}
     for a, out in accused:
         ids = [r.step.id for r in out.steps]
         assert set(ids) <= allowed and {"head_tell_chair", "head_no_part", "support_for_head"} <= set(ids), a
@@ -124,7 +124,7 @@ def test_a_child_at_risk_is_asked_about_on_every_path_for_every_reader_and_goes_
         assert "child_at_risk" in a, a
         ids = [r.step.id for r in out.steps]
         if a["child_at_risk"] in ("yes", "not_sure"):
-            first = [sid for sid in ids if sid != "deputy_dsl"][0]
+            first = [sid for sid in ids if sid not in ("deputy_dsl", "head_deputy_dsl")][0]
             assert first == "child_protection" and status(out)["child_protection"].status == "due", a
         else:
             assert "child_protection" not in ids, a
@@ -188,3 +188,31 @@ def test_an_older_answers_file_saying_the_head_is_involved_is_read_the_safest_wa
     old = {"reader": "head_teacher", "head_involved": "yes", "child_at_risk": "no"}
     out = engine.outcome(fc, engine.normalise_answers(fc, old))
     assert {r.step.id for r in out.steps} >= {"head_tell_chair", "head_no_part"}
+
+
+def test_an_answer_given_by_the_readers_role_is_marked_as_not_asked_wherever_the_record_is_read(tmp_path):
+    from typer.testing import CliRunner
+
+    from esafety_wizard.cli import app
+
+    runner = CliRunner()
+    a = tmp_path / "a.yaml"
+    a.write_text("reader: head_teacher\nhead_involved: no\nchild_at_risk: yes\nalleges_harm: no\ninstigator: unknown\n")
+    env = {"ESAFETY_HOME": str(tmp_path / "home"), "COLUMNS": "200"}
+    assert runner.invoke(app, ["guide", "-a", str(a), "--save", "--as", "Jo", "-t", str(tmp_path / "t.md")], env=env)
+    mark = "(not asked: it follows from who is reading)"
+    said = {
+        "transcript": (tmp_path / "t.md").read_text(),
+        "log show": runner.invoke(app, ["log", "show", "1"], env=env).stdout,
+        "md": runner.invoke(app, ["log", "export", "1", "--format", "md"], env=env).stdout,
+        "html": runner.invoke(app, ["log", "export", "1", "--format", "html"], env=env).stdout,
+    }
+    for where, text in said.items():
+        line = next(x for x in text.splitlines() if "report the incident to your head teacher" in x)
+        assert mark in line, where
+        assert sum(x.count(mark) for x in text.splitlines()) == 1, where  # only that one: the others were asked
+    data = runner.invoke(app, ["log", "export", "1", "--format", "json"], env=env).stdout
+    import json
+
+    by_role = [x["id"] for x in json.loads(data)["answers"] if x.get("by_role")]
+    assert by_role == ["can_report_to_head"]

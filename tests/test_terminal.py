@@ -401,3 +401,24 @@ def test_a_guide_not_saved_names_the_letters_for_its_steps_and_how_to_draft_them
     assert status == 0
     assert "Letters for these steps (Invitation to a meeting;" in said and "--save, then see esafety letters" in said
     assert said.rstrip().endswith(said.split("Your steps are above")[-1].rstrip())  # the pointer stays last
+
+
+def test_an_image_registered_as_evidence_is_confirmed_first_and_no_keeps_nothing(spawn, tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(
+        "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\nalleges_harm: no\ninstigator: unknown\n"
+    )
+    finish(spawn(f"guide --answers {a} --save --as Jo"))
+    shot = tmp_path / "post.png"
+    shot.write_bytes(b"\x89PNG a picture of the post")
+    c = spawn(f"log evidence 1 {shot} --as Jo")
+    c.expect_exact("looks like an image")
+    c.expect_exact("Does no image show anyone nude or semi-nude?")
+    c.sendline("n")
+    out, status = finish(c)
+    assert status == 1 and "Nothing was registered" in out
+    c = spawn(f"log evidence 1 {shot} --as Jo")
+    c.expect_exact("Does no image show anyone nude or semi-nude?")
+    c.sendline("y")
+    out, status = finish(c)
+    assert status == 0 and "1 evidence file registered" in out
