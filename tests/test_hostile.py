@@ -3,6 +3,7 @@ commands. Nothing reaches the terminal raw, nothing is overwritten that is not a
 
 import os
 import re
+import stat
 import sys
 import time
 
@@ -52,7 +53,7 @@ def test_force_never_replaces_what_is_not_a_regular_file(answers, tmp_path, kind
         target = tmp_path / "pipe"
         os.mkfifo(target)
     elif kind == "device":
-        target = "/dev/null"
+        target = _device(tmp_path)
     else:
         target = tmp_path
     before = os.stat(target)
@@ -64,9 +65,20 @@ def test_force_never_replaces_what_is_not_a_regular_file(answers, tmp_path, kind
     assert (after.st_mode, after.st_ino, after.st_rdev) == (before.st_mode, before.st_ino, before.st_rdev)
 
 
+def _device(tmp_path):
+    """A character device of the test's own (the null device's numbers) in its temporary folder: never the
+    machine's real one, which a regression would replace with a file when the tests run as root."""
+    node = tmp_path / "device"
+    try:
+        os.mknod(node, stat.S_IFCHR | 0o600, os.makedev(1, 3))
+    except (PermissionError, OSError) as e:
+        pytest.skip(f"cannot make a device node here ({e.strerror}): run as root to test a device")
+    return node
+
+
 def test_a_symbolic_link_to_a_device_is_refused_too(answers, tmp_path):
     link = tmp_path / "t.md"
-    link.symlink_to("/dev/null")
+    link.symlink_to(_device(tmp_path))
     r = run("guide", "-a", answers(STAFF), "-t", link, "--force")
     assert r.exit_code == 1 and "not a regular file" in r.stderr and link.is_symlink()
 
