@@ -3,6 +3,7 @@ every format, read back as a person would; the letter to other parents names no 
 hostile school details stay text; templates are checked by validate; drafting is recorded in the history."""
 
 import json
+import re
 import shutil
 import stat
 import subprocess
@@ -209,6 +210,32 @@ def test_a_drafted_letter_opens_in_libreoffice_as_a_word_user_would_see_it(incid
     text = (tmp_path / "invite.txt").read_text(encoding="utf-8-sig")
     assert "Hillside Primary School" in text and "Invitation to a meeting" in text
     assert "We have become aware of discussions taking place online" in text
+    # Printed as a Word user would: on A4 (python-docx's default is US Letter), in one page.
+    subprocess.run(
+        [soffice, "--headless", f"-env:UserInstallation=file://{tmp_path}/lo", "--convert-to", "pdf",
+         "--outdir", str(tmp_path), str(out)],
+        check=True, capture_output=True, timeout=120,
+    )  # fmt: skip
+    if shutil.which("pdfinfo"):
+        info = subprocess.run(["pdfinfo", str(tmp_path / "invite.pdf")], capture_output=True, text=True).stdout
+        assert "(A4)" in info and re.search(r"^Pages:\s+1$", info, re.M), info
+
+
+def test_every_letter_is_on_a4_with_a_printers_margins_and_every_gap_is_listed_to_fill(incident, tmp_path):
+    from docx import Document
+    from docx.shared import Mm
+
+    for name in loader.load().letters:
+        out = tmp_path / f"{name}.docx"
+        r = run("log", "letter", incident, name, "-o", out, "--as", "Jo")
+        page = Document(str(out)).sections[0]
+        assert (round(page.page_width.mm), round(page.page_height.mm)) == (210, 297), name
+        assert min(page.left_margin, page.right_margin, page.top_margin, page.bottom_margin) >= Mm(20), name
+        gaps = docx_text(out).count("…")
+        listed = " ".join(r.stderr.split())
+        assert (f"wherever the letter has … ({gaps} place" in listed) == bool(gaps), (name, listed)
+    assert "(4 places)" in " ".join(run("log", "letter", incident, "parent_invite", "-o", tmp_path / "i.md",
+                                        "--as", "Jo").stderr.split())  # fmt: skip
 
 
 def test_replayed_history_of_a_letter_event_is_well_formed():

@@ -22,6 +22,7 @@ from .wording import when
 
 FORMATS = ("docx", "md", "html")
 LEFT_OUT = "[left out: a letter to other parents names no one and describes nothing]"
+GAP = "…"  # where the school finishes a sentence in its own words
 CHAIR_NAME = "the Chair of Governors' name (esafety school set --chair)"
 
 
@@ -133,6 +134,10 @@ def draft(letter: Letter, inc: Incident, school: Details, today: date, by_chair:
     for name, missing in (("school_name", PLACEHOLDERS["school_name"]), ("signer_name", signer)):
         if not values.get(name) and missing not in to_fill:
             to_fill.append(missing)
+    # A talking point that ends in "…" is a sentence the school finishes in its own words: listed, never missed.
+    gaps = sum((b.text or "").count(GAP) + sum(x.count(GAP) for x in b.items) for b in blocks)
+    if gaps:
+        to_fill.append(f"your own words wherever the letter has {GAP} ({gaps} place{'s' if gaps != 1 else ''})")
     return Draft(letter, school, written_date(today), tuple(blocks), tuple(to_fill), by_chair)
 
 
@@ -183,10 +188,14 @@ def to_docx(d: Draft) -> bytes:
     from io import BytesIO
 
     from docx import Document
-    from docx.shared import Pt
+    from docx.shared import Mm, Pt
 
     t = escape.terminal  # no control character reaches the XML (python-docx refuses some; none belongs there)
     doc = Document()
+    page = doc.sections[0]  # A4 with the margins a school printer expects (python-docx's default is US Letter)
+    page.page_width, page.page_height = Mm(210), Mm(297)
+    page.top_margin = page.bottom_margin = Mm(25)
+    page.left_margin = page.right_margin = Mm(22)
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(11)
     head = doc.add_paragraph()
