@@ -796,7 +796,7 @@ SUMMARY_WRONG = (
          "listings show it wrongly until then", None),
         ("UPDATE summaries SET status = 'closed'", "listings replay the incident instead",
          "listings replay the incident instead"),
-        ("UPDATE summaries SET data = '{\"v\":1,\"row\":{},\"facts\":[]}'", "listings replay the incident instead",
+        ("UPDATE summaries SET data = '{\"v\":2,\"row\":{},\"facts\":[]}'", "listings replay the incident instead",
          "listings replay the incident instead"),
         ("UPDATE summaries SET data = 'not json'", "listings replay the incident instead",
          "listings replay the incident instead"),

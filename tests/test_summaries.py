@@ -117,7 +117,7 @@ def test_verify_of_every_incident_finds_a_summary_row_this_version_could_not_hav
     with cases.open_store(home) as st:
         cases.create(st, fc, PUPIL, "Jo")
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("""UPDATE summaries SET data = '{"v":1,"row":{"id":"x"},"facts":[]}'""")
+    db.execute("""UPDATE summaries SET data = '{"v":2,"row":{"id":"x"},"facts":[]}'""")
     db.close()
     r = run("log", "verify")
     assert r.exit_code == 1 and "listings replay the incident instead" in " ".join(r.stdout.split())
@@ -127,7 +127,7 @@ def test_a_damaged_row_is_replayed_not_a_traceback(home, fc):
     with cases.open_store(home) as st:
         cases.create(st, fc, PUPIL, "Jo")
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
-    db.execute("""UPDATE summaries SET data = '{"v":1,"row":{"id":"x"},"facts":[]}'""")
+    db.execute("""UPDATE summaries SET data = '{"v":2,"row":{"id":"x"},"facts":[]}'""")
     db.close()
     r = run("log", "list", "--json")
     assert r.exit_code == 0 and json.loads(r.stdout)[0]["id"] == 1

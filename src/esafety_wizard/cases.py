@@ -166,7 +166,7 @@ def summary_of(events: list[Event]) -> tuple[str, str, dict]:
     return inc.status, inc.events[-1].at, {"v": SUMMARY_VERSION, "row": serialize.summary(inc), "facts": facts(inc)}
 
 
-SUMMARY_VERSION = 1  # raise when summary_of changes: rows of another version are replayed, not trusted
+SUMMARY_VERSION = 2  # raise when summary_of changes: rows of another version are replayed, not trusted
 
 
 def open_store(home: Path | None, *, create: bool = True, readonly: bool = False) -> Store:

@@ -29,6 +29,7 @@ class Row(NamedTuple):
     step: Step
     status: str  # due / conditional
     done: str = ""  # who and when, for an incident's step already done (or decided against)
+    decided: bool = False  # decided against: marked apart from a step done
 
 
 CSS = """
@@ -70,7 +71,7 @@ def to_html(
         if r.status == "conditional":
             text = f"<span class='if'>{e(wording.IF_MARK)}</span> {text}"
         mark = " *" if r.step.added else ""
-        box = "&#9745;" if r.done else "&#9744;"
+        box = "&#8212;" if r.decided else "&#9745;" if r.done else "&#9744;"  # decided against is not a tick
         h.append(
             f"<tr><td class='n'>{n}.</td><td class='box'>{box}</td><td>{text}{mark}</td>"
             f"<td class='when'>{e(r.done) or 'Date, initials:'}</td></tr>"
@@ -122,8 +123,8 @@ def of_incident(inc, made_at: str) -> str:
         if it.done:
             done = f"Done {wording.when(it.done.at)}, {it.done.actor}"
         elif it.decided:
-            done = f"Decided against {wording.when(it.decided.at)}, {it.decided.actor}"
-        rows.append(Row(it.step, it.status, done))
+            done = f"Decided against {wording.when(it.decided.at)}, {it.decided.actor}: {it.decided.reason}"
+        rows.append(Row(it.step, it.status, done, it.decided is not None and it.done is None))
     page = Page(inc.flowchart.title, inc.flowchart.sha256)
     pairs = [(it.step, it.status) for it in inc.checklist]
     return to_html(

@@ -141,8 +141,13 @@ class Incident(NamedTuple):
 
     def step_text(self, step_id: str) -> str:
         """A step's words, for one that is on the checklist now or was on it once."""
+        found = self.step_of(step_id)
+        return found.text if found else step_id
+
+    def step_of(self, step_id: str) -> Step | None:
+        """A step as recorded, on the checklist now or once; None for an id the record never had."""
         found = (self.steps_ever or {}).get(step_id)
-        return found[1].text if found else step_id
+        return found[1] if found else None
 
     @property
     def head(self) -> str:
@@ -503,7 +508,7 @@ def facts(inc: Incident) -> dict:
         "days_to_close": _days(inc.created_at, inc.closing.at) if inc.closing else None,
         "forced": forced,
         "decisions": [[d.text, d.reason or ""] for d in inc.decisions],
-        "decided_against": [[it.step.text, it.decided.reason] for it in inc.checklist if it.decided],
+        "decided_against": [[it.step.sentence, it.decided.reason] for it in inc.checklist if it.decided],
         "head": inc.head,
     }
 

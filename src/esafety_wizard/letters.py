@@ -91,7 +91,7 @@ def _record(inc: Incident, which: str) -> tuple[str, ...]:
         )
     elif which == "decisions":
         items = tuple(f"{d.text} {d.value}. Reason: {d.reason or 'none recorded'}" for d in inc.decisions) + tuple(
-            f"Not done: {it.step.text} Reason: {it.decided.reason}" for it in inc.checklist if it.decided
+            f"Not done: {it.step.sentence} Reason: {it.decided.reason}" for it in inc.checklist if it.decided
         )
     else:
         items = tuple(f"{when(n.at)}, {n.actor}: {n.text}" for n in inc.notes)

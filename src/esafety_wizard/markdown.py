@@ -29,6 +29,9 @@ def step_lines(
     """A checklist line, then its details and what the tool added, indented under it."""
     mark = "x" if done else "-" if decided else " "  # open steps of a closed incident: see report.closing
     num = f"{number}. " if number is not None else ""
+    if step.info:  # information, not an action: no box to tick
+        lines = [f"- {num}_{md(wording.INFORMATION)}:_ {md(wording.step_sentence(step))}"]
+        return lines + [f"    - _{md(line, ' ' * 6)}_" for line in wording.provenance(step.source, step.added)]
     depends = f"*{wording.DEPENDS}:* " if status == "conditional" else ""
     who = ""
     if done:

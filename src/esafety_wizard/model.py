@@ -84,6 +84,16 @@ class Section(NamedTuple):
     added: str | None = None
 
 
+def with_condition(text: str, condition: str | None) -> str:
+    """A step's words after its condition: "If it threatens ...: report it ..." (the text's first letter lowered,
+    unless it starts an acronym such as LADO)."""
+    if not condition:
+        return text
+    if len(text) > 1 and not text[:2].isupper():
+        text = text[0].lower() + text[1:]
+    return f"{condition}: {text}"
+
+
 class Step(NamedTuple):
     id: str
     text: str
@@ -99,6 +109,11 @@ class Step(NamedTuple):
     when: str | None = None  # the condition in a few words, shown with `short` where the step only may apply
     info: bool = False  # information, not an action: not numbered, never keeps an incident open
     route: str | None = None  # the contact this step is the route to: counted for governors when it is done
+
+    @property
+    def sentence(self) -> str:
+        """The whole instruction with its condition, as a decision about it must say it ("If no threats ...")."""
+        return with_condition(self.text, self.condition)
 
 
 class Notice(NamedTuple):

@@ -187,6 +187,8 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
                 done += ("<br>" if done else "") + (
                     f"<b>{e(wording.DECIDED_AGAINST)}</b> {e(when(d.at))}<br>{e(d.actor)}<br>{e(d.reason)}"
                 )
+        elif it.step.info:  # information, not an action: never done, never left open
+            done = f"<span class='cond'>{e(wording.INFORMATION)}</span>"
         elif inc.closed:
             done = f"<span class='cond'>{e(wording.OPEN_WHEN_CLOSED)}</span>"
         else:

@@ -207,8 +207,9 @@ def summary(inc: Incident) -> dict:
         "description": inc.description,
         "staff": inc.staff,
         "who": inc.who,
-        "steps_done": sum(1 for it in inc.checklist if it.done),
-        "steps": len(inc.checklist),
+        # Steps are actions: information (the single point of contact, further support) is never counted.
+        "steps_done": sum(1 for it in inc.checklist if it.done and not it.step.info),
+        "steps": sum(1 for it in inc.checklist if not it.step.info),
         "waiting_for": [a.id for a in inc.waiting_for] + ([] if inc.complete else ["(guide not finished)"]),
         "waiting_for_questions": [a.text for a in inc.waiting_for]
         + ([] if inc.complete else ["the rest of the guide"]),

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .model import Contact, Flowchart, Step
+from .model import Contact, Flowchart, Step, with_condition
 
 if TYPE_CHECKING:  # not imported at run time: sqlite3 is not needed to show a question
     from .incident import Incident
@@ -206,7 +206,7 @@ def letter_waits(title: str, incident_id: int, waiting) -> str:
 
 def step_sentence(step: Step) -> str:
     """The step as one sentence: the action, after its condition in the flowchart's words when it has one."""
-    return sentence(step.text, step.condition)
+    return step.sentence
 
 
 def decision_reason(reason: str | None) -> str:
@@ -263,6 +263,7 @@ REASON_QUESTION = (
 REASON_PROMPT = "Reason:"
 DECIDED_AGAINST = "Decided against"
 OPEN_WHEN_CLOSED = "Not done when the incident was closed"
+INFORMATION = "Information, not a step"
 EVIDENCE_STATE = {
     "unchanged": "present and unchanged",
     "changed": "CHANGED since it was registered",
@@ -278,12 +279,7 @@ NO_REASON = "No reason recorded yet: write it in the incident log."
 ARROWS_HINT = "(use the arrow keys, then press Enter)"
 
 
-def sentence(text: str, condition: str | None) -> str:
-    if not condition:
-        return text
-    if len(text) > 1 and not text[:2].isupper():  # "Contact ..." -> "contact ...", but "LADO ..." stays
-        text = text[0].lower() + text[1:]
-    return f"{condition}: {text}"
+sentence = with_condition  # "Contact ..." -> "If ...: contact ...", but "LADO ..." stays
 
 
 SCHOOL_NOW = "Your school's contacts now"
@@ -420,9 +416,12 @@ def describe(event: Event, inc: Incident | None = None) -> str:
     k = event.kind
     who = event.actor
 
-    def step(key: str = "step") -> str:
+    def step(key: str = "step", whole: bool = False) -> str:
         sid = d.get(key)
-        return f"'{inc.step_text(sid) if inc else sid}'"
+        found = inc.step_of(sid) if inc and isinstance(sid, str) else None
+        if found is None:
+            return f"'{inc.step_text(sid) if inc else sid}'"
+        return f"'{found.sentence if whole else found.text}'"  # a decision keeps the step's "if"
 
     def said(key: str) -> str:
         text = d.get(key)
@@ -448,7 +447,7 @@ def describe(event: Event, inc: Incident | None = None) -> str:
     if k == "step_undone":
         return f"{who} marked {step()} not done again (a correction)" + said("note")
     if k == "step_decided":
-        return f"{who} decided against {step()}" + said("reason")
+        return f"{who} decided against {step(whole=True)}" + said("reason")
     if k == "note":
         return f"{who} added a note" + said("text")
     if k == "evidence":
