@@ -64,3 +64,42 @@ def test_information_is_never_counted_as_a_step_nor_left_open_at_closing(inciden
         assert "Information, not a step" in line and "[ ]" not in line
     html = run("log", "export", 1, "--format", "html").stdout
     assert html.count("Not done when the incident was closed") == len([s for s in actions if s["done"] is None])
+
+
+def _families(fc):
+    """One path of each family: who posted it, how the head is involved, and each reader."""
+    from esafety_wizard import engine
+
+    seen = {}
+    for a in engine.every_path(fc) + engine.reader_paths(fc):
+        key = (a.get("reader"), a.get("instigator"), a["head_involved"], a.get("alleges_harm"), a["child_at_risk"])
+        seen.setdefault(key, a)
+    return list(seen.values())
+
+
+def test_every_step_is_found_by_the_words_on_the_screen_and_says_which_it_marked(tmp_path, fc):
+    from esafety_wizard import cases, engine, wording
+
+    families = _families(fc)
+    assert len(families) > 50
+    with cases.open_store(tmp_path / "home") as st:
+        for answers in families[::5]:
+            n = cases.create(st, fc, answers, "Jo")
+            for r in engine.outcome(fc, answers).steps:
+                words = wording.short_sentence(r.step, r.status)  # as the screen shows it
+                [marked] = cases.done(st, n, [words], None, "Jo")
+                assert marked.id == r.step.id, (answers, words)
+        # and the first words of a step, as typed by someone in a hurry, where only one step starts so
+        n = cases.create(st, fc, {"head_involved": "no", "can_report_to_head": "yes", **PARENT_ANSWERS}, "Jo")
+        [marked] = cases.done(st, n, ["Invite"], None, "Jo")
+        assert marked.id == "parent_invite"
+
+
+PARENT_ANSWERS = {"child_at_risk": "no", "alleges_harm": "no", "instigator": "parent_carer", "resolved": "no"}
+
+
+def test_a_typo_in_an_answer_or_a_contact_gets_a_did_you_mean(incident, tmp_path):
+    r = run("log", "answer", 1, "resolved", "not_yt", "--as", "Jo")
+    assert r.exit_code != 0 and "Did you mean 'not_yet'?" in r.stderr
+    r = run("contacts", "set", "dls", "--phone", "01234 567890")
+    assert r.exit_code == 1 and "Did you mean 'child_protection_officer'?" in r.stderr

@@ -241,7 +241,8 @@ def normalise_answers(fc: Flowchart, raw: object, where: str = "the answers") ->
         qid = _BOOL_VALUES.get(key, key) if isinstance(key, bool) else str(key)
         if qid not in valid:
             raise WizardError(
-                f"{where}: '{shown_value(qid)}' is not a question in this flowchart. Questions: {', '.join(valid)}."
+                f"{where}: '{shown_value(qid)}' is not a question in this flowchart.{did_you_mean(qid, valid)} "
+                f"Questions: {', '.join(valid)}."
             )
         out[qid] = normalise_value(qid, value, valid[qid], fc.replaced().get(qid))
     return out
@@ -263,7 +264,20 @@ def normalise_value(qid: str, value: object, values: Iterable[str], replaced: Ma
 
 
 def _bad_value(qid: str, value: object, values: tuple[str, ...]) -> str:
-    return f"'{shown_value(value)}' is not an answer to question '{qid}'. Use one of: {', '.join(values)}."
+    return (
+        f"'{shown_value(value)}' is not an answer to question '{qid}'.{did_you_mean(value, values)} "
+        f"Use one of: {', '.join(values)}."
+    )
+
+
+def did_you_mean(word: object, options) -> str:
+    """' Did you mean 'x'?' for a word close to one of the options (a typo: 'serius', 'dls'), else ''."""
+    import difflib
+
+    if not isinstance(word, str) or not word.strip() or len(word) > 200:
+        return ""
+    near = difflib.get_close_matches(word.strip().lower().replace(" ", "_"), list(options), n=1, cutoff=0.6)
+    return f" Did you mean '{near[0]}'?" if near else ""
 
 
 def shown_value(value: object, limit: int = 60) -> str:

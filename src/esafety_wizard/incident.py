@@ -175,15 +175,21 @@ class Incident(NamedTuple):
         return "closed" if self.closed else "open"
 
     def item(self, ref: str) -> Item | None:
-        """A checklist step by its number, its id, or the start of its words if only one step starts so."""
+        """A checklist step by its number, its id, or its words: the whole instruction, or the short words the
+        screen shows (with or without their 'If ...:'), or the start of either if only one step starts so."""
         for it in self.checklist:
             if ref == it.id or ref == str(it.number):
                 return it
-        words = " ".join(ref.split()).lower()
-        if len(words) >= 3:
-            starts = [it for it in self.checklist if it.step.text.lower().startswith(words)]
-            if len(starts) == 1:
-                return starts[0]
+        words = _plain(ref)
+        if len(words) < 3:
+            return None
+        said = [(it, _said(it.step)) for it in self.checklist]
+        for match in (lambda w: w == words, lambda w: w.startswith(words)):
+            found = {it.number: it for it, ws in said if any(match(w) for w in ws)}
+            if len(found) == 1:
+                return next(iter(found.values()))
+            if found:
+                return None  # the words fit two steps: a number says which
         return None
 
     def near(self, ref: str) -> list[Item]:
@@ -198,6 +204,24 @@ class Incident(NamedTuple):
         starts = [it for it in self.checklist if words and it.step.text.lower().startswith(words)]
         found = [*starts, *(by_text[t] for t in close), *(by_id[i] for i in close_ids)]
         return list(dict.fromkeys(found))[:3]
+
+
+def _plain(words: str) -> str:
+    """Words as typed or as shown, compared without case, spacing, a mark or an end stop."""
+    return " ".join(words.replace("*", " ").split()).lower().rstrip(".").strip()
+
+
+def _said(step: Step) -> list[str]:
+    """Every way a step is worded where a person reads it: its instruction, its short line, and the short line
+    after its 'If ...:' as the screen shows a step that only may apply."""
+    out = [_plain(step.text)]
+    if step.short:
+        out.append(_plain(step.short))
+        when = step.when or step.condition
+        if when:
+            when = when[3:] if when[:3].lower() == "if " else when
+            out += [_plain(f"if {when}: {step.short}"), _plain(f"{when}: {step.short}")]
+    return out
 
 
 # What each kind of event must hold. An event that does not is reported by `malformed` (and so by

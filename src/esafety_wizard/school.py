@@ -108,8 +108,14 @@ def contact_id(fc: Flowchart, ref: str) -> str:
     shown = one_line(ref)[:40]
     if found:
         raise WizardError(f"'{shown}' could be any of {', '.join(found)}: give one of these ids.")
-    near = get_close_matches(ref.lower(), list(fc.contacts), n=1)
-    hint = f" Did you mean '{near[0]}'?" if near else ""
+    # A typo of an id, of a route or of an initialism in a name ('dls' for the DSL) is pointed at its id.
+    names = {cid: cid for cid in fc.contacts}
+    for c in fc.contacts.values():
+        names.setdefault((c.route or "").lower(), c.id)
+        for w in re.findall(r"\b[A-Z]{2,}\b", c.name):
+            names.setdefault(w.lower(), c.id)
+    near = get_close_matches(ref.lower(), [n for n in names if n], n=1, cutoff=0.6)
+    hint = f" Did you mean '{names[near[0]]}'?" if near else ""
     raise WizardError(
         f"The procedure has no contact '{shown}'.{hint} Its contacts: {', '.join(fc.contacts)} (see esafety contacts)."
     )
