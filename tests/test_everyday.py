@@ -103,3 +103,16 @@ def test_a_typo_in_an_answer_or_a_contact_gets_a_did_you_mean(incident, tmp_path
     assert r.exit_code != 0 and "Did you mean 'not_yet'?" in r.stderr
     r = run("contacts", "set", "dls", "--phone", "01234 567890")
     assert r.exit_code == 1 and "Did you mean 'child_protection_officer'?" in r.stderr
+
+
+@pytest.mark.parametrize("cols", ["40", "100"])
+def test_help_lists_each_commands_summary_whole_never_cut(cols):
+    for args in ([], ["log"], ["contacts"], ["school"]):
+        r = run(*args, "--help", env={"COLUMNS": cols})
+        listing = r.stdout[r.stdout.index("Commands:") :]
+        assert "..." not in listing and "…" not in listing, (args, listing)
+
+
+def test_log_list_says_what_an_incident_waits_for_in_words(incident):
+    out = " ".join(run("log", "list", env={"COLUMNS": "40"}).stdout.split())
+    assert "Waiting for: nothing: every answer is known" in out and "Waiting for: -" not in out

@@ -131,32 +131,56 @@ def _outcome_to_act_on(con: Console, fc: Flowchart, out: Outcome) -> None:
         con.print(urgent)
     if out.not_asked:
         con.print(Text(wording.not_asked(out.not_asked), style="dim"))
-    actions = [r for r in out.steps if not r.step.info]
-    g = _grid()
-    for n, r in enumerate(actions, 1):
-        text = Text(wording.short_sentence(r.step, r.status))
-        if r.status == "conditional":
-            text = Text.assemble((wording.IF_MARK, "bold yellow"), " ", text)
-        if r.step.added:
-            text.append(f" {wording.SOURCE_MARK}", style="dim")
-        g.add_row(f"{n}.", text)
-    con.print(g)
+    _actions(con, out, None)
     for r in out.steps:
         if r.step.info:
             con.print(Padding(Text(wording.short_sentence(r.step, r.status), style="italic"), (0, 0, 0, 4)))
-    reach, missing = wording.contacts_to_reach(wording.due_contacts(out.steps, out.contacts, fc.part_of(out.answered)))
+    part = fc.part_of(out.answered)
+    reach, missing = wording.contacts_to_reach(wording.due_contacts(out.steps, out.contacts, part))
     con.rule(Text(wording.CONTACTS_HEADING, style="bold"), align="left", characters="-")
     for c, how in reach:
         con.print(Text(wording.contact_line(c, how, con.width)))
-    if missing:
-        con.print(Text(wording.missing_contacts(missing, con.width), style="dim"))
+    theirs = part is not None and bool(part.only)  # a few steps of their own, not the handling: no admin
+    if missing and not theirs:
+        for line in wording.missing_contacts(missing, con.width):
+            con.print(Text(line, style="dim"))
     for line in wording.decision_lines(out.decisions):
         con.print(Text(line))
     marked = any(r.step.added for r in out.steps) or bool(fc.urgent and fc.urgent.added)
     legend = wording.legend(any(r.status == "conditional" for r in out.steps), marked)
     if legend:
         con.print(Text(legend, style="dim"))
-    con.print(Text(wording.next_short(fc, con.width), style="bold"))
+    con.print(Text(wording.NEXT_THEIRS if theirs else wording.next_short(fc, con.width), style="bold"))
+
+
+def _actions(con: Console, out: Outcome, count: int | None) -> None:
+    """The numbered actions, one line each as the outcome shows them (the first `count` of them, or all)."""
+    actions = [r for r in out.steps if not r.step.info][:count]
+    room = con.width - len(f"{len(actions)}. ")  # the grid's text column
+    g = _grid()
+    for n, r in enumerate(actions, 1):
+        text = Text(wording.short_sentence(r.step, r.status))
+        if r.status == "conditional":
+            text = Text.assemble((wording.IF_MARK, "bold yellow"), " ", text)
+        if r.step.added:
+            _mark(con, text, room)
+        g.add_row(f"{n}.", text)
+    con.print(g)
+
+
+def _mark(con: Console, text: Text, room: int) -> None:
+    """The mark of a step not in the flowchart as written, after its last word: never alone on a line of its
+    own (where ' *' would not fit on the last line, the mark goes with the last word)."""
+    last = text.wrap(con, room)[-1] if room > 0 else text
+    sep = " " if last.cell_len + 1 + len(wording.SOURCE_MARK) <= room else ""
+    text.append(f"{sep}{wording.SOURCE_MARK}", style="dim")
+
+
+def first_steps(con: Console, out: Outcome, count: int = 5) -> None:
+    """The last thing on screen after an asked guide, whose prompts pushed the outcome up: its first actions,
+    numbered as above, so what to do first is still in view on a small screen."""
+    con.print(Text(wording.pointer_up(out), style="bold"))
+    _actions(con, out, count)
 
 
 def _outcome_in_full(con: Console, fc: Flowchart, out: Outcome) -> None:
@@ -333,7 +357,7 @@ def _incident_lines(r: dict) -> tuple[str, list[str]]:
         f"Opened {wording.when(r['created_at'])} by {r['created_by']}",
         f"Who: {r['who'] or '-'}",
         f"Steps done: {r['steps_done']} of {r['steps']}",
-        f"Waiting for: {'; '.join(r['waiting_for_questions']) or '-'}",
+        f"Waiting for: {'; '.join(r['waiting_for_questions']) or wording.NOTHING_WAITING}",
     ]
 
 
@@ -368,7 +392,7 @@ def incident_list(con: Console, rows: Iterable[dict], count: int) -> None:
             f"{wording.when(r['created_at'])}\n{r['created_by']}",
             r["who"] or "-",
             f"{r['steps_done']} of {r['steps']}",
-            "; ".join(r["waiting_for_questions"]) or "-",
+            "; ".join(r["waiting_for_questions"]) or wording.NOTHING_WAITING,
         )
         table.add_row(*(Text(c) for c in cells))
     con.print(table)

@@ -53,11 +53,16 @@ def letters_to_save(titles: list[str]) -> str:
 
 
 def pointer_up(out) -> str:
-    """The last line of an asked guide, whose prompts pushed the outcome up the screen: where it starts, and
-    its first action."""
-    first = next((r for r in out.steps if not r.step.info), None)
-    start = f" Start with step 1: {short_sentence(first.step, first.status)}" if first else ""
-    return f"Your steps are above, under '{TO_DO_NOW}'.{start}"
+    """Above the first actions repeated at the end of an asked guide: where all of them are."""
+    n = len([r for r in out.steps if not r.step.info])
+    first = f" The first {min(n, 5)}:" if n > 5 else ""
+    return (
+        f"All {n} steps are above, under '{TO_DO_NOW}'.{first}" if n else f"Your steps are above, under '{TO_DO_NOW}'."
+    )
+
+
+NEXT_THEIRS = "Next: take these steps in order."
+NOTHING_WAITING = "nothing: every answer is known"
 
 
 def next_short(fc: Flowchart, width: int) -> str:
@@ -134,17 +139,22 @@ def contact_kinds(contacts) -> list[str]:
     return list(dict.fromkeys(c.route or c.name for c in contacts))
 
 
-def missing_contacts(missing, width: int = 80) -> str:
-    """One line for the contacts with no number or address yet: as many by name as fit in `width`, then how to
-    add the school's own."""
+ADD_CONTACTS = "esafety contacts set"
+
+
+def missing_contacts(missing, width: int = 80) -> list[str]:
+    """The contacts with no number or address yet, and how to add the school's own: one line where as many
+    names as fit leave room for the command; else the names (the first always named) and, on a line of its own,
+    the command, which is never split."""
     names = contact_kinds(missing)
-    tail = ": esafety contacts set"
+    tail = f": {ADD_CONTACTS}"
     for shown in range(len(names), 0, -1):
         more = f" and {len(names) - shown} more" if shown < len(names) else ""
         line = f"No number yet for {', '.join(names[:shown])}{more}{tail}"
         if len(line) <= width:
-            return line
-    return f"No number yet for {len(names)} contacts{tail}"
+            return [line]
+    more = f" and {len(names) - 1} more" if len(names) > 1 else ""
+    return [f"No number yet for {names[0]}{more}. Add them with:", ADD_CONTACTS]
 
 
 def decision_line(d) -> str:

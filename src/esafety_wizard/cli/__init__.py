@@ -63,6 +63,32 @@ for command in (
 app.add_typer(log_app, name="log")
 
 
+def _whole_summaries(t: typer.Typer) -> None:
+    """Each command's summary in --help is its first sentence, whole: Click would otherwise cut it at a width
+    and end it with '...'. Set where typer keeps it, before the command line is built."""
+    import inspect
+
+    def first_sentence(doc: str | None) -> str | None:
+        text = " ".join(inspect.cleandoc(doc or "").split("\n\n")[0].split())
+        end = text.find(". ")
+        return (text[: end + 1] if end > 0 else text) or None
+
+    for info in t.registered_commands:
+        if info.short_help is None and info.callback is not None:
+            info.short_help = first_sentence(info.callback.__doc__)
+    for group in t.registered_groups:
+        info, sub = group, group.typer_instance
+        if not isinstance(info.short_help, str) and sub is not None:  # unset: None, or typer's default
+            callback = sub.registered_callback.callback if sub.registered_callback else None
+            help_ = sub.info.help if isinstance(sub.info.help, str) else None
+            info.short_help = first_sentence(callback.__doc__ if callback else help_)
+        if sub is not None:
+            _whole_summaries(sub)
+
+
+_whole_summaries(app)
+
+
 def main() -> None:
     try:
         app()

@@ -244,8 +244,10 @@ class _Guide:
                 if titles:
                     self.out.print()
                     self.out.print(Text(wording.letters_to_save(titles)))
+            from ..screen import first_steps
+
             self.out.print()
-            self.out.print(wording.pointer_up(result), style="bold")
+            first_steps(self.out, result)
         return 0
 
     def keep(self, answers: dict[str, str], reasons: dict[str, str], save: bool, saved: bool, who) -> None:
@@ -272,7 +274,8 @@ class _Guide:
         except WizardError as e:
             self.err.print(f"\nCancelled. Your answers could not be kept: {e}")
             return
-        kept = "Your answer is" if len(answers) == 1 else f"Your {len(answers)} answers are"
+        typed = _typed(self.fc, answers)  # not those the reader's role gave: they were never typed
+        kept = "Your answer is" if typed == 1 else f"Your {typed} answers are"
         self.err.print(
             f"\nCancelled. {kept} kept privately in {where}.\n"
             "To carry on where you stopped, run: esafety guide --resume"
@@ -391,3 +394,14 @@ class _Guide:
         who = self.who(asker)
         self.ask_about(asker)
         self.create(session.answers, who, session.reasons)
+
+
+def _typed(fc, answers: dict[str, str]) -> int:
+    """How many of the answers the person gave (those their role gave are not counted)."""
+    from .. import engine
+    from ..errors import WizardError
+
+    try:
+        return len([a for a in engine.walk(fc, answers).answered if not a.by_role])
+    except WizardError:
+        return len(answers)

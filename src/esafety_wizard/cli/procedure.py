@@ -76,8 +76,8 @@ def contacts_set(
     home: HomeOpt = None,
     no_color: NoColorOpt = False,
 ) -> None:
-    """Set your school's own details for one of the procedure's contacts (your DSL, your Chair of Governors...),
-    once, without editing the procedure. They are shown beside the procedure's, with the date you set them;
+    """Set your school's own details for one of the procedure's contacts (your DSL, your Chair of Governors and
+    the others), once, without editing the procedure. They are shown beside the procedure's, with the date you set them;
     give '' to clear one.
 
     Example: esafety contacts set dsl --name "Mrs Patel" --phone "01234 567890"
