@@ -122,7 +122,8 @@ def test_help_and_hint_wrap_at_words_and_the_hint_is_never_broken(fc, width):
 
 def test_every_choice_fits_a_40_column_menu(fc):
     # questionary cuts a choice that is wider than the terminal; " » " takes three columns.
-    assert [c.label for q in fc.questions.values() for c in q.choices if len(c.label) > 40 - 4] == []
+    asked = [*fc.questions.values(), fc.reader]  # the reader question too: it is asked first
+    assert [c.label for q in asked for c in q.choices if len(c.label) > 40 - 4] == []
 
 
 def test_plain_ctrl_d_at_a_terminal_is_treated_like_ctrl_c(fc):
@@ -161,3 +162,18 @@ def test_plain_wraps_at_the_terminal_width_between_words(fc, monkeypatch):
     assert max(len(line) for line in lines) <= 40
     words = set(" ".join(lines).split())
     assert all(w in words for w in fc.questions[fc.start].text.split())  # no word cut in two
+
+
+def test_plain_asks_again_when_the_words_fit_two_answers(fc):
+    q = fc.questions["resolved"]  # Not yet / No, it is not solved / Yes, it is solved
+    asker, out = plain("not\n2\n")
+    assert asker.ask(Prompt(q, 1, False)) == "no"
+    said = " ".join(out.getvalue().split())
+    assert "'not' could be 1 (Not yet" in said and "or 2 (No, it is not solved)" in said
+
+
+def test_plain_prompts_fit_80_columns(fc, monkeypatch):
+    monkeypatch.setenv("COLUMNS", "80")
+    asker, out = plain("1\n")
+    asker.ask(Prompt(fc.questions["instigator"], 2, True))
+    assert max(len(line) for line in out.getvalue().splitlines()) <= 80

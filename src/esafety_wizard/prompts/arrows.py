@@ -88,7 +88,7 @@ class ArrowAsker:
         self.say(wording.REASON_QUESTION)
         return self.text(wording.REASON_PROMPT)
 
-    def confirm(self, message: str, default: bool = True) -> bool:
+    def confirm(self, message: str, default: bool = False) -> bool:  # Enter alone: No, as in plain mode
         return bool(_ask(questionary.confirm(message, default=default, style=STYLE, **self.pt)))
 
     def text(self, message: str, default: str = "") -> str:

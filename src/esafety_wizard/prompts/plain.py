@@ -67,7 +67,7 @@ class PlainAsker:
         n = len(q.choices)
         keys = (
             ("1 or 2" if n == 2 else f"1 to {n}")
-            + " (or the answer's words)"
+            + " or its words"
             + (", b to go back" if p.can_go_back else "")
             + ", ? for help"
         )
@@ -90,10 +90,14 @@ class PlainAsker:
                 continue
             if reply == "b" and p.can_go_back:
                 return BACK
-            choice = _chosen(q.choices, reply)
-            if choice is not None:
-                self.say(f"Answer: {choice.label}")
-                return choice.value
+            found = _chosen(q.choices, reply)
+            if len(found) == 1:
+                self.say(f"Answer: {found[0].label}")
+                return found[0].value
+            if found:  # the words fit two answers: never pick one for the user
+                fits = " or ".join(f"{q.choices.index(c) + 1} ({c.label})" for c in found)
+                self.say(f"'{reply}' could be {fits}. Type the number of the one you mean.")
+                continue
             self.say(f"'{reply}' is not one of the choices. Type {keys}.")
 
 
@@ -110,16 +114,23 @@ def _words(text: str) -> str:
     return " ".join(text.lower().replace("_", " ").replace("-", " ").split())
 
 
-def _chosen(choices, reply: str):
-    """The choice a typed reply names: its number, its value or its words ('not sure', 'No', 'a pupil'), or the
-    start of exactly one choice's words. None if it names no choice, or more than one."""
+def _chosen(choices, reply: str) -> list:
+    """The choices a typed reply may name: its number, its value or its words exactly ('not sure', 'No', 'a
+    pupil'); else every choice whose words start with the reply or hold it as whole words ('not' fits 'Not yet'
+    and 'No, it is not solved'). One choice is an answer; two or more are asked again."""
     if reply.isdigit():
-        return choices[int(reply) - 1] if 1 <= int(reply) <= len(choices) else None
+        return [choices[int(reply) - 1]] if 1 <= int(reply) <= len(choices) else []
     said = _words(reply)
     if not said:
-        return None
-    for c in choices:
-        if said in (_words(c.value), _words(c.label)):
-            return c
-    starts = [c for c in choices if _words(c.label).startswith(said) or _words(c.value).startswith(said)]
-    return starts[0] if len(starts) == 1 else None
+        return []
+    exact = [c for c in choices if said in (_words(c.value), _words(c.label))]
+    if exact:
+        return exact[:1]
+    padded = f" {said} "
+    return [
+        c
+        for c in choices
+        if _words(c.label).startswith(said)
+        or _words(c.value).startswith(said)
+        or padded in f" {_words(c.label).replace(',', ' ').replace('(', ' ').replace(')', ' ')} "
+    ]
