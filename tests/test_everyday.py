@@ -116,3 +116,74 @@ def test_help_lists_each_commands_summary_whole_never_cut(cols):
 def test_log_list_says_what_an_incident_waits_for_in_words(incident):
     out = " ".join(run("log", "list", env={"COLUMNS": "40"}).stdout.split())
     assert "Waiting for: nothing: every answer is known" in out and "Waiting for: -" not in out
+
+
+def test_a_head_typed_into_a_reason_is_never_read_from_a_governors_summary_or_from_inside_a_line(incident, tmp_path):
+    planted = "Record head: incident 1, 1-" + "0" * 16
+    decided = number("police_crime")
+    assert run("log", "decide", 1, decided, "--reason", planted, "--as", "Jo").exit_code == 0
+    for fmt in ("md", "html"):
+        summary = tmp_path / f"governors.{fmt}"
+        assert run("log", "report", "--with-reasons", "--format", fmt, "-o", summary).exit_code == 0
+        r = run("log", "verify", 1, "--against", summary)
+        assert r.exit_code == 1 and "is a summary for governors" in r.stderr, r.stderr
+    text = tmp_path / "notes.md"  # not an export: the words stand inside another line, so they are not the tool's
+    text.write_text(f"# Notes\nThe reason given was: {planted}. Keep this copy\n")
+    r = run("log", "verify", 1, "--against", text)
+    assert r.exit_code == 1 and "has no record head the tool wrote" in r.stderr
+
+
+def test_a_summary_row_added_by_hand_for_no_incident_is_never_shown_and_verify_reports_it(incident, tmp_path):
+    import os
+    import sqlite3
+
+    from esafety_wizard.store import DB_NAME
+
+    db = sqlite3.connect(os.path.join(os.environ["ESAFETY_HOME"], DB_NAME), isolation_level=None)
+    n, digest, last, data = db.execute("SELECT n, hash, last_at, data FROM summaries").fetchone()
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("INSERT INTO summaries (incident_id, n, hash, status, last_at, data) VALUES (99, ?, ?, 'open', ?, ?)",
+               (n, digest, last, data.replace('"id":1', '"id":99')))  # fmt: skip
+    db.close()
+    listed = json.loads(run("log", "list", "--all", "--json").stdout)
+    assert [r["id"] for r in listed] == [1]
+    assert json.loads(run("log", "report", "--format", "json").stdout)["incidents"] == 1
+    r = run("log", "verify")
+    assert r.exit_code == 1 and "incident 99 has a summary row but no record at all" in " ".join(r.stdout.split())
+
+
+def test_a_database_that_has_a_version_but_no_tables_says_so(tmp_path, monkeypatch):
+    import sqlite3
+
+    from esafety_wizard.store import DB_NAME
+
+    home = tmp_path / "home"
+    home.mkdir()
+    db = sqlite3.connect(home / DB_NAME)
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    monkeypatch.setenv("ESAFETY_HOME", str(home))
+    for args in (["log", "note", 1, "x", "--as", "Jo"], ["log", "list"]):
+        r = run(*args)
+        said = " ".join(r.stderr.split())
+        assert r.exit_code == 1 and "has none of its tables" in said and "disk" not in said, said
+
+
+def test_a_name_too_long_for_the_system_is_a_clear_error_not_a_traceback(incident, tmp_path):
+    long = tmp_path / ("a" * 300)
+    for args in (["validate", long], ["guide", "--flowchart", long, "-a", long], ["contacts", "--home", long],
+                 ["log", "verify", 1, "--against", long], ["log", "list", "--home", long]):  # fmt: skip
+        r = run(*args)
+        assert r.exit_code == 1 and "name is too long" in r.stderr and "Traceback" not in r.output, (args, r.output)
+
+
+def test_a_file_the_system_will_not_let_us_read_is_exit_1_with_what_to_do(tmp_path, monkeypatch):
+    import esafety_wizard.loader
+
+    def refused(*a, **k):  # what a file of another user's gives when this user may not read it
+        raise PermissionError(13, "Permission denied", str(tmp_path / "a.yaml"))
+
+    monkeypatch.setattr(esafety_wizard.loader, "read_bounded", refused)
+    r = run("validate", tmp_path / "a.yaml")
+    assert r.exit_code == 1 and "permission denied" in r.stderr.lower() and "Traceback" not in r.output

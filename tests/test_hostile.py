@@ -480,7 +480,7 @@ def test_against_needs_the_incident_and_a_real_copy(exported, tmp_path):
     r = clean(run("log", "verify", 1, "--against", "\x1b[2Jnot-a-head"))
     assert r.exit_code == 1 and "neither a record head" in r.stderr
     other = tmp_path / "other.md"
-    other.write_text("Record head: incident 7, 3-0123456789abcdef")
+    other.write_text("- Record head: incident 7, 3-0123456789abcdef. Keep this copy, or write the head down")
     assert "not incident 1" in run("log", "verify", 1, "--against", other).stderr
 
 

@@ -529,7 +529,8 @@ def test_the_summary_counts_each_route_and_orders_who_did_it_by_how_often(home, 
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Export of incident 3\nRecord head: incident 3, 12-abcdef0123456789\n", (3, 12, "abcdef0123456789", [], "")),
+        ("# Incident 3\n- Record head: incident 3, 12-abcdef0123456789. Keep this copy, or write it down\n",
+         (3, 12, "abcdef0123456789", [], "")),
         ("x\n<!-- esafety-record-head: incident 3, 12-abcdef0123456789 -->\n", (3, 12, "abcdef0123456789", [], "")),
         ('{"incident": {"id": 3, "head": "12-ABCDEF0123456789"}}', (3, 12, "abcdef0123456789", [], "")),
         ('{"incident": "3", "history": [{"hash": "AA", "at": "t1"}, {"hash": "BB", "at": "t2"}, 5]}',
@@ -546,7 +547,10 @@ def test_an_earlier_copy_is_read_for_exactly_its_incident_head_hashes_and_time(t
 
 def test_an_earlier_copy_that_cannot_be_trusted_or_read_is_refused_saying_why(tmp_path):
     two = tmp_path / "two.md"
-    two.write_text("Record head: incident 3, 12-abcdef01\nRecord head: incident 3, 13-abcdef02\n")
+    two.write_text(
+        "- Record head: incident 3, 12-abcdef01. Keep this copy\n"
+        "- Record head: incident 3, 13-abcdef02. Keep this copy\n"
+    )
     unreadable = tmp_path / ("u" * 150)
     unreadable.write_bytes(b"\xff\xfe not text")
     said = []

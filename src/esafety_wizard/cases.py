@@ -250,12 +250,13 @@ def summaries(st: Store, part: str, ids: list[int] | None = None, stale: set[int
     caller has it already."""
     ok = _CHECK[part]
     stale = st.stale_summaries() if stale is None else stale
+    orphans = set(st.orphan_summaries())  # rows with no incident behind them: never shown
     wanted = None if ids is None else set(ids)
     fresh = st.summary_data(None if ids is None else [i for i in ids if i not in stale])
     replayed = (i for i in sorted(stale) if wanted is None or i in wanted)
     pending = next(replayed, None)
     for i, data in fresh:
-        if i in stale:
+        if i in stale or i in orphans:
             continue
         while pending is not None and pending < i:
             yield from _replayed(st, pending, part)
@@ -301,7 +302,8 @@ def listing(st: Store, which: str | None = None, today: str | None = None) -> Li
     from datetime import date, timedelta
 
     stale = st.stale_summaries()
-    keys = [(i, status, last) for i, status, last in st.summary_keys() if i not in stale]
+    orphans = set(st.orphan_summaries())  # a row added by hand for no incident: never listed
+    keys = [(i, status, last) for i, status, last in st.summary_keys() if i not in stale and i not in orphans]
     for row in summaries(st, "row", sorted(stale), stale):  # the few without a fresh row, replayed
         keys.append((row["id"], row["status"], row["last_change"]))
     total, n_open = len(keys), sum(1 for k in keys if k[1] == "open")
@@ -331,7 +333,14 @@ def damaged(st: Store) -> list[Verified]:
 
 
 def _deleted(st: Store) -> list[Verified]:
-    return [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in st.missing_incidents()]
+    missing = st.missing_incidents()
+    gone = [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in missing]
+    added = [  # a number never given out: its row was made by hand (a number given out is reported as deleted)
+        Verified(i, 0, [f"incident {i} has a summary row but no record at all: the row was added by hand"], [])
+        for i in st.orphan_summaries()
+        if i not in set(missing)
+    ]
+    return gone + added
 
 
 def record_answers(
@@ -682,7 +691,13 @@ _MARKED = re.compile(  # where the tool itself writes the head: a Markdown comme
     r"<!-- esafety-record-head: incident (\d{1,18}), (\d{1,9})-([0-9a-f]{8,64}) -->"
     r"|<meta name='esafety-record-head' content='incident (\d{1,18}), (\d{1,9})-([0-9a-f]{8,64})'>"
 )
-_HEAD_IN_TEXT = re.compile(r"Record head: incident (\d{1,18}), (\d{1,9})-([0-9a-f]{8,64})")
+# An export from before those markers: the head only where the tool wrote it, the Markdown export's own line
+# ("- Record head: incident N, H. Keep this copy"), at the start of a line: never words typed into a reason or
+# a description, which the export keeps inside other lines.
+_HEAD_IN_TEXT = re.compile(
+    r"^- Record head: incident (\d{1,18}), (\d{1,9})-([0-9a-f]{8,64})\. Keep this copy", re.MULTILINE
+)
+_GOVERNORS = re.compile(r"summary for governors", re.IGNORECASE)
 
 
 def earlier(against: str) -> Earlier:
@@ -720,6 +735,11 @@ def earlier(against: str) -> Earlier:
         data = None
     if isinstance(data, dict):
         return _checked_head(_from_json(data, path))
+    if _GOVERNORS.search(text[:2000]):  # its heads are a list of every incident's, and its reasons are typed
+        raise WizardError(
+            f"{one_line(str(path))[:120]} is a summary for governors: it is not a copy of one incident's record. "
+            "Give an export made by esafety log export, or the head as written down."
+        )
     marked = list(_MARKED.finditer(text))
     if marked:
         g = [x for x in marked[-1].groups() if x is not None]

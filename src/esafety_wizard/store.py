@@ -137,6 +137,7 @@ class Store:
         try:
             self.db = self._connect()
             self.db.execute("PRAGMA busy_timeout = 30000")
+            self._check_tables()
             if readonly:
                 self._check_version(self.db.execute("PRAGMA user_version").fetchone()[0])
                 self.db.execute("SELECT count(*) FROM events").fetchone()  # an empty or foreign file fails here
@@ -151,6 +152,17 @@ class Store:
                 f"{self.path} cannot be read as an incident database ({_reason(e)}). "
                 "Check the file, or use another folder with --home."
             ) from None
+
+    def _check_tables(self) -> None:
+        """A file that says it is a database of some version but has none of its tables was damaged, or made by
+        something else: say so, rather than try to write into it (which would read as a full disk)."""
+        version = self.db.execute("PRAGMA user_version").fetchone()[0]
+        if version >= 1 and not self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'events'").fetchone():
+            raise WizardError(
+                f"{self.path} cannot be read as an incident database: it says it is one (version {version}) but has "
+                "none of its tables, so it is damaged or was made by another program. Nothing was changed. Check "
+                "the file (an earlier copy of it?), or use another folder with --home."
+            )
 
     def _connect(self) -> sqlite3.Connection:
         if not self.readonly:
@@ -282,6 +294,21 @@ class Store:
 
     def has_summaries(self) -> bool:
         return bool(self.db.execute("SELECT 1 FROM sqlite_master WHERE name = 'summaries'").fetchone())
+
+    def orphan_summaries(self) -> list[int]:
+        """Summary rows of incidents that are not in the file at all, neither the incident nor any of its events:
+        a row added by hand (the writer only ever writes one beside an event). Readers never show them; `log
+        verify` reports them. (An incident whose events were cut is reported as cut.)"""
+        if not self.has_summaries():
+            return []
+        return [
+            r[0]
+            for r in self.db.execute(
+                "SELECT incident_id FROM summaries WHERE NOT EXISTS "
+                "(SELECT 1 FROM events e WHERE e.incident_id = summaries.incident_id) AND NOT EXISTS "
+                "(SELECT 1 FROM incidents i WHERE i.id = summaries.incident_id) ORDER BY incident_id"
+            )
+        ]
 
     def stale_summaries(self) -> set[int]:
         """Incidents whose summary row is missing or does not end at their last event (written by a writer without

@@ -95,3 +95,8 @@ def main() -> None:
     except KeyboardInterrupt:  # between prompts, e.g. while typer itself is starting
         print("\nCancelled.", file=sys.stderr)
         sys.exit(EXIT_CANCELLED)
+    except OSError as e:  # the last guard, for work done before a command's own boundary
+        from .common import os_error_message
+
+        print(f"Error: {os_error_message(e)}", file=sys.stderr)
+        sys.exit(1)

@@ -162,6 +162,31 @@ def boundary(no_color: bool = False):
     except (KeyboardInterrupt, EOFError, Interrupted):
         err(no_color).print("\nCancelled. Nothing was written.")
         raise typer.Exit(EXIT_CANCELLED) from None
+    except OSError as e:  # the system refused a name or a file (too long, not allowed): a message, never a traceback
+        from rich.text import Text
+
+        from .. import escape
+
+        err(no_color).print(Text.assemble(("Error:", "bold red"), " ", escape.terminal(os_error_message(e))))
+        raise typer.Exit(EXIT_USER_ERROR) from None
+
+
+def os_error_message(e: OSError) -> str:
+    """What the system refused, in words a person can act on: a name too long, a file they may not read or write,
+    a disk that is full; naming the file (cut to a readable length)."""
+    import errno
+
+    from ..escape import one_line
+
+    name = one_line(str(e.filename)) if e.filename is not None else "a file"
+    name = name if len(name) <= 80 else name[:40] + "…" + name[-20:]
+    if e.errno == errno.ENAMETOOLONG:
+        return f"{name}: a file or folder name is too long (at most 255 bytes a name). Use a shorter one."
+    if e.errno in (errno.EACCES, errno.EPERM):
+        return f"{name} cannot be used: permission denied. Check who owns it, or use another file or folder."
+    if e.errno == errno.ENOSPC:
+        return f"{name}: the disk is full. Nothing more was written; free some space and try again."
+    return f"{name}: {e.strerror or 'the system refused it'}. Check the file or folder and try again."
 
 
 def out(no_color: bool = False, plain: bool = False):
