@@ -75,3 +75,29 @@ def test_the_printed_checklist_is_one_a4_page_for_every_path_family(tmp_path, fc
         assert "Pages:           1" in info and "(A4)" in info, (key, info)
         text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
         assert "Date, initials:" in text and "Contacts for these steps" in text, key
+
+
+def test_an_incidents_printed_checklist_is_one_a4_page_with_decided_marked_apart(tmp_path, fc):
+    """log export --checklist, for the longest path of the built-in procedure, with a step done and one decided
+    against: one A4 page in Chromium, the decided one not ticked."""
+    import json
+
+    from report_pages import esafety, print_pdf
+
+    from esafety_wizard import engine
+
+    answers = max(engine.every_path(fc), key=lambda a: len(engine.outcome(fc, a).steps))
+    home = str(tmp_path / "home")
+    (tmp_path / "a.json").write_text(json.dumps(answers))
+    esafety("guide", "-a", "a.json", "--save", "--as", "Jo", home=home, cwd=tmp_path)
+    esafety("log", "done", "1", "1", "--as", "Jo", home=home, cwd=tmp_path)
+    esafety("log", "decide", "1", "2", "--reason", "Not needed: the DSL was told at once", "--as", "Jo", home=home,
+            cwd=tmp_path)  # fmt: skip
+    html = tmp_path / "c.html"
+    esafety("log", "export", "1", "--checklist", "-o", str(html), home=home, cwd=tmp_path)
+    pdf = tmp_path / "c.pdf"
+    print_pdf(html, pdf, str(tmp_path / "profile"))
+    info = subprocess.run(["pdfinfo", str(pdf)], capture_output=True, text=True).stdout
+    assert "Pages:           1" in info and "(A4)" in info, info
+    text = " ".join(subprocess.run(["pdftotext", str(pdf), "-"], capture_output=True, text=True).stdout.split())
+    assert "Decided against" in text and "Not needed: the DSL was told at once" in text

@@ -77,13 +77,14 @@ def _families(fc):
     return list(seen.values())
 
 
-def test_every_step_is_found_by_the_words_on_the_screen_and_says_which_it_marked(tmp_path, fc):
+@pytest.mark.parametrize("stride", [pytest.param(5, id="every-5th-family"), pytest.param(1, marks=pytest.mark.slow)])
+def test_every_step_is_found_by_the_words_on_the_screen_and_says_which_it_marked(tmp_path, fc, stride):
     from esafety_wizard import cases, engine, wording
 
     families = _families(fc)
     assert len(families) > 50
     with cases.open_store(tmp_path / "home") as st:
-        for answers in families[::5]:
+        for answers in families[::stride]:
             n = cases.create(st, fc, answers, "Jo")
             for r in engine.outcome(fc, answers).steps:
                 words = wording.short_sentence(r.step, r.status)  # as the screen shows it

@@ -46,7 +46,7 @@ def check_fits_one_screen(fc, stride):
             assert all(line == line.rstrip() for line in narrow.splitlines()), "trailing space"
         assert not [p for p in PROVENANCE if p in text], text
     # Issue 18 set the median at 32; issue 28 added the LADO's agreement, what waits for it, the DSL on every
-    # path and the data protection officer, so an allegation's outcome is 3-4 lines longer (see CHANGELOG).
+    # path and the data protection officer, so an allegation's outcome is 3-4 lines longer (CHANGELOG.md).
     assert statistics.median(counts) <= 35, statistics.median(counts)
 
 

@@ -37,7 +37,7 @@ CSS = """
 body { font: 10pt/1.3 Helvetica, Arial, sans-serif; color: #0b0c0c; margin: 0; }
 h1 { font-size: 14pt; margin: 0 0 2pt; } .meta { font-size: 8.5pt; color: #505a5f; margin: 0 0 6pt; }
 .urgent { font-weight: bold; color: #d4351c; margin: 4pt 0; }
-table { border-collapse: collapse; width: 100%; } td { border-bottom: 1px solid #b1b4b6; padding: 3pt 4pt;
+table { border-collapse: collapse; width: 100%; } td { border-bottom: 1px solid #b1b4b6; padding: 2pt 4pt;
   vertical-align: top; } td.n { width: 1.6em; text-align: right; } td.box { width: 1.2em; font-size: 12pt; }
 td.when { width: 8em; color: #505a5f; font-size: 8.5pt; } tr { page-break-inside: avoid; }
 h2 { font-size: 11pt; margin: 8pt 0 2pt; } ul { margin: 2pt 0; padding-left: 1.2em; } .small { font-size: 8.5pt; }
