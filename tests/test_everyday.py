@@ -188,3 +188,27 @@ def test_a_file_the_system_will_not_let_us_read_is_exit_1_with_what_to_do(tmp_pa
     monkeypatch.setattr(esafety_wizard.loader, "read_bounded", refused)
     r = run("validate", tmp_path / "a.yaml")
     assert r.exit_code == 1 and "permission denied" in r.stderr.lower() and "Traceback" not in r.output
+
+
+def test_home_receives_every_file_the_guide_writes_drafts_and_the_cache_included(tmp_path, monkeypatch):
+    """--home names the folder of the user's private files: a Ctrl-C draft and the checked procedure's cache are
+    kept there, never in the default folder or ESAFETY_HOME."""
+    import pexpect
+
+    default = tmp_path / "default"
+    mine = tmp_path / "mine"
+    env = {**__import__("os").environ, "ESAFETY_HOME": str(default), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    exe = str(__import__("pathlib").Path(__import__("sys").executable).with_name("esafety"))
+    c = pexpect.spawn(f"{exe} guide --home {mine}", env=env, encoding="utf-8", timeout=15, dimensions=(40, 120))
+    c.expect_exact("Who is reading this?")
+    c.expect_exact("press Enter)")
+    c.send("\r")
+    c.expect_exact("Is the head teacher involved?")
+    c.expect_exact("press Enter)")
+    c.send("\x03")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert list(mine.glob("unfinished-guide*.json")) and list((mine / "cache").glob("flowchart-*.json"))
+    assert not default.exists() or not any(default.rglob("*"))
+    r = run("guide", "--home", mine, "--resume", "--plain", env={"ESAFETY_HOME": str(default)})
+    assert "There is no unfinished guide" not in r.output  # found where it was kept

@@ -1,6 +1,7 @@
 """Unfinished guides, kept privately so Ctrl-C loses nothing already answered.
 
-Drafts live in the user's data folder (platformdirs; ESAFETY_HOME overrides it), folder 0700 and files 0600.
+Drafts live in the user's data folder (--home, else ESAFETY_HOME, else platformdirs), folder 0700 and files 0600:
+every function takes the folder the command line was given, so a draft is kept where the user said.
 Their names say nothing about the incident. A second unfinished guide never replaces the first: each is kept,
 `esafety guide --resume` carries on with the newest and says how many others are waiting.
 """
@@ -17,14 +18,14 @@ from .files import data_home, private_dir, write_private
 FIRST = "unfinished-guide.json"
 
 
-def path() -> Path:
-    return data_home() / FIRST
+def path(home: Path | None = None) -> Path:
+    return data_home(home) / FIRST
 
 
-def all_drafts() -> list[Path]:
+def all_drafts(home: Path | None = None) -> list[Path]:
     """Every kept draft, newest last."""
     try:
-        found = [p for p in data_home().glob("unfinished-guide*.json") if p.is_file()]
+        found = [p for p in data_home(home).glob("unfinished-guide*.json") if p.is_file()]
     except OSError:
         return []
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
@@ -36,26 +37,28 @@ def save(
     saved_at: str,
     reasons: dict[str, str] | None = None,
     target: Path | None = None,
+    home: Path | None = None,
 ) -> Path:
-    """Keep a draft: in `target` (the draft being resumed), else in a new file, never over another draft."""
-    private_dir(data_home())
+    """Keep a draft: in `target` (the draft being resumed), else in a new file in `home`, never over another."""
+    folder = data_home(home)
+    private_dir(folder)
     if target is None:
-        target = path()
+        target = folder / FIRST
         if target.exists():
             stamp = re.sub(r"[^0-9]", "", saved_at)[:14]
-            target = data_home() / f"unfinished-guide-{stamp}.json"
+            target = folder / f"unfinished-guide-{stamp}.json"
             n = 2
             while target.exists():
-                target = data_home() / f"unfinished-guide-{stamp}-{n}.json"
+                target = folder / f"unfinished-guide-{stamp}-{n}.json"
                 n += 1
     data = {"saved_at": saved_at, "flowchart_sha256": flowchart_sha256, "answers": answers, "reasons": reasons or {}}
     return write_private(target, json.dumps(data, indent=2) + "\n", overwrite=True)
 
 
-def load() -> tuple[dict[str, str], str, dict[str, str], Path]:
+def load(home: Path | None = None) -> tuple[dict[str, str], str, dict[str, str], Path]:
     """The newest unfinished guide: its answers, the SHA-256 of the flowchart they were given for, the reasons
     given for decisions, and where it is kept."""
-    drafts = all_drafts()
+    drafts = all_drafts(home)
     if not drafts:
         raise WizardError("There is no unfinished guide to resume. Start one with: esafety guide")
     p = drafts[-1]
@@ -69,12 +72,12 @@ def load() -> tuple[dict[str, str], str, dict[str, str], Path]:
         raise WizardError(f"The unfinished guide in {p} cannot be read. Delete it and start again.") from None
 
 
-def exists() -> bool:
-    return bool(all_drafts())
+def exists(home: Path | None = None) -> bool:
+    return bool(all_drafts(home))
 
 
-def discard(p: Path | None = None) -> None:
+def discard(p: Path | None = None, home: Path | None = None) -> None:
     try:
-        (p or path()).unlink()
+        (p or path(home)).unlink()
     except FileNotFoundError:
         pass

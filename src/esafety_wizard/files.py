@@ -41,8 +41,11 @@ def _a_folder(path: Path, named_by: str) -> Path:
     return path
 
 
-def cache_home() -> Path:
-    """The folder of rebuildable caches: under $ESAFETY_HOME when set, else the user's cache folder."""
+def cache_home(home: Path | None = None) -> Path:
+    """The folder of rebuildable caches: under the data folder given (--home), else under $ESAFETY_HOME when set,
+    else the user's cache folder."""
+    if home:
+        return Path(home) / "cache"
     if os.environ.get(HOME_VAR):
         return Path(os.environ[HOME_VAR]) / "cache"
     import platformdirs

@@ -63,8 +63,8 @@ def procedure(flowchart: Path | None, home: Path | None = None, name: str | None
     if folder is None:
         if name is not None:
             raise WizardError("--procedure is for a pack of procedures: the procedure in use is a single file.")
-        return school.apply(loader.load(flowchart), home)
-    pack = loader.load_pack(folder)
+        return school.apply(loader.load(flowchart, home), home)
+    pack = loader.load_pack(folder, home)
     if name is None and len(pack.procedures) == 1:
         name = next(iter(pack.procedures))
     if name is None and choose is not None:

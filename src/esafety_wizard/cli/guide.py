@@ -180,8 +180,8 @@ class _Guide:
         start: dict[str, str] = {}
         reasons: dict[str, str] = {}
         if resume:
-            start, sha, reasons, self.draft = drafts.load()
-            others = len(drafts.all_drafts()) - 1
+            start, sha, reasons, self.draft = drafts.load(self.home)
+            others = len(drafts.all_drafts(self.home)) - 1
             if others:
                 self.err.print(
                     f"Carrying on with your most recent unfinished guide. {others} other"
@@ -190,7 +190,7 @@ class _Guide:
             if sha != self.fc.sha256:
                 self.err.print("The procedure file has changed since this guide was started: check your answers.")
             start = engine.normalise_answers(self.fc, start, where="the unfinished guide")
-        elif drafts.exists():
+        elif drafts.exists(self.home):
             self.err.print(
                 "You have an unfinished guide (it is kept, whatever you do now). To carry on with it instead, "
                 "press Ctrl-C and run: esafety guide --resume"
@@ -230,7 +230,7 @@ class _Guide:
             self.keep(session.answers, session.reasons, save, saved, who)
             return EXIT_CANCELLED
         if resume:
-            drafts.discard(self.draft)
+            drafts.discard(self.draft, self.home)
         self.say_saved()
         if interactive:  # the prompts above pushed the outcome up: say where it starts, and its first action
             from rich.text import Text
@@ -270,7 +270,7 @@ class _Guide:
             self.err.print("\nCancelled. Nothing had been answered, so nothing was kept.")
             return
         try:
-            where = drafts.save(answers, self.fc.sha256, stamp(), reasons, self.draft)
+            where = drafts.save(answers, self.fc.sha256, stamp(), reasons, self.draft, self.home)
         except WizardError as e:
             self.err.print(f"\nCancelled. Your answers could not be kept: {e}")
             return

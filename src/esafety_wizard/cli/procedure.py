@@ -87,9 +87,9 @@ def contacts_set(
 
         folder = loader.pack_folder(flowchart)
         if folder is None:
-            fc = loader.load(flowchart)
+            fc = loader.load(flowchart, home)
         else:  # a pack: any contact of any of its procedures
-            procedures = list(loader.load_pack(folder).procedures.values())
+            procedures = list(loader.load_pack(folder, home).procedures.values())
             fc = procedures[0]._replace(contacts={k: c for p in procedures for k, c in p.contacts.items()})
         where = school.set_contact(fc, contact_id, {"name": name, "phone": phone, "email": email}, home)
         err(no_color).print(f"Saved in {where} (readable only by you). See them with: esafety contacts")

@@ -37,10 +37,11 @@ def schema_text() -> str:
     return (Path(__file__).resolve().parent.parent / "schema.json").read_text(encoding="utf-8")
 
 
-def load(path: str | os.PathLike[str] | None = None) -> Flowchart:
+def load(path: str | os.PathLike[str] | None = None, home: Path | None = None) -> Flowchart:
     """Load and check a flowchart: `path`, else $ESAFETY_FLOWCHART, else the built-in one.
 
-    A file already checked (same SHA-256, same version of this tool) comes from the cache without parsing.
+    A file already checked (same SHA-256, same version of this tool) comes from the cache without parsing (kept
+    under `home`, the data folder the command line was given, when it was given one).
 
     Raises:
         FlowchartError: the file is missing, unreadable or has any problem; the message lists them all.
@@ -48,26 +49,26 @@ def load(path: str | os.PathLike[str] | None = None) -> Flowchart:
     data, shown, origin, problems = _read(path)
     if data is None:
         raise FlowchartError(problems)
-    fc, problems = _checked(data, shown, origin, hashlib.sha256(data).hexdigest())
+    fc, problems = _checked(data, shown, origin, hashlib.sha256(data).hexdigest(), home=home)
     if fc is None:
         raise FlowchartError(problems)
     return fc
 
 
 def _checked(
-    data: bytes, shown: str, origin: str, sha: str, shared=None, use_cache: bool = True
+    data: bytes, shown: str, origin: str, sha: str, shared=None, use_cache: bool = True, home: Path | None = None
 ) -> tuple[Flowchart | None, list[Problem]]:
     """A checked flowchart from the cache when `use_cache` and it was checked before, else parsed in full (and
     then cached); with the problems found ([] from the cache: only a usable file is ever cached)."""
     from . import cache
 
     if use_cache:
-        fc = cache.get(sha)
+        fc = cache.get(sha, home)
         if fc is not None:
             return fc._replace(origin=origin), []
     fc, problems = _parse_bytes(data, shown, origin, sha, shared)
     if fc is not None:
-        cache.put(sha, fc)
+        cache.put(sha, fc, home)
     return fc, problems
 
 
@@ -182,15 +183,15 @@ def _in_pack(folder: Path, ref: object, what: str, b, line: int) -> Path | None:
     return path
 
 
-def load_pack(folder: Path) -> Pack:
+def load_pack(folder: Path, home: Path | None = None) -> Pack:
     """Load and check every procedure of a pack. Raises FlowchartError listing every problem in every file."""
-    pack, problems = check_pack(folder, use_cache=True)
+    pack, problems = check_pack(folder, use_cache=True, home=home)
     if pack is None:
         raise FlowchartError(problems)
     return pack
 
 
-def check_pack(folder: Path, use_cache: bool = False) -> tuple[Pack | None, list[Problem]]:
+def check_pack(folder: Path, use_cache: bool = False, home: Path | None = None) -> tuple[Pack | None, list[Problem]]:
     """Check a pack: its own file, its shared contacts and every procedure (parsed in full unless `use_cache`,
     so `validate` lists every warning), with every problem found."""
     from . import checks, reader
@@ -249,7 +250,7 @@ def check_pack(folder: Path, use_cache: bool = False) -> tuple[Pack | None, list
         # Cached by the procedure and the shared contacts together (a change to either checks it again); recorded
         # by each file's own SHA-256, so each can be checked against the file itself.
         key = hashlib.sha256(data + b"\0" + shared_bytes).hexdigest()
-        fc, found = _checked(data, str(path), str(path), key, shared, use_cache)
+        fc, found = _checked(data, str(path), str(path), key, shared, use_cache, home)
         b.problems += found
         if fc is not None:
             procedures[name] = fc._replace(

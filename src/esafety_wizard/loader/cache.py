@@ -40,16 +40,16 @@ _FORMAT = (
 )
 
 
-def _path(sha256: str) -> Path:
-    return cache_home() / f"flowchart-{sha256}.json"
+def _path(sha256: str, home: Path | None = None) -> Path:
+    return cache_home(home) / f"flowchart-{sha256}.json"
 
 
-def get(sha256: str) -> Flowchart | None:
+def get(sha256: str, home: Path | None = None) -> Flowchart | None:
     from ..errors import WizardError
     from ..files import read_json
 
     try:
-        data = read_json(_path(sha256), "cache")  # a regular file, bounded: a fifo planted here never waits
+        data = read_json(_path(sha256, home), "cache")  # a regular file, bounded: a fifo planted here never waits
         if data.get("format") != _FORMAT:
             return None
         return _decode(data["flowchart"])
@@ -57,14 +57,14 @@ def get(sha256: str) -> Flowchart | None:
         return None
 
 
-def put(sha256: str, fc: Flowchart) -> None:
+def put(sha256: str, fc: Flowchart, home: Path | None = None) -> None:
     from ..errors import WizardError
     from ..files import private_dir, write_private
 
     try:
-        private_dir(cache_home())
+        private_dir(cache_home(home))
         text = json.dumps({"format": _FORMAT, "flowchart": _encode(fc)}, ensure_ascii=False)
-        write_private(_path(sha256), text, overwrite=True)
+        write_private(_path(sha256, home), text, overwrite=True)
     except (WizardError, OSError):
         pass
 
