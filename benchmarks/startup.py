@@ -91,9 +91,9 @@ def guide(answers: Annotated[Optional[Path], typer.Option("--answers", "-a")] = 
     if answers is None:
         import questionary  # the interactive floor includes questionary
         if STACK:
-            questionary.select("Does the incident involve the head teacher?", choices=["Yes", "No"]).unsafe_ask()
+            questionary.select("Who is reading this?", choices=["Staff", "Head", "Chair"]).unsafe_ask()
             return
-        print("Does the incident involve the head teacher?", flush=True)
+        print("Who is reading this?", flush=True)
         input()
         return
     if STACK:
@@ -246,7 +246,10 @@ if __name__ == "__main__":
     app()
 """
 
-ANSWERS = "head_involved: no\ncan_report_to_head: yes\ninstigator: staff\nserious: not_sure\n"
+ANSWERS = (
+    "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: not_sure\nalleges_harm: no\ninstigator: staff\n"
+    "serious: not_sure\n"
+)
 
 
 def run_once(argv: list[str], env: dict[str, str]) -> tuple[float, int]:
@@ -265,14 +268,17 @@ def first_screen(argv: list[str], env: dict[str, str]) -> float:
     """Time until the first question is on screen, in a pseudo-terminal."""
     t = time.perf_counter()
     child = pexpect.spawn(argv[0], argv[1:], env=env, encoding="utf-8", dimensions=(40, 120), timeout=20)
-    child.expect_exact("Does the incident involve the head teacher?")
+    child.expect_exact("Who is reading this?")  # the first question
     elapsed = time.perf_counter() - t
     child.terminate(force=True)
     return elapsed
 
 
+QUICK = bool(os.environ.get("BENCH_QUICK"))  # the test suite's run: one round, to show the benchmark still works
+
+
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 30
+    rounds = 1 if QUICK else int(sys.argv[1]) if len(sys.argv) > 1 else 30
     with tempfile.TemporaryDirectory() as d:
         minimal = Path(d) / "minimal.py"
         minimal.write_text(MINIMAL)
@@ -311,7 +317,7 @@ def main() -> None:
                     times[name][i].append(elapsed)
                     if name == "contacts":
                         mem[i].append(rss)
-            if r < max(5, rounds // 3):
+            if r < (1 if QUICK else max(5, rounds // 3)):
                 for i in order:
                     argv = [ESAFETY, "guide"] if i == 0 else [py, str(minimal), "guide"]
                     screen[i].append(first_screen(argv, envs[i]))
@@ -334,7 +340,10 @@ def main() -> None:
         f"{'contacts peak memory':20s} {ours / 1024:7.1f}MB {floor / 1024:7.1f}MB {ours / floor:5.2f}x"
         f"{'':9s} {stack / 1024:7.1f}MB {ours / stack:5.2f}x"
     )
-    print("all time targets met" if ok else "some time targets NOT met (marked !)")
+    if QUICK:
+        print("QUICK run: no verdict (one round; run without BENCH_QUICK for the figures)")
+    else:
+        print("all time targets met" if ok else "some time targets NOT met (marked !)")
 
 
 if __name__ == "__main__":

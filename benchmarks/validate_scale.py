@@ -19,6 +19,7 @@ Run: .venv/bin/python benchmarks/validate_scale.py [ROUNDS]
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -114,8 +115,12 @@ def interleaved(fn_small, fn_big, rounds: int) -> tuple[float, float]:
     return min(small), min(big)
 
 
+QUICK = bool(os.environ.get("BENCH_QUICK"))  # the test suite's run: tiny sizes, one round, figures not judged
+SMALL, BIG = (100, 1_000) if QUICK else (1_000, 10_000)
+
+
 def main() -> None:
-    rounds = int(sys.argv[1]) if len(sys.argv) > 1 else 15
+    rounds = 1 if QUICK else int(sys.argv[1]) if len(sys.argv) > 1 else 15
     shapes = {
         "validate, chain": lambda n: generate(n),
         "validate, wide": lambda n: generate_wide(n),
@@ -126,20 +131,22 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as d:
         for name, make in shapes.items():
             files = {}
-            for n in (1_000, 10_000):
+            for n in (SMALL, BIG):
                 files[n] = Path(d) / f"{name.split()[-1]}{n}.yaml"
                 files[n].write_text(make(n))
                 fc, problems = loader.check_file(files[n])
-                assert fc is not None and not problems, problems
+                assert fc is not None and (QUICK or not problems), problems  # tiny: some contacts go unused
             nodes = {n: node_count(loader.load(f)) for n, f in files.items()}
             small, big = interleaved(
-                lambda f=files[1_000]: loader.check_file(f), lambda f=files[10_000]: loader.check_file(f), rounds
+                lambda f=files[SMALL]: loader.check_file(f), lambda f=files[BIG]: loader.check_file(f), rounds
             )
-            rows.append((name, nodes[1_000], small, nodes[10_000], big, nodes[10_000] <= 10_000))
-            commands[name.replace("validate, ", "")] = best_of(lambda p=files[10_000]: _command(p), 3)[0]
-        wide = {n: loader.load(Path(d) / f"wide{n}.yaml") for n in (1_000, 10_000)}
-        small, big = interleaved(lambda: paths.to_json(wide[1_000]), lambda: paths.to_json(wide[10_000]), 5)
-        rows.append(("paths --json, wide", node_count(wide[1_000]), small, node_count(wide[10_000]), big, False))
+            rows.append((name, nodes[SMALL], small, nodes[BIG], big, nodes[BIG] <= 10_000))
+            commands[name.replace("validate, ", "")] = best_of(lambda p=files[BIG]: _command(p), 1 if QUICK else 3)[0]
+        wide = {n: loader.load(Path(d) / f"wide{n}.yaml") for n in (SMALL, BIG)}
+        small, big = interleaved(
+            lambda: paths.to_json(wide[SMALL]), lambda: paths.to_json(wide[BIG]), 1 if QUICK else 5
+        )
+        rows.append(("paths --json, wide", node_count(wide[SMALL]), small, node_count(wide[BIG]), big, False))
     print(f"python {sys.version.split()[0]}; minimum of {rounds} interleaved rounds (5 for paths)")
     ok_time = ok_ratio = True
     for what, n1, t1, n10, t10, judged in rows:
@@ -151,8 +158,11 @@ def main() -> None:
             f"{what:20s} {n1:6,} nodes: {t1 * 1000:7.1f} ms   {n10:6,} nodes: {t10 * 1000:7.1f} ms   ratio {ratio:5.2f}"
             + ("" if judged else "   (not judged: not validate, or more than 10,000 nodes)")
         )
-    print(f"VERDICT 10,000 nodes validated in under 1 s: {'met' if ok_time else 'NOT met'}")
-    print(f"VERDICT 10k/1k time ratio at most 12 (linear is about 10): {'met' if ok_ratio else 'NOT met'}")
+    if QUICK:  # sizes too small to judge: the run shows the benchmark still works
+        print("QUICK run: no verdicts (run without BENCH_QUICK for the figures)")
+    else:
+        print(f"VERDICT 10,000 nodes validated in under 1 s: {'met' if ok_time else 'NOT met'}")
+        print(f"VERDICT 10k/1k time ratio at most 12 (linear is about 10): {'met' if ok_ratio else 'NOT met'}")
     print("whole command, start-up included (`esafety validate FILE`, best of 3):")
     for what, seconds in commands.items():
         print(f"  {what:18s} {seconds * 1000:7.1f} ms")
