@@ -52,6 +52,15 @@ def answer(child, question, *keys):
         child.send(k)
 
 
+def by_number(child, keys_each):
+    """Answer the questions in turn by their number on screen (on a narrow or short screen a question's words
+    wrap, so they cannot be waited for whole), pressing each answer's keys once its menu is up."""
+    for n, keys in enumerate(keys_each, 1):
+        child.expect_exact(f"Question {n}")
+        child.expect_exact("»")
+        child.send("".join(keys))
+
+
 def finish(child):
     child.expect(pexpect.EOF)
     child.close()
@@ -161,11 +170,7 @@ def test_ctrl_c_at_the_first_question_is_clean(spawn):
 
 def test_readable_at_40_columns(spawn, tmp_path):
     c = spawn("guide --transcript t.md", cols=40)
-    keys_each = [(DOWN, ENTER), (ENTER,), (DOWN, DOWN, ENTER), (DOWN, ENTER), (DOWN, DOWN, DOWN, ENTER)]
-    for n, keys in enumerate(keys_each, 1):
-        c.expect_exact(f"Question {n}")  # the question itself wraps at 40 columns
-        c.expect_exact("»")
-        c.send("".join(keys))
+    by_number(c, [(DOWN, ENTER), (ENTER,), (DOWN, DOWN, ENTER), (DOWN, ENTER), (DOWN, DOWN, DOWN, ENTER)])
     out, status = finish(c)
     assert status == 0
     lines = [line for line in out.splitlines() if line.strip()]
@@ -429,10 +434,7 @@ def test_the_last_screen_of_an_asked_guide_holds_its_first_steps(spawn, tmp_path
     c = spawn(cols=cols)
     c.setwinsize(24, cols)
     # the head teacher; not involved; a child may be at risk (the DSL first); no allegation; a parent; not solved
-    for n, keys in enumerate([(DOWN, ENTER), (ENTER,), (ENTER,), (DOWN, ENTER), (ENTER,), (DOWN, ENTER)], 1):
-        c.expect_exact(f"Question {n}")  # the questions themselves wrap on a small screen
-        c.expect_exact("»")
-        c.send("".join(keys))
+    by_number(c, [(DOWN, ENTER), (ENTER,), (ENTER,), (DOWN, ENTER), (ENTER,), (DOWN, ENTER)])
     c.expect_exact("Save a transcript?")
     c.send("n")
     c.expect_exact("Keep a case file?")
