@@ -250,7 +250,9 @@ def summaries(st: Store, part: str, ids: list[int] | None = None, stale: set[int
     caller has it already."""
     ok = _CHECK[part]
     stale = st.stale_summaries() if stale is None else stale
-    orphans = set(st.orphan_summaries())  # rows with no incident behind them: never shown
+    # Rows with no incident behind them (added by hand) are never shown. Only a read of every row can meet one:
+    # the ids callers ask for come from the incidents themselves.
+    orphans = set(st.orphan_summaries()) if ids is None else set()
     wanted = None if ids is None else set(ids)
     fresh = st.summary_data(None if ids is None else [i for i in ids if i not in stale])
     replayed = (i for i in sorted(stale) if wanted is None or i in wanted)
@@ -337,8 +339,7 @@ def _deleted(st: Store) -> list[Verified]:
     gone = [Verified(i, 0, [f"incident {i} is missing: it was deleted"], []) for i in missing]
     added = [  # a number never given out: its row was made by hand (a number given out is reported as deleted)
         Verified(i, 0, [f"incident {i} has a summary row but no record at all: the row was added by hand"], [])
-        for i in st.orphan_summaries()
-        if i not in set(missing)
+        for i in sorted(set(st.orphan_summaries()) - set(missing))
     ]
     return gone + added
 

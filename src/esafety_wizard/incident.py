@@ -217,9 +217,8 @@ def _said(step: Step) -> list[str]:
     out = [_plain(step.text)]
     if step.short:
         out.append(_plain(step.short))
-        when = step.when or step.condition
+        when = step.when_words
         if when:
-            when = when[3:] if when[:3].lower() == "if " else when
             out += [_plain(f"if {when}: {step.short}"), _plain(f"{when}: {step.short}")]
     return out
 

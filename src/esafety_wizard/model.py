@@ -65,15 +65,7 @@ class Question(NamedTuple):
 
     def choice(self, value: str) -> Choice:
         """The choice for an answer value. Raises KeyError if there is none."""
-        if self.by_value is not None:
-            return self.by_value[value]
-        for c in self.choices:
-            if c.value == value:
-                return c
-        for c in self.choices:
-            if value in c.replaces:
-                return c
-        raise KeyError(value)
+        return (self.by_value if self.by_value is not None else self.lookup())[value]
 
 
 class Section(NamedTuple):
@@ -109,6 +101,14 @@ class Step(NamedTuple):
     when: str | None = None  # the condition in a few words, shown with `short` where the step only may apply
     info: bool = False  # information, not an action: not numbered, never keeps an incident open
     route: str | None = None  # the contact this step is the route to: counted for governors when it is done
+
+    @property
+    def when_words(self) -> str | None:
+        """Its condition in a few words, without a leading 'If' (the screen puts its own 'If' mark before it)."""
+        when = self.when or self.condition
+        if not when:
+            return None
+        return when[3:] if when[:3].lower() == "if " else when
 
     @property
     def sentence(self) -> str:

@@ -284,6 +284,13 @@ def _decision_lines(s) -> list[str]:
     return [d for d, _ in s.decisions] + [f"{NOT_DONE}: {d}" for d, _ in s.decided_against]
 
 
+def _decisions_heading(s) -> tuple[str, str]:
+    """The decisions' heading and the line under it: reasons shown as written (check them), or left out."""
+    if s.reasons_shown:
+        return "Decisions and their reasons", REASONS_CAUTION
+    return "Decisions", REASONS_LEFT_OUT
+
+
 def _period(s) -> str:
     if s.start and s.end:
         return f"{s.start} to {s.end}"
@@ -309,6 +316,13 @@ def governors_json(s, made_at: str) -> str:
 
 def governors_markdown(s, made_at: str) -> str:
     cell = escape.markdown_cell
+    heading, under = _decisions_heading(s)
+    if s.reasons_shown:
+        decided = [f"- {md(d)} **{md(wording.decision_reason(r or None))}**" for d, r in s.decisions] + [
+            f"- {NOT_DONE}: {md(d)} **Reason: {md(r)}**" for d, r in s.decided_against
+        ]
+    else:
+        decided = [f"- {md(line)}" for line in _decision_lines(s)]
     L = [
         "# E-safety incidents: summary for governors",
         "",
@@ -335,20 +349,11 @@ def governors_markdown(s, made_at: str) -> str:
         "| --- | --- |",
         *(f"| {cell(k)} | {v} |" for k, v in s.by_route.items()),
         "",
-        "## Decisions and their reasons" if s.reasons_shown else "## Decisions",
+        f"## {heading}",
         "",
-        md(REASONS_CAUTION if s.reasons_shown else REASONS_LEFT_OUT),
+        md(under),
         "",
-        *(
-            (f"- {md(d)} **{md(wording.decision_reason(r or None))}**" for d, r in s.decisions)
-            if s.reasons_shown
-            else (f"- {md(d)}" for d, _ in s.decisions)
-        ),
-        *(
-            (f"- {NOT_DONE}: {md(d)} **Reason: {md(r)}**" for d, r in s.decided_against)
-            if s.reasons_shown
-            else (f"- {NOT_DONE}: {md(d)}" for d, _ in s.decided_against)
-        ),
+        *(decided or ["None."]),
         "",
         "## Record heads",
         "",
@@ -356,13 +361,12 @@ def governors_markdown(s, made_at: str) -> str:
         "",
         *(f"- Incident {n}: {md(h)}" for n, h in s.heads),
     ]
-    if not s.decisions and not s.decided_against:
-        L.insert(L.index(md(REASONS_CAUTION if s.reasons_shown else REASONS_LEFT_OUT)) + 2, "None.")
     return "\n".join(L) + "\n"
 
 
 def governors_html(s, made_at: str) -> str:
     e = escape.html
+    heading, under = _decisions_heading(s)
     rows = lambda cells: "<tr>" + "".join(f"<td>{c}</td>" for c in cells) + "</tr>"  # noqa: E731
     h = [
         "<!DOCTYPE html><html lang='en-GB'><head><meta charset='utf-8'>",
@@ -382,8 +386,8 @@ def governors_html(s, made_at: str) -> str:
         "</table><h2>Routes taken</h2><p>Each step done that is the route to a contact.</p>",
         "<table><tr><th>Contact</th><th>Incidents</th></tr>",
         *(rows([e(k), str(v)]) for k, v in s.by_route.items()),
-        f"</table><h2>{'Decisions and their reasons' if s.reasons_shown else 'Decisions'}</h2>",
-        f"<p class='warn'>{e(REASONS_CAUTION if s.reasons_shown else REASONS_LEFT_OUT)}</p>",
+        f"</table><h2>{e(heading)}</h2>",
+        f"<p class='warn'>{e(under)}</p>",
     ]
     if not s.reasons_shown and (s.decisions or s.decided_against):
         h.append("<ul>" + "".join(f"<li>{e(line)}</li>" for line in _decision_lines(s)) + "</ul>")

@@ -179,7 +179,7 @@ def _mark(con: Console, text: Text, room: int) -> None:
 def first_steps(con: Console, out: Outcome, count: int = 5) -> None:
     """The last thing on screen after an asked guide, whose prompts pushed the outcome up: its first actions,
     numbered as above, so what to do first is still in view on a small screen."""
-    con.print(Text(wording.pointer_up(out), style="bold"))
+    con.print(Text(wording.pointer_up(out, count), style="bold"))
     _actions(con, out, count)
 
 

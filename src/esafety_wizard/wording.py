@@ -52,10 +52,10 @@ def letters_to_save(titles: list[str]) -> str:
     )
 
 
-def pointer_up(out) -> str:
-    """Above the first actions repeated at the end of an asked guide: where all of them are."""
+def pointer_up(out, count: int) -> str:
+    """Above the first `count` actions repeated at the end of an asked guide: where all of them are."""
     n = len([r for r in out.steps if not r.step.info])
-    first = f" The first {min(n, 5)}:" if n > 5 else ""
+    first = f" The first {count}:" if n > count else ""
     return (
         f"All {n} steps are above, under '{TO_DO_NOW}'.{first}" if n else f"Your steps are above, under '{TO_DO_NOW}'."
     )
@@ -87,11 +87,11 @@ def short_sentence(step: Step, status: str) -> str:
         return step_sentence(step) if status == "conditional" else step.text
     if status != "conditional":
         return step.short
-    when = step.when or step.condition
+    when = step.when_words
     if not when:
         return step.short
     # After the 'If' mark: 'it threatens or keeps on' + 'Report it…' -> 'it threatens or keeps on: report it…'
-    return sentence(step.short, when[3:] if when[:3].lower() == "if " else when)
+    return sentence(step.short, when)
 
 
 def not_asked(pairs) -> str:
