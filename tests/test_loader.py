@@ -274,3 +274,40 @@ def test_a_reader_who_is_a_contact_must_name_one_of_the_procedures_contacts(tmp_
     fc = loader.load(loader.builtin_path())
     assert fc.reader_part("chair_of_governors").is_contact == "chair_of_governors"
     assert fc.reader_part("head_teacher").is_contact is None
+
+
+READERS = """\
+reader:
+  text: Who is reading this?
+  added: a test
+  choices:
+    a:
+      label: A
+      offers: {q1: [yes, maybe]}
+      becomes: {q1: {yes: nobody}, qx: {yes: b}}
+    b:
+      label: B
+      asks: [q1, qy]
+      answers: {q1: perhaps}
+  parts:
+    a:
+      label: clash
+      added: a test
+"""
+
+
+def test_a_readers_part_names_only_questions_answers_and_parts_that_exist(tmp_path):
+    errs = " | ".join(errors_of(tmp_path, GOOD.replace("start: q1\n", "start: q1\n" + READERS)))
+    assert "reader 'a' offers 'maybe' for 'q1': use one of yes, no" in errs
+    assert "reader 'a' becomes 'nobody' on 'q1: yes': name another reader, or a part under 'parts'" in errs
+    assert "reader 'a' becomes another on 'qx', which no question asks" in errs
+    assert "reader 'b' asks 'qy', which no question asks" in errs
+    assert "reader 'b' answers 'q1' with 'perhaps': use one of yes, no" in errs
+    assert "reader part 'a' has the name of a reader's choice" in errs
+
+
+def test_a_hold_needs_its_words_and_a_replaced_answer_cannot_still_be_a_choice(tmp_path):
+    held = GOOD.replace("yes: {next: q2, due: [s1]}", "yes: {next: q2, due: [s1], holds: [s2]}")
+    assert any("holds steps: say what they wait for in 'hold'" in e for e in errors_of(tmp_path, held))
+    replaced = GOOD.replace("b: {next: end}", "b: {next: end, replaces: [a]}")
+    assert any("choice 'b' replaces 'a', which is still a choice" in e for e in errors_of(tmp_path, replaced))

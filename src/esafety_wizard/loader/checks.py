@@ -476,17 +476,13 @@ class Builder:
             named[key] = self.step_ids(c, key, value, "'reader'", steps) if key in c else ()
         asks, lines = self.id_list(c, "asks", what) if "asks" in c else (None, [])
         for q, line in zip(asks or (), lines, strict=True):
-            if q not in asked:
-                self.err(line, f"{what} asks '{q}', which no question asks{self.suggest(q, asked)}")
-        given = self.reader_answers(c, "answers", what, asked)
+            self.asked(q, line, what, "asks", asked)
+        given = self.reader_answers(c, what, asked)
         offers = []
         om = self.mapping(c.get("offers"), c.line_of("offers"), f"'offers' of {what}") if "offers" in c else None
         for q in om or {}:
             values, vlines = self.id_list(om, q, f"'offers' of {what}")
-            if q not in asked:
-                self.err(
-                    om.line_of(q), f"{what} offers answers to '{q}', which no question asks{self.suggest(q, asked)}"
-                )
+            if not self.asked(q, om.line_of(q), what, "offers answers to", asked):
                 continue
             for v, line in zip(values, vlines, strict=True):
                 if v not in asked[q].values:
@@ -496,12 +492,7 @@ class Builder:
         bm = self.mapping(c.get("becomes"), c.line_of("becomes"), f"'becomes' of {what}") if "becomes" in c else None
         for q, vm in (bm or {}).items():
             vm = self.mapping(vm, bm.line_of(q), f"'becomes' of {what} for '{q}'")
-            if vm is None:
-                continue
-            if q not in asked:
-                self.err(
-                    bm.line_of(q), f"{what} becomes another on '{q}', which no question asks{self.suggest(q, asked)}"
-                )
+            if vm is None or not self.asked(q, bm.line_of(q), what, "becomes another on", asked):
                 continue
             for v, other in vm.items():
                 if v not in asked[q].values:
@@ -535,14 +526,20 @@ class Builder:
             self.text(c, "label", what) or value,
         )
 
-    def reader_answers(self, c: YMap, key: str, what: str, asked: dict[str, Question]) -> list[tuple[str, str]]:
+    def asked(self, q: str, line: int, what: str, doing: str, asked: dict[str, Question]) -> bool:
+        """Whether a reader's part names a question the procedure asks; else an error saying so (did you mean)."""
+        if q in asked:
+            return True
+        self.err(line, f"{what} {doing} '{q}', which no question asks{self.suggest(q, asked)}")
+        return False
+
+    def reader_answers(self, c: YMap, what: str, asked: dict[str, Question]) -> list[tuple[str, str]]:
+        """A reader's `answers:`, the answers they give by being who they are."""
         given: list[tuple[str, str]] = []
-        am = self.mapping(c.get(key), c.line_of(key), f"'{key}' of {what}") if key in c else None
+        am = self.mapping(c.get("answers"), c.line_of("answers"), f"'answers' of {what}") if "answers" in c else None
         for q, v in (am or {}).items():
             v = v if isinstance(v, str) else ""
-            if q not in asked:
-                self.err(am.line_of(q), f"{what} answers '{q}', which no question asks{self.suggest(q, asked)}")
-            elif v not in asked[q].values:
+            if self.asked(q, am.line_of(q), what, "answers", asked) and v not in asked[q].values:
                 self.err(am.line_of(q), f"{what} answers '{q}' with '{v}': use one of {', '.join(asked[q].values)}")
             given.append((q, v))
         return given
