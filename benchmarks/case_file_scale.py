@@ -43,8 +43,10 @@ import tempfile
 import time
 from pathlib import Path
 
-from esafety_wizard import cases, loader
-from esafety_wizard.store import DB_NAME, Store, canonical, event_hash
+from esafety_wizard.casefile import operations
+from esafety_wizard.casefile.store import DB_NAME, Store
+from esafety_wizard.flowchart import loader
+from esafety_wizard.record.event import canonical, event_hash
 
 ESAFETY = str(Path(sys.executable).with_name("esafety"))
 EVENTS_PER_INCIDENT = 20
@@ -68,7 +70,7 @@ def make_store(home: Path, incidents: int) -> None:
     fc = loader.load()
     with Store(home):  # creates the schema
         pass
-    answered = cases.answered_data(fc, ANSWERS)
+    answered = operations.answered_data(fc, ANSWERS)
     step_ids = [s["id"] for s in answered["steps"]]
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.execute("PRAGMA synchronous = OFF")
@@ -95,13 +97,13 @@ def make_store(home: Path, incidents: int) -> None:
             prev = h
     db.execute("COMMIT")
     db.close()
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         st.rebuild_summaries()
 
 
 def open_step() -> str:
     """The number of a step that make_store leaves open on every incident (not information), to mark done."""
-    steps = cases.answered_data(loader.load(), ANSWERS)["steps"]
+    steps = operations.answered_data(loader.load(), ANSWERS)["steps"]
     done = {steps[k % len(steps)]["id"] for k in range(0, EVENTS_PER_INCIDENT, 2)}
     return str(next(n for n, s in enumerate(steps, 1) if s["id"] not in done and not s.get("info")))
 
@@ -154,7 +156,7 @@ def verify_against_floor(home: Path, rounds: int = 3) -> bool:
     """Part 7: `log verify` of everything in process, against fetching the exact chain bytes in order, hashing
     them as the store does (store._hash) and decoding each event: what any verify must do. Minimum of
     interleaved rounds."""
-    from esafety_wizard.store import _hash
+    from esafety_wizard.record.event import _hash
 
     def floor() -> None:
         db = sqlite3.connect(f"{(home / DB_NAME).as_uri()}?mode=ro", uri=True)
@@ -173,7 +175,7 @@ def verify_against_floor(home: Path, rounds: int = 3) -> bool:
         base.append(time.perf_counter() - start)
         with Store(home, create=False, readonly=True) as st:
             start = time.perf_counter()
-            results = cases.verify(st)
+            results = operations.verify(st)
             ours.append(time.perf_counter() - start)
         assert all(v.ok for v in results)
     o, b = min(ours), min(base)
@@ -212,7 +214,7 @@ def _floor_program(sql_keys: bool, chosen: int | None, table: bool = False) -> l
 
 def listing_against_sqlite(home: Path, rounds: int) -> bool:
     """Parts 5 and 6: whole commands on the 10,000 store against bare sqlite3 reads of the rows they need."""
-    from esafety_wizard.cases import RECENT
+    from esafety_wizard.casefile.operations import RECENT
 
     tmp = home.parent / "export.html"
     start_up = [run_rss(["--version"], home) for _ in range(rounds)]
@@ -257,7 +259,7 @@ def listing_against_sqlite(home: Path, rounds: int) -> bool:
 
 
 def evidence_against_openssl(size_mb: int) -> None:
-    from esafety_wizard import evidence
+    from esafety_wizard.casefile import evidence
 
     with tempfile.TemporaryDirectory() as d:
         f = Path(d) / "big.bin"

@@ -57,7 +57,7 @@ def main() -> None:
     a = p.parse_args()
     if os.environ.get("BENCH_QUICK"):  # the test suite's run: a few paths, to show the benchmark still works
         a.every = 1500
-    from esafety_wizard import engine, loader
+    from esafety_wizard.flowchart import engine, loader
 
     fc = loader.load(loader.builtin_path())
     paths = engine.every_path(fc) + engine.reader_paths(fc)  # without a reader (the whole procedure), then each

@@ -27,8 +27,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from esafety_wizard import loader, paths
-from esafety_wizard.model import Flowchart
+from esafety_wizard.documents import path_list
+from esafety_wizard.flowchart import loader
+from esafety_wizard.flowchart.model import Flowchart
 
 CONTACTS = 50
 SHARED_STEPS = 9
@@ -144,7 +145,7 @@ def main() -> None:
             commands[name.replace("validate, ", "")] = best_of(lambda p=files[BIG]: _command(p), 1 if QUICK else 3)[0]
         wide = {n: loader.load(Path(d) / f"wide{n}.yaml") for n in (SMALL, BIG)}
         small, big = interleaved(
-            lambda: paths.to_json(wide[SMALL]), lambda: paths.to_json(wide[BIG]), 1 if QUICK else 5
+            lambda: path_list.to_json(wide[SMALL]), lambda: path_list.to_json(wide[BIG]), 1 if QUICK else 5
         )
         rows.append(("paths --json, wide", node_count(wide[SMALL]), small, node_count(wide[BIG]), big, False))
     print(f"python {sys.version.split()[0]}; minimum of {rounds} interleaved rounds (5 for paths)")

@@ -6,7 +6,7 @@ import tempfile
 import pytest
 from hypothesis import configuration, settings
 
-from esafety_wizard import loader
+from esafety_wizard.flowchart import loader
 
 # Nothing is written outside a temporary folder, not even by session fixtures that run before the per-test home
 # below (the built-in procedure's cache, for one): every folder the tool or a library could write to points into

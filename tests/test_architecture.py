@@ -15,27 +15,10 @@ LAYERS = [
     "errors",
     "escape",
     "files",
-    "model",
-    "loader",
-    "school",
-    "engine",
-    "answers",
-    "session",
-    "store",
-    "incident",
-    "evidence",
-    "drafts",
-    "wording",
-    "serialize",
-    "cases",
-    "markdown",
-    "transcript",
-    "report",
-    "letters",
-    "checklist",
-    "screen",
-    "diagram",
-    "paths",
+    "flowchart",  # the procedure: its model, loader, engine, answers files and the guide's conversation
+    "record",  # the event, an incident replayed from its events, their one serialisation and wording
+    "casefile",  # the data folder: the store, its operations, summaries, verify, evidence, school, drafts
+    "documents",  # what is printed or saved: transcript, incident record, summary, checklist, letters, lists
     "prompts",
     "cli",
     "__main__",
@@ -44,9 +27,9 @@ ONLY_IN = {  # a library -> the modules allowed to import it
     "questionary": {"prompts/arrows.py"},
     "prompt_toolkit": {"prompts/arrows.py"},
     "typer": {"cli/__init__.py", "cli/common.py", "cli/guide.py", "cli/procedure.py", "cli/log.py"},
-    "sqlite3": {"store.py"},
-    "yaml": {"loader/reader.py", "answers.py"},
-    "docx": {"letters.py"},
+    "sqlite3": {"casefile/store.py"},
+    "yaml": {"flowchart/loader/reader.py", "flowchart/answers.py"},
+    "docx": {"documents/letters.py"},
 }
 
 
@@ -98,9 +81,10 @@ def test_heavy_libraries_stay_in_one_place(library):
 
 
 def test_operations_never_print():
-    """cases.py returns values; only the CLI prints."""
-    text = (SRC / "cases.py").read_text(encoding="utf-8")
-    assert not re.search(r"\bprint\(|sys\.std(out|err)|\bconsole\b", text)
+    """The case file's operations return values; only a face prints."""
+    for path in (SRC / "casefile").glob("*.py"):
+        text = path.read_text(encoding="utf-8")
+        assert not re.search(r"\bprint\(|sys\.std(out|err)|\bconsole\b", text), path.name
 
 
 def test_hypothesis_writes_nothing_into_the_work_tree():
@@ -146,3 +130,54 @@ def test_a_test_run_leaves_no_temporary_folder_behind(tmp_path):
     )
     assert run.returncode == 0, run.stdout[-2000:]
     assert list(scratch.iterdir()) == []
+
+
+def _kind_spellings(path: Path) -> list[str]:
+    """Where a file spells an event kind as a string: compared with a kind, or given as one to the store."""
+    from esafety_wizard.record import event
+
+    kinds = set(event.SHAPES)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Compare):
+            sides = [node.left, *node.comparators]
+            names_kind = any(
+                (isinstance(s, ast.Attribute) and s.attr == "kind")
+                or (isinstance(s, ast.Name) and s.id in {"k", "kind"})
+                for s in sides
+            )
+            strings = [s.value for s in sides if isinstance(s, ast.Constant) and s.value in kinds]
+            if names_kind and strings:
+                found.append(f"line {node.lineno}: compares a kind with {strings[0]!r}")
+        elif isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "append":
+            if len(node.args) == 5 and isinstance(node.args[3], ast.Constant) and node.args[3].value in kinds:
+                found.append(f"line {node.lineno}: appends an event of kind {node.args[3].value!r}")
+        elif isinstance(node, ast.Tuple) and len(node.elts) == 2:
+            first, second = node.elts
+            if isinstance(first, ast.Constant) and first.value in kinds and isinstance(second, ast.Dict):
+                found.append(f"line {node.lineno}: an event ({first.value!r}, {{...}})")
+    return found
+
+
+def test_only_the_event_module_spells_an_event_kind():
+    spelled = {str(p.relative_to(SRC)): _kind_spellings(p) for p in _modules() if p != SRC / "record" / "event.py"}
+    assert {k: v for k, v in spelled.items() if v} == {}
+
+
+def test_the_kind_check_sees_a_kind_spelled_each_way(tmp_path):
+    bad = tmp_path / "bad.py"
+    bad.write_text(
+        'if e.kind == "closed": pass\nst.append(1, None, who, "note", {})\nx = [("opened", {"a": 1})]\n',
+        encoding="utf-8",
+    )
+    assert len(_kind_spellings(bad)) == 3
+
+
+def test_every_kind_has_a_replay_handler_and_a_sentence():
+    from esafety_wizard.record import event, incident, wording
+
+    assert set(incident._HANDLERS) == set(event.SHAPES)
+    for kind in event.SHAPES:
+        said = wording.describe(event.Event(1, 1, "2026-01-01T00:00:00+00:00", "Jo", kind, {}, "", ""))
+        assert said != f"Jo: {kind}", kind

@@ -55,7 +55,7 @@ def test_the_printed_checklist_is_one_a4_page_for_every_path_family(tmp_path, fc
 
     from report_pages import esafety, print_pdf
 
-    from esafety_wizard import engine
+    from esafety_wizard.flowchart import engine
 
     longest = {}
     for answers in engine.every_path(fc) + engine.reader_paths(fc):
@@ -84,7 +84,7 @@ def test_an_incidents_printed_checklist_is_one_a4_page_with_decided_marked_apart
 
     from report_pages import esafety, print_pdf
 
-    from esafety_wizard import engine
+    from esafety_wizard.flowchart import engine
 
     answers = max(engine.every_path(fc), key=lambda a: len(engine.outcome(fc, a).steps))
     home = str(tmp_path / "home")

@@ -3,10 +3,10 @@ nothing printed."""
 
 import pytest
 
-from esafety_wizard import cases
+from esafety_wizard.casefile import operations
+from esafety_wizard.casefile.store import Store
 from esafety_wizard.errors import WizardError
-from esafety_wizard.incident import Item
-from esafety_wizard.store import Store
+from esafety_wizard.record.incident import Item
 
 PUPIL = {
     "head_involved": "no",
@@ -26,11 +26,11 @@ def st(tmp_path):
 
 @pytest.fixture
 def one(st, fc):
-    return cases.create(st, fc, PUPIL, "Jo Head")
+    return operations.create(st, fc, PUPIL, "Jo Head")
 
 
 def test_create_then_read_back_the_same_answers_and_checklist(st, fc, one, capsys):
-    inc = cases.get(st, one)
+    inc = operations.get(st, one)
     assert [(a.id, a.value) for a in inc.answers] == list(PUPIL.items())
     assert inc.created_by == "Jo Head" and inc.status == "open" and not inc.complete
     assert all(isinstance(it, Item) for it in inc.checklist)
@@ -40,31 +40,31 @@ def test_create_then_read_back_the_same_answers_and_checklist(st, fc, one, capsy
 
 
 def test_done_returns_the_item_and_records_who_and_the_note(st, one):
-    [it] = cases.done(st, one, "1", "Form tutor identified the pupils", "Jo")
-    again = cases.get(st, one).item(it.id)
+    [it] = operations.done(st, one, "1", "Form tutor identified the pupils", "Jo")
+    again = operations.get(st, one).item(it.id)
     assert again.done.actor == "Jo" and again.done.note == "Form tutor identified the pupils"
     with pytest.raises(WizardError, match="has no step '99'"):
-        cases.done(st, one, "99", None, "Jo")
+        operations.done(st, one, "99", None, "Jo")
 
 
 def test_a_closed_incident_takes_no_change_until_reopened(st, one):
-    cases.close(st, one, "Resolved", "Jo", force=True)
+    operations.close(st, one, "Resolved", "Jo", force=True)
     for change in (
-        lambda: cases.note(st, one, "late note", "Jo"),
-        lambda: cases.done(st, one, "1", None, "Jo"),
-        lambda: cases.close(st, one, None, "Jo"),
+        lambda: operations.note(st, one, "late note", "Jo"),
+        lambda: operations.done(st, one, "1", None, "Jo"),
+        lambda: operations.close(st, one, None, "Jo"),
     ):
         with pytest.raises(WizardError, match="is closed"):
             change()
-    cases.reopen(st, one, "New posts", "Jo")
-    assert cases.note(st, one, "New post seen", "Jo").kind == "note"
+    operations.reopen(st, one, "New posts", "Jo")
+    assert operations.note(st, one, "New post seen", "Jo").kind == "note"
     with pytest.raises(WizardError, match="already open"):
-        cases.reopen(st, one, None, "Jo")
+        operations.reopen(st, one, None, "Jo")
 
 
 def test_record_answers_reports_what_changed_on_the_checklist(st, fc, one):
-    before = {it.id for it in cases.get(st, one).checklist}
-    inc = cases.record_answers(st, one, fc, {**PUPIL, "refuses_removal": "no", "serious": "yes"}, "Jo")
+    before = {it.id for it in operations.get(st, one).checklist}
+    inc = operations.record_answers(st, one, fc, {**PUPIL, "refuses_removal": "no", "serious": "yes"}, "Jo")
     changes = inc.events[-1].data["changes"]
     after = {it.id for it in inc.checklist}
     assert set(changes["added"]) == after - before and set(changes["dropped"]) == before - after
@@ -73,25 +73,25 @@ def test_record_answers_reports_what_changed_on_the_checklist(st, fc, one):
 def test_verify_returns_what_it_found_for_each_incident(st, fc, one, tmp_path):
     f = tmp_path / "post.png"
     f.write_bytes(b"x")
-    cases.add_evidence(st, one, [f], "As seen on Monday", "Jo")
-    [v] = cases.verify(st, one)
+    operations.add_evidence(st, one, [f], "As seen on Monday", "Jo")
+    [v] = operations.verify(st, one)
     assert v.ok and v.problems == [] and v.evidence[0][1] == "unchanged"
     f.write_bytes(b"y")
-    [v] = cases.verify(st)
+    [v] = operations.verify(st)
     assert not v.ok and v.evidence[0][1] == "changed"
 
 
 def test_empty_note_and_missing_name_are_errors_naming_the_fix(st, one, tmp_path):
     with pytest.raises(WizardError, match="empty"):
-        cases.note(st, one, "  ", "Jo")
+        operations.note(st, one, "  ", "Jo")
     with pytest.raises(WizardError, match="esafety log name"):
-        cases.actor(tmp_path / "nobody", None)
-    cases.set_name(tmp_path / "somebody", " Jo Bloggs ")
-    assert cases.actor(tmp_path / "somebody", None) == "Jo Bloggs"
+        operations.actor(tmp_path / "nobody", None)
+    operations.set_name(tmp_path / "somebody", " Jo Bloggs ")
+    assert operations.actor(tmp_path / "somebody", None) == "Jo Bloggs"
 
 
 def test_evidence_is_read_in_blocks_and_reports_its_progress(tmp_path):
-    from esafety_wizard import evidence
+    from esafety_wizard.casefile import evidence
 
     f = tmp_path / "video.mp4"
     f.write_bytes(b"x" * (3 * evidence.BLOCK + 5))
@@ -104,16 +104,16 @@ def test_evidence_is_read_in_blocks_and_reports_its_progress(tmp_path):
 
 
 def test_one_state_a_step_a_second_tick_or_a_tick_after_a_decision_without_a_word_is_refused(st, one):
-    events = len(cases.get(st, one).events)
+    events = len(operations.get(st, one).events)
     with pytest.raises(WizardError, match="has no step '99'"):
-        cases.done(st, one, ["2", "99"], None, "Jo")  # a mistake in one marks none
-    assert len(cases.get(st, one).events) == events
-    assert [it.number for it in cases.done(st, one, ["1", "2"], "Both done on Monday", "Jo")] == [1, 2]
+        operations.done(st, one, ["2", "99"], None, "Jo")  # a mistake in one marks none
+    assert len(operations.get(st, one).events) == events
+    assert [it.number for it in operations.done(st, one, ["1", "2"], "Both done on Monday", "Jo")] == [1, 2]
     with pytest.raises(WizardError, match="is already marked done"):
-        cases.done(st, one, "1", "again", "Jo")
-    cases.decide(st, one, "3", "Not needed: the post was removed", "Jo")
+        operations.done(st, one, "1", "again", "Jo")
+    operations.decide(st, one, "3", "Not needed: the post was removed", "Jo")
     with pytest.raises(WizardError, match="was decided against: 'Not needed: the post was removed'"):
-        cases.done(st, one, "3", None, "Jo")
-    [it] = cases.done(st, one, "3", "Done after all: new posts appeared", "Jo")
-    again = cases.get(st, one).item(it.id)
+        operations.done(st, one, "3", None, "Jo")
+    [it] = operations.done(st, one, "3", "Done after all: new posts appeared", "Jo")
+    again = operations.get(st, one).item(it.id)
     assert again.done.note == "Done after all: new posts appeared" and again.decided.reason.startswith("Not needed")

@@ -10,8 +10,8 @@ import sys
 import pytest
 from typer.testing import CliRunner
 
+from esafety_wizard.casefile.store import DB_NAME, Store
 from esafety_wizard.cli import app
-from esafety_wizard.store import DB_NAME, Store
 
 runner = CliRunner()
 PARENT_NOT_YET = (
@@ -144,7 +144,7 @@ def test_exports_are_private_and_complete(incident, tmp_path):
 
 
 def fc_sha():
-    from esafety_wizard import loader
+    from esafety_wizard.flowchart import loader
 
     return loader.load().sha256
 
@@ -234,7 +234,7 @@ def test_no_incidents_yet(home):
 def test_two_processes_adding_events_concurrently_lose_nothing(incident, home):
     code = (
         "import sys\n"
-        "from esafety_wizard.store import Store\n"
+        "from esafety_wizard.casefile.store import Store\n"
         "st = Store(sys.argv[1], create=False)\n"
         "for i in range(40):\n"
         "    st.append(1, None, sys.argv[2], 'note', {'text': f'{sys.argv[2]} {i}'})\n"

@@ -9,10 +9,10 @@ import pydot
 import pytest
 from typer.testing import CliRunner
 
-from esafety_wizard import engine
 from esafety_wizard.cli import app
-from esafety_wizard.loader import reader
-from esafety_wizard.model import count_paths
+from esafety_wizard.flowchart import engine
+from esafety_wizard.flowchart.loader import reader
+from esafety_wizard.flowchart.model import count_paths
 
 from samples import GOOD
 

@@ -9,11 +9,11 @@ import time
 
 import pytest
 
-from esafety_wizard.store import Store
+from esafety_wizard.casefile.store import Store
 
 WRITER = r"""
 import sys
-from esafety_wizard.store import Store
+from esafety_wizard.casefile.store import Store
 st = Store(sys.argv[1])
 start = int(sys.argv[2])
 if start == 0:

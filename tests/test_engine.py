@@ -2,8 +2,8 @@
 
 import pytest
 
-from esafety_wizard import engine
 from esafety_wizard.errors import MissingAnswer, WizardError
+from esafety_wizard.flowchart import engine
 
 BASE = {"head_involved": "no", "can_report_to_head": "yes", "child_at_risk": "no", "alleges_harm": "no"}
 HEAD = {"head_involved": "posted_or_accused", "child_at_risk": "no", "alleges_harm": "no"}

@@ -94,7 +94,8 @@ words = st.text(st.characters(codec="utf-8", exclude_categories=("Cs",)), min_si
 
 
 def _diagram_of(title: str, question: str, label: str, step: str, fmt: str) -> str:
-    from esafety_wizard import diagram, loader
+    from esafety_wizard.documents import diagram
+    from esafety_wizard.flowchart import loader
 
     from samples import GOOD, yaml_quoted
 
@@ -160,16 +161,16 @@ def _tags(html: str) -> list[str]:
 @settings(deadline=None, max_examples=40)
 @given(markdownish)
 def test_html_exports_have_the_same_elements_whatever_a_note_says(s):
-    from esafety_wizard import report
-    from esafety_wizard.incident import replay
-    from esafety_wizard.store import Event
+    from esafety_wizard.documents import incident_record
+    from esafety_wizard.record.event import Event
+    from esafety_wizard.record.incident import replay
 
     def export(text):
         events = [
             Event(1, 1, "2026-11-27T09:00:00+00:00", "Jo", "opened", {"flowchart": {"title": "T"}}, "", "a"),
             Event(1, 2, "2026-11-27T09:01:00+00:00", text or "x", "note", {"text": text or "x"}, "a", "b"),
         ]
-        return report.to_html(replay(events), [], "2026-11-27T09:02:00+00:00")
+        return incident_record.to_html(replay(events), [], "2026-11-27T09:02:00+00:00")
 
     assert _tags(export(s)) == _tags(export("plain words"))
 

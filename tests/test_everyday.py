@@ -68,7 +68,7 @@ def test_information_is_never_counted_as_a_step_nor_left_open_at_closing(inciden
 
 def _families(fc):
     """One path of each family: who posted it, how the head is involved, and each reader."""
-    from esafety_wizard import engine
+    from esafety_wizard.flowchart import engine
 
     seen = {}
     for a in engine.every_path(fc) + engine.reader_paths(fc):
@@ -79,20 +79,22 @@ def _families(fc):
 
 @pytest.mark.parametrize("stride", [pytest.param(5, id="every-5th-family"), pytest.param(1, marks=pytest.mark.slow)])
 def test_every_step_is_found_by_the_words_on_the_screen_and_says_which_it_marked(tmp_path, fc, stride):
-    from esafety_wizard import cases, engine, wording
+    from esafety_wizard.casefile import operations
+    from esafety_wizard.flowchart import engine
+    from esafety_wizard.record import wording
 
     families = _families(fc)
     assert len(families) > 50
-    with cases.open_store(tmp_path / "home") as st:
+    with operations.open_store(tmp_path / "home") as st:
         for answers in families[::stride]:
-            n = cases.create(st, fc, answers, "Jo")
+            n = operations.create(st, fc, answers, "Jo")
             for r in engine.outcome(fc, answers).steps:
                 words = wording.short_sentence(r.step, r.status)  # as the screen shows it
-                [marked] = cases.done(st, n, [words], None, "Jo")
+                [marked] = operations.done(st, n, [words], None, "Jo")
                 assert marked.id == r.step.id, (answers, words)
         # and the first words of a step, as typed by someone in a hurry, where only one step starts so
-        n = cases.create(st, fc, {"head_involved": "no", "can_report_to_head": "yes", **PARENT_ANSWERS}, "Jo")
-        [marked] = cases.done(st, n, ["Invite"], None, "Jo")
+        n = operations.create(st, fc, {"head_involved": "no", "can_report_to_head": "yes", **PARENT_ANSWERS}, "Jo")
+        [marked] = operations.done(st, n, ["Invite"], None, "Jo")
         assert marked.id == "parent_invite"
 
 
@@ -138,7 +140,7 @@ def test_a_summary_row_added_by_hand_for_no_incident_is_never_shown_and_verify_r
     import os
     import sqlite3
 
-    from esafety_wizard.store import DB_NAME
+    from esafety_wizard.casefile.store import DB_NAME
 
     db = sqlite3.connect(os.path.join(os.environ["ESAFETY_HOME"], DB_NAME), isolation_level=None)
     n, digest, last, data = db.execute("SELECT n, hash, last_at, data FROM summaries").fetchone()
@@ -156,7 +158,7 @@ def test_a_summary_row_added_by_hand_for_no_incident_is_never_shown_and_verify_r
 def test_a_database_that_has_a_version_but_no_tables_says_so(tmp_path, monkeypatch):
     import sqlite3
 
-    from esafety_wizard.store import DB_NAME
+    from esafety_wizard.casefile.store import DB_NAME
 
     home = tmp_path / "home"
     home.mkdir()
@@ -180,12 +182,12 @@ def test_a_name_too_long_for_the_system_is_a_clear_error_not_a_traceback(inciden
 
 
 def test_a_file_the_system_will_not_let_us_read_is_exit_1_with_what_to_do(tmp_path, monkeypatch):
-    import esafety_wizard.loader
+    import esafety_wizard.flowchart.loader
 
     def refused(*a, **k):  # what a file of another user's gives when this user may not read it
         raise PermissionError(13, "Permission denied", str(tmp_path / "a.yaml"))
 
-    monkeypatch.setattr(esafety_wizard.loader, "read_bounded", refused)
+    monkeypatch.setattr(esafety_wizard.flowchart.loader, "read_bounded", refused)
     r = run("validate", tmp_path / "a.yaml")
     assert r.exit_code == 1 and "permission denied" in r.stderr.lower() and "Traceback" not in r.output
 

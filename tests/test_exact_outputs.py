@@ -18,8 +18,12 @@ from pathlib import Path
 
 import pytest
 
-from esafety_wizard import __version__, cases, engine, loader, report, school, serialize, store
+from esafety_wizard import __version__
+from esafety_wizard.casefile import operations, school, store
+from esafety_wizard.documents import incident_record
 from esafety_wizard.errors import WizardError
+from esafety_wizard.flowchart import engine, loader
+from esafety_wizard.record import serialize
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "exact"
 WRITE = os.environ.get("ESAFETY_SNAPSHOTS") == "write"
@@ -97,28 +101,30 @@ def lived(tmp_path, fc, clock):
     shot = fixed_file("screenshot.png", b"\x89PNG a screenshot of the post")
     wrong = fixed_file("other.png", b"a file from another incident")
     here = school.apply(fc, home)  # the procedure as the command line loads it: with the school's own contacts
-    with cases.open_store(home) as st:
-        n = cases.create(st, here, PARENT, "Jo Head", {"resolved": "The parent refused to take the post down"})
-        cases.describe(st, n, "A parent posted about Ms Lee on Facebook", "Ms Lee", "Jo Head")
-        cases.done(st, n, ["1", "2"], "Screenshots taken with the date showing", "Jo Head")
-        cases.undone(st, n, "2", "Ticked by mistake", "Jo Head")
-        cases.decide(st, n, "3", "The parent is already meeting the head", "Jo Head")
-        cases.note(st, n, "Rang the parent; no answer", "Sam DSL")
-        cases.add_evidence(st, n, [shot], "From Ms Lee's phone", "Sam DSL")
-        cases.add_evidence(st, n, [wrong], None, "Sam DSL")
-        cases.withdraw_evidence(st, n, "other.png", "Registered to the wrong incident", "Sam DSL")
-        cases.answer(st, n, here, {"alleges_harm": "no"}, "Jo Head", {"alleges_harm": "The post makes no allegation"})
-        cases.letter_drafted(
+    with operations.open_store(home) as st:
+        n = operations.create(st, here, PARENT, "Jo Head", {"resolved": "The parent refused to take the post down"})
+        operations.describe(st, n, "A parent posted about Ms Lee on Facebook", "Ms Lee", "Jo Head")
+        operations.done(st, n, ["1", "2"], "Screenshots taken with the date showing", "Jo Head")
+        operations.undone(st, n, "2", "Ticked by mistake", "Jo Head")
+        operations.decide(st, n, "3", "The parent is already meeting the head", "Jo Head")
+        operations.note(st, n, "Rang the parent; no answer", "Sam DSL")
+        operations.add_evidence(st, n, [shot], "From Ms Lee's phone", "Sam DSL")
+        operations.add_evidence(st, n, [wrong], None, "Sam DSL")
+        operations.withdraw_evidence(st, n, "other.png", "Registered to the wrong incident", "Sam DSL")
+        operations.answer(
+            st, n, here, {"alleges_harm": "no"}, "Jo Head", {"alleges_harm": "The post makes no allegation"}
+        )
+        operations.letter_drafted(
             st, n, "parent_invite", "Invitation to a meeting", tmp_path / "invite.docx", "docx", "ab" * 32,
             ["the parent's name"], "Jo Head",
         )  # fmt: skip
-        cases.close(st, n, "Resolved at the meeting", "Jo Head", force=True)
-        cases.reopen(st, n, "The parent posted again", "Jo Head")
-        cases.close(st, n, "Post removed; the parent apologised", "Jo Head", force=True)
-        m = cases.create(st, fc, {**PARENT, "resolved": "yes"}, "Jo Head")
-        cases.close(st, m, "Resolved on the day", "Jo Head", force=True)
-        o = cases.create(st, fc, UNFINISHED, "Sam DSL")  # the guide stopped: open, a decision with no reason
-        cases.done(st, o, ["1"], "Told the Chair", "Sam DSL")
+        operations.close(st, n, "Resolved at the meeting", "Jo Head", force=True)
+        operations.reopen(st, n, "The parent posted again", "Jo Head")
+        operations.close(st, n, "Post removed; the parent apologised", "Jo Head", force=True)
+        m = operations.create(st, fc, {**PARENT, "resolved": "yes"}, "Jo Head")
+        operations.close(st, m, "Resolved on the day", "Jo Head", force=True)
+        o = operations.create(st, fc, UNFINISHED, "Sam DSL")  # the guide stopped: open, a decision with no reason
+        operations.done(st, o, ["1"], "Told the Chair", "Sam DSL")
     return home, n, m
 
 
@@ -131,34 +137,34 @@ def test_an_incident_through_every_kind_of_event_exports_exactly_as_kept(lived, 
     # the school sets its own DSL's number, and changes its police contact, after the incident was saved
     school.set_contact(fc, "child_protection_officer", {"name": "Ms Patel", "phone": "01234 567890"}, home)
     school.set_contact(fc, "chair_of_governors", {"name": "Mrs New"}, home)
-    with cases.open_store(home, readonly=True) as st:
-        inc, problems = cases.load(st, n)
-        states = cases.evidence_states(inc)
-    inc = cases.with_school_now(inc, home)
-    same_as_kept(f"incident.{fmt}", report.render(fmt, inc, problems, EXPORTED, states), tmp_path)
+    with operations.open_store(home, readonly=True) as st:
+        inc, problems = operations.load(st, n)
+        states = operations.evidence_states(inc)
+    inc = operations.with_school_now(inc, home)
+    same_as_kept(f"incident.{fmt}", incident_record.render(fmt, inc, problems, EXPORTED, states), tmp_path)
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
 def test_an_open_incident_whose_guide_stopped_short_exports_exactly_as_kept(lived, fmt, tmp_path):
     home, n, m = lived
-    with cases.open_store(home, readonly=True) as st:
-        inc, problems = cases.load(st, m + 1)
-    same_as_kept(f"unfinished.{fmt}", report.render(fmt, inc, problems, EXPORTED, None), tmp_path)
+    with operations.open_store(home, readonly=True) as st:
+        inc, problems = operations.load(st, m + 1)
+    same_as_kept(f"unfinished.{fmt}", incident_record.render(fmt, inc, problems, EXPORTED, None), tmp_path)
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
 def test_the_governors_summary_is_exactly_as_kept(lived, fmt, tmp_path):
     home, _, _ = lived
-    with cases.open_store(home, readonly=True) as st:
-        s = cases.governors_summary(st, "2026-09-01", "2026-09-30")
-    same_as_kept(f"governors.{fmt}", report.governors(fmt, s, EXPORTED), tmp_path)
+    with operations.open_store(home, readonly=True) as st:
+        s = operations.governors_summary(st, "2026-09-01", "2026-09-30")
+    same_as_kept(f"governors.{fmt}", incident_record.governors(fmt, s, EXPORTED), tmp_path)
 
 
 def test_the_list_of_incidents_and_each_summary_are_exactly_as_kept(lived, tmp_path):
     home, n, m = lived
-    with cases.open_store(home, readonly=True) as st:
-        rows = list(cases.list_rows(st, "all"))
-        summaries = [serialize.summary(cases.get(st, i)) for i in (n, m)]
+    with operations.open_store(home, readonly=True) as st:
+        rows = list(operations.list_rows(st, "all"))
+        summaries = [serialize.summary(operations.get(st, i)) for i in (n, m)]
     same_as_kept("list.json", json.dumps({"rows": rows, "summaries": summaries}, indent=1) + "\n", tmp_path)
 
 
@@ -194,29 +200,33 @@ def test_every_refusal_of_the_case_file_says_exactly_what_to_do(lived, fc, tmp_p
             do()
         said.append(f"{what}: {e.value}")
 
-    with cases.open_store(home) as st:
-        refused("note on a closed incident", lambda: cases.note(st, n, "More", "Jo"))
-        cases.reopen(st, m, "Another post", "Jo")
-        refused("empty note", lambda: cases.note(st, m, "  ", "Jo"))
-        refused("done twice", lambda: (cases.done(st, m, ["1"], None, "Jo"), cases.done(st, m, ["1"], None, "Jo")))
-        refused("unknown step", lambda: cases.done(st, m, ["99"], None, "Jo"))
-        refused("step by word", lambda: cases.done(st, m, ["evidence"], None, "Jo"))
-        refused("undo a step never done", lambda: cases.undone(st, m, "4", None, "Jo"))
-        refused("decide without a reason", lambda: cases.decide(st, m, "4", " ", "Jo"))
-        refused("withdraw without a reason", lambda: cases.withdraw_evidence(st, m, "x", "", "Jo"))
-        refused("withdraw what is not there", lambda: cases.withdraw_evidence(st, m, "other.png", "Wrong", "Jo"))
-        refused("withdraw by a short hash", lambda: cases.withdraw_evidence(st, m, "abcdef1", "Wrong", "Jo"))
-        refused("close without a reason", lambda: cases.close(st, m, None, "Jo"))
-        refused("reopen an open incident", lambda: cases.reopen(st, m, "Again", "Jo"))
-        refused("no such incident", lambda: cases.get(st, 99))
-        refused("dates the wrong way round", lambda: cases.governors_summary(st, "2026-10-01", "2026-09-01"))
-        refused("not a date", lambda: cases.governors_summary(st, "2026-02-30", None))
-        refused("a head of no events", lambda: cases.earlier("0-3f2a9c81d0e4b5a6"))
-        refused("a copy of another incident", lambda: cases.compare(st, n, cases.Earlier(m, 1, "00", [], "")))
-        refused("no file", lambda: cases.earlier(str(tmp_path / "missing.json")))
-        refused("a JSON with no head", lambda: cases.earlier(str(write(tmp_path / "x.json", '{"history": []}'))))
-        refused("text with no head", lambda: cases.earlier(str(write(tmp_path / "x.md", "Record head: none here"))))
-        refused("an empty name", lambda: cases.set_name(home, " "))
+    with operations.open_store(home) as st:
+        refused("note on a closed incident", lambda: operations.note(st, n, "More", "Jo"))
+        operations.reopen(st, m, "Another post", "Jo")
+        refused("empty note", lambda: operations.note(st, m, "  ", "Jo"))
+        refused(
+            "done twice", lambda: (operations.done(st, m, ["1"], None, "Jo"), operations.done(st, m, ["1"], None, "Jo"))
+        )
+        refused("unknown step", lambda: operations.done(st, m, ["99"], None, "Jo"))
+        refused("step by word", lambda: operations.done(st, m, ["evidence"], None, "Jo"))
+        refused("undo a step never done", lambda: operations.undone(st, m, "4", None, "Jo"))
+        refused("decide without a reason", lambda: operations.decide(st, m, "4", " ", "Jo"))
+        refused("withdraw without a reason", lambda: operations.withdraw_evidence(st, m, "x", "", "Jo"))
+        refused("withdraw what is not there", lambda: operations.withdraw_evidence(st, m, "other.png", "Wrong", "Jo"))
+        refused("withdraw by a short hash", lambda: operations.withdraw_evidence(st, m, "abcdef1", "Wrong", "Jo"))
+        refused("close without a reason", lambda: operations.close(st, m, None, "Jo"))
+        refused("reopen an open incident", lambda: operations.reopen(st, m, "Again", "Jo"))
+        refused("no such incident", lambda: operations.get(st, 99))
+        refused("dates the wrong way round", lambda: operations.governors_summary(st, "2026-10-01", "2026-09-01"))
+        refused("not a date", lambda: operations.governors_summary(st, "2026-02-30", None))
+        refused("a head of no events", lambda: operations.earlier("0-3f2a9c81d0e4b5a6"))
+        refused("a copy of another incident", lambda: operations.compare(st, n, operations.Earlier(m, 1, "00", [], "")))
+        refused("no file", lambda: operations.earlier(str(tmp_path / "missing.json")))
+        refused("a JSON with no head", lambda: operations.earlier(str(write(tmp_path / "x.json", '{"history": []}'))))
+        refused(
+            "text with no head", lambda: operations.earlier(str(write(tmp_path / "x.md", "Record head: none here")))
+        )
+        refused("an empty name", lambda: operations.set_name(home, " "))
     same_as_kept("refusals.txt", "\n".join(said) + "\n", tmp_path)
 
 
@@ -228,17 +238,17 @@ def write(path: Path, text: str) -> Path:
 def test_what_a_comparison_with_an_earlier_copy_says_is_exactly_as_kept(lived, tmp_path):
     home, n, _ = lived
     said = []
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         events = st.events(n)
         heads = [f"{len(events) - k}-{events[-1 - k].hash[:16]}" for k in (0, 1, 3)]
         for head in heads:
-            said.append(f"{head.split('-')[0]} of {len(events)}: {cases.compare(st, n, cases.earlier(head))}")
+            said.append(f"{head.split('-')[0]} of {len(events)}: {operations.compare(st, n, operations.earlier(head))}")
         longer = f"{len(events) + 1}-{events[-1].hash[:16]}"
-        said.append(f"one more than the record: {cases.compare(st, n, cases.earlier(longer))}")
+        said.append(f"one more than the record: {operations.compare(st, n, operations.earlier(longer))}")
         longer = f"{len(events) + 3}-{events[-1].hash[:16]}"
-        said.append(f"three more than the record: {cases.compare(st, n, cases.earlier(longer))}")
+        said.append(f"three more than the record: {operations.compare(st, n, operations.earlier(longer))}")
         wrong = f"{len(events) - 1}-{'0' * 16}"
-        said.append(f"a different head: {cases.compare(st, n, cases.earlier(wrong))}")
+        said.append(f"a different head: {operations.compare(st, n, operations.earlier(wrong))}")
     same_as_kept("compare.txt", "\n".join(said) + "\n", tmp_path)
 
 
@@ -250,28 +260,31 @@ def small(tmp_path, clock):
 
     fc = loader.load(fixed_file("small.yaml", GOOD.encode()))
     home = tmp_path / "home"
-    with cases.open_store(home) as st:
-        a = cases.create(st, fc, {"q1": "yes", "q2": "a"}, "Jo")
-        cases.done(st, a, ["1", "3"], None, "Jo")
-        cases.close(st, a, "The rest is for the police", "Jo", force=True)
-        b = cases.create(st, fc, {"q1": "no"}, "Jo")
-        cases.done(st, b, ["1"], None, "Jo")
-        cases.close(st, b, None, "Jo")
-        c = cases.create(st, fc, {"q1": "yes", "q2": "b"}, "Jo")
-        cases.decide(st, c, "2", "Not for this school", "Jo")
-        cases.reopen(st, b, None, "Jo")
+    with operations.open_store(home) as st:
+        a = operations.create(st, fc, {"q1": "yes", "q2": "a"}, "Jo")
+        operations.done(st, a, ["1", "3"], None, "Jo")
+        operations.close(st, a, "The rest is for the police", "Jo", force=True)
+        b = operations.create(st, fc, {"q1": "no"}, "Jo")
+        operations.done(st, b, ["1"], None, "Jo")
+        operations.close(st, b, None, "Jo")
+        c = operations.create(st, fc, {"q1": "yes", "q2": "b"}, "Jo")
+        operations.decide(st, c, "2", "Not for this school", "Jo")
+        operations.reopen(st, b, None, "Jo")
     return home, (a, b, c)
 
 
 def test_the_edges_of_a_small_procedures_records_are_exactly_as_kept(small, tmp_path):
     home, (a, b, c) = small
     said = []
-    with cases.open_store(home, readonly=True) as st:
+    with operations.open_store(home, readonly=True) as st:
         for n, states in ((a, None), (b, ["unchecked"]), (c, [])):
-            inc, problems = cases.load(st, n)
-            said += [report.to_markdown(inc, problems, EXPORTED, states), report.to_html(inc, problems, EXPORTED)]
-        said.append(report.closing(cases.get(st, a)))
+            inc, problems = operations.load(st, n)
+            said += [
+                incident_record.to_markdown(inc, problems, EXPORTED, states),
+                incident_record.to_html(inc, problems, EXPORTED),
+            ]
+        said.append(incident_record.closing(operations.get(st, a)))
         for start, end in ((None, None), ("2026-09-07", None), (None, "2026-09-07"), ("2026-09-08", "2026-09-09")):
-            s = cases.governors_summary(st, start, end)
-            said += [report.governors("md", s, EXPORTED), report.governors("html", s, EXPORTED)]
+            s = operations.governors_summary(st, start, end)
+            said += [incident_record.governors("md", s, EXPORTED), incident_record.governors("html", s, EXPORTED)]
     same_as_kept("small.txt", "\n----\n".join(said), tmp_path)

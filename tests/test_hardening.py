@@ -228,7 +228,7 @@ PACK_ANSWERS = "procedure: non_illegal\n"
 def test_a_pack_incident_is_answered_and_resumed_through_another_path_to_the_pack(tmp_path, pack):
     import hashlib
 
-    from esafety_wizard import loader
+    from esafety_wizard.flowchart import loader
 
     first = loader.load_pack(pack).procedures["non_illegal"]
     a = tmp_path / "a.yaml"
@@ -251,7 +251,7 @@ def test_a_pack_incident_is_answered_and_resumed_through_another_path_to_the_pac
 
 
 def test_contacts_set_works_with_a_pack(pack):
-    from esafety_wizard import loader
+    from esafety_wizard.flowchart import loader
 
     cid = next(iter(loader.load_pack(pack).procedures["illegal"].contacts))
     r = run("contacts", "set", cid, "--name", "Our person", "--flowchart", pack)
@@ -260,7 +260,7 @@ def test_contacts_set_works_with_a_pack(pack):
 
 def _complete(fc) -> str:
     """Answers that walk the procedure to its end, taking each question's first choice."""
-    from esafety_wizard import engine
+    from esafety_wizard.flowchart import engine
 
     answers: dict[str, str] = {}
     while True:
@@ -277,7 +277,7 @@ def _another_answer(fc) -> tuple[str, str]:
 
 
 def test_a_huge_value_quoted_from_a_procedure_is_cut_in_every_message(tmp_path):
-    from esafety_wizard import loader
+    from esafety_wizard.flowchart import loader
 
     text = loader.builtin_path().read_text()
     text = text.replace("start: head_involved", "start: " + "S" * 100_000)
@@ -291,8 +291,8 @@ def test_a_huge_value_quoted_from_a_procedure_is_cut_in_every_message(tmp_path):
 def test_a_fifo_planted_in_the_cache_is_passed_over_not_waited_on():
     import hashlib
 
-    from esafety_wizard import loader
     from esafety_wizard.files import cache_home
+    from esafety_wizard.flowchart import loader
 
     sha = hashlib.sha256(loader.builtin_path().read_bytes()).hexdigest()
     cache_home().mkdir(parents=True, exist_ok=True)

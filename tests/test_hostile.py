@@ -268,7 +268,7 @@ def test_ctrl_c_at_40_random_moments_of_start_up():
 def _db(home):
     import sqlite3
 
-    from esafety_wizard.store import DB_NAME
+    from esafety_wizard.casefile.store import DB_NAME
 
     return sqlite3.connect(home / DB_NAME, isolation_level=None)
 
@@ -277,7 +277,7 @@ def _forge(home, incident_id, kind, data, at="2026-11-27T10:00:00+00:00"):
     """Append an event as someone with write access to the file would: with a correctly recomputed hash."""
     import json as _json
 
-    from esafety_wizard.store import event_hash
+    from esafety_wizard.record.event import event_hash
 
     db = _db(home)
     n, prev = db.execute(
@@ -348,15 +348,15 @@ def test_deleted_events_and_incidents_are_reported(incident, home, answers):
 
 
 def test_a_full_disk_is_a_message_and_nothing_is_half_written(incident, home):
-    from esafety_wizard import cases
+    from esafety_wizard.casefile import operations
+    from esafety_wizard.casefile.store import Store
     from esafety_wizard.errors import WizardError
-    from esafety_wizard.store import Store
 
     with Store(home, create=False) as st:
         pages = st.db.execute("PRAGMA page_count").fetchone()[0]
         st.db.execute(f"PRAGMA max_page_count = {pages}")  # what a full disk looks like to SQLite
         with pytest.raises(WizardError, match="Nothing was recorded.*disk is full"):
-            cases.note(st, 1, "x" * 200_000, "Jo")
+            operations.note(st, 1, "x" * 200_000, "Jo")
     with Store(home, create=False) as st:
         assert st.verify(1) == [] and [e.kind for e in st.events(1)] == ["opened", "answered"]
 
@@ -364,7 +364,7 @@ def test_a_full_disk_is_a_message_and_nothing_is_half_written(incident, home):
 def test_read_commands_open_the_file_read_only(incident, home, tmp_path):
     import shutil
 
-    from esafety_wizard.store import DB_NAME
+    from esafety_wizard.casefile.store import DB_NAME
 
     copy = tmp_path / "copy"
     copy.mkdir()
@@ -397,7 +397,7 @@ def test_on_a_read_only_disk_the_file_is_read_as_it_is(incident, home, monkeypat
 def test_a_file_that_is_not_an_incident_database_is_a_message(home):
     import sqlite3
 
-    from esafety_wizard.store import DB_NAME
+    from esafety_wizard.casefile.store import DB_NAME
 
     home.mkdir(parents=True)
     sqlite3.connect(home / DB_NAME).execute("PRAGMA user_version = 1").close()  # right version, no tables
@@ -413,7 +413,7 @@ def _recompute(home, incident_id=1):
     """What someone who can write the file can do: rewrite the events and recompute the whole chain."""
     import json as _json
 
-    from esafety_wizard.store import event_hash
+    from esafety_wizard.record.event import event_hash
 
     db = _db(home)
     db.execute("DROP TRIGGER IF EXISTS events_append_only_update")

@@ -12,11 +12,12 @@ from datetime import date
 import pytest
 from typer.testing import CliRunner
 
-from esafety_wizard import letters, loader
+from esafety_wizard.casefile.school import Details
 from esafety_wizard.cli import app
-from esafety_wizard.incident import replay
-from esafety_wizard.model import Letter, LetterPart
-from esafety_wizard.school import Details
+from esafety_wizard.documents import letters
+from esafety_wizard.flowchart import loader
+from esafety_wizard.flowchart.model import Letter, LetterPart
+from esafety_wizard.record.incident import replay
 
 runner = CliRunner()
 PARENT = (
@@ -87,7 +88,7 @@ def test_the_letter_to_other_parents_names_no_one_and_describes_nothing(incident
 
 
 def test_a_general_letter_takes_nothing_from_the_record_even_if_its_template_asks(incident, tmp_path):
-    from esafety_wizard import cases
+    from esafety_wizard.casefile import operations
 
     rogue = Letter(
         "rogue", "To all parents", "Parents", (),
@@ -95,8 +96,8 @@ def test_a_general_letter_takes_nothing_from_the_record_even_if_its_template_ask
          LetterPart(record="notes", added="x")),
         general=True,
     )  # fmt: skip
-    with cases.open_store(None, readonly=True) as st:
-        inc = cases.get(st, incident)
+    with operations.open_store(None, readonly=True) as st:
+        inc = operations.get(st, incident)
     d = letters.draft(rogue, inc, Details(name="Hillside"), date(2026, 12, 3))
     for fmt in ("md", "html"):
         text = letters.render(fmt, d)
@@ -239,8 +240,7 @@ def test_every_letter_is_on_a4_with_a_printers_margins_and_every_gap_is_listed_t
 
 
 def test_replayed_history_of_a_letter_event_is_well_formed():
-    from esafety_wizard.incident import malformed
-    from esafety_wizard.store import Event
+    from esafety_wizard.record.event import Event, malformed
 
     e = Event(1, 1, "2026-12-03T09:00:00+00:00", "Jo", "letter_drafted", {"letter": "x", "sha256": "ab"}, "", "h")
     opened = Event(1, 1, "2026-12-03T09:00:00+00:00", "Jo", "opened", {"flowchart": {}}, "", "h")

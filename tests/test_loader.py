@@ -7,9 +7,9 @@ import textwrap
 import pytest
 import yaml
 
-from esafety_wizard import loader
 from esafety_wizard.errors import FlowchartError
-from esafety_wizard.loader import reader
+from esafety_wizard.flowchart import loader
+from esafety_wizard.flowchart.loader import reader
 
 from samples import GOOD
 

@@ -2,9 +2,9 @@
 
 import json
 
-from esafety_wizard import loader
 from esafety_wizard.errors import FlowchartError
-from esafety_wizard.loader import cache
+from esafety_wizard.flowchart import loader
+from esafety_wizard.flowchart.loader import cache
 
 from samples import GOOD
 

@@ -7,9 +7,11 @@ import sqlite3
 
 import pytest
 
-from esafety_wizard import cases, engine, loader, report, store
+from esafety_wizard.casefile import operations, store
+from esafety_wizard.casefile.store import DB_NAME, Store
+from esafety_wizard.documents import incident_record
 from esafety_wizard.errors import WizardError
-from esafety_wizard.store import DB_NAME, Store
+from esafety_wizard.flowchart import engine, loader
 
 PARENT = {"head_involved": "no", "can_report_to_head": "yes", "child_at_risk": "no", "instigator": "parent_carer",
           "resolved": "no", "alleges_harm": "no"}  # fmt: skip
@@ -22,8 +24,8 @@ def home(tmp_path):
 
 @pytest.fixture
 def one(home, fc):
-    with cases.open_store(home) as st:
-        return cases.create(st, fc, PARENT, "Jo")
+    with operations.open_store(home) as st:
+        return operations.create(st, fc, PARENT, "Jo")
 
 
 APPEND_ONLY = (
@@ -46,8 +48,8 @@ def by_hand(home, *statements):
 
 
 def item(home, incident_id, ref):
-    with cases.open_store(home, readonly=True) as st:
-        inc = cases.get(st, incident_id)
+    with operations.open_store(home, readonly=True) as st:
+        inc = operations.get(st, incident_id)
         return inc.item(ref), inc
 
 
@@ -55,18 +57,18 @@ def item(home, incident_id, ref):
 
 
 def test_done_twice_is_refused_and_the_first_note_stays(home, one):
-    with cases.open_store(home) as st:
-        cases.done(st, one, ["1"], "First note", "Jo")
+    with operations.open_store(home) as st:
+        operations.done(st, one, ["1"], "First note", "Jo")
         with pytest.raises(WizardError, match="already marked done"):
-            cases.done(st, one, ["1"], "Second note", "Sam")
+            operations.done(st, one, ["1"], "Second note", "Sam")
     it, _ = item(home, one, "1")
     assert it.done.note == "First note" and it.done.actor == "Jo" and it.status == "due"
 
 
 def test_decided_then_undone_is_open_again_and_both_stay_in_the_history(home, one):
-    with cases.open_store(home) as st:
-        cases.decide(st, one, "2", "Not needed", "Jo")
-        cases.undone(st, one, "2", "Decided by mistake", "Jo")
+    with operations.open_store(home) as st:
+        operations.decide(st, one, "2", "Not needed", "Jo")
+        operations.undone(st, one, "2", "Decided by mistake", "Jo")
     it, inc = item(home, one, "2")
     assert it.open and it.decided is None and it.done is None
     kinds = [e.kind for e in inc.events]
@@ -74,20 +76,20 @@ def test_decided_then_undone_is_open_again_and_both_stay_in_the_history(home, on
 
 
 def test_done_after_decided_needs_a_note_and_then_holds_both(home, one):
-    with cases.open_store(home) as st:
-        cases.decide(st, one, "2", "Not needed", "Jo")
+    with operations.open_store(home) as st:
+        operations.decide(st, one, "2", "Not needed", "Jo")
         with pytest.raises(WizardError, match="was decided against"):
-            cases.done(st, one, ["2"], None, "Jo")
-        cases.done(st, one, ["2"], "Needed after all: the parent posted again", "Jo")
+            operations.done(st, one, ["2"], None, "Jo")
+        operations.done(st, one, ["2"], "Needed after all: the parent posted again", "Jo")
     it, _ = item(home, one, "2")
     assert it.done.note.startswith("Needed after all") and it.decided.reason == "Not needed"
     assert not it.open
 
 
 def test_a_field_cleared_is_cleared_and_the_history_keeps_it(home, one):
-    with cases.open_store(home) as st:
-        cases.describe(st, one, "Posts on Facebook", "Mr Smith", "Jo")
-        cases.describe(st, one, "", None, "Jo")
+    with operations.open_store(home) as st:
+        operations.describe(st, one, "Posts on Facebook", "Mr Smith", "Jo")
+        operations.describe(st, one, "", None, "Jo")
     _, inc = item(home, one, "1")
     assert inc.description is None and inc.staff == "Mr Smith"
     assert sum(e.kind == "described" for e in inc.events) == 2
@@ -95,36 +97,36 @@ def test_a_field_cleared_is_cleared_and_the_history_keeps_it(home, one):
 
 def test_a_close_with_an_open_conditional_step_needs_force_and_lists_it(home, fc):
     answers = {**PARENT, "alleges_harm": "not_sure"}
-    with cases.open_store(home) as st:
-        n = cases.create(st, fc, answers, "Jo")
-        inc = cases.get(st, n)
+    with operations.open_store(home) as st:
+        n = operations.create(st, fc, answers, "Jo")
+        inc = operations.get(st, n)
         for it in inc.checklist:
             if it.status == "due" and not it.step.info:
-                cases.done(st, n, [str(it.number)], None, "Jo")
-        still = [it for it in cases.get(st, n).checklist if it.open]
+                operations.done(st, n, [str(it.number)], None, "Jo")
+        still = [it for it in operations.get(st, n).checklist if it.open]
         assert still and all(it.status == "conditional" for it in still)
         with pytest.raises(WizardError, match="neither done nor decided"):
-            cases.close(st, n, None, "Jo")
-        e = cases.close(st, n, "The parent removed it", "Jo", force=True)
+            operations.close(st, n, None, "Jo")
+        e = operations.close(st, n, "The parent removed it", "Jo", force=True)
     assert e.data["open_steps"] == [it.id for it in still]
 
 
 def test_an_answer_changed_after_a_reason_keeps_the_reason_only_while_the_answer_holds(home, one, fc):
-    with cases.open_store(home) as st:
-        cases.answer(st, one, fc, {"resolved": "yes"}, "Jo", {"resolved": "Removed on Tuesday"})
-        cases.answer(st, one, fc, {"alleges_harm": "not_sure"}, "Jo")
-        assert {a.id: a.reason for a in cases.get(st, one).answers}["resolved"] == "Removed on Tuesday"
-        cases.answer(st, one, fc, {"resolved": "no"}, "Jo")
-        assert {a.id: a.reason for a in cases.get(st, one).answers}["resolved"] is None
+    with operations.open_store(home) as st:
+        operations.answer(st, one, fc, {"resolved": "yes"}, "Jo", {"resolved": "Removed on Tuesday"})
+        operations.answer(st, one, fc, {"alleges_harm": "not_sure"}, "Jo")
+        assert {a.id: a.reason for a in operations.get(st, one).answers}["resolved"] == "Removed on Tuesday"
+        operations.answer(st, one, fc, {"resolved": "no"}, "Jo")
+        assert {a.id: a.reason for a in operations.get(st, one).answers}["resolved"] is None
 
 
 def test_a_step_done_then_dropped_is_no_longer_needed_with_who_changed_what(home, one, fc):
-    with cases.open_store(home) as st:
-        inc = cases.get(st, one)
+    with operations.open_store(home) as st:
+        inc = operations.get(st, one)
         chair = next(it for it in inc.checklist if it.id == "parent_chair")
-        cases.done(st, one, [str(chair.number)], "Chair told", "Jo")
-        cases.answer(st, one, fc, {"resolved": "yes"}, "Sam")
-        it = cases.get(st, one).item("parent_chair")
+        operations.done(st, one, [str(chair.number)], "Chair told", "Jo")
+        operations.answer(st, one, fc, {"resolved": "yes"}, "Sam")
+        it = operations.get(st, one).item("parent_chair")
     assert it.status == "no_longer_needed" and it.done.note == "Chair told"
     assert it.dropped.actor == "Sam" and any("solved" in c[0] for c in it.dropped.changed)
 
@@ -145,24 +147,24 @@ def test_a_step_done_then_dropped_is_no_longer_needed_with_who_changed_what(home
     ],
 )
 def test_every_stored_column_of_an_event_altered_in_place_is_caught(home, one, column, value):
-    with cases.open_store(home) as st:
-        cases.note(st, one, "Original", "Jo")
-        cases.note(st, one, "After", "Jo")
+    with operations.open_store(home) as st:
+        operations.note(st, one, "Original", "Jo")
+        operations.note(st, one, "After", "Jo")
     by_hand(home, f"UPDATE events SET {column} = {value} WHERE n = 3")
     with Store(home, create=False, readonly=True) as st:
-        found = cases.verify(st, one)
+        found = operations.verify(st, one)
     assert not found[0].ok and found[0].problems, column
 
 
 def test_a_chain_cut_and_recomputed_is_caught_against_an_earlier_copy(home, one, tmp_path):
-    from esafety_wizard.store import event_hash
+    from esafety_wizard.record.event import event_hash
 
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         for i in range(3):
-            cases.note(st, one, f"note {i}", "Jo")
-        inc, problems = cases.load(st, one)
+            operations.note(st, one, f"note {i}", "Jo")
+        inc, problems = operations.load(st, one)
     copy = tmp_path / "copy.json"
-    copy.write_text(report.to_json(inc, problems, "2026-12-01T09:00:00+00:00"))
+    copy.write_text(incident_record.to_json(inc, problems, "2026-12-01T09:00:00+00:00"))
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.execute("DROP TRIGGER events_append_only_update")
     db.execute("DROP TRIGGER events_append_only_delete")
@@ -174,8 +176,8 @@ def test_a_chain_cut_and_recomputed_is_caught_against_an_earlier_copy(home, one,
         prev = h
     db.close()
     with Store(home, create=False, readonly=True) as st:
-        assert cases.verify(st, one)[0].ok  # the file alone cannot see a recomputed chain
-        found, proved = cases.compare(st, one, cases.earlier(str(copy)))
+        assert operations.verify(st, one)[0].ok  # the file alone cannot see a recomputed chain
+        found, proved = operations.compare(st, one, operations.earlier(str(copy)))
     assert found and "event 3" in found[0] and not proved
 
 
@@ -183,52 +185,52 @@ def test_a_chain_cut_and_recomputed_is_caught_against_an_earlier_copy(home, one,
 
 
 def _on(st, fc, day: str, answers=PARENT) -> int:
-    from esafety_wizard import serialize
+    from esafety_wizard.record import serialize
 
     at = f"{day}T09:00:00+00:00"
     return st.new_incident(
         at,
         "Jo",
-        [("opened", {"flowchart": serialize.flowchart_ref(fc)}), ("answered", cases.answered_data(fc, answers))],
+        [("opened", {"flowchart": serialize.flowchart_ref(fc)}), ("answered", operations.answered_data(fc, answers))],
     )
 
 
 def test_the_period_includes_its_first_and_last_days_and_nothing_outside(home, fc):
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         for day in ("2026-08-31", "2026-09-01", "2026-09-15", "2026-09-30", "2026-10-01"):
             _on(st, fc, day)
-        s = cases.governors_summary(st, "2026-09-01", "2026-09-30")
+        s = operations.governors_summary(st, "2026-09-01", "2026-09-30")
         assert s.incidents == 3 and [n for n, _ in s.heads] == [2, 3, 4]
-        assert cases.governors_summary(st, "2026-09-30", "2026-09-30").incidents == 1
-        assert cases.governors_summary(st, None, "2026-08-31").incidents == 1
-        assert cases.governors_summary(st, "2026-10-01", None).incidents == 1
+        assert operations.governors_summary(st, "2026-09-30", "2026-09-30").incidents == 1
+        assert operations.governors_summary(st, None, "2026-08-31").incidents == 1
+        assert operations.governors_summary(st, "2026-10-01", None).incidents == 1
 
 
 def test_a_route_is_counted_by_its_kind_not_by_the_name_the_school_gave_its_contact(home, tmp_path):
-    from esafety_wizard import school
+    from esafety_wizard.casefile import school
 
     fc = loader.load()
     school.set_contact(fc, "chair_of_governors", {"name": "Mr Okafor"}, home)
     fc = school.apply(fc, home)
-    with cases.open_store(home) as st:
-        n = cases.create(st, fc, PARENT, "Jo")
-        chair = cases.get(st, n).item("parent_chair")
-        cases.done(st, n, [str(chair.number)], None, "Jo")
-        s = cases.governors_summary(st, None, None)
+    with operations.open_store(home) as st:
+        n = operations.create(st, fc, PARENT, "Jo")
+        chair = operations.get(st, n).item("parent_chair")
+        operations.done(st, n, [str(chair.number)], None, "Jo")
+        s = operations.governors_summary(st, None, None)
     assert s.by_route == {"Chair of Governors": 1}
-    assert "Okafor" not in json.dumps(report.governors_json(s, "2026-12-01"))
+    assert "Okafor" not in json.dumps(incident_record.governors_json(s, "2026-12-01"))
 
 
 def test_hostile_values_in_every_field_stay_text_in_every_export(home, one):
     hostile = "<script>x</script> # [link](javascript:x) | \x1b[31m"
-    with cases.open_store(home) as st:
-        cases.describe(st, one, hostile, hostile, hostile)
-        cases.note(st, one, hostile, hostile)
-        cases.decide(st, one, "2", hostile, hostile)
-        inc, problems = cases.load(st, one)
-    md = report.to_markdown(inc, problems, "2026-12-01T09:00:00+00:00")
-    html = report.to_html(inc, problems, "2026-12-01T09:00:00+00:00")
-    data = json.loads(report.to_json(inc, problems, "2026-12-01T09:00:00+00:00"))
+    with operations.open_store(home) as st:
+        operations.describe(st, one, hostile, hostile, hostile)
+        operations.note(st, one, hostile, hostile)
+        operations.decide(st, one, "2", hostile, hostile)
+        inc, problems = operations.load(st, one)
+    md = incident_record.to_markdown(inc, problems, "2026-12-01T09:00:00+00:00")
+    html = incident_record.to_html(inc, problems, "2026-12-01T09:00:00+00:00")
+    data = json.loads(incident_record.to_json(inc, problems, "2026-12-01T09:00:00+00:00"))
     assert "<script>" not in md and "<script>" not in html and "\x1b" not in md + html
     assert "\n# " not in md and "| \\x1b" not in md
     assert data["history"][-1]["actor"] == hostile  # JSON keeps the words, escaped by the encoder
@@ -279,16 +281,16 @@ def test_due_on_any_answer_outranks_conditional_on_another_whatever_the_order(tm
 
 
 def events_of(home, incident_id):
-    with cases.open_store(home, readonly=True) as st:
+    with operations.open_store(home, readonly=True) as st:
         return st.events(incident_id)
 
 
 def test_a_step_undone_or_an_incident_reopened_without_a_note_writes_no_note(home, one):
-    with cases.open_store(home) as st:
-        cases.done(st, one, ["1"], None, "Jo")
-        cases.undone(st, one, "1", None, "Jo")
-        cases.done(st, one, ["1"], None, "Jo")
-        cases.undone(st, one, "1", "Wrong step", "Jo")
+    with operations.open_store(home) as st:
+        operations.done(st, one, ["1"], None, "Jo")
+        operations.undone(st, one, "1", None, "Jo")
+        operations.done(st, one, ["1"], None, "Jo")
+        operations.undone(st, one, "1", "Wrong step", "Jo")
     undone = [e.data for e in events_of(home, one) if e.kind == "step_undone"]
     assert undone[0] == {"step": undone[0]["step"]} and undone[1]["note"] == "Wrong step"
 
@@ -297,10 +299,10 @@ def test_evidence_is_written_with_its_note_only_when_given_and_read_back_whole(h
     a, b = tmp_path / "a.png", tmp_path / "b.png"
     a.write_bytes(b"first")
     b.write_bytes(b"second, longer")
-    with cases.open_store(home) as st:
-        cases.add_evidence(st, one, [a], None, "Jo")
-        cases.add_evidence(st, one, [b], "From the phone", "Sam")
-        inc = cases.get(st, one)
+    with operations.open_store(home) as st:
+        operations.add_evidence(st, one, [a], None, "Jo")
+        operations.add_evidence(st, one, [b], "From the phone", "Sam")
+        inc = operations.get(st, one)
     data = [e.data for e in events_of(home, one) if e.kind == "evidence"]
     assert "note" not in data[0] and data[1]["note"] == "From the phone"
     first, second = inc.evidence
@@ -313,8 +315,8 @@ def test_the_same_file_twice_in_one_registration_is_refused_naming_both(home, on
     a, b = tmp_path / "a.png", tmp_path / "copy-of-a.png"
     a.write_bytes(b"same")
     b.write_bytes(b"same")
-    with cases.open_store(home) as st, pytest.raises(WizardError) as e:
-        cases.add_evidence(st, one, [a, b], None, "Jo")
+    with operations.open_store(home) as st, pytest.raises(WizardError) as e:
+        operations.add_evidence(st, one, [a, b], None, "Jo")
     assert str(e.value) == (
         f"{b.resolve()} is already registered with incident {one} (the same contents as {a.resolve()}, registered "
         "now by you). Nothing was registered."
@@ -326,8 +328,8 @@ def test_evidence_progress_is_reported_for_each_file_with_its_bytes(home, one, t
     a = tmp_path / "a.bin"
     a.write_bytes(b"x" * 10)
     seen = []
-    with cases.open_store(home) as st:
-        cases.add_evidence(st, one, [a], None, "Jo", progress=lambda *called: seen.append(called))
+    with operations.open_store(home) as st:
+        operations.add_evidence(st, one, [a], None, "Jo", progress=lambda *called: seen.append(called))
     assert seen and seen[-1] == (a, 10, 10)
 
 
@@ -336,11 +338,11 @@ def test_evidence_is_withdrawn_by_its_path_name_or_the_start_of_its_sha256(home,
     a = tmp_path / "shot.png"
     a.write_bytes(b"the post")
     monkeypatch.chdir(tmp_path)
-    with cases.open_store(home) as st:
-        sha = cases.add_evidence(st, one, [a], None, "Jo")[0].data["sha256"]
+    with operations.open_store(home) as st:
+        sha = operations.add_evidence(st, one, [a], None, "Jo")[0].data["sha256"]
         ref = {"path": str(a), "relative": "./shot.png", "name": "shot.png", "sha8": sha[:8], "SHA8": sha[:8].upper(),
                "sha64": sha}[how]  # fmt: skip
-        assert cases.withdraw_evidence(st, one, f"  {ref} ", "  Wrong incident ", "Jo").sha256 == sha
+        assert operations.withdraw_evidence(st, one, f"  {ref} ", "  Wrong incident ", "Jo").sha256 == sha
     assert events_of(home, one)[-1].data == {"sha256": sha, "name": "shot.png", "reason": "Wrong incident"}
 
 
@@ -348,15 +350,15 @@ def test_seven_characters_of_a_sha256_are_too_few_and_a_name_on_two_files_is_ref
     for folder in ("x", "y"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "shot.png").write_bytes(folder.encode())
-    with cases.open_store(home) as st:
-        found = cases.add_evidence(st, one, [tmp_path / "x" / "shot.png", tmp_path / "y" / "shot.png"], None, "Jo")
+    with operations.open_store(home) as st:
+        found = operations.add_evidence(st, one, [tmp_path / "x" / "shot.png", tmp_path / "y" / "shot.png"], None, "Jo")
         sha = found[0].data["sha256"]
         with pytest.raises(WizardError) as short:
-            cases.withdraw_evidence(st, one, sha[:7], "Wrong", "Jo")
+            operations.withdraw_evidence(st, one, sha[:7], "Wrong", "Jo")
         with pytest.raises(WizardError) as two:
-            cases.withdraw_evidence(st, one, "shot.png", "Wrong", "Jo")
+            operations.withdraw_evidence(st, one, "shot.png", "Wrong", "Jo")
         with pytest.raises(WizardError) as empty:
-            cases.withdraw_evidence(st, one, "   ", "Wrong", "Jo")
+            operations.withdraw_evidence(st, one, "   ", "Wrong", "Jo")
     listed = "".join(f"\n  shot.png (SHA-256 {e.data['sha256'][:12]})" for e in found)
     assert str(short.value) == (
         f"'{sha[:7]}' is not registered with it. The evidence of incident {one}:{listed}\n"
@@ -367,34 +369,34 @@ def test_seven_characters_of_a_sha256_are_too_few_and_a_name_on_two_files_is_ref
 
 
 def test_a_letter_is_found_by_its_name_or_the_nearest_is_suggested(fc):
-    assert cases.letter_template(fc, "parent_invite") is fc.letters["parent_invite"]
+    assert operations.letter_template(fc, "parent_invite") is fc.letters["parent_invite"]
     with pytest.raises(WizardError) as e:
-        cases.letter_template(fc, "parent_invit")
+        operations.letter_template(fc, "parent_invit")
     assert str(e.value) == (
         f"The procedure has no letter 'parent_invit'. Did you mean 'parent_invite'? Its letters: "
         f"{', '.join(fc.letters)} (see esafety letters)."
     )
     with pytest.raises(WizardError) as e:
-        cases.letter_template(fc, "zzzzzzzzzzzzzzzzzzzz")
+        operations.letter_template(fc, "zzzzzzzzzzzzzzzzzzzz")
     assert "Did you mean" not in str(e.value)
     with pytest.raises(WizardError, match=r"^This procedure has no letters to draft\.$"):
-        cases.letter_template(fc._replace(letters={}), "parent_invite")
+        operations.letter_template(fc._replace(letters={}), "parent_invite")
 
 
 def test_the_saved_name_is_read_back_replaced_and_never_made_up(home):
-    assert cases.saved_name(home) is None
-    cases.set_name(home, "Jo Head")
-    cases.set_name(home, "Sam DSL")  # a second name replaces the first
-    assert cases.saved_name(home) == "Sam DSL"
+    assert operations.saved_name(home) is None
+    operations.set_name(home, "Jo Head")
+    operations.set_name(home, "Sam DSL")  # a second name replaces the first
+    assert operations.saved_name(home) == "Sam DSL"
     (home / "config.json").write_text('["not", "a", "name"]')
-    assert cases.saved_name(home) is None
+    assert operations.saved_name(home) is None
     (home / "config.json").write_text('{"name": ""}')
-    assert cases.saved_name(home) is None
+    assert operations.saved_name(home) is None
 
 
 def test_a_mistyped_step_suggests_at_most_three_near_it_with_words_first(home, one):
-    with cases.open_store(home, readonly=True) as st:
-        inc = cases.get(st, one)
+    with operations.open_store(home, readonly=True) as st:
+        inc = operations.get(st, one)
     near = {ref: [it.id for it in inc.near(ref)] for ref in ("report", "Report  THE", "keep_evidenc", "dont_engag")}
     assert near == {
         "report": ["report_incident", "intimate_images_adult", "police_crime"],  # four start so: three are shown
@@ -406,9 +408,9 @@ def test_a_mistyped_step_suggests_at_most_three_near_it_with_words_first(home, o
 
 
 def test_verify_of_one_incident_reads_only_that_incident(home, fc):
-    with cases.open_store(home) as st:
-        a = cases.create(st, fc, PARENT, "Jo")
-        b = cases.create(st, fc, PARENT, "Jo")
+    with operations.open_store(home) as st:
+        a = operations.create(st, fc, PARENT, "Jo")
+        b = operations.create(st, fc, PARENT, "Jo")
     by_hand(home, ("UPDATE events SET actor = 'Mallory' WHERE incident_id = ?", (b,)))
     with Store(home, create=False, readonly=True) as st:
         assert st.verify(a) == [] and st.verify(b)
@@ -431,15 +433,15 @@ def test_a_value_quoted_in_a_message_is_one_line_and_cut_at_sixty_characters():
 
 
 def test_a_reason_is_the_first_line_of_an_error():
-    from esafety_wizard.store import _reason
+    from esafety_wizard.casefile.store import _reason
 
     assert _reason(ValueError("database disk image is malformed\nmore detail")) == "database disk image is malformed"
 
 
 def test_verify_of_every_incident_reads_events_whose_incident_row_is_gone_under_their_own_number(home, fc):
-    with cases.open_store(home) as st:
-        ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(4)]
-        cases.note(st, ids[1], "a note", "Jo")
+    with operations.open_store(home) as st:
+        ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(4)]
+        operations.note(st, ids[1], "a note", "Jo")
     by_hand(home, ("DELETE FROM incidents WHERE id IN (?, ?)", (ids[0], ids[3])))  # the first and the last
     with Store(home, create=False, readonly=True) as st:
         found = [(i, [e.n for e in events], problems) for i, events, problems in st.each_checked()]
@@ -447,55 +449,55 @@ def test_verify_of_every_incident_reads_events_whose_incident_row_is_gone_under_
 
 
 def test_summary_rows_rebuilt_are_the_rows_written_with_the_events(home, fc):
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         for _ in range(3):
-            cases.create(st, fc, PARENT, "Jo")
+            operations.create(st, fc, PARENT, "Jo")
         before = list(st.summary_data())
         st.rebuild_summaries()
         assert list(st.summary_data()) == before and len(before) == 3 and not st.stale_summaries()
 
 
 def test_an_event_added_after_an_earlier_copy_but_dated_before_it_is_named(home, one):
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         events = st.events(one)
         later = "2099-01-01T00:00:00+00:00"
-        copy = cases.Earlier(one, len(events), events[-1].hash, [], later)
-        cases.note(st, one, "added after", "Jo")
-        found, proved = cases.compare(st, one, copy)
+        copy = operations.Earlier(one, len(events), events[-1].hash, [], later)
+        operations.note(st, one, "added after", "Jo")
+        found, proved = operations.compare(st, one, copy)
         assert found == [f"event {len(events) + 1} was added after the earlier copy but is dated before it"]
-        assert cases.compare(st, one, copy._replace(at=""))[0] == []  # then the copy's own last event's time
+        assert operations.compare(st, one, copy._replace(at=""))[0] == []  # then the copy's own last event's time
 
 
 def test_a_record_head_of_one_event_is_a_head(home, one):
-    assert cases.earlier("1-3f2a9c81d0e4b5a6").events == 1
+    assert operations.earlier("1-3f2a9c81d0e4b5a6").events == 1
     with pytest.raises(WizardError, match="at least one event"):
-        cases.earlier("0-3f2a9c81d0e4b5a6")
+        operations.earlier("0-3f2a9c81d0e4b5a6")
 
 
 def test_reopen_without_a_reason_writes_none_and_withdrawing_needs_one(home, one, tmp_path):
-    with cases.open_store(home) as st:
-        cases.close(st, one, "Done", "Jo", force=True)
-        cases.reopen(st, one, None, "Jo")
+    with operations.open_store(home) as st:
+        operations.close(st, one, "Done", "Jo", force=True)
+        operations.reopen(st, one, None, "Jo")
         for reason in (None, "", "   "):
             with pytest.raises(WizardError, match="Say why the evidence is withdrawn"):
-                cases.withdraw_evidence(st, one, "x", reason, "Jo")
+                operations.withdraw_evidence(st, one, "x", reason, "Jo")
     assert events_of(home, one)[-1].data == {}
 
 
 def test_long_values_are_cut_in_messages_at_their_own_limits(home, one, fc):
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         with pytest.raises(WizardError) as e:
-            cases.withdraw_evidence(st, one, "r" * 200, "Wrong", "Jo")
+            operations.withdraw_evidence(st, one, "r" * 200, "Wrong", "Jo")
         assert str(e.value).startswith("'" + "r" * 80 + "' is not registered")
         with pytest.raises(WizardError) as e:
-            cases.governors_summary(st, "2" * 100, None)
+            operations.governors_summary(st, "2" * 100, None)
         assert str(e.value) == f"--from must be a real date like 2026-09-01, not '{'2' * 40}'."
         with pytest.raises(WizardError) as e:
-            cases.governors_summary(st, None, "2026-02-30")
+            operations.governors_summary(st, None, "2026-02-30")
         assert str(e.value) == "--to must be a real date like 2026-09-01, not '2026-02-30'."
-        assert cases.governors_summary(st, "0001-01-01", None).incidents == 1  # the first day there is
+        assert operations.governors_summary(st, "0001-01-01", None).incidents == 1  # the first day there is
     with pytest.raises(WizardError) as e:
-        cases.letter_template(fc, "q" * 100)
+        operations.letter_template(fc, "q" * 100)
     assert str(e.value) == (
         f"The procedure has no letter '{'q' * 40}'. Its letters: {', '.join(fc.letters)} (see esafety letters)."
     )
@@ -509,7 +511,7 @@ def _facts(*each):
 
 
 def test_the_summary_counts_each_route_and_orders_who_did_it_by_how_often(home, fc):
-    from esafety_wizard import incident
+    from esafety_wizard.record import incident
 
     facts = _facts(
         {"who": "pupil", "routes": ["lado"]},
@@ -541,8 +543,8 @@ def test_the_summary_counts_each_route_and_orders_who_did_it_by_how_often(home, 
 def test_an_earlier_copy_is_read_for_exactly_its_incident_head_hashes_and_time(tmp_path, text, expected):
     path = tmp_path / "copy"
     path.write_text(text)
-    assert tuple(cases.earlier(str(path))) == expected
-    assert tuple(cases.earlier("12-ABCDEF0123456789")) == (None, 12, "abcdef0123456789", [], "")
+    assert tuple(operations.earlier(str(path))) == expected
+    assert tuple(operations.earlier("12-ABCDEF0123456789")) == (None, 12, "abcdef0123456789", [], "")
 
 
 def test_an_earlier_copy_that_cannot_be_trusted_or_read_is_refused_saying_why(tmp_path):
@@ -556,7 +558,7 @@ def test_an_earlier_copy_that_cannot_be_trusted_or_read_is_refused_saying_why(tm
     said = []
     for path in (two, unreadable, tmp_path / ("m" * 150)):
         with pytest.raises(WizardError) as e:
-            cases.earlier(str(path))
+            operations.earlier(str(path))
         said.append(str(e.value))
     assert said[0] == (
         f"{two} has no record head the tool wrote (it has more than one 'Record head:' line, so none can be trusted)"
@@ -570,8 +572,8 @@ def test_an_earlier_copy_that_cannot_be_trusted_or_read_is_refused_saying_why(tm
 
 
 def test_an_incident_deleted_whole_or_left_with_no_events_is_named(home, fc):
-    with cases.open_store(home) as st:
-        ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(3)]
+    with operations.open_store(home) as st:
+        ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(3)]
     by_hand(
         home,
         ("DELETE FROM events WHERE incident_id = ?", (ids[1],)),
@@ -579,60 +581,60 @@ def test_an_incident_deleted_whole_or_left_with_no_events_is_named(home, fc):
         ("DELETE FROM incidents WHERE id = ?", (ids[2],)),
     )
     with Store(home, create=False, readonly=True) as st:
-        found = cases.damaged(st)
+        found = operations.damaged(st)
     assert found == [
-        cases.Verified(ids[2], 0, [f"incident {ids[2]} is missing: it was deleted"], []),
-        cases.Verified(ids[1], 0, [f"incident {ids[1]} has no events: its record was cut"], []),
+        operations.Verified(ids[2], 0, [f"incident {ids[2]} is missing: it was deleted"], []),
+        operations.Verified(ids[1], 0, [f"incident {ids[1]} has no events: its record was cut"], []),
     ]
 
 
 def test_describe_needs_something_and_close_says_how_many_steps_are_open(home, one):
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         with pytest.raises(WizardError) as e:
-            cases.describe(st, one, None, None, "Jo")
+            operations.describe(st, one, None, None, "Jo")
         assert str(e.value) == 'Give --description "..." or --staff "...", or both.'
-        inc = cases.get(st, one)
+        inc = operations.get(st, one)
         open_ = [it for it in inc.checklist if it.open]
-        cases.done(st, one, [str(it.number) for it in open_[1:]], None, "Jo")
+        operations.done(st, one, [str(it.number) for it in open_[1:]], None, "Jo")
         with pytest.raises(WizardError) as e:
-            cases.close(st, one, None, "Jo")
+            operations.close(st, one, None, "Jo")
         assert str(e.value).startswith(f"Incident {one} has 1 step neither done nor decided against:\n  ")
         for reason in (None, "", "   "):
             with pytest.raises(WizardError) as e:
-                cases.close(st, one, reason, "Jo", force=True)
+                operations.close(st, one, reason, "Jo", force=True)
             assert str(e.value) == 'Closing with steps still open needs a reason, for the record: add --reason "..."'
-        cases.done(st, one, [str(open_[0].number)], None, "Jo")
-        cases.close(st, one, None, "Jo")
+        operations.done(st, one, [str(open_[0].number)], None, "Jo")
+        operations.close(st, one, None, "Jo")
     assert events_of(home, one)[-1].data == {}
 
 
 def test_a_wrong_answer_to_a_saved_incident_names_the_incident(home, one, fc):
-    with cases.open_store(home) as st, pytest.raises(WizardError, match=f"incident {one}"):
-        cases.answer(st, one, fc, {"resolved_or_not": "yes"}, "Jo")
+    with operations.open_store(home) as st, pytest.raises(WizardError, match=f"incident {one}"):
+        operations.answer(st, one, fc, {"resolved_or_not": "yes"}, "Jo")
 
 
 def test_a_summary_row_is_trusted_only_when_every_part_has_its_shape():
-    from esafety_wizard import incident
+    from esafety_wizard.record import incident
 
     good = {"created_at": "2026-09-01T09:00:00+00:00", "who": "pupil", "routes": ["lado"], "closed": True,
             "decisions": [["d", "r"]], "decided_against": [], "id": 1, "head": "1-aa", "forced": [2, "why"],
             "days_to_close": 3}  # fmt: skip
-    assert cases._facts_ok(good)
+    assert operations._facts_ok(good)
     bad_parts = [
         {"forced": [2]}, {"forced": [2, "a", "b"]}, {"forced": "2"}, {"days_to_close": "3"},
         {"decisions": [["d"]]}, {"decisions": [["d", 5]]}, {"decisions": "dr"}, {"decided_against": [5]},
     ]  # fmt: skip
     for bad in bad_parts:
-        assert not cases._facts_ok({**good, **bad}), bad
-    assert cases._facts_ok({**good, "forced": None, "days_to_close": None})
-    assert not cases._well_formed({"v": cases.SUMMARY_VERSION, "row": None, "facts": good})
+        assert not operations._facts_ok({**good, **bad}), bad
+    assert operations._facts_ok({**good, "forced": None, "days_to_close": None})
+    assert not operations._well_formed({"v": operations.SUMMARY_VERSION, "row": None, "facts": good})
     assert incident._days("not a time", "2026-09-01") == 0
     assert incident._days("2026-09-03T10:00:00", "2026-09-01T09:00:00") == 0  # never less than nothing
 
 
 def test_evidence_read_back_from_a_damaged_event_keeps_what_it_can():
-    from esafety_wizard.incident import _evidence
-    from esafety_wizard.store import Event
+    from esafety_wizard.record.event import Event
+    from esafety_wizard.record.incident import _evidence
 
     e = _evidence(Event(1, 1, "t", "Jo", "evidence", {"path": "/p", "sha256": "aa", "size": "big", "note": 7}, "", "h"))
     assert (e.path, e.size, e.note, e.sha256) == ("/p", 0, None, "aa")
@@ -641,7 +643,7 @@ def test_evidence_read_back_from_a_damaged_event_keeps_what_it_can():
 
 
 def test_the_summary_orders_routes_by_how_often_they_were_taken():
-    from esafety_wizard import incident
+    from esafety_wizard.record import incident
 
     facts = _facts(*({"routes": r} for r in (["lado"], ["police", "lado"], ["police"], ["police"])))
     assert list(incident.summarise(facts, None, None).by_route.items()) == [("police", 3), ("lado", 2)]
@@ -691,10 +693,10 @@ def test_a_question_asked_again_on_a_path_keeps_its_first_answer_in_every_path(t
 @pytest.mark.parametrize("ids", [None, [2, 5], [1, 3], [4], []])
 @pytest.mark.parametrize("part", ["row", "facts"])
 def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_order(home, fc, ids, part):
-    with cases.open_store(home) as st:
-        every = [cases.create(st, fc, PARENT, "Jo") for _ in range(6)]
-        cases.note(st, every[2], "changed", "Jo")
-        expected = {i: cases.summary_of(st.events(i))[2][part] for i in every}
+    with operations.open_store(home) as st:
+        every = [operations.create(st, fc, PARENT, "Jo") for _ in range(6)]
+        operations.note(st, every[2], "changed", "Jo")
+        expected = {i: operations.summary_of(st.events(i))[2][part] for i in every}
     by_hand(
         home,
         "DELETE FROM summaries WHERE incident_id IN (1, 5)",  # stale: missing, first and last
@@ -707,14 +709,14 @@ def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_
     )
     with Store(home, create=False, readonly=True) as st:
         assert st.stale_summaries() == {1, 2, 5}
-        got = list(cases.summaries(st, part, ids))
+        got = list(operations.summaries(st, part, ids))
         assert got == [expected[i] for i in (every if ids is None else ids)]
-        assert list(cases.summaries(st, part, ids, stale=st.stale_summaries())) == got
+        assert list(operations.summaries(st, part, ids, stale=st.stale_summaries())) == got
 
 
 def test_verify_names_an_incident_whose_row_was_deleted_but_whose_events_remain_once(home, fc):
-    with cases.open_store(home) as st:
-        ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(3)]
+    with operations.open_store(home) as st:
+        ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(3)]
     by_hand(
         home,
         ("DELETE FROM incidents WHERE id = ?", (ids[1],)),
@@ -722,7 +724,7 @@ def test_verify_names_an_incident_whose_row_was_deleted_but_whose_events_remain_
         ("DELETE FROM events WHERE incident_id = ?", (ids[2],)),
     )
     with Store(home, create=False, readonly=True) as st:
-        found = cases.verify(st)
+        found = operations.verify(st)
     assert [(v.incident_id, v.events, v.problems) for v in found] == [
         (ids[0], 2, []),
         (ids[1], 2, [f"incident {ids[1]} is missing: it was deleted"]),
@@ -733,7 +735,7 @@ def test_verify_names_an_incident_whose_row_was_deleted_but_whose_events_remain_
 def test_a_chain_that_is_broken_is_said_once_not_again_as_a_summary_problem(home, one):
     by_hand(home, "UPDATE events SET actor = 'Mallory' WHERE n = 1")
     with Store(home, create=False, readonly=True) as st:
-        for found in (cases.verify(st, one), cases.verify(st)):
+        for found in (operations.verify(st, one), operations.verify(st)):
             assert found[0].problems and not [p for p in found[0].problems if "summary" in p], found[0].problems
 
 
@@ -757,32 +759,32 @@ def test_answers_from_a_file_take_yes_and_no_as_booleans_and_name_what_is_wrong(
 
 
 def test_a_step_done_without_a_note_writes_none(home, one):
-    with cases.open_store(home) as st:
-        cases.done(st, one, ["1"], None, "Jo")
-        cases.done(st, one, ["2"], "", "Jo")
+    with operations.open_store(home) as st:
+        operations.done(st, one, ["1"], None, "Jo")
+        operations.done(st, one, ["2"], "", "Jo")
     assert [e.data for e in events_of(home, one)[-2:]] == [{"step": e.data["step"]} for e in events_of(home, one)[-2:]]
 
 
 def test_a_listing_row_is_trusted_only_with_its_shape(home, one):
-    with cases.open_store(home, readonly=True) as st:
-        row = next(cases.summaries(st, "row"))
-    assert cases._row_ok(row)
+    with operations.open_store(home, readonly=True) as st:
+        row = next(operations.summaries(st, "row"))
+    assert operations._row_ok(row)
     for bad in ({"waiting_for": "x"}, {"who": 5}, {"description": []}, {"staff": 1}, {"waiting_for_questions": [1]}):
-        assert not cases._row_ok({**row, **bad}), bad
-    assert not cases._row_ok([row])
+        assert not operations._row_ok({**row, **bad}), bad
+    assert not operations._row_ok([row])
 
 
 def test_a_decisions_reason_is_kept_while_its_answer_holds_and_dropped_when_it_changes(home, fc):
     answers = {**PARENT, "can_report_to_head": "no"}
     why = {"can_report_to_head": "The head is away this term"}
-    with cases.open_store(home) as st:
-        n = cases.create(st, fc, answers, "Jo", why)
-        cases.answer(st, n, fc, {"alleges_harm": "not_sure"}, "Jo")  # another answer changes: the reason stays
-        kept = {d.id: d.reason for d in cases.get(st, n).decisions if d.id == "can_report_to_head"}
-        cases.answer(st, n, fc, {"can_report_to_head": "yes"}, "Jo")  # not a decision now: its reason goes
-        changed = {a.id: a.reason for a in cases.get(st, n).answers}["can_report_to_head"]
-        cases.answer(st, n, fc, {"can_report_to_head": "no"}, "Jo")  # changed back: a new decision, no reason yet
-        again = {d.id: d.reason for d in cases.get(st, n).decisions if d.id == "can_report_to_head"}
+    with operations.open_store(home) as st:
+        n = operations.create(st, fc, answers, "Jo", why)
+        operations.answer(st, n, fc, {"alleges_harm": "not_sure"}, "Jo")  # another answer changes: the reason stays
+        kept = {d.id: d.reason for d in operations.get(st, n).decisions if d.id == "can_report_to_head"}
+        operations.answer(st, n, fc, {"can_report_to_head": "yes"}, "Jo")  # not a decision now: its reason goes
+        changed = {a.id: a.reason for a in operations.get(st, n).answers}["can_report_to_head"]
+        operations.answer(st, n, fc, {"can_report_to_head": "no"}, "Jo")  # changed back: a new decision, no reason yet
+        again = {d.id: d.reason for d in operations.get(st, n).decisions if d.id == "can_report_to_head"}
     assert kept == {"can_report_to_head": "The head is away this term"} and again == {"can_report_to_head": None}
     assert changed is None
 
@@ -810,24 +812,24 @@ SUMMARY_WRONG = (
 def test_a_summary_row_that_differs_from_its_record_is_said_exactly(home, one, sql, one_incident, every_incident):
     by_hand(home, sql)
     with Store(home, create=False, readonly=True) as st:
-        deep, wide = cases.verify(st, one)[0].problems, cases.verify(st)[0].problems
+        deep, wide = operations.verify(st, one)[0].problems, operations.verify(st)[0].problems
     assert deep == ([SUMMARY_WRONG.format(then=one_incident)] if one_incident else [])
     assert wide == ([SUMMARY_WRONG.format(then=every_incident)] if every_incident else [])
 
 
 def test_a_step_not_found_suggests_the_steps_near_it_in_one_sentence(home, one):
-    with cases.open_store(home) as st, pytest.raises(WizardError) as e:
-        cases.done(st, one, ["Report the"], None, "Jo")
-    with cases.open_store(home, readonly=True) as st:
-        inc = cases.get(st, one)
+    with operations.open_store(home) as st, pytest.raises(WizardError) as e:
+        operations.done(st, one, ["Report the"], None, "Jo")
+    with operations.open_store(home, readonly=True) as st:
+        inc = operations.get(st, one)
     near = inc.near("Report the")
     assert len(near) == 2
     assert str(e.value) == (
         f"Incident {one} has no step 'Report the'. Did you mean {near[0].number} ('{near[0].step.text}') or "
         f"{near[1].number} ('{near[1].step.text}')? Give a step's number, as in: esafety log show {one}"
     )
-    with cases.open_store(home) as st, pytest.raises(WizardError) as e:
-        cases.done(st, one, ["z" * 100], None, "Jo")
+    with operations.open_store(home) as st, pytest.raises(WizardError) as e:
+        operations.done(st, one, ["z" * 100], None, "Jo")
     assert str(e.value).startswith(f"Incident {one} has no step '{'z' * 60}'. Give")
 
 
@@ -835,8 +837,8 @@ def test_near_offers_two_steps_by_words_and_two_by_id_and_never_more_than_three(
     from pathlib import Path
 
     fc = loader.load(Path(__file__).parent / "procedures" / "near.yaml")
-    with cases.open_store(home) as st:
-        inc = cases.get(st, cases.create(st, fc, {"q1": "yes"}, "Jo"))
+    with operations.open_store(home) as st:
+        inc = operations.get(st, operations.create(st, fc, {"q1": "yes"}, "Jo"))
     near = {ref: [it.id for it in inc.near(ref)] for ref in ("head teacher today", "step_x", "Tell  THE head")}
     assert near == {
         "head teacher today": ["step_a", "step_b"],  # the two closest in words, however many are close
@@ -846,9 +848,9 @@ def test_near_offers_two_steps_by_words_and_two_by_id_and_never_more_than_three(
 
 
 def test_summary_rows_of_many_incidents_are_read_in_one_pass_and_only_those_asked_for(home, fc):
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         for _ in range(105):
-            st.new_incident(None, "Jo", [("opened", cases.answered_data(fc, PARENT))])
+            st.new_incident(None, "Jo", [("opened", operations.answered_data(fc, PARENT))])
         asked = list(range(3, 105))  # more than 100: one pass over the table
         assert [i for i, _ in st.summary_data(asked)] == asked
         assert [i for i, _ in st.summary_data([5, 2])] == [2, 5]
@@ -860,57 +862,60 @@ def test_summary_rows_of_many_incidents_are_read_in_one_pass_and_only_those_aske
 def test_each_evidence_files_state_is_written_as_checked_or_not_checked(home, one, tmp_path):
     a = tmp_path / "a.png"
     a.write_bytes(b"x")
-    with cases.open_store(home) as st:
-        cases.add_evidence(st, one, [a], None, "Jo")
-        inc, problems = cases.load(st, one)
+    with operations.open_store(home) as st:
+        operations.add_evidence(st, one, [a], None, "Jo")
+        inc, problems = operations.load(st, one)
     for states, shown in ((None, "not checked"), (["changed"], "CHANGED since it was registered"), (["odd"], "odd")):
-        md, html = report.to_markdown(inc, [], "t", states), report.to_html(inc, [], "t", states)
+        md, html = incident_record.to_markdown(inc, [], "t", states), incident_record.to_html(inc, [], "t", states)
         assert f"**{shown}**" in md and f"'todo'>{shown}</span>" in html, states
         assert f"<td>{a.resolve()}</td>" in html  # no note: nothing after the path
         assert f" by Jo). **{shown}**" in md  # no note: nothing between who registered it and its state
-    assert "<span class='ok'>present and unchanged</span>" in report.to_html(inc, [], "t", ["unchanged"])
-    assert json.loads(report.to_json(inc, [], "t", None))["evidence"][0]["state_when_exported"] == "unchecked"
-    assert json.loads(report.to_json(inc, [], "t", ["missing"]))["evidence"][0]["state_when_exported"] == "missing"
+    assert "<span class='ok'>present and unchanged</span>" in incident_record.to_html(inc, [], "t", ["unchanged"])
+    assert json.loads(incident_record.to_json(inc, [], "t", None))["evidence"][0]["state_when_exported"] == "unchecked"
+    assert (
+        json.loads(incident_record.to_json(inc, [], "t", ["missing"]))["evidence"][0]["state_when_exported"]
+        == "missing"
+    )
 
 
 def test_a_closing_says_its_reason_only_when_it_is_text_and_open_steps_only_when_there_are_some(home, one):
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         st.append(one, None, "Jo", "closed", {"reason": 5})
-        assert report.closing(cases.get(st, one)).endswith(" by Jo")
+        assert incident_record.closing(operations.get(st, one)).endswith(" by Jo")
         st.append(one, None, "Jo", "reopened", {})
         st.append(one, None, "Jo", "closed", {"reason": "Sorted", "open_steps": []})
-        assert report.closing(cases.get(st, one)).endswith(" by Jo: Sorted")
+        assert incident_record.closing(operations.get(st, one)).endswith(" by Jo: Sorted")
 
 
 def test_the_governors_summary_of_one_incident_says_one_and_every_reason_or_that_none_is_recorded():
-    from esafety_wizard import incident
+    from esafety_wizard.record import incident
 
     s = incident.summarise(_facts({"decisions": [["Not referred", ""]], "forced": [2, ""]}), None, None)
-    md, html = report.governors("md", s, "t"), report.governors("html", s, "t")
+    md, html = incident_record.governors("md", s, "t"), incident_record.governors("html", s, "t")
     assert "- 1 incident: 1 open, 0 closed." in md and "<p><b>1</b> incident: <b>1</b> open" in html
-    assert f"- Not referred **{report.escape.markdown(wording_no_reason())}**" in md
+    assert f"- Not referred **{incident_record.escape.markdown(wording_no_reason())}**" in md
     assert f"<td>Not referred</td><td><span class='todo'>{wording_no_reason()}</span></td>" in html
     assert "Incident 1: closed with 2 steps still open. Reason: none given" in md
     s = incident.summarise(_facts({"decisions": [["A", "first"]]}, {"decisions": [["B", "second"]]}), None, None)
     assert s.decisions == [("A", "first"), ("B", "second")]
-    md, html = report.governors("md", s, "t"), report.governors("html", s, "t")
+    md, html = incident_record.governors("md", s, "t"), incident_record.governors("html", s, "t")
     assert "- A **Reason: first**" in md and "<td>B</td><td>second</td>" in html
 
 
 def wording_no_reason():
-    from esafety_wizard import wording
+    from esafety_wizard.record import wording
 
     return wording.NO_REASON
 
 
 def test_a_change_made_by_hand_shows_in_the_markdown_export(home, one):
-    with cases.open_store(home, readonly=True) as st:
-        inc = cases.get(st, one)
+    with operations.open_store(home, readonly=True) as st:
+        inc = operations.get(st, one)
     said = "WARNING: the record has been altered: event 2 is not what it was; event 3 is missing"
     problems = ["event 2 is not what it was", "event 3 is missing"]
-    assert f"\n- {said}\n" in report.to_markdown(inc, problems, "t")
-    assert f"<p class='warn'>{said}</p>" in report.to_html(inc, problems, "t")
-    assert "<p class='ok'>The record&#x27;s 2 events show no sign of change" in report.to_html(inc, [], "t")
+    assert f"\n- {said}\n" in incident_record.to_markdown(inc, problems, "t")
+    assert f"<p class='warn'>{said}</p>" in incident_record.to_html(inc, problems, "t")
+    assert "<p class='ok'>The record&#x27;s 2 events show no sign of change" in incident_record.to_html(inc, [], "t")
 
 
 def test_the_reader_paths_are_each_readers_complete_walks_once_each(fc):
@@ -939,18 +944,18 @@ def test_a_wrong_answer_is_named_with_the_answers_there_are(fc):
 
 
 def test_who_is_acting_is_asked_for_when_no_name_is_set(home):
-    assert cases.actor(home, "  Jo  ") == "Jo"
+    assert operations.actor(home, "  Jo  ") == "Jo"
     with pytest.raises(WizardError) as e:
-        cases.actor(home, " ")
+        operations.actor(home, " ")
     assert str(e.value) == (
         'Say who is recording this: add --as "Your Name", or set it once with: esafety log name "Your Name"'
     )
 
 
 def test_a_copy_of_the_whole_record_whose_last_event_differs_is_caught(home, one):
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         events = st.events(one)
-        found, _ = cases.compare(st, one, cases.earlier(f"{len(events)}-{'0' * 16}"))
+        found, _ = operations.compare(st, one, operations.earlier(f"{len(events)}-{'0' * 16}"))
     assert found == [
         f"event {len(events)} is not the event in the earlier copy: the record was changed at or before it, and "
         "its chain recomputed"
@@ -958,12 +963,12 @@ def test_a_copy_of_the_whole_record_whose_last_event_differs_is_caught(home, one
 
 
 def test_an_added_event_is_dated_against_the_copys_own_last_event_when_the_copy_gives_no_time(home, fc):
-    with cases.open_store(home) as st:
-        n = st.new_incident("2026-09-01T09:00:00+00:00", "Jo", [("opened", cases.answered_data(fc, PARENT))])
+    with operations.open_store(home) as st:
+        n = st.new_incident("2026-09-01T09:00:00+00:00", "Jo", [("opened", operations.answered_data(fc, PARENT))])
         st.append(n, "2026-09-03T09:00:00+00:00", "Jo", "note", {"text": "later"})
-        copy = cases.Earlier(n, 2, st.events(n)[-1].hash, [], "")
+        copy = operations.Earlier(n, 2, st.events(n)[-1].hash, [], "")
         st.append(n, "2026-09-02T09:00:00+00:00", "Jo", "note", {"text": "dated between the two"})
-        found, _ = cases.compare(st, n, copy)
+        found, _ = operations.compare(st, n, copy)
     assert found == ["event 3 was added after the earlier copy but is dated before it"]
 
 
@@ -971,45 +976,45 @@ def test_a_long_path_with_no_head_is_cut_in_the_message(tmp_path):
     long = tmp_path / ("p" * 200)
     long.write_text('{"history": []}')
     with pytest.raises(WizardError) as e:
-        cases.earlier(str(long))
+        operations.earlier(str(long))
     assert str(e.value) == f"{str(long)[:120]} has no record head: give an export made by esafety log export."
     long.write_text("no head here")
     with pytest.raises(WizardError) as e:
-        cases.earlier(str(long))
+        operations.earlier(str(long))
     assert str(e.value).startswith(f"{str(long)[:120]} has no record head the tool wrote:")
 
 
 def test_the_home_given_is_the_home_used(home, fc, tmp_path):
     other = tmp_path / "other"
-    with cases.open_store(other) as st:
-        n = cases.create(st, fc, PARENT, "Jo")
-        inc = cases.get(st, n)
-    assert cases.has_incidents(other) and not cases.has_incidents(home)
-    from esafety_wizard import school
+    with operations.open_store(other) as st:
+        n = operations.create(st, fc, PARENT, "Jo")
+        inc = operations.get(st, n)
+    assert operations.has_incidents(other) and not operations.has_incidents(home)
+    from esafety_wizard.casefile import school
 
     school.set_contact(fc, "child_protection_officer", {"name": "Ms Other"}, other)
-    assert [x.now.name for x in cases.with_school_now(inc, other).school_now] == ["Ms Other"]
-    assert cases.with_school_now(inc, home).school_now == ()
+    assert [x.now.name for x in operations.with_school_now(inc, other).school_now] == ["Ms Other"]
+    assert operations.with_school_now(inc, home).school_now == ()
 
 
 def test_an_incident_is_loaded_under_its_own_number(home, fc):
-    with cases.open_store(home) as st:
-        cases.create(st, fc, PARENT, "Jo")
-        n = cases.create(st, fc, PARENT, "Jo")
-        inc, problems = cases.load(st, n)
+    with operations.open_store(home) as st:
+        operations.create(st, fc, PARENT, "Jo")
+        n = operations.create(st, fc, PARENT, "Jo")
+        inc, problems = operations.load(st, n)
     assert inc.id == n and problems == []
     assert inc.step_text("keep_evidence").startswith("Keep any evidence") and inc.step_text("nope") == "nope"
 
 
 def _closed_on(st, fc, day, closed=True):
-    n = st.new_incident(f"{day}T09:00:00+00:00", "Jo", [("opened", cases.answered_data(fc, PARENT))])
+    n = st.new_incident(f"{day}T09:00:00+00:00", "Jo", [("opened", operations.answered_data(fc, PARENT))])
     if closed:
         st.append(n, f"{day}T10:00:00+00:00", "Jo", "closed", {"reason": "Done"})
     return n
 
 
 def test_the_list_shows_open_incidents_and_closed_ones_of_the_last_thirty_days_newest_first(home, fc):
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         late = _closed_on(st, fc, "2026-07-01")  # the first incident, closed last of all: shown
         st.append(late, "2026-09-29T23:00:00+00:00", "Jo", "reopened", {})
         st.append(late, "2026-09-29T23:30:00+00:00", "Jo", "closed", {"reason": "Done again"})
@@ -1017,31 +1022,31 @@ def test_the_list_shows_open_incidents_and_closed_ones_of_the_last_thirty_days_n
         edge = _closed_on(st, fc, "2026-09-01")  # 30 days before 1 October: still shown
         recent = [_closed_on(st, fc, f"2026-09-{d:02}") for d in range(2, 30)]  # 28 more: the 24 newest shown
         still = _closed_on(st, fc, "2026-07-01", closed=False)
-        default = cases.listing(st, None, today="2026-10-01")
+        default = operations.listing(st, None, today="2026-10-01")
         assert default.ids == sorted([late, still, *recent[-24:]])
         assert (default.total, default.open, default.hidden) == (32, 1, 32 - 26)
         assert old not in default.ids and edge not in default.ids
-        assert cases.listing(st, "open").ids == [still] and cases.listing(st, "open").hidden == 0
-        assert cases.listing(st, "closed").ids == sorted([late, old, edge, *recent])
-        assert cases.listing(st, "all").ids == sorted([late, old, edge, *recent, still])
-        few = cases.listing(st, None, today="2026-10-27")  # closed on 27, 28 and 29 September: 27 is the edge
+        assert operations.listing(st, "open").ids == [still] and operations.listing(st, "open").hidden == 0
+        assert operations.listing(st, "closed").ids == sorted([late, old, edge, *recent])
+        assert operations.listing(st, "all").ids == sorted([late, old, edge, *recent, still])
+        few = operations.listing(st, None, today="2026-10-27")  # closed on 27, 28 and 29 September: 27 is the edge
         assert few.ids == sorted([late, still, *recent[-3:]]) and few.hidden == 32 - 5
     by_hand(home, ("DELETE FROM summaries WHERE incident_id IN (?, ?)", (still, recent[-1])))  # replayed instead
     with Store(home, create=False, readonly=True) as st:
-        again = cases.listing(st, None, today="2026-10-27")
+        again = operations.listing(st, None, today="2026-10-27")
         assert again.ids == few.ids and again.stale == {still, recent[-1]} and again.open == 1
 
 
 def test_decide_takes_one_step_as_text_or_several_and_refuses_a_step_already_done(home, one):
-    from esafety_wizard import wording
+    from esafety_wizard.record import wording
 
-    with cases.open_store(home) as st:
-        assert [it.number for it in cases.decide(st, one, "12", "Not needed", "Jo")] == [12]
-        assert [it.number for it in cases.decide(st, one, ["13", "14", "13"], " Not needed ", "Jo")] == [13, 14]
-        cases.done(st, one, ["2"], None, "Jo")
+    with operations.open_store(home) as st:
+        assert [it.number for it in operations.decide(st, one, "12", "Not needed", "Jo")] == [12]
+        assert [it.number for it in operations.decide(st, one, ["13", "14", "13"], " Not needed ", "Jo")] == [13, 14]
+        operations.done(st, one, ["2"], None, "Jo")
         with pytest.raises(WizardError) as e:
-            cases.decide(st, one, ["3", "2"], "Not needed", "Jo")
-        it = cases.get(st, one).item("2")
+            operations.decide(st, one, ["3", "2"], "Not needed", "Jo")
+        it = operations.get(st, one).item("2")
     assert str(e.value) == (
         f"Step 2 of incident {one} ({wording.step_words(it.step)}) is marked done. If that was a mistake, correct it "
         f"first: esafety log undone {one} 2"
@@ -1068,11 +1073,11 @@ def test_an_outcome_without_every_answer_names_the_question_still_to_answer(fc):
 
 
 def test_an_incident_left_with_no_events_is_refused_naming_it(home, fc):
-    with cases.open_store(home) as st:
-        n = cases.create(st, fc, PARENT, "Jo")
+    with operations.open_store(home) as st:
+        n = operations.create(st, fc, PARENT, "Jo")
     by_hand(home, ("DELETE FROM events WHERE incident_id = ?", (n,)))
     with Store(home, create=False, readonly=True) as st:
-        for read in (cases.load, cases.get):
+        for read in (operations.load, operations.get):
             with pytest.raises(WizardError) as e:
                 read(st, n)
             assert str(e.value) == (
@@ -1081,8 +1086,8 @@ def test_an_incident_left_with_no_events_is_refused_naming_it(home, fc):
 
 
 def test_a_step_dropped_in_an_old_record_that_does_not_say_why_is_still_exported(home):
-    from esafety_wizard import incident, serialize, wording
-    from esafety_wizard.store import Event
+    from esafety_wizard.record import incident, serialize, wording
+    from esafety_wizard.record.event import Event
 
     step = {"id": "s1", "text": "Do one.", "section": "Main", "status": "due"}
     events = [
@@ -1101,7 +1106,7 @@ def test_a_step_dropped_in_an_old_record_that_does_not_say_why_is_still_exported
 
 def _rows(*spec):
     """Stored rows of incident 1: each (n, at, data as stored or a dict, prev: 'chain' or a value)."""
-    from esafety_wizard.store import canonical, event_hash
+    from esafety_wizard.record.event import canonical, event_hash
 
     rows, prev = [], ""
     for n, at, data, link in spec:
@@ -1141,22 +1146,22 @@ NOTE = {"text": "original"}
     ],
 )  # fmt: skip
 def test_each_break_in_the_chain_is_named_once_and_the_chain_goes_on_from_the_stored_hash(spec, problems):
-    from esafety_wizard.store import _chain_problems
+    from esafety_wizard.casefile.store import _chain_problems
 
     assert _chain_problems(1, _rows(*spec)) == problems
 
 
 def test_an_event_whose_data_cannot_be_read_is_kept_as_text():
-    from esafety_wizard.store import _event
+    from esafety_wizard.casefile.store import _event
 
     row = (1, 2, T1, "Jo", "note", "{not json", "p", "h")
     assert _event(row).data == {"unreadable": "{not json"} and _event(row).prev == "p"
 
 
 def test_the_first_incident_deleted_whole_is_named_and_an_empty_store_has_nothing_missing(home, fc):
-    with cases.open_store(home) as st:
-        assert cases.damaged(st) == [] and st.missing_incidents() == []
-        ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(2)]
+    with operations.open_store(home) as st:
+        assert operations.damaged(st) == [] and st.missing_incidents() == []
+        ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(2)]
     by_hand(
         home,
         ("DELETE FROM events WHERE incident_id = ?", (ids[0],)),
@@ -1164,15 +1169,15 @@ def test_the_first_incident_deleted_whole_is_named_and_an_empty_store_has_nothin
     )
     with Store(home, create=False, readonly=True) as st:
         assert st.missing_incidents() == [ids[0]]
-        assert [(v.incident_id, v.events, v.problems) for v in cases.verify(st)] == [
+        assert [(v.incident_id, v.events, v.problems) for v in operations.verify(st)] == [
             (ids[0], 0, [f"incident {ids[0]} is missing: it was deleted"]),
             (ids[1], 2, []),
         ]
 
 
 def test_verify_of_every_incident_names_one_left_with_no_events_between_others(home, fc):
-    with cases.open_store(home) as st:
-        ids = [cases.create(st, fc, PARENT, "Jo") for _ in range(3)]
+    with operations.open_store(home) as st:
+        ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(3)]
     by_hand(home, ("DELETE FROM events WHERE incident_id = ?", (ids[1],)))
     with Store(home, create=False, readonly=True) as st:
         found = [(i, len(events), problems) for i, events, problems in st.each_checked()]
@@ -1181,8 +1186,8 @@ def test_verify_of_every_incident_names_one_left_with_no_events_between_others(h
 
 
 def test_malformed_events_are_named_by_number_and_evidence_withdrawn_is_not_rechecked():
-    from esafety_wizard import incident
-    from esafety_wizard.store import Event
+    from esafety_wizard.record import event, incident
+    from esafety_wizard.record.event import Event
 
     def ev(n, kind, data):
         return Event(1, n, T1, "Jo", kind, data, "", "h")
@@ -1198,7 +1203,7 @@ def test_malformed_events_are_named_by_number_and_evidence_withdrawn_is_not_rech
         ev(8, "evidence_withdrawn", {"sha256": 5, "reason": "bad"}),
         ev(9, "note", {"path": "/c", "sha256": "cc", "text": "a note is not evidence"}),
     ]
-    assert incident.malformed(events) == [
+    assert event.malformed(events) == [
         "event 2 is of an unknown kind",
         "event 3 is not a well-formed 'note' event",
         "event 4 is not a well-formed 'note' event",
@@ -1208,16 +1213,16 @@ def test_malformed_events_are_named_by_number_and_evidence_withdrawn_is_not_rech
 
 
 def test_a_forced_close_with_a_reason_that_is_not_text_counts_with_an_empty_reason(home, one):
-    from esafety_wizard import incident
+    from esafety_wizard.record import incident
 
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         st.append(one, None, "Jo", "closed", {"reason": 5, "open_steps": ["a", "b"]})
-        assert incident.facts(cases.get(st, one))["forced"] == [2, ""]
+        assert incident.facts(operations.get(st, one))["forced"] == [2, ""]
 
 
 def test_three_letters_are_enough_to_name_a_step_by_its_words(home, one):
-    with cases.open_store(home, readonly=True) as st:
-        inc = cases.get(st, one)
+    with operations.open_store(home, readonly=True) as st:
+        inc = operations.get(st, one)
     assert inc.item("kee").id == "keep_evidence" and inc.item("ke") is None
 
 
@@ -1228,24 +1233,24 @@ def test_a_carriage_return_and_line_feed_is_one_line_break(home, one):
 
 
 def test_a_step_decided_against_then_done_shows_both_in_html_one_under_the_other(home, one):
-    with cases.open_store(home) as st:
-        cases.decide(st, one, "2", "Not needed at first", "Jo")
-        cases.done(st, one, ["2"], "Needed after all", "Sam")
-        inc = cases.get(st, one)
-    html = report.to_html(inc, [], "t")
+    with operations.open_store(home) as st:
+        operations.decide(st, one, "2", "Not needed at first", "Jo")
+        operations.done(st, one, ["2"], "Needed after all", "Sam")
+        inc = operations.get(st, one)
+    html = incident_record.to_html(inc, [], "t")
     assert "<br>Sam<br>Needed after all<br><b>Decided against</b>" in html
 
 
 def test_an_intact_incident_verifies_with_nothing_to_say_deep_or_wide(home, one):
     with Store(home, create=False, readonly=True) as st:
-        assert cases.verify(st, one)[0].problems == [] and cases.verify(st)[0].problems == []
+        assert operations.verify(st, one)[0].problems == [] and operations.verify(st)[0].problems == []
 
 
 # --- opening the database: refusals, read-only, waiting for a lock (found by mutation testing) ------------------
 
 
 def test_where_there_is_no_database_reading_or_opening_without_create_refuses_and_writes_nothing(home):
-    for open_it in (lambda: Store(home, readonly=True), lambda: cases.open_store(home, create=False)):
+    for open_it in (lambda: Store(home, readonly=True), lambda: operations.open_store(home, create=False)):
         with pytest.raises(WizardError) as e:
             open_it()
         assert str(e.value) == f"There are no incidents yet (no database in {home})."
@@ -1253,7 +1258,7 @@ def test_where_there_is_no_database_reading_or_opening_without_create_refuses_an
 
 
 def test_a_store_opened_read_only_cannot_write(home, one):
-    with cases.open_store(home, readonly=True) as st, pytest.raises(sqlite3.OperationalError, match="readonly"):
+    with operations.open_store(home, readonly=True) as st, pytest.raises(sqlite3.OperationalError, match="readonly"):
         st.db.execute("CREATE TABLE t (x)")
 
 
@@ -1275,9 +1280,9 @@ def test_every_connection_waits_30_seconds_for_a_lock_and_reads_only_when_asked(
     """A writer waits for another (30 s is longer than any one change takes) rather than failing; a reader opens
     the file read-only. Seen in the arguments: a lock held for 30 s is too slow to test for real."""
     calls = _spy(monkeypatch)
-    with cases.open_store(home):
+    with operations.open_store(home):
         pass
-    with cases.open_store(home, readonly=True):
+    with operations.open_store(home, readonly=True):
         pass
     uri = (home / DB_NAME).resolve().as_uri()
     assert calls == [
@@ -1290,8 +1295,8 @@ def test_a_database_that_cannot_be_opened_read_only_is_read_as_an_unchanging_fil
     """SQLite cannot open a WAL database 'ro' in a folder it cannot write (it needs its -shm file): the store
     reads it as immutable instead, and everything is still there."""
     calls = _spy(monkeypatch, refuse="?mode=ro")
-    with cases.open_store(home, readonly=True) as st:
-        assert cases.get(st, one).id == one
+    with operations.open_store(home, readonly=True) as st:
+        assert operations.get(st, one).id == one
     uri = (home / DB_NAME).resolve().as_uri()
     assert calls[-1] == (f"{uri}?immutable=1", {"uri": True, "timeout": 30, "isolation_level": None})
 
@@ -1333,8 +1338,8 @@ def test_a_change_written_without_a_summariser_removes_the_row_and_readers_repla
         added = st.append(one, None, "Jo", "note", {"text": "Rang"})
         assert added == st.events(one)[-1]  # the event as stored, every field
         assert list(st.summary_data([one])) == [] and st.stale_summaries() == {one}
-    with cases.open_store(home, readonly=True) as st:
-        assert [r["last_change"] for r in cases.list_rows(st)] == [added.at]
+    with operations.open_store(home, readonly=True) as st:
+        assert [r["last_change"] for r in operations.list_rows(st)] == [added.at]
 
 
 # --- the chain goes on after an event it cannot read -----------------------------------------------------------
@@ -1348,21 +1353,21 @@ def test_a_change_written_without_a_summariser_removes_the_row_and_readers_repla
     ],
 )
 def test_after_an_event_that_cannot_be_read_the_events_after_it_are_still_checked(home, one, damage, said):
-    with cases.open_store(home) as st:
-        cases.note(st, one, "first", "Jo")
-        cases.note(st, one, "second", "Jo")
+    with operations.open_store(home) as st:
+        operations.note(st, one, "first", "Jo")
+        operations.note(st, one, "second", "Jo")
     by_hand(
         home,
         f"UPDATE events SET data = {damage} WHERE incident_id = {one} AND n = 2",
         f"UPDATE events SET data = replace(data, 'second', 'changed') WHERE incident_id = {one} AND n = 4",
     )
-    with cases.open_store(home, readonly=True) as st:
+    with operations.open_store(home, readonly=True) as st:
         assert st.verify(one) == [said, "event 4 was altered after it was written"]
 
 
 def test_verify_of_a_store_with_no_events_at_all_names_each_incident_once(home, one):
     by_hand(home, "DELETE FROM events")
-    with cases.open_store(home, readonly=True) as st:
+    with operations.open_store(home, readonly=True) as st:
         assert [(i, problems) for i, _, problems in st.each_checked()] == [
             (one, [f"incident {one} has no events: its record was cut"])
         ]
@@ -1372,28 +1377,28 @@ def test_verify_of_a_store_with_no_events_at_all_names_each_incident_once(home, 
 
 
 def test_the_open_list_leaves_out_an_incident_closed_today_and_the_closed_list_has_only_it(home, fc):
-    with cases.open_store(home) as st:
-        a, b = cases.create(st, fc, PARENT, "Jo"), cases.create(st, fc, PARENT, "Jo")
-        cases.close(st, b, "done", "Jo", force=True)
-        assert cases.listing(st, "open").ids == [a]
-        assert cases.listing(st, "closed").ids == [b]
-        assert cases.listing(st).ids == [a, b]
+    with operations.open_store(home) as st:
+        a, b = operations.create(st, fc, PARENT, "Jo"), operations.create(st, fc, PARENT, "Jo")
+        operations.close(st, b, "done", "Jo", force=True)
+        assert operations.listing(st, "open").ids == [a]
+        assert operations.listing(st, "closed").ids == [b]
+        assert operations.listing(st).ids == [a, b]
 
 
 def test_verify_of_one_incident_whose_events_are_all_gone_names_it_by_its_number(home, one):
     by_hand(home, f"DELETE FROM events WHERE incident_id = {one}")
-    with cases.open_store(home, readonly=True) as st:
-        (v,) = cases.verify(st, one)
+    with operations.open_store(home, readonly=True) as st:
+        (v,) = operations.verify(st, one)
     assert v.problems[0] == f"incident {one} has no events: its record was cut"
 
 
 def test_a_decisions_reason_stands_beside_it_in_the_html_export(home, fc):
     unable = {**PARENT, "can_report_to_head": "no"}
-    with cases.open_store(home) as st:
+    with operations.open_store(home) as st:
         why = {"can_report_to_head": "The head is the <subject>", "child_at_risk": "No child is involved"}
-        n = cases.create(st, fc, unable, "Jo", why)
-        inc, problems = cases.load(st, n)
-    html = report.render("html", inc, problems, "2026-09-07T09:00:00+00:00", cases.evidence_states(inc))
+        n = operations.create(st, fc, unable, "Jo", why)
+        inc, problems = operations.load(st, n)
+    html = incident_record.render("html", inc, problems, "2026-09-07T09:00:00+00:00", operations.evidence_states(inc))
     [d] = [d for d in inc.decisions if d.id == "can_report_to_head"]
     table = html[html.index("<tr><th>Decision</th><th>Reason</th></tr>") :]
     table = table[: table.index("</table>")]
@@ -1408,21 +1413,21 @@ def test_a_summary_that_cannot_be_made_never_stops_the_event_and_its_old_row_goe
         added = st.append(one, None, "Jo", "note", {"text": "Rang"})
         assert st.events(one)[-1] == added
         assert list(st.summary_data([one])) == [] and st.stale_summaries() == {one}
-    with cases.open_store(home, readonly=True) as st:
-        assert [r["last_change"] for r in cases.list_rows(st)] == [added.at]
+    with operations.open_store(home, readonly=True) as st:
+        assert [r["last_change"] for r in operations.list_rows(st)] == [added.at]
 
 
 def test_a_decisions_reason_kept_only_with_the_decision_in_an_older_record_is_kept_too(home, fc):
     """Records made before every reason was kept with its answer hold a decision's reason only in 'decisions'."""
     unable = {**PARENT, "can_report_to_head": "no"}
-    with cases.open_store(home) as st:
-        n = cases.create(st, fc, unable, "Jo", {"can_report_to_head": "The head is the subject"})
+    with operations.open_store(home) as st:
+        n = operations.create(st, fc, unable, "Jo", {"can_report_to_head": "The head is the subject"})
     by_hand(
         home, f"UPDATE events SET data = json_remove(data, '$.answers[1].reason') WHERE incident_id = {n} AND n = 2"
     )
-    with cases.open_store(home) as st:
-        assert [a.reason for a in cases.get(st, n).answers if a.id == "can_report_to_head"] == [None]
-        inc = cases.record_answers(st, n, fc, {**unable, "alleges_harm": "not_sure"}, "Jo")
+    with operations.open_store(home) as st:
+        assert [a.reason for a in operations.get(st, n).answers if a.id == "can_report_to_head"] == [None]
+        inc = operations.record_answers(st, n, fc, {**unable, "alleges_harm": "not_sure"}, "Jo")
     assert [(d.id, d.reason) for d in inc.decisions if d.id == "can_report_to_head"] == [
         ("can_report_to_head", "The head is the subject")
     ]

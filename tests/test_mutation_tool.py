@@ -19,8 +19,8 @@ def tool(tmp_path, monkeypatch):
     triage = tmp_path / "triage.yaml"
     triage.write_text(
         "# header\n"
-        "- {module: store, function: Store.append, change: 'x = None', equivalent: never read}\n"
-        "- {module: store, function: canonical, change: 'y  =  1', killed_by: tests/test_a.py::test_b}\n",
+        "- {module: casefile.store, function: Store.append, change: 'x = None', equivalent: never read}\n"
+        "- {module: casefile.store, function: canonical, change: 'y  =  1', killed_by: tests/test_a.py::test_b}\n",
         encoding="utf-8",
     )
     monkeypatch.setattr(module, "TRIAGE", triage)
@@ -30,9 +30,9 @@ def tool(tmp_path, monkeypatch):
 @pytest.mark.parametrize(
     "name, function",
     [
-        ("esafety_wizard.cases.x_replay__mutmut_12", "replay"),
-        ("esafety_wizard.store.xǁStoreǁappend__mutmut_2", "Store.append"),
-        ("esafety_wizard.store.x__hash__mutmut_1", "_hash"),
+        ("esafety_wizard.record.incident.x_replay__mutmut_12", "replay"),
+        ("esafety_wizard.casefile.store.xǁStoreǁappend__mutmut_2", "Store.append"),
+        ("esafety_wizard.casefile.store.x__hash__mutmut_1", "_hash"),
     ],
 )
 def test_a_mutants_function_is_named_as_the_source_spells_it(tool, name, function):
@@ -42,21 +42,28 @@ def test_a_mutants_function_is_named_as_the_source_spells_it(tool, name, functio
 def test_the_score_leaves_out_equivalents_and_counts_what_was_not_checked_against_it(tool):
     M = tool.Mutant
     found = [
-        *(M(f"esafety_wizard.store.x_f__mutmut_{i}", "store", "f", "killed", "") for i in range(6)),
-        M("esafety_wizard.store.xǁStoreǁappend__mutmut_1", "store", "Store.append", "survived", "x = None"),
-        M("esafety_wizard.store.x_g__mutmut_1", "store", "g", "survived", "z = 2"),
-        M("esafety_wizard.store.x_g__mutmut_2", "store", "g", "timeout", ""),
-        M("esafety_wizard.store.x_g__mutmut_3", "store", "g", "not checked", ""),
+        *(M(f"esafety_wizard.casefile.store.x_f__mutmut_{i}", "casefile.store", "f", "killed", "") for i in range(6)),
+        M(
+            "esafety_wizard.casefile.store.xǁStoreǁappend__mutmut_1",
+            "casefile.store",
+            "Store.append",
+            "survived",
+            "x = None",
+        ),
+        M("esafety_wizard.casefile.store.x_g__mutmut_1", "casefile.store", "g", "survived", "z = 2"),
+        M("esafety_wizard.casefile.store.x_g__mutmut_2", "casefile.store", "g", "timeout", ""),
+        M("esafety_wizard.casefile.store.x_g__mutmut_3", "casefile.store", "g", "not checked", ""),
     ]
     text = tool.report(found)
     # 7 killed (a timeout counts) of 9 not equivalent
-    assert "| store | 10 | 7 | 2 | 1 | 0 | 1 | 77.8% | not met |" in text
+    assert "| casefile.store | 10 | 7 | 2 | 1 | 0 | 1 | 77.8% | not met |" in text
     assert (
-        "- `esafety_wizard.store.xǁStoreǁappend__mutmut_1` (`Store.append`): `x = None`. equivalent: never read" in text
+        "- `esafety_wizard.casefile.store.xǁStoreǁappend__mutmut_1` (`Store.append`): `x = None`. "
+        "equivalent: never read" in text
     )
-    assert "- `esafety_wizard.store.x_g__mutmut_1` (`g`): `z = 2`. not yet triaged" in text
+    assert "- `esafety_wizard.casefile.store.x_g__mutmut_1` (`g`): `z = 2`. not yet triaged" in text
     # a survivor of an earlier run that a test now kills: matched whatever the spacing of its change
-    assert "- store `canonical`: `y  =  1`. Killed by `tests/test_a.py::test_b`" in text
+    assert "- casefile.store `canonical`: `y  =  1`. Killed by `tests/test_a.py::test_b`" in text
 
 
 def test_the_pytest_options_are_read_from_pyproject_as_whole_arguments(tool):

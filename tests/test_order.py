@@ -3,7 +3,7 @@
 
 import pytest
 
-from esafety_wizard import engine
+from esafety_wizard.flowchart import engine
 
 REMOVAL_REQUESTS = ("parent_request_removal", "pupil_remove", "staff_remove")
 EVIDENCE = "keep_evidence"

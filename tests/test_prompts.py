@@ -8,9 +8,9 @@ from prompt_toolkit.input.defaults import create_pipe_input
 from prompt_toolkit.output import DummyOutput
 
 from esafety_wizard.errors import Interrupted, WizardError
+from esafety_wizard.flowchart.conversation import BACK, Prompt, Session
 from esafety_wizard.prompts.arrows import ArrowAsker
 from esafety_wizard.prompts.plain import PlainAsker
-from esafety_wizard.session import BACK, Prompt, Session
 
 DOWN = "\x1b[B"
 ENTER = "\r"
@@ -111,8 +111,8 @@ def test_plain_confirm_and_text(fc):
 
 @pytest.mark.parametrize("width", range(40, 121, 7))
 def test_help_and_hint_wrap_at_words_and_the_hint_is_never_broken(fc, width):
-    from esafety_wizard import wording
     from esafety_wizard.prompts.arrows import _lines
+    from esafety_wizard.record import wording
 
     for q in fc.questions.values():
         lines = _lines([q.help or "", wording.ARROWS_HINT], width - 2)

@@ -12,11 +12,12 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from esafety_wizard import diagram, engine, loader, paths
 from esafety_wizard.cli import app
+from esafety_wizard.documents import diagram, path_list
 from esafety_wizard.errors import WizardError
-from esafety_wizard.loader import reader
-from esafety_wizard.model import count_paths
+from esafety_wizard.flowchart import engine, loader
+from esafety_wizard.flowchart.loader import reader
+from esafety_wizard.flowchart.model import count_paths
 
 BUILTIN = loader.builtin_path().read_text(encoding="utf-8")
 LINES = BUILTIN.splitlines()
@@ -66,7 +67,7 @@ def exercise(text, answers):
     # The whole listing of a file with few paths; for the built-in's 1,680 (whose listing the snapshot test
     # checks), the first 50 outcomes: listing them all for each of thousands of examples costs minutes.
     if count_paths(fc) <= 400:
-        paths.to_text(fc)
+        path_list.to_text(fc)
     else:
         for some in engine.every_path(fc)[:50]:
             engine.outcome(fc, some)

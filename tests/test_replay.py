@@ -6,11 +6,14 @@ from pathlib import Path
 
 import pytest
 
-from esafety_wizard import cases, loader, report, serialize
+from esafety_wizard.casefile import operations
+from esafety_wizard.documents import incident_record
 from esafety_wizard.errors import WizardError
-from esafety_wizard.incident import NO_LONGER_NEEDED, FlowchartRef, evidence_of, facts, malformed, replay
-from esafety_wizard.model import Local
-from esafety_wizard.store import Event
+from esafety_wizard.flowchart import loader
+from esafety_wizard.flowchart.model import Local
+from esafety_wizard.record import serialize
+from esafety_wizard.record.event import Event, malformed
+from esafety_wizard.record.incident import NO_LONGER_NEEDED, FlowchartRef, evidence_of, facts, replay
 
 PARENT = {
     "head_involved": "no",
@@ -43,8 +46,8 @@ OPENED = ev(1, "opened", {"flowchart": {"title": "T", "path": "/p.yaml", "sha256
 @pytest.fixture
 def recorded(tmp_path, fc):
     """The events of an incident on the built-in procedure, as the store keeps them."""
-    with cases.open_store(tmp_path / "home") as st:
-        n = cases.create(st, fc, PARENT, "Jo")
+    with operations.open_store(tmp_path / "home") as st:
+        n = operations.create(st, fc, PARENT, "Jo")
         return st.events(n)
 
 
@@ -70,13 +73,13 @@ def test_a_record_cut_after_its_first_event_is_open_unfinished_and_empty():
     assert (inc.complete, inc.closed, inc.not_known_yet, inc.checklist, inc.answers) == (False, False, (), (), ())
     assert inc.flowchart.title == "T" and inc.flowchart.sha256 == "ab" * 32
     # the JSON export says so in its own types: false, not null
-    assert report.to_json(inc, [], "2026-09-07T09:00:00+00:00").count('"guide_complete": false') == 1
+    assert incident_record.to_json(inc, [], "2026-09-07T09:00:00+00:00").count('"guide_complete": false') == 1
 
 
 def test_reopened_is_open_again():
     inc = replay([OPENED, answered(2, [step("a")]), ev(3, "closed", {}), ev(4, "reopened", {})])
     assert not inc.closed
-    assert '"status": "open"' in report.to_json(inc, [], "2026-09-07T09:00:00+00:00")
+    assert '"status": "open"' in incident_record.to_json(inc, [], "2026-09-07T09:00:00+00:00")
 
 
 def test_steps_no_longer_needed_come_in_the_order_they_first_appeared_with_their_decisions():
@@ -147,9 +150,9 @@ def test_an_event_marked_unreadable_is_named_whatever_else_it_holds():
 def test_an_incident_on_a_procedure_of_a_pack_keeps_the_shared_contacts_files_sha256(tmp_path):
     fc = loader.load_pack(PACK).procedures["illegal"]
     assert len(fc.contacts_sha256) == 64
-    with cases.open_store(tmp_path / "home") as st:
-        n = cases.create(st, fc, {"images": "no"}, "Jo")
-        inc = cases.get(st, n)
+    with operations.open_store(tmp_path / "home") as st:
+        n = operations.create(st, fc, {"images": "no"}, "Jo")
+        inc = operations.get(st, n)
         first = st.events(n)[0]
     assert inc.flowchart.contacts_sha256 == fc.contacts_sha256
     assert first.data["flowchart"] == {

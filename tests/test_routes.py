@@ -9,7 +9,7 @@ import re
 
 import pytest
 
-from esafety_wizard import engine
+from esafety_wizard.flowchart import engine
 
 INSTIGATOR_SECTIONS = ("parent_carer", "pupil", "staff", "unknown")
 NEW_CONTACTS = ("lado", "childrens_social_care", "nspcc_whistleblowing", "revenge_porn_helpline", "stopncii")

@@ -4,7 +4,7 @@ risk is asked about everywhere and goes to the DSL first, no image of an under-1
 
 import pytest
 
-from esafety_wizard import engine
+from esafety_wizard.flowchart import engine
 
 # Steps about the person who posted it, or about handling the case: never for a head teacher who posted it or
 # is accused, nor for the one who was targeted (the Chair handles the rest).

@@ -12,8 +12,9 @@ import pytest
 from rich.console import Console
 from typer.testing import CliRunner
 
-from esafety_wizard import engine, screen, wording
-from esafety_wizard.cli import app
+from esafety_wizard.cli import app, screen
+from esafety_wizard.flowchart import engine
+from esafety_wizard.record import wording
 
 PROVENANCE = ("Changed from the flowchart", "The flowchart says", "Not in the flowchart", "Details last checked")
 runner = CliRunner()
@@ -148,17 +149,17 @@ def test_information_is_not_numbered_and_never_keeps_an_incident_open(fc, tmp_pa
         [line] = [x for x in text.splitlines() if s.short in x]
         assert line.startswith("    ") and not line.lstrip()[0].isdigit()
 
-    from esafety_wizard import cases
-    from esafety_wizard.store import Store
+    from esafety_wizard.casefile import operations
+    from esafety_wizard.casefile.store import Store
 
     with Store(tmp_path / "home") as st:
-        n = cases.create(st, fc, {a.id: a.value for a in out.answered}, "Jo")
-        for it in cases.get(st, n).checklist:
+        n = operations.create(st, fc, {a.id: a.value for a in out.answered}, "Jo")
+        for it in operations.get(st, n).checklist:
             assert it.open is not it.step.info  # information is never to do; every action starts open
             if not it.step.info:
-                cases.done(st, n, str(it.number), None, "Jo")
-        cases.close(st, n, None, "Jo")  # every action done: information does not keep it open
-        assert cases.get(st, n).closed
+                operations.done(st, n, str(it.number), None, "Jo")
+        operations.close(st, n, None, "Jo")  # every action done: information does not keep it open
+        assert operations.get(st, n).closed
 
 
 def test_contacts_are_those_of_the_steps_to_take_with_a_way_to_reach_them(fc):
@@ -270,7 +271,7 @@ def due_ids(out) -> set[str]:
 
 
 def test_the_chair_of_governors_is_never_asked_to_reach_the_chair_on_screen_or_on_the_printed_page(fc):
-    from esafety_wizard import checklist
+    from esafety_wizard.documents import printable_checklist
 
     chair = fc.contacts["chair_of_governors"].name
     for out in by_reader(fc, 7)["chair_of_governors"]:
@@ -278,16 +279,16 @@ def test_the_chair_of_governors_is_never_asked_to_reach_the_chair_on_screen_or_o
         text = render(fc, out, 80)
         contacts = text[text.index(wording.CONTACTS_HEADING) :]
         assert chair not in contacts, contacts
-        page = checklist.of_outcome(fc, out, "2026-09-07T09:00:00+00:00")
+        page = printable_checklist.of_outcome(fc, out, "2026-09-07T09:00:00+00:00")
         assert chair not in page[page.index(wording.CONTACTS_HEADING) :]
     # the head teacher's part still lists the Chair
     head = next(o for o in by_reader(fc, 7)["head_teacher"] if "chair_of_governors" in due_ids(o))
-    page = checklist.of_outcome(fc, head, "2026-09-07T09:00:00+00:00")
+    page = printable_checklist.of_outcome(fc, head, "2026-09-07T09:00:00+00:00")
     assert chair in page[page.index(wording.CONTACTS_HEADING) :]
 
 
 def test_questions_that_cannot_matter_to_a_reader_are_not_asked(fc):
-    from esafety_wizard.session import Session
+    from esafety_wizard.flowchart.conversation import Session
 
     def asked_by(reader):
         asked = []

@@ -3,7 +3,7 @@
 import pytest
 
 from esafety_wizard.errors import Interrupted
-from esafety_wizard.session import BACK, Session
+from esafety_wizard.flowchart.conversation import BACK, Session
 
 
 def scripted(replies):

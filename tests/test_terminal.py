@@ -307,7 +307,7 @@ def test_first_question_appears_without_importing_rich(tmp_path):
     c.expect_exact(READER)
     imported = c.before
     c.close(force=True)
-    assert "questionary" in imported and "esafety_wizard.session" in imported
+    assert "questionary" in imported and "esafety_wizard.flowchart.conversation" in imported
     assert "rich.console" not in imported
 
 

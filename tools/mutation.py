@@ -41,17 +41,25 @@ TARGET = 0.85
 
 @dataclass(frozen=True)
 class Mutant:
-    name: str  # esafety_wizard.cases.x_replay__mutmut_12
-    module: str  # cases
+    name: str  # esafety_wizard.casefile.operations.x_replay__mutmut_12
+    module: str  # casefile.operations
     function: str  # replay (Class.method for a method)
     status: str  # killed, survived, no tests, timeout, ...
     change: str  # the mutant's changed lines, stripped and joined with " / "
 
 
+def _module(name: str) -> str:
+    """The module a mutant is in, as a dotted path under the package: `esafety_wizard.casefile.store.x_f__mutmut_1`
+    -> `casefile.store`."""
+    parts = name.split(".")
+    at = next(i for i, part in enumerate(parts) if part.startswith(("x_", "xǁ")))
+    return ".".join(parts[1:at])
+
+
 def _function(name: str) -> str:
     """The function a mutant changes, as the source spells it: `x_replay__mutmut_3` -> `replay`,
     `xǁStoreǁappend__mutmut_2` -> `Store.append`."""
-    local = name.split(".", 2)[2].rsplit("__mutmut_", 1)[0]
+    local = name[len(_module(name)) + len("esafety_wizard..") :].rsplit("__mutmut_", 1)[0]
     if local.startswith("xǁ"):
         return ".".join(local[2:].split("ǁ"))
     return local[2:]
@@ -78,7 +86,7 @@ def mutants(every_change: bool = False) -> list[Mutant]:
                 change = " / ".join(
                     line[1:].strip() for line in diff if line.startswith("+") and not line.startswith("+++")
                 )
-            found.append(Mutant(name, name.split(".")[1], _function(name), status, change))
+            found.append(Mutant(name, _module(name), _function(name), status, change))
     return found
 
 

@@ -56,8 +56,9 @@ def procedure(flowchart: Path | None, home: Path | None = None, name: str | None
 
     With a pack (a folder of procedures): the one named, the only one, or the one `choose(pack)` picks (the
     guide asks); else an error listing them."""
-    from .. import loader, school
+    from ..casefile import school
     from ..errors import WizardError
+    from ..flowchart import loader
 
     folder = loader.pack_folder(flowchart)
     if folder is None:
@@ -85,9 +86,9 @@ def ask_which(plain: bool):
     or one made of the procedures' titles)."""
 
     def choose(pack) -> str:
-        from ..model import END, Choice, Question
+        from ..flowchart.conversation import Prompt
+        from ..flowchart.model import END, Choice, Question
         from ..prompts import asker
-        from ..session import Prompt
 
         q = pack.chooser or Question(
             "procedure",
@@ -106,18 +107,18 @@ def who_acts(home: Path | None, as_: str | None, asker=None) -> str:
     Raises:
         WizardError: no name, and none could be asked or none was typed.
     """
-    from .. import cases
+    from ..casefile import operations
     from ..errors import WizardError
 
     try:
-        return cases.actor(home, as_)
+        return operations.actor(home, as_)
     except WizardError:
         if asker is None:
             raise
     name = asker.text("Your name, recorded with each action in the incident log:")
     if not name:
-        return cases.actor(home, as_)  # the same clear error
-    cases.set_name(home, name)
+        return operations.actor(home, as_)  # the same clear error
+    operations.set_name(home, name)
     return name
 
 
@@ -190,13 +191,13 @@ def os_error_message(e: OSError) -> str:
 
 
 def out(no_color: bool = False, plain: bool = False):
-    from ..screen import console
+    from .screen import console
 
     return console(no_color=no_color, plain=plain)
 
 
 def err(no_color: bool = False, plain: bool = False):
-    from ..screen import console
+    from .screen import console
 
     return console(stderr=True, no_color=no_color, plain=plain)
 

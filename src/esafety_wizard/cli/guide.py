@@ -155,8 +155,8 @@ class _Guide:
         return who_acts(self.home, self.as_, asker)
 
     def scripted(self, path: Path, save: bool) -> int:
-        from .. import answers as answers_file  # YAML is imported only to read an answers file
-        from .. import engine
+        from ..flowchart import answers as answers_file  # YAML is imported only to read an answers file
+        from ..flowchart import engine
 
         who = self.who() if save else None
         given, reasons = answers_file.read(path, self.fc)
@@ -172,10 +172,11 @@ class _Guide:
     def asked(self, resume: bool, save: bool, plain: bool) -> int:
         import sys
 
-        from .. import drafts, engine
+        from ..casefile import drafts
         from ..errors import Interrupted
+        from ..flowchart import engine
+        from ..flowchart.conversation import Session
         from ..prompts import asker as make_asker
-        from ..session import Session
 
         start: dict[str, str] = {}
         reasons: dict[str, str] = {}
@@ -235,16 +236,16 @@ class _Guide:
         if interactive:  # the prompts above pushed the outcome up: say where it starts, and its first action
             from rich.text import Text
 
-            from .. import wording
+            from ..record import wording
 
             if not saved and not self.letters:  # a letter is drafted from a saved incident: say which apply
-                from ..screen import letters_serving
+                from .screen import letters_serving
 
                 titles = [x.title for x in letters_serving(self.fc, {r.step.id for r in result.steps})]
                 if titles:
                     self.out.print()
                     self.out.print(Text(wording.letters_to_save(titles)))
-            from ..screen import first_steps
+            from .screen import first_steps
 
             self.out.print()
             first_steps(self.out, result)
@@ -252,7 +253,7 @@ class _Guide:
 
     def keep(self, answers: dict[str, str], reasons: dict[str, str], save: bool, saved: bool, who) -> None:
         """What Ctrl-C keeps: the answers so far, in a new incident (--save) or as a draft to resume."""
-        from .. import drafts
+        from ..casefile import drafts
         from ..errors import WizardError
         from ..files import stamp
 
@@ -282,26 +283,28 @@ class _Guide:
         )
 
     def show(self, result) -> None:
-        from .. import screen
+        from . import screen
 
         screen.outcome(self.out, self.fc, result, sources=self.sources)
         if self.print_to is not None:
-            from .. import checklist
+            from ..documents import printable_checklist
             from ..files import now, write_private
 
-            write_private(self.print_to, checklist.of_outcome(self.fc, result, now().isoformat()), overwrite=self.force)
+            write_private(
+                self.print_to, printable_checklist.of_outcome(self.fc, result, now().isoformat()), overwrite=self.force
+            )
             self.err.print(f"Checklist to print written to {self.print_to} (readable only by you).")
 
     def create(self, answers: dict[str, str], who: str, reasons=None, quiet: bool = False) -> int:
-        from .. import cases
+        from ..casefile import operations
 
-        with cases.open_store(self.home) as st:
-            n = cases.create(st, self.fc, answers, who, reasons)
+        with operations.open_store(self.home) as st:
+            n = operations.create(st, self.fc, answers, who, reasons)
             if any(self.about.values()):
-                cases.describe(st, n, self.about.get("description"), self.about.get("staff"), who)
-            inc = cases.get(st, n)
+                operations.describe(st, n, self.about.get("description"), self.about.get("staff"), who)
+            inc = operations.get(st, n)
         if not quiet:
-            from ..screen import letters_for
+            from .screen import letters_for
 
             self.saved = (n, inc.head)
             self.letters = letters_for(self.fc, inc)
@@ -320,7 +323,7 @@ class _Guide:
         above a long outcome."""
         if self.saved is None:
             return
-        from .. import wording
+        from ..record import wording
 
         n, head = self.saved
         self.saved = None
@@ -333,7 +336,7 @@ class _Guide:
             from .common import invoked
 
             self.err.print("Letters for its steps, drafted from the record, ready to edit:")
-            from ..screen import letter_line
+            from .screen import letter_line
 
             for name, title, numbers, waits in self.letters:
                 self.err.print(Text("  " + letter_line(title, numbers, waits, f"{invoked()} log letter {n} {name}")))
@@ -342,7 +345,7 @@ class _Guide:
         )
 
     def write_transcript(self, result, path: Path) -> None:
-        from .. import transcript
+        from ..documents import transcript
         from ..files import write_private
 
         kind = transcript.format_for(str(path), self.fmt)
@@ -398,8 +401,8 @@ class _Guide:
 
 def _typed(fc, answers: dict[str, str]) -> int:
     """How many of the answers the person gave (those their role gave are not counted)."""
-    from .. import engine
     from ..errors import WizardError
+    from ..flowchart import engine
 
     try:
         return len([a for a in engine.walk(fc, answers).answered if not a.by_role])

@@ -1,5 +1,5 @@
 """`esafety log`: the private incident log. Each command opens the store once, calls one operation in `cases`,
-and prints what it returned. To add a command: one operation in cases.py, one function here."""
+and prints what it returned. To add a command: one operation in operations.py, one function here."""
 
 import contextlib
 from enum import Enum
@@ -58,7 +58,7 @@ StepArg = Annotated[str, typer.Argument(metavar="STEP", help="The step's number 
 @contextlib.contextmanager
 def _store(home, readonly: bool = False):
     """The one store of a command: opened once (read-only for a command that only reads), closed at its end."""
-    from ..cases import open_store
+    from ..casefile.operations import open_store
 
     with open_store(home, create=False, readonly=readonly) as st:
         yield st
@@ -68,11 +68,11 @@ def _change(home, as_, no_color, do) -> None:
     """A command that records one change: who is acting, one store, `do(cases, store, who)`, then the line it
     returns, saying what was done."""
     with boundary(no_color):
-        from .. import cases
+        from ..casefile import operations
 
-        who = cases.actor(home, as_)
+        who = operations.actor(home, as_)
         with _store(home) as st:
-            message = do(cases, st, who)
+            message = do(operations, st, who)
         err(no_color).print(message)
 
 
@@ -87,9 +87,9 @@ def log_name(
     Example: esafety log name "Jo Bloggs"
     """
     with boundary(no_color):
-        from .. import cases
+        from ..casefile import operations
 
-        cases.set_name(home, name)
+        operations.set_name(home, name)
         err(no_color).print("Your name is set for this incident log.")
 
 
@@ -110,28 +110,30 @@ def log_list(
     Example: esafety log list --open
     """
     with boundary(no_color):
-        from .. import cases, escape, screen
+        from .. import escape
+        from ..casefile import operations
+        from . import screen
 
         if sum((open_, closed, all_)) > 1:
             raise typer.BadParameter(
                 "use one of --open, --closed or --all, not two together"
             )  # a usage mistake: exit 2
         which = "open" if open_ else "closed" if closed else "all" if all_ else None
-        if not cases.has_incidents(home):
+        if not operations.has_incidents(home):
             if json_:
                 print("[]")
             else:
                 out(no_color).print("No incidents recorded yet. Start one with: esafety guide --save")
             return
         with _store(home, readonly=True) as st:
-            for v in cases.damaged(st):
+            for v in operations.damaged(st):
                 err(no_color).print(f"WARNING: {'; '.join(v.problems)}. Check the file with: esafety log verify")
             if json_:  # streamed: one incident's line at a time, whatever the size of the log
-                escape.write_json_array(cases.list_rows(st, None if which == "all" else which))
+                escape.write_json_array(operations.list_rows(st, None if which == "all" else which))
                 return
-            found = cases.listing(st, which)
+            found = operations.listing(st, which)
             o = out(no_color)
-            screen.incident_list(o, cases.rows(st, found), len(found.ids))
+            screen.incident_list(o, operations.rows(st, found), len(found.ids))
         if found.hidden:
             o.print(
                 f"{found.hidden} older closed incident{'s are' if found.hidden != 1 else ' is'} not shown "
@@ -153,14 +155,16 @@ def log_show(
     with boundary(no_color):
         import sys
 
-        from .. import cases, report, screen
+        from ..casefile import operations
+        from ..documents import incident_record
         from ..files import stamp
+        from . import screen
 
         with _store(home, readonly=True) as st:
-            inc, problems = cases.load(st, incident_id)
-        inc = cases.with_school_now(inc, home)
+            inc, problems = operations.load(st, incident_id)
+        inc = operations.with_school_now(inc, home)
         if json_:
-            sys.stdout.write(report.to_json(inc, problems, stamp()))
+            sys.stdout.write(incident_record.to_json(inc, problems, stamp()))
         else:
             from ..errors import WizardError
             from .common import invoked
@@ -192,7 +196,7 @@ def log_resume(
     """
     with boundary(no_color):
         if answers is not None:
-            from .. import answers as answers_file
+            from ..flowchart import answers as answers_file
 
             fc = _incident_procedure(incident_id, flowchart, home, procedure_)
             _answer(incident_id, fc, *answers_file.read(answers, fc), home, as_, no_color)
@@ -213,10 +217,10 @@ def _incident_procedure(incident_id: int, flowchart, home, name: str | None = No
     file, through whichever path to the pack was given then, or its file's SHA-256)."""
 
     def followed(pack) -> str | None:
-        from .. import cases
+        from ..casefile import operations
 
         with _store(home, readonly=True) as st:
-            ref = cases.get(st, incident_id).flowchart
+            ref = operations.get(st, incident_id).flowchart
         for match in (
             lambda fc: fc.origin == ref.path,
             lambda fc: bool(ref.sha256) and fc.sha256 == ref.sha256,
@@ -231,14 +235,16 @@ def _incident_procedure(incident_id: int, flowchart, home, name: str | None = No
 
 
 def _resume(incident_id, plain, home, as_, fc, no_color) -> int:
-    from .. import cases, engine, screen
+    from ..casefile import operations
     from ..errors import Interrupted
+    from ..flowchart import engine
+    from ..flowchart.conversation import Session
     from ..prompts import asker as make_asker
-    from ..session import Session
+    from . import screen
 
     o, e = out(no_color, plain), err(no_color, plain)
     with _store(home) as st:
-        inc = cases.get_open(st, incident_id)
+        inc = operations.get_open(st, incident_id)
         if inc.complete and not inc.waiting_for:
             o.print(
                 f"Incident {incident_id} is not waiting for any answer. Its checklist: esafety log show {incident_id}"
@@ -270,7 +276,7 @@ def _resume(incident_id, plain, home, as_, fc, no_color) -> int:
                 e.print("\nCancelled. Nothing was changed.")
                 return EXIT_CANCELLED
             code = EXIT_CANCELLED
-        inc = cases.record_answers(st, incident_id, fc, answers, who, session.reasons)
+        inc = operations.record_answers(st, incident_id, fc, answers, who, session.reasons)
         problems = st.verify(incident_id)
     screen.incident(o, inc, problems, changes=inc.events[-1].data.get("changes"))
     if code:
@@ -295,15 +301,15 @@ def log_done(
 
     Example (several steps): esafety log done 3 8 9 10
     """
-    from .. import wording
+    from ..record import wording
 
     _change(
         home,
         as_,
         no_color,
-        lambda cases, st, who: "\n".join(
+        lambda operations, st, who: "\n".join(
             f"Step {it.number} of incident {incident_id} marked done: {wording.step_words(it.step)}"
-            for it in cases.done(st, incident_id, steps, note, who)
+            for it in operations.done(st, incident_id, steps, note, who)
         ),
     )
 
@@ -325,8 +331,8 @@ def log_undone(
         home,
         as_,
         no_color,
-        lambda cases, st, who: (
-            f"Step {cases.undone(st, incident_id, step, note, who).number} of incident {incident_id} is marked "
+        lambda operations, st, who: (
+            f"Step {operations.undone(st, incident_id, step, note, who).number} of incident {incident_id} is marked "
             "not done again (the history keeps both)."
         ),
     )
@@ -348,7 +354,9 @@ def log_note(
         home,
         as_,
         no_color,
-        lambda cases, st, who: cases.note(st, incident_id, text, who) and f"Note added to incident {incident_id}.",
+        lambda operations, st, who: (
+            operations.note(st, incident_id, text, who) and f"Note added to incident {incident_id}."
+        ),
     )
 
 
@@ -395,17 +403,17 @@ def log_evidence(
         with boundary(no_color):
             _confirm_no_intimate_image(files, no_color)
 
-    def do(cases, st, who) -> str:
+    def do(operations, st, who) -> str:
         if withdraw:
             from ..escape import one_line
 
-            e = cases.withdraw_evidence(st, incident_id, str(files[0]), reason or "", who)
+            e = operations.withdraw_evidence(st, incident_id, str(files[0]), reason or "", who)
             return (
                 f"Evidence {one_line(e.name)} is withdrawn from incident {incident_id}. Its registration stays "
                 "in the history."
             )
         with _reading_bar(files, no_color) as progress:
-            n = len(cases.add_evidence(st, incident_id, files, note, who, progress))
+            n = len(operations.add_evidence(st, incident_id, files, note, who, progress))
         return (
             f"{n} evidence file{'s' if n != 1 else ''} registered with incident {incident_id} "
             "(fingerprinted, not copied)."
@@ -419,9 +427,9 @@ def _confirm_no_intimate_image(files: list[Path], no_color: bool) -> None:
     shows no one nude or semi-nude (asked on a terminal; elsewhere, --not-an-intimate-image)."""
     import sys
 
+    from ..casefile.evidence import IMAGE_WARNING, looks_like_image
     from ..errors import WizardError
     from ..escape import one_line
-    from ..evidence import IMAGE_WARNING, looks_like_image
 
     images = [f for f in files if looks_like_image(f)]
     if not images:
@@ -442,7 +450,7 @@ def _reading_bar(files: list[Path], no_color: bool):
     """A progress bar on a terminal while large evidence files are read (over 50 MB in all); else nothing."""
     import sys
 
-    from ..evidence import LARGE
+    from ..casefile.evidence import LARGE
 
     try:
         total = sum(f.stat().st_size for f in files if f.is_file())
@@ -490,15 +498,16 @@ def log_verify(
     Example: esafety log verify 3 --against incident-3.json
     """
     with boundary(no_color):
-        from .. import cases, screen
+        from ..casefile import operations
+        from . import screen
 
         if against is not None and incident_id is None:
             raise typer.BadParameter(
                 "give the incident's number with --against, like: esafety log verify 3 --against ..."
             )
         with _store(home, readonly=True) as st:
-            results = cases.verify(st, incident_id)
-            found, proved = cases.compare(st, incident_id, cases.earlier(against)) if against else ([], "")
+            results = operations.verify(st, incident_id)
+            found, proved = operations.compare(st, incident_id, operations.earlier(against)) if against else ([], "")
         o = out(no_color)
         screen.verified(o, results, one=incident_id is not None)
         for problem in found:
@@ -526,16 +535,16 @@ def log_decide(
 
     Example: esafety log decide 3 9 --reason "Not persistent: one post, removed the same day"
     """
-    from .. import wording
+    from ..record import wording
 
     _change(
         home,
         as_,
         no_color,
-        lambda cases, st, who: "\n".join(
+        lambda operations, st, who: "\n".join(
             f"Step {it.number} of incident {incident_id} decided against, with your reason: "
             f"{wording.step_words(it.step)}"
-            for it in cases.decide(st, incident_id, steps, reason, who)
+            for it in operations.decide(st, incident_id, steps, reason, who)
         ),
     )
 
@@ -559,8 +568,8 @@ def log_describe(
         home,
         as_,
         no_color,
-        lambda cases, st, who: (
-            cases.describe(st, incident_id, description, staff, who) and f"Incident {incident_id} updated."
+        lambda operations, st, who: (
+            operations.describe(st, incident_id, description, staff, who) and f"Incident {incident_id} updated."
         ),
     )
 
@@ -594,11 +603,12 @@ def log_answer(
 
 def _answer(incident_id, fc, answers: dict, reasons: dict | None, home, as_, no_color) -> None:
     """Record new answers for an incident and say, short, what changed on its checklist: the last thing printed."""
-    from .. import cases, screen
+    from ..casefile import operations
+    from . import screen
 
-    who = cases.actor(home, as_)
+    who = operations.actor(home, as_)
     with _store(home) as st:
-        inc = cases.answer(st, incident_id, fc, answers, who, reasons)
+        inc = operations.answer(st, incident_id, fc, answers, who, reasons)
     con = out(no_color)
     con.print(f"Incident {incident_id}: your answer is recorded.")
     for d in inc.decisions:
@@ -630,7 +640,9 @@ def log_close(
         home,
         as_,
         no_color,
-        lambda cases, st, who: cases.close(st, incident_id, reason, who, force) and f"Incident {incident_id} closed.",
+        lambda operations, st, who: (
+            operations.close(st, incident_id, reason, who, force) and f"Incident {incident_id} closed."
+        ),
     )
 
 
@@ -650,7 +662,9 @@ def log_reopen(
         home,
         as_,
         no_color,
-        lambda cases, st, who: cases.reopen(st, incident_id, reason, who) and f"Incident {incident_id} reopened.",
+        lambda operations, st, who: (
+            operations.reopen(st, incident_id, reason, who) and f"Incident {incident_id} reopened."
+        ),
     )
 
 
@@ -725,22 +739,23 @@ def log_export(
     with boundary(no_color):
         import sys
 
-        from .. import cases, report
+        from ..casefile import operations
+        from ..documents import incident_record
         from ..files import now, stamp
         from .common import write_output
 
         with _store(home, readonly=True) as st:
-            inc, problems = cases.load(st, incident_id)
-        inc = cases.with_school_now(inc, home)
+            inc, problems = operations.load(st, incident_id)
+        inc = operations.with_school_now(inc, home)
         fmt = format_for(output, fmt)
-        states = cases.evidence_states(inc)
+        states = operations.evidence_states(inc)
         if checklist_:
-            from .. import checklist
+            from ..documents import printable_checklist
 
             fmt = ExportFormat.html  # a page to print
-            text = checklist.of_incident(inc, now().isoformat())
+            text = printable_checklist.of_incident(inc, now().isoformat())
         else:
-            text = report.render(fmt.value, inc, problems, stamp(), states)
+            text = incident_record.render(fmt.value, inc, problems, stamp(), states)
         if output is None or str(output) == "-":
             if output is None and sys.stdout.isatty():  # a report is a file to hand over, not text on a screen
                 output = Path(f"esafety-incident-{incident_id}-{now():%Y-%m-%d}.{fmt.value}")
@@ -790,18 +805,20 @@ def log_letter(
         import hashlib
         from datetime import date
 
-        from .. import cases, letters, school, wording
+        from ..casefile import operations, school
+        from ..documents import letters
         from ..errors import WizardError
         from ..files import now, write_private
+        from ..record import wording
 
         fmt = format_for(output, fmt, LetterFormat, "write .docx and save it as PDF from Word", bare=False)
         if output is None:
             output = Path(f"esafety-incident-{incident_id}-{name[:40]}-{now():%Y-%m-%d}.{fmt.value}")
         fc = procedure(flowchart, home)
-        template = cases.letter_template(fc, name)
-        who = cases.actor(home, as_)
+        template = operations.letter_template(fc, name)
+        who = operations.actor(home, as_)
         with _store(home) as st:
-            inc = cases.get(st, incident_id)
+            inc = operations.get(st, incident_id)
             waiting = letters.waiting_for(template, inc)
             if waiting:
                 raise WizardError(wording.letter_waits(template.title, incident_id, waiting))
@@ -811,7 +828,7 @@ def log_letter(
             raw = data.encode("utf-8") if isinstance(data, str) else data
             write_private(output, raw, overwrite=force)
             sha = hashlib.sha256(raw).hexdigest()
-            cases.letter_drafted(st, incident_id, name, template.title, output, fmt.value, sha, d.to_fill, who)
+            operations.letter_drafted(st, incident_id, name, template.title, output, fmt.value, sha, d.to_fill, who)
         e = err(no_color)
         e.print(
             f"Letter '{d.letter.title}' drafted to {output} (readable only by you). Check every sentence before "
@@ -858,20 +875,21 @@ def log_report(
     with boundary(no_color):
         import sys
 
-        from .. import cases, report
+        from ..casefile import operations
+        from ..documents import incident_record
         from ..files import now, stamp
         from .common import write_output
 
         fmt = format_for(output, fmt)
-        from ..incident import without_reasons
+        from ..record.incident import without_reasons
 
         with _store(home, readonly=True) as st:
-            summary = cases.governors_summary(st, start, end)
+            summary = operations.governors_summary(st, start, end)
         if with_reasons:
-            err(no_color).print(f"Warning: {report.REASONS_CAUTION}")
+            err(no_color).print(f"Warning: {incident_record.REASONS_CAUTION}")
         else:
             summary = without_reasons(summary)
-        text = report.governors(fmt.value, summary, stamp())
+        text = incident_record.governors(fmt.value, summary, stamp())
         if output is None and sys.stdout.isatty():
             output = Path(f"esafety-governors-summary-{now():%Y-%m-%d}.{fmt.value}")
         if output is None or str(output) == "-":

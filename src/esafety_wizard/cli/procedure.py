@@ -51,11 +51,11 @@ def contacts(
         fc = procedure(flowchart, home, procedure_)
         if json_:
             from ..escape import json_text
-            from ..serialize import contact
+            from ..record.serialize import contact
 
             print(json_text([contact(c) for c in fc.contacts.values()]))
             return
-        from .. import screen
+        from . import screen
 
         screen.contacts_table(out(no_color), fc)
 
@@ -83,7 +83,8 @@ def contacts_set(
     Example: esafety contacts set dsl --name "Mrs Patel" --phone "01234 567890"
     """
     with boundary(no_color):
-        from .. import loader, school
+        from ..casefile import school
+        from ..flowchart import loader
 
         folder = loader.pack_folder(flowchart)
         if folder is None:
@@ -117,7 +118,7 @@ def school_show(
     if ctx.invoked_subcommand is not None:
         return
     with boundary(no_color):
-        from .. import school
+        from ..casefile import school
 
         d = school.details(home)
         if json_:
@@ -156,7 +157,7 @@ def school_set(
     Example: esafety school set --name "Hillside Primary School" --address "1 High Street, Matlock" --head "Mrs A Jones"
     """
     with boundary(no_color):
-        from .. import school
+        from ..casefile import school
 
         _, where = school.set_details({"name": name, "address": address, "head": head, "chair": chair}, home)
         err(no_color).print(f"Saved in {where} (readable only by you). See them with: esafety school")
@@ -188,7 +189,7 @@ def letters(
                 )
             )
             return
-        from .. import screen
+        from . import screen
 
         screen.letters_list(out(no_color), fc, invoked())
 
@@ -211,8 +212,8 @@ def validate(
     """
     with boundary(no_color):
         from ..escape import one_line
-        from ..loader import check_file, check_pack, pack_folder
-        from ..model import count_paths
+        from ..flowchart.loader import check_file, check_pack, pack_folder
+        from ..flowchart.model import count_paths
 
         folder = pack_folder(file or flowchart)
         if folder is not None:  # a pack: every procedure, the shared contacts and the pack's own file
@@ -255,8 +256,8 @@ def procedures(
     Example: esafety procedures
     """
     with boundary(no_color):
-        from .. import loader
         from ..escape import json_text
+        from ..flowchart import loader
 
         folder = loader.pack_folder(flowchart)
         found = loader.load_pack(folder).procedures if folder else {"": loader.load(flowchart)}
@@ -267,7 +268,7 @@ def procedures(
         from rich.padding import Padding
         from rich.text import Text
 
-        from .. import wording
+        from ..record import wording
 
         labels = {"added": wording.NOT_IN_SOURCE, "source": wording.SOURCE_SAYS, "review_date": "Review date"}
         con = out(no_color)
@@ -322,7 +323,7 @@ def diagram(
     Example: esafety diagram --format dot -o flowchart.dot && dot -Tpdf flowchart.dot -o flowchart.pdf
     """
     with boundary(no_color):
-        from .. import diagram as diagrams
+        from ..documents import diagram as diagrams
 
         write_output(diagrams.render(procedure(flowchart, None, procedure_), fmt.value), output, force)
 
@@ -348,9 +349,9 @@ def paths(
     Example: esafety paths > paths.txt
     """
     with boundary(no_color):
-        from .. import paths as listing
+        from ..documents import path_list as listing
         from ..errors import WizardError
-        from ..model import count_paths
+        from ..flowchart.model import count_paths
 
         fc = procedure(flowchart, None, procedure_)
         n = count_paths(fc)
@@ -367,6 +368,6 @@ def schema() -> None:
 
     Example: esafety schema > flowchart.schema.json
     """
-    from ..loader import schema_text
+    from ..flowchart.loader import schema_text
 
     sys.stdout.write(schema_text())

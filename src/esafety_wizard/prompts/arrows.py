@@ -13,9 +13,9 @@ import questionary
 from prompt_toolkit import print_formatted_text
 from prompt_toolkit.formatted_text import FormattedText
 
-from .. import wording
 from ..escape import terminal
-from ..session import BACK, Prompt
+from ..flowchart.conversation import BACK, Prompt
+from ..record import wording
 
 _BACK = "__back__"
 STYLE = questionary.Style(

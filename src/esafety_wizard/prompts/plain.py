@@ -10,10 +10,10 @@ import shutil
 import textwrap
 from typing import TextIO
 
-from .. import wording
 from ..errors import WizardError
 from ..escape import terminal
-from ..session import BACK, Prompt
+from ..flowchart.conversation import BACK, Prompt
+from ..record import wording
 
 
 class PlainAsker:

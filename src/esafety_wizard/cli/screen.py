@@ -13,12 +13,13 @@ from rich.segment import Segment
 from rich.table import Table
 from rich.text import Text
 
-from . import escape, wording
-from .engine import Outcome
-from .model import Flowchart, Step
+from .. import escape
+from ..flowchart.engine import Outcome
+from ..flowchart.model import Flowchart, Step
+from ..record import wording
 
 if TYPE_CHECKING:
-    from .incident import Decided, Done, Incident
+    from ..record.incident import Decided, Done, Incident
 
 
 def console(*, stderr: bool = False, no_color: bool = False, plain: bool = False) -> Console:
@@ -300,7 +301,7 @@ def letters_list(con: Console, fc: Flowchart, prog: str) -> None:
 def letters_for(fc: Flowchart | None, inc: Incident) -> list[tuple[str, str, list[int], list[int]]]:
     """The procedure's letters that serve a step on the incident's checklist: (name, title, step numbers, the
     numbers of the steps it still waits for, such as the LADO's agreement)."""
-    from .letters import waiting_for
+    from ..documents.letters import waiting_for
 
     if fc is None:
         return []

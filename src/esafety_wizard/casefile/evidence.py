@@ -7,7 +7,7 @@ import os
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import WizardError
+from ..errors import WizardError
 
 BLOCK = 1 << 20  # read in 1 MiB blocks: memory stays the same whatever the file's size
 LARGE = 50 * 1024 * 1024  # above this, a terminal shows a progress bar while the file is read

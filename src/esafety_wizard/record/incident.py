@@ -11,11 +11,12 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, NamedTuple
 
-from .errors import WizardError
-from .model import Contact, Local, Step
+from ..errors import WizardError
+from ..flowchart.model import Contact, Local, Step
+from . import event as kinds
 
 if TYPE_CHECKING:
-    from .store import Event
+    from .event import Event
 
 HEAD_HEX = 16  # 64 bits of the SHA-256: enough that no one can make another record with the same head
 
@@ -168,7 +169,7 @@ class Incident(NamedTuple):
     @property
     def closing(self) -> Event | None:
         """The event that closed the incident last, while it is closed."""
-        return next((e for e in reversed(self.events) if e.kind == "closed"), None) if self.closed else None
+        return next((e for e in reversed(self.events) if e.kind == kinds.CLOSED), None) if self.closed else None
 
     @property
     def status(self) -> str:
@@ -220,43 +221,6 @@ def _said(step: Step) -> list[str]:
         when = step.when_words
         if when:
             out += [_plain(f"if {when}: {step.short}"), _plain(f"{when}: {step.short}")]
-    return out
-
-
-# What each kind of event must hold. An event that does not is reported by `malformed` (and so by
-# `log verify`) and otherwise skipped: a damaged record is shown as far as it can be read, never a traceback.
-SHAPES: dict[str, dict[str, type | tuple[type, ...]]] = {
-    "opened": {"flowchart": dict},
-    "answered": {"answers": list, "steps": list},
-    "step_done": {"step": str},
-    "step_undone": {"step": str},
-    "note": {"text": str},
-    "evidence": {"path": str, "sha256": str},
-    "evidence_withdrawn": {"sha256": str, "reason": str},
-    "letter_drafted": {"letter": str, "sha256": str},
-    "step_decided": {"step": str, "reason": str},
-    "described": {},
-    "closed": {},
-    "reopened": {},
-}
-
-
-def malformed(events: list[Event]) -> list[str]:
-    """Events whose kind or content this version cannot read, by number."""
-    out = []
-    for e in events:
-        shape = SHAPES.get(e.kind)
-        if shape is None:
-            out.append(f"event {e.n} is of an unknown kind")
-            continue
-        data = e.data
-        if "unreadable" in data:
-            out.append(f"event {e.n} is not a well-formed '{e.kind}' event")
-            continue
-        for key, kind in shape.items():
-            if not isinstance(data.get(key), kind):
-                out.append(f"event {e.n} is not a well-formed '{e.kind}' event")
-                break
     return out
 
 
@@ -340,121 +304,176 @@ def evidence_of(events: list[Event]) -> list[Evidence]:
     a whole replay. A withdrawn file stays in the history, with its SHA-256 and the reason."""
     files: list[Evidence] = []
     for e in events:
-        if e.kind == "evidence" and isinstance(e.data.get("path"), str):
+        if e.kind == kinds.EVIDENCE and isinstance(e.data.get("path"), str):
             files.append(_evidence(e))
-        elif e.kind == "evidence_withdrawn" and isinstance(e.data.get("sha256"), str):
+        elif e.kind == kinds.EVIDENCE_WITHDRAWN and isinstance(e.data.get("sha256"), str):
             files = [f for f in files if f.sha256 != e.data["sha256"]]
     return files
 
 
-def replay(events: list[Event]) -> Incident:
-    """The incident as its events say. Raises WizardError if there are none (the record was cut)."""
-    if not events:
-        raise WizardError("This incident has no events: its record was cut. Check the file with: esafety log verify")
-    first = events[0]
-    ref = FlowchartRef()
-    answers: list[dict] = []
-    decisions: list[dict] = []
-    complete = False
-    steps: list[dict] = []
-    parsed: list[tuple[dict, Step]] = []  # the last answered event's steps, each read once
-    contacts: list[dict] = []
-    done: dict[str, Done] = {}
-    decided: dict[str, Decided] = {}
-    seen: dict[str, tuple[int, Step]] = {}
-    description = staff = who_question = None
-    not_known_yet: tuple[str, ...] = ()
-    notes: list[Note] = []
-    evidence: list[Evidence] = []
-    closed = False
-    dropped: dict[str, Dropped] = {}
-    for e in events:
-        d = e.data
-        if e.kind == "opened" and isinstance(d.get("flowchart"), dict):
-            f = d["flowchart"]
-            ref = FlowchartRef(
+class _Replaying:
+    """What the events so far have said, while an incident is replayed: each kind of event changes it through one
+    small handler below. A handler skips an event that does not hold what it needs (`log verify` reports it)."""
+
+    def __init__(self) -> None:
+        self.ref = FlowchartRef()
+        self.answers: list[dict] = []
+        self.decisions: list[dict] = []
+        self.complete = False
+        self.steps: list[dict] = []
+        self.parsed: list[tuple[dict, Step]] = []  # the last answered event's steps, each read once
+        self.contacts: list[dict] = []
+        self.done: dict[str, Done] = {}
+        self.decided: dict[str, Decided] = {}
+        self.seen: dict[str, tuple[int, Step]] = {}
+        self.description: str | None = None
+        self.staff: str | None = None
+        self.who_question: str | None = None
+        self.not_known_yet: tuple[str, ...] = ()
+        self.notes: list[Note] = []
+        self.evidence: list[Evidence] = []
+        self.closed = False
+        self.dropped: dict[str, Dropped] = {}
+
+    def opened(self, e: Event) -> None:
+        f = e.data.get("flowchart")
+        if isinstance(f, dict):
+            self.ref = FlowchartRef(
                 _text(f.get("title")), _text(f.get("path")), _text(f.get("sha256")), _text(f.get("contacts_sha256"))
             )
-        elif e.kind == "answered":
-            before, before_steps = answers, {_text(s.get("id")) for s in steps}
-            answers, complete = _dicts(d.get("answers")), bool(d.get("complete"))
-            now_steps = {_text(s.get("id")) for s in _dicts(d.get("steps"))}
-            if before:
-                was = {_text(a.get("id")): a for a in before}
-                changed = tuple(
-                    (_text(a.get("question")), _text(was[a["id"]].get("label")), _text(a.get("label")))
-                    for a in answers
-                    if isinstance(a.get("id"), str) and a["id"] in was and was[a["id"]].get("answer") != a.get("answer")
-                )
-                for sid in before_steps - now_steps:
-                    dropped[sid] = Dropped(e.at, e.actor, changed)
-            for sid in now_steps:
-                dropped.pop(sid, None)
-            decisions = _dicts(d.get("decisions"))
-            who_question = d.get("who_question") if isinstance(d.get("who_question"), str) else None
-            nky = d.get("not_known_yet")
-            not_known_yet = tuple(x for x in nky if isinstance(x, str)) if isinstance(nky, list) else ()
-            steps, contacts = _dicts(d.get("steps")), _dicts(d.get("contacts"))
-            parsed = [(s, step) for s in steps for step in [_step(s)] if step is not None]
-            for _, step in parsed:
-                if step.id not in seen:
-                    seen[step.id] = (len(seen) + 1, step)
-        elif e.kind == "step_done" and isinstance(d.get("step"), str):
-            done[d["step"]] = Done(e.at, e.actor, d.get("note") if isinstance(d.get("note"), str) else None)
-        elif e.kind == "step_undone" and isinstance(d.get("step"), str):
-            done.pop(d["step"], None)
-            decided.pop(d["step"], None)
-        elif e.kind == "step_decided" and isinstance(d.get("step"), str) and isinstance(d.get("reason"), str):
-            decided[d["step"]] = Decided(e.at, e.actor, d["reason"])
-        elif e.kind == "described":
-            if isinstance(d.get("description"), str):
-                description = d["description"] or None
-            if isinstance(d.get("staff"), str):
-                staff = d["staff"] or None
-        elif e.kind == "note" and isinstance(d.get("text"), str):
-            notes.append(Note(e.at, e.actor, d["text"]))
-        elif e.kind == "evidence" and isinstance(d.get("path"), str):
-            evidence.append(_evidence(e))
-        elif e.kind == "evidence_withdrawn" and isinstance(d.get("sha256"), str):
-            evidence = [f for f in evidence if f.sha256 != d["sha256"]]
-        elif e.kind == "closed":
-            closed = True
-        elif e.kind == "reopened":
-            closed = False
-    checklist = tuple(
-        Item(seen[step.id][0], step, _text(s.get("status"), "due"), done.get(step.id), decided.get(step.id))
-        for s, step in parsed
-    )
-    # Done stays done: a step done or decided on, then dropped by a change of answers, stays on the checklist
-    # with every word said of it, marked as no longer needed and why.
-    on = {it.id for it in checklist}
-    checklist += tuple(
-        Item(seen[sid][0], seen[sid][1], NO_LONGER_NEEDED, done.get(sid), decided.get(sid), dropped.get(sid))
-        for sid in sorted({*done, *decided} - on, key=lambda sid: seen[sid][0] if sid in seen else 0)
-        if sid in seen
-    )
+
+    def answered(self, e: Event) -> None:
+        d = e.data
+        before, before_steps = self.answers, {_text(s.get("id")) for s in self.steps}
+        self.answers, self.complete = _dicts(d.get("answers")), bool(d.get("complete"))
+        now_steps = {_text(s.get("id")) for s in _dicts(d.get("steps"))}
+        if before:
+            was = {_text(a.get("id")): a for a in before}
+            changed = tuple(
+                (_text(a.get("question")), _text(was[a["id"]].get("label")), _text(a.get("label")))
+                for a in self.answers
+                if isinstance(a.get("id"), str) and a["id"] in was and was[a["id"]].get("answer") != a.get("answer")
+            )
+            for sid in before_steps - now_steps:
+                self.dropped[sid] = Dropped(e.at, e.actor, changed)
+        for sid in now_steps:
+            self.dropped.pop(sid, None)
+        self.decisions = _dicts(d.get("decisions"))
+        self.who_question = _opt(d.get("who_question"))
+        self.not_known_yet = _strs(d.get("not_known_yet"))
+        self.steps, self.contacts = _dicts(d.get("steps")), _dicts(d.get("contacts"))
+        self.parsed = [(s, step) for s in self.steps for step in [_step(s)] if step is not None]
+        for _, step in self.parsed:
+            if step.id not in self.seen:
+                self.seen[step.id] = (len(self.seen) + 1, step)
+
+    def step_done(self, e: Event) -> None:
+        if isinstance(e.data.get("step"), str):
+            self.done[e.data["step"]] = Done(e.at, e.actor, _opt(e.data.get("note")))
+
+    def step_undone(self, e: Event) -> None:
+        if isinstance(e.data.get("step"), str):
+            self.done.pop(e.data["step"], None)
+            self.decided.pop(e.data["step"], None)
+
+    def step_decided(self, e: Event) -> None:
+        d = e.data
+        if isinstance(d.get("step"), str) and isinstance(d.get("reason"), str):
+            self.decided[d["step"]] = Decided(e.at, e.actor, d["reason"])
+
+    def described(self, e: Event) -> None:
+        d = e.data
+        if isinstance(d.get("description"), str):
+            self.description = d["description"] or None
+        if isinstance(d.get("staff"), str):
+            self.staff = d["staff"] or None
+
+    def note(self, e: Event) -> None:
+        if isinstance(e.data.get("text"), str):
+            self.notes.append(Note(e.at, e.actor, e.data["text"]))
+
+    def evidence_registered(self, e: Event) -> None:
+        if isinstance(e.data.get("path"), str):
+            self.evidence.append(_evidence(e))
+
+    def evidence_withdrawn(self, e: Event) -> None:
+        if isinstance(e.data.get("sha256"), str):
+            self.evidence = [f for f in self.evidence if f.sha256 != e.data["sha256"]]
+
+    def closed_(self, e: Event) -> None:
+        self.closed = True
+
+    def reopened(self, e: Event) -> None:
+        self.closed = False
+
+    def nothing(self, e: Event) -> None:
+        """A letter drafted changes nothing replayed: it stays in the history."""
+
+    def checklist(self) -> tuple[Item, ...]:
+        """The last answers' steps, each with what was done or decided; then the steps done or decided on that a
+        change of answers dropped: done stays done, marked no longer needed and why, with every word said of it."""
+        seen, done, decided = self.seen, self.done, self.decided
+        items = tuple(
+            Item(seen[step.id][0], step, _text(s.get("status"), "due"), done.get(step.id), decided.get(step.id))
+            for s, step in self.parsed
+        )
+        on = {it.id for it in items}
+        return items + tuple(
+            Item(seen[sid][0], seen[sid][1], NO_LONGER_NEEDED, done.get(sid), decided.get(sid), self.dropped.get(sid))
+            for sid in sorted({*done, *decided} - on, key=lambda sid: seen[sid][0] if sid in seen else 0)
+            if sid in seen
+        )
+
+
+_HANDLERS = {
+    kinds.OPENED: _Replaying.opened,
+    kinds.ANSWERED: _Replaying.answered,
+    kinds.STEP_DONE: _Replaying.step_done,
+    kinds.STEP_UNDONE: _Replaying.step_undone,
+    kinds.STEP_DECIDED: _Replaying.step_decided,
+    kinds.DESCRIBED: _Replaying.described,
+    kinds.NOTE: _Replaying.note,
+    kinds.EVIDENCE: _Replaying.evidence_registered,
+    kinds.EVIDENCE_WITHDRAWN: _Replaying.evidence_withdrawn,
+    kinds.LETTER_DRAFTED: _Replaying.nothing,
+    kinds.CLOSED: _Replaying.closed_,
+    kinds.REOPENED: _Replaying.reopened,
+}
+
+
+def replay(events: list[Event]) -> Incident:
+    """The incident as its events say. Raises WizardError if there are none (the record was cut). An event of a
+    kind this version does not know is skipped (and reported by `log verify`)."""
+    if not events:
+        raise WizardError("This incident has no events: its record was cut. Check the file with: esafety log verify")
+    r = _Replaying()
+    for e in events:
+        handle = _HANDLERS.get(e.kind)
+        if handle is not None:
+            handle(r, e)
+    first = events[0]
     return Incident(
         first.incident_id,
         first.at,
         first.actor,
-        closed,
-        ref,
-        tuple(_answer(a) for a in answers),
+        r.closed,
+        r.ref,
+        tuple(_answer(a) for a in r.answers),
         tuple(
             Decision(_text(x.get("id")), _text(x.get("answer")), _text(x.get("decision")), x.get("reason") or None)
-            for x in decisions
+            for x in r.decisions
         ),
-        complete,
-        checklist,
-        tuple(_contact(c) for c in contacts),
-        tuple(notes),
-        tuple(evidence),
+        r.complete,
+        r.checklist(),
+        tuple(_contact(c) for c in r.contacts),
+        tuple(r.notes),
+        tuple(r.evidence),
         tuple(events),
-        description,
-        staff,
-        who_question,
-        not_known_yet,
-        seen,
+        r.description,
+        r.staff,
+        r.who_question,
+        r.not_known_yet,
+        r.seen,
     )
 
 

@@ -14,8 +14,8 @@ import os
 from pathlib import Path
 from typing import NamedTuple
 
-from ..errors import FlowchartError, Problem, WizardError
-from ..files import read_bounded
+from ...errors import FlowchartError, Problem, WizardError
+from ...files import read_bounded
 from ..model import END, Choice, Flowchart, Question, paused_gc
 
 # --- where the file comes from --------------------------------------------------------------------------
@@ -25,7 +25,7 @@ ENV_VAR = "ESAFETY_FLOWCHART"
 
 def builtin_path() -> Path:
     """The flowchart shipped in the wheel, or the repo root's when running from a checkout."""
-    here = Path(__file__).resolve().parent.parent
+    here = Path(__file__).resolve().parents[2]  # the package, esafety_wizard/
     packaged = here / "flowchart.yaml"
     if packaged.is_file():
         return packaged
@@ -34,7 +34,7 @@ def builtin_path() -> Path:
 
 def schema_text() -> str:
     """The JSON Schema of this file format, shipped in the package."""
-    return (Path(__file__).resolve().parent.parent / "schema.json").read_text(encoding="utf-8")
+    return (Path(__file__).resolve().parents[1] / "schema.json").read_text(encoding="utf-8")
 
 
 def load(path: str | os.PathLike[str] | None = None, home: Path | None = None) -> Flowchart:

@@ -9,8 +9,8 @@ from __future__ import annotations
 import difflib
 import re
 
-from ..errors import Problem
-from ..escape import terminal
+from ...errors import Problem
+from ...escape import terminal
 from ..model import (
     END,
     GENERAL_PLACEHOLDERS,

@@ -13,9 +13,9 @@ from datetime import date
 from pathlib import Path
 from typing import NamedTuple
 
-from .errors import WizardError
-from .files import data_home, private_dir, read_json, write_private
-from .model import Contact, Flowchart, Local
+from ..errors import WizardError
+from ..files import data_home, private_dir, read_json, write_private
+from ..flowchart.model import Contact, Flowchart, Local
 
 FILE = "school-contacts.json"
 FIELDS = ("name", "phone", "email")
@@ -103,7 +103,7 @@ def contact_id(fc: Flowchart, ref: str) -> str:
         return found[0]
     from difflib import get_close_matches
 
-    from .escape import one_line
+    from ..escape import one_line
 
     shown = one_line(ref)[:40]
     if found:

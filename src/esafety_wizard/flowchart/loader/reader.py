@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import yaml
 
-from ..errors import Problem
+from ...errors import Problem
 
 try:  # libyaml is several times faster; the pure-Python parser gives the same events.
     from yaml import CSafeLoader as _Loader

@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import NamedTuple
 
+from ..errors import Interrupted
 from . import engine
-from .errors import Interrupted
 from .model import READER, Choice, Flowchart, Question
 
 BACK = object()  # what an ask function returns when the user wants the previous question again

@@ -9,8 +9,8 @@ from __future__ import annotations
 import textwrap
 from typing import NamedTuple
 
-from . import wording
-from .model import END, Choice, Flowchart
+from ..flowchart.model import END, Choice, Flowchart
+from ..record import wording
 
 FORMATS = ("mermaid", "dot")
 OUTCOME_TEXT = "Outcome: the steps on the path, and the steps for every incident"

@@ -13,12 +13,12 @@ import re
 from datetime import date
 from typing import NamedTuple
 
-from . import escape
-from .incident import NO_LONGER_NEEDED, Incident, Item
+from .. import escape
+from ..casefile.school import Details
+from ..flowchart.model import GENERAL_PLACEHOLDERS, PLACEHOLDER, PLACEHOLDERS, Letter
+from ..record.incident import NO_LONGER_NEEDED, Incident, Item
+from ..record.wording import when
 from .markdown import md
-from .model import GENERAL_PLACEHOLDERS, PLACEHOLDER, PLACEHOLDERS, Letter
-from .school import Details
-from .wording import when
 
 FORMATS = ("docx", "md", "html")
 LEFT_OUT = "[left out: a letter to other parents names no one and describes nothing]"

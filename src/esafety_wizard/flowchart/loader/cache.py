@@ -10,9 +10,9 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from .. import __version__
-from ..errors import Problem
-from ..files import cache_home
+from ... import __version__
+from ...errors import Problem
+from ...files import cache_home
 from ..model import Choice, Contact, Flowchart, Hold, Letter, LetterPart, Notice, Question, ReaderPart, Section, Step
 
 # Part of every key: a new version of the tool, or a change to any model class, never reads an old entry.
@@ -45,8 +45,8 @@ def _path(sha256: str, home: Path | None = None) -> Path:
 
 
 def get(sha256: str, home: Path | None = None) -> Flowchart | None:
-    from ..errors import WizardError
-    from ..files import read_json
+    from ...errors import WizardError
+    from ...files import read_json
 
     try:
         data = read_json(_path(sha256, home), "cache")  # a regular file, bounded: a fifo planted here never waits
@@ -58,8 +58,8 @@ def get(sha256: str, home: Path | None = None) -> Flowchart | None:
 
 
 def put(sha256: str, fc: Flowchart, home: Path | None = None) -> None:
-    from ..errors import WizardError
-    from ..files import private_dir, write_private
+    from ...errors import WizardError
+    from ...files import private_dir, write_private
 
     try:
         private_dir(cache_home(home))

@@ -11,7 +11,7 @@ import gc
 import re
 from typing import NamedTuple
 
-from .errors import Problem
+from ..errors import Problem
 
 END = "end"
 STATUSES = ("due", "conditional")

@@ -8,13 +8,14 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from . import __version__, wording
-from .model import Contact, Flowchart, Step
+from .. import __version__
+from ..flowchart.model import Contact, Flowchart, Step
+from . import wording
 
 if TYPE_CHECKING:
-    from .engine import Outcome
+    from ..flowchart.engine import Outcome
+    from .event import Event
     from .incident import Evidence, Incident, Item, Note
-    from .store import Event
 
 TOOL = f"esafety-wizard {__version__}"
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from . import __version__, escape, wording
-from .model import Contact, Step
+from .. import __version__, escape
+from ..flowchart.model import Contact, Step
+from ..record import wording
 
 
 class Page(NamedTuple):

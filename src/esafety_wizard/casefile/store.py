@@ -9,8 +9,6 @@ can write at once, and carries a schema version so later releases can migrate it
 from __future__ import annotations
 
 import contextlib
-import functools
-import hashlib
 import itertools
 import json
 import os
@@ -18,10 +16,10 @@ import sqlite3
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import NamedTuple
 
-from .errors import WizardError
-from .files import data_home, private_dir, stamp
+from ..errors import WizardError
+from ..files import data_home, private_dir, stamp
+from ..record.event import Event, _hash, canonical, event_hash
 
 SCHEMA_VERSION = 2
 DB_NAME = "incidents.sqlite3"
@@ -72,41 +70,6 @@ MIGRATIONS: dict[int, str] = {
 
 # What a summariser returns for an incident's events: (status, time of the last change, data). See cases.
 Summarise = Callable[[list["Event"]], tuple[str, str, dict]]
-
-
-class Event(NamedTuple):
-    incident_id: int
-    n: int
-    at: str
-    actor: str
-    kind: str
-    data: dict
-    prev: str
-    hash: str
-
-
-def canonical(data: object) -> str:
-    """The one JSON text of an event's data: keys sorted, no spaces. Stored as is, and hashed as is."""
-    return json.dumps(data, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
-
-
-def event_hash(incident_id: int, n: int, at: str, actor: str, kind: str, data: dict, prev: str) -> str:
-    return _hash(incident_id, n, at, actor, kind, canonical(data), prev)
-
-
-def _hash(incident_id: int, n: int, at: object, actor: object, kind: object, data_text: str, prev: str) -> str:
-    """The same SHA-256 as event_hash, from the data's canonical text (so verify need not encode it again)."""
-    body = f"[{incident_id},{n},{_dumps(at)},{_dumps(actor)},{_dumps(kind)},{data_text}]"
-    return hashlib.sha256((prev + "\n" + body).encode("utf-8")).hexdigest()
-
-
-_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
-
-
-@functools.lru_cache(maxsize=4096)
-def _dumps(value: object) -> str:
-    """JSON text of a time, a name or a kind: the same few values recur across a store, so each is encoded once."""
-    return _encode(value)
 
 
 class Store:

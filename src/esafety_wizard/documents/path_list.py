@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from itertools import groupby
 
-from . import engine, escape, serialize, wording
-from .model import Flowchart, paused_gc
+from .. import escape
+from ..flowchart import engine
+from ..flowchart.model import Flowchart, paused_gc
+from ..record import serialize, wording
 
 
 def outcomes(fc: Flowchart) -> list[engine.Outcome]:

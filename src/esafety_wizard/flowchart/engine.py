@@ -9,8 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
-from .errors import MissingAnswer, WizardError
-from .escape import one_line
+from ..errors import MissingAnswer, WizardError
+from ..escape import one_line
 from .model import END, READER, Choice, Contact, Flowchart, Hold, Question, ReaderPart, Step
 
 

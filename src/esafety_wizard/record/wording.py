@@ -5,11 +5,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .model import Contact, Flowchart, Step, with_condition
+from ..flowchart.model import Contact, Flowchart, Step, with_condition
+from . import event as kinds
 
-if TYPE_CHECKING:  # not imported at run time: sqlite3 is not needed to show a question
+if TYPE_CHECKING:
+    from .event import Event
     from .incident import Incident
-    from .store import Event
 
 DEPENDS = "Only if it applies"
 DEPENDS_IN_LINE = "(only if it applies)"
@@ -437,9 +438,9 @@ def describe(event: Event, inc: Incident | None = None) -> str:
         text = d.get(key)
         return f": {text}" if isinstance(text, str) and text else ""
 
-    if k == "opened":
+    if k == kinds.OPENED:
         return f"{who} opened the incident"
-    if k == "answered":
+    if k == kinds.ANSWERED:
         c = d.get("changes") if isinstance(d.get("changes"), dict) else {}
         parts = [_answers_said(who, d, c)]
         texts = lambda ids: ", ".join(f"'{inc.step_text(i) if inc else i}'" for i in ids if isinstance(i, str))
@@ -452,36 +453,36 @@ def describe(event: Event, inc: Incident | None = None) -> str:
                 now = "due" if change[2] == "due" else DEPENDS.lower()
                 parts.append(f"{texts([change[0]])} is now {now}")
         return "; ".join(parts)
-    if k == "step_done":
+    if k == kinds.STEP_DONE:
         return f"{who} marked {step()} done" + said("note")
-    if k == "step_undone":
+    if k == kinds.STEP_UNDONE:
         return f"{who} marked {step()} not done again (a correction)" + said("note")
-    if k == "step_decided":
+    if k == kinds.STEP_DECIDED:
         return f"{who} decided against {step(whole=True)}" + said("reason")
-    if k == "note":
+    if k == kinds.NOTE:
         return f"{who} added a note" + said("text")
-    if k == "evidence":
+    if k == kinds.EVIDENCE:
         return f"{who} registered evidence {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]})" + said("note")
-    if k == "letter_drafted":
+    if k == kinds.LETTER_DRAFTED:
         return (
             f"{who} drafted the letter '{d.get('title') or d.get('letter')}' as {d.get('file', '')} "
             f"(SHA-256 {str(d.get('sha256', ''))[:12]}; the letter's text is not kept in the record)"
         )
-    if k == "evidence_withdrawn":
+    if k == kinds.EVIDENCE_WITHDRAWN:
         return (
             f"{who} withdrew evidence {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]}) from this incident"
             + said("reason")
         )
-    if k == "described":
+    if k == kinds.DESCRIBED:
         parts = []
         if "description" in d:
             parts.append(f"the description to '{d.get('description') or ''}'")
         if "staff" in d:
             parts.append(f"the member of staff affected to '{d.get('staff') or ''}'")
         return f"{who} set " + " and ".join(parts or ["nothing"])
-    if k == "closed":
+    if k == kinds.CLOSED:
         forced = " with steps still open" if d.get("open_steps") else ""
         return f"{who} closed the incident{forced}" + said("reason")
-    if k == "reopened":
+    if k == kinds.REOPENED:
         return f"{who} reopened the incident" + said("reason")
     return f"{who}: {k}"

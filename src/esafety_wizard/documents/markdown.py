@@ -6,11 +6,12 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from . import escape, wording
-from .model import Contact, Step
+from .. import escape
+from ..flowchart.model import Contact, Step
+from ..record import wording
 
 if TYPE_CHECKING:
-    from .incident import Decided, Done
+    from ..record.incident import Decided, Done
 
 
 def md(s: object, indent: str = "    ") -> str:

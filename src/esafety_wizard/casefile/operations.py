@@ -12,14 +12,18 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import NamedTuple
 
-from . import engine, evidence, serialize, wording
-from .errors import WizardError
-from .escape import one_line
-from .files import data_home, private_dir, write_private
-from .incident import Evidence, Incident, Item, evidence_of, facts, malformed, replay, summarise
-from .model import Flowchart
-from .store import DB_NAME, Event, Store, parse_time
-from .store import canonical as _canonical
+from ..errors import WizardError
+from ..escape import one_line
+from ..files import data_home, private_dir, write_private
+from ..flowchart import engine
+from ..flowchart.model import Flowchart
+from ..record import event as kinds
+from ..record import serialize, wording
+from ..record.event import Event, malformed
+from ..record.event import canonical as _canonical
+from ..record.incident import Evidence, Incident, Item, evidence_of, facts, replay, summarise
+from . import evidence
+from .store import DB_NAME, Store, parse_time
 
 CONFIG = "config.json"
 
@@ -29,7 +33,7 @@ CONFIG = "config.json"
 
 def saved_name(home: Path | None) -> str | None:
     """The name set once with `esafety log name`, or None."""
-    from .files import read_json
+    from ..files import read_json
 
     try:
         data = read_json(data_home(home) / CONFIG, "settings")
@@ -80,7 +84,7 @@ def answered_data(
     """The 'answered' event: the answers so far, and the checklist and contacts they lead to. With `old` (the
     checklist before) and `before` (the answers before), it also records what changed, so the history can say
     which answer changed rather than how many there are."""
-    from .incident import changes
+    from ..record.incident import changes
 
     w = engine.walk(fc, answers)
     out = engine.outcome_of(fc, w, answers, reasons)
@@ -117,7 +121,7 @@ def create(st: Store, fc: Flowchart, answers: dict[str, str], who: str, reasons:
         None,
         who,
         [
-            ("opened", {"flowchart": serialize.flowchart_ref(fc)}),
+            (kinds.OPENED, {"flowchart": serialize.flowchart_ref(fc)}),
             ("answered", answered_data(fc, answers, reasons=reasons)),
         ],
     )
@@ -354,7 +358,7 @@ def record_answers(
     kept = {a.id: a.reason for a in inc.answers if a.reason and answers.get(a.id) == a.value}
     kept |= {d.id: d.reason for d in inc.decisions if d.reason and answers.get(d.id) == d.value}
     data = answered_data(fc, answers, inc.checklist, {**kept, **(reasons or {})}, inc.answers)
-    st.append(incident_id, None, who, "answered", data)
+    st.append(incident_id, None, who, kinds.ANSWERED, data)
     return get(st, incident_id)
 
 
@@ -392,7 +396,7 @@ def done(st: Store, incident_id: int, steps: str | list[str], note: str | None, 
                 f"'{it.decided.reason}'. To mark it done after all, say why with --note \"...\"."
             )
     for it in dict.fromkeys(items):
-        st.append(incident_id, None, who, "step_done", {"step": it.id, **({"note": note} if note else {})})
+        st.append(incident_id, None, who, kinds.STEP_DONE, {"step": it.id, **({"note": note} if note else {})})
     return list(dict.fromkeys(items))
 
 
@@ -405,7 +409,7 @@ def undone(st: Store, incident_id: int, step: str, note: str | None, who: str) -
             f"Step {it.number} of incident {incident_id} is neither done nor decided against: there is nothing to "
             f"correct. See: esafety log show {incident_id}"
         )
-    st.append(incident_id, None, who, "step_undone", {"step": it.id, **({"note": note} if note else {})})
+    st.append(incident_id, None, who, kinds.STEP_UNDONE, {"step": it.id, **({"note": note} if note else {})})
     return it
 
 
@@ -450,7 +454,7 @@ def decide(st: Store, incident_id: int, steps: str | list[str], reason: str, who
                 f"was a mistake, correct it first: esafety log undone {incident_id} {it.number}"
             )
     for it in items:
-        st.append(incident_id, None, who, "step_decided", {"step": it.id, "reason": reason.strip()})
+        st.append(incident_id, None, who, kinds.STEP_DECIDED, {"step": it.id, "reason": reason.strip()})
     return items
 
 
@@ -460,7 +464,7 @@ def describe(st: Store, incident_id: int, description: str | None, staff: str | 
     if not data:
         raise WizardError('Give --description "..." or --staff "...", or both.')
     get(st, incident_id)
-    return st.append(incident_id, None, who, "described", data)
+    return st.append(incident_id, None, who, kinds.DESCRIBED, data)
 
 
 def answer(
@@ -480,7 +484,7 @@ def note(st: Store, incident_id: int, text: str, who: str) -> Event:
     if not text.strip():
         raise WizardError("The note is empty. Nothing was recorded.")
     get_open(st, incident_id)
-    return st.append(incident_id, None, who, "note", {"text": text})
+    return st.append(incident_id, None, who, kinds.NOTE, {"text": text})
 
 
 def add_evidence(
@@ -503,7 +507,8 @@ def add_evidence(
             )
         known[p["sha256"]] = Evidence(p["path"], p["name"], p["size"], p["mtime"], p["sha256"], "now", "you")
     return [
-        st.append(incident_id, None, who, "evidence", {**p, **({"note": note} if note else {})}) for p in fingerprints
+        st.append(incident_id, None, who, kinds.EVIDENCE, {**p, **({"note": note} if note else {})})
+        for p in fingerprints
     ]
 
 
@@ -532,7 +537,7 @@ def withdraw_evidence(st: Store, incident_id: int, ref: str, reason: str, who: s
         )
     e = found[0]
     st.append(
-        incident_id, None, who, "evidence_withdrawn", {"sha256": e.sha256, "name": e.name, "reason": reason.strip()}
+        incident_id, None, who, kinds.EVIDENCE_WITHDRAWN, {"sha256": e.sha256, "name": e.name, "reason": reason.strip()}
     )
     return e
 
@@ -570,7 +575,7 @@ def letter_drafted(
         "sha256": sha256,
         "to_fill": list(to_fill),
     }
-    return st.append(incident_id, None, who, "letter_drafted", data)
+    return st.append(incident_id, None, who, kinds.LETTER_DRAFTED, data)
 
 
 class Verified(NamedTuple):
@@ -665,13 +670,13 @@ def close(st: Store, incident_id: int, reason: str | None, who: str, force: bool
     data: dict = {"reason": reason} if reason else {}
     if still:
         data["open_steps"] = [it.id for it in still]
-    return st.append(incident_id, None, who, "closed", data)
+    return st.append(incident_id, None, who, kinds.CLOSED, data)
 
 
 def reopen(st: Store, incident_id: int, reason: str | None, who: str) -> Event:
     if not get(st, incident_id).closed:
         raise WizardError(f"Incident {incident_id} is already open.")
-    return st.append(incident_id, None, who, "reopened", {"reason": reason} if reason else {})
+    return st.append(incident_id, None, who, kinds.REOPENED, {"reason": reason} if reason else {})
 
 
 # --- against an earlier copy --------------------------------------------------------------------------------
@@ -721,7 +726,7 @@ def earlier(against: str) -> Earlier:
             f"'{one_line(str(path))[:120]}' is neither a record head (like 12-3f2a9c81d0e4b5a6) nor a file that "
             "exists. Check the file's name and folder, or give the head as written down."
         )
-    from .files import read_bounded
+    from ..files import read_bounded
 
     try:
         text = read_bounded(path, "copy").decode("utf-8")

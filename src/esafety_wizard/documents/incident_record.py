@@ -3,10 +3,12 @@ or one self-contained printable HTML page."""
 
 from __future__ import annotations
 
-from . import __version__, escape, markdown, serialize, wording
-from .incident import Incident, Item
+from .. import __version__, escape
+from ..record import serialize, wording
+from ..record.incident import Incident, Item
+from ..record.wording import describe, when
+from . import markdown
 from .markdown import md
-from .wording import describe, when
 
 FORMATS = ("html", "md", "json")
 

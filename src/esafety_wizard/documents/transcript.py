@@ -5,11 +5,13 @@ from __future__ import annotations
 from datetime import datetime
 from itertools import groupby
 
-from . import __version__, escape, markdown, serialize, wording
-from .engine import Outcome
-from .files import now
+from .. import __version__, escape
+from ..files import now
+from ..flowchart.engine import Outcome
+from ..flowchart.model import Flowchart
+from ..record import serialize, wording
+from . import markdown
 from .markdown import md
-from .model import Flowchart
 
 FORMATS = ("md", "json")
 

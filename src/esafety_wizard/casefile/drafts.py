@@ -12,8 +12,8 @@ import json
 import re
 from pathlib import Path
 
-from .errors import WizardError
-from .files import data_home, private_dir, write_private
+from ..errors import WizardError
+from ..files import data_home, private_dir, write_private
 
 FIRST = "unfinished-guide.json"
 
@@ -62,7 +62,7 @@ def load(home: Path | None = None) -> tuple[dict[str, str], str, dict[str, str],
     if not drafts:
         raise WizardError("There is no unfinished guide to resume. Start one with: esafety guide")
     p = drafts[-1]
-    from .files import read_json
+    from ..files import read_json
 
     try:
         data = read_json(p, "settings")

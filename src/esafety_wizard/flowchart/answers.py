@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from ..errors import WizardError
 from . import engine
 from .engine import shown_value
-from .errors import WizardError
 from .loader.reader import YList, YMap, load
 from .model import Flowchart
 
@@ -26,7 +26,7 @@ def read(path: Path, fc: Flowchart) -> tuple[dict[str, str], dict[str, str]]:
     Raises:
         WizardError: naming the file, the line and what to fix.
     """
-    from .files import read_bounded
+    from ..files import read_bounded
 
     try:
         text = read_bounded(path, "answers", f"The answers file {path}").decode("utf-8")
