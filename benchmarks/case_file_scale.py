@@ -46,6 +46,7 @@ from pathlib import Path
 from esafety_wizard.casefile import operations
 from esafety_wizard.casefile.store import DB_NAME, Store
 from esafety_wizard.flowchart import loader
+from esafety_wizard.home import Home
 from esafety_wizard.record.event import canonical, event_hash
 
 ESAFETY = str(Path(sys.executable).with_name("esafety"))
@@ -97,7 +98,7 @@ def make_store(home: Path, incidents: int) -> None:
             prev = h
     db.execute("COMMIT")
     db.close()
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         st.rebuild_summaries()
 
 

@@ -15,6 +15,7 @@ LAYERS = [
     "errors",
     "escape",
     "files",
+    "home",  # where every file goes: resolved once by a face and handed down
     "flowchart",  # the procedure: its model, loader, engine, answers files and the guide's conversation
     "record",  # the event, an incident replayed from its events, their one serialisation and wording
     "casefile",  # the data folder: the store, its operations, summaries, verify, evidence, school, drafts
@@ -28,6 +29,7 @@ ONLY_IN = {  # a library -> the modules allowed to import it
     "prompt_toolkit": {"prompts/arrows.py"},
     "typer": {"cli/__init__.py", "cli/common.py", "cli/guide.py", "cli/procedure.py", "cli/log.py"},
     "sqlite3": {"casefile/store.py"},
+    "platformdirs": {"home.py"},
     "yaml": {"flowchart/loader/reader.py", "flowchart/answers.py"},
     "docx": {"documents/letters.py"},
 }

@@ -6,6 +6,7 @@ import pytest
 from esafety_wizard.casefile import operations
 from esafety_wizard.casefile.store import Store
 from esafety_wizard.errors import WizardError
+from esafety_wizard.home import Home
 from esafety_wizard.record.incident import Item
 
 PUPIL = {
@@ -85,9 +86,9 @@ def test_empty_note_and_missing_name_are_errors_naming_the_fix(st, one, tmp_path
     with pytest.raises(WizardError, match="empty"):
         operations.note(st, one, "  ", "Jo")
     with pytest.raises(WizardError, match="esafety log name"):
-        operations.actor(tmp_path / "nobody", None)
-    operations.set_name(tmp_path / "somebody", " Jo Bloggs ")
-    assert operations.actor(tmp_path / "somebody", None) == "Jo Bloggs"
+        operations.actor(Home.at(tmp_path / "nobody"), None)
+    operations.set_name(Home.at(tmp_path / "somebody"), " Jo Bloggs ")
+    assert operations.actor(Home.at(tmp_path / "somebody"), None) == "Jo Bloggs"
 
 
 def test_evidence_is_read_in_blocks_and_reports_its_progress(tmp_path):

@@ -476,3 +476,41 @@ def test_the_governors_summary_counts_outcomes_and_names_no_one(tmp_path, home):
     assert json.loads(run("log", "report", "--from", today, "--format", "json").stdout)["incidents"] == 2
     r = run("log", "report", "--from", "last monday")
     assert r.exit_code == 1 and "--from must be a real date like 2026-09-01" in r.stderr
+
+
+LOG_COMMANDS = [
+    ["list"],
+    ["show", 1],
+    ["show", 1, "--json"],
+    ["done", 1, 1, "--as", "Jo"],
+    ["undone", 1, 1, "--as", "Jo"],
+    ["note", 1, "Rang the parent", "--as", "Jo"],
+    ["decide", 1, 2, "--reason", "Not needed", "--as", "Jo"],
+    ["describe", 1, "--description", "A post", "--as", "Jo"],
+    ["answer", 1, "resolved", "yes", "--as", "Jo"],
+    ["verify"],
+    ["verify", 1],
+    ["export", 1, "--format", "json"],
+    ["letter", 1, "parent_invite", "--as", "Jo"],
+    ["report"],
+    ["close", 1, "--reason", "Resolved", "--force", "--as", "Jo"],
+    ["reopen", 1, "--reason", "Posted again", "--as", "Jo"],
+]
+
+
+@pytest.mark.parametrize("args", LOG_COMMANDS, ids=lambda a: " ".join(map(str, a[:2])))
+def test_each_log_command_opens_the_store_once_and_replays_the_incident_once(incident, args, monkeypatch, tmp_path):
+    from esafety_wizard.record import incident as record
+
+    before = {"undone": ["done", 1, 1, "--as", "Jo"], "reopen": ["close", 1, "--reason", "Resolved", "--force", "--as", "Jo"]}
+    if args[0] in before:
+        assert run("log", *before[args[0]]).exit_code == 0
+    opened, replayed = [], []
+    store_init, replaying_init = Store.__init__, record._Replaying.__init__
+    monkeypatch.setattr(Store, "__init__", lambda self, *a, **k: opened.append(1) or store_init(self, *a, **k))
+    monkeypatch.setattr(record._Replaying, "__init__", lambda self: replayed.append(1) or replaying_init(self))
+    monkeypatch.chdir(tmp_path)
+    r = run("log", *args)
+    assert r.exit_code == 0, r.output
+    assert len(opened) == 1
+    assert len(replayed) == (0 if args[0] in ("list", "report") or args == ["verify"] else 1)

@@ -7,6 +7,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esafety_wizard.cli import app
+from esafety_wizard.home import Home
 
 runner = CliRunner()
 PARENT = (
@@ -85,7 +86,7 @@ def test_every_step_is_found_by_the_words_on_the_screen_and_says_which_it_marked
 
     families = _families(fc)
     assert len(families) > 50
-    with operations.open_store(tmp_path / "home") as st:
+    with operations.open_store(Home.at(tmp_path / "home")) as st:
         for answers in families[::stride]:
             n = operations.create(st, fc, answers, "Jo")
             for r in engine.outcome(fc, answers).steps:

@@ -23,6 +23,7 @@ from esafety_wizard.casefile import operations, school, store
 from esafety_wizard.documents import incident_record
 from esafety_wizard.errors import WizardError
 from esafety_wizard.flowchart import engine, loader
+from esafety_wizard.home import Home
 from esafety_wizard.record import serialize
 
 SNAPSHOTS = Path(__file__).parent / "snapshots" / "exact"
@@ -97,11 +98,11 @@ UNFINISHED = {"head_involved": "no", "can_report_to_head": "no", "child_at_risk"
 def lived(tmp_path, fc, clock):
     """Two incidents: one through every kind of event, closed with a step still open; one closed cleanly."""
     home = tmp_path / "home"
-    school.set_contact(fc, "chair_of_governors", {"name": "Mr Old", "phone": "0300 000 0000"}, home)
+    school.set_contact(fc, "chair_of_governors", {"name": "Mr Old", "phone": "0300 000 0000"}, Home.at(home))
     shot = fixed_file("screenshot.png", b"\x89PNG a screenshot of the post")
     wrong = fixed_file("other.png", b"a file from another incident")
-    here = school.apply(fc, home)  # the procedure as the command line loads it: with the school's own contacts
-    with operations.open_store(home) as st:
+    here = school.apply(fc, Home.at(home))  # the procedure as the command line loads it: with the school's own contacts
+    with operations.open_store(Home.at(home)) as st:
         n = operations.create(st, here, PARENT, "Jo Head", {"resolved": "The parent refused to take the post down"})
         operations.describe(st, n, "A parent posted about Ms Lee on Facebook", "Ms Lee", "Jo Head")
         operations.done(st, n, ["1", "2"], "Screenshots taken with the date showing", "Jo Head")
@@ -115,7 +116,7 @@ def lived(tmp_path, fc, clock):
             st, n, here, {"alleges_harm": "no"}, "Jo Head", {"alleges_harm": "The post makes no allegation"}
         )
         operations.letter_drafted(
-            st, n, "parent_invite", "Invitation to a meeting", tmp_path / "invite.docx", "docx", "ab" * 32,
+            st, n, here.letters["parent_invite"], tmp_path / "invite.docx", "docx", "ab" * 32,
             ["the parent's name"], "Jo Head",
         )  # fmt: skip
         operations.close(st, n, "Resolved at the meeting", "Jo Head", force=True)
@@ -135,19 +136,19 @@ EXPORTED = "2026-10-01T09:00:00+01:00"
 def test_an_incident_through_every_kind_of_event_exports_exactly_as_kept(lived, fmt, tmp_path, fc):
     home, n, _ = lived
     # the school sets its own DSL's number, and changes its police contact, after the incident was saved
-    school.set_contact(fc, "child_protection_officer", {"name": "Ms Patel", "phone": "01234 567890"}, home)
-    school.set_contact(fc, "chair_of_governors", {"name": "Mrs New"}, home)
-    with operations.open_store(home, readonly=True) as st:
+    school.set_contact(fc, "child_protection_officer", {"name": "Ms Patel", "phone": "01234 567890"}, Home.at(home))
+    school.set_contact(fc, "chair_of_governors", {"name": "Mrs New"}, Home.at(home))
+    with operations.open_store(Home.at(home), readonly=True) as st:
         inc, problems = operations.load(st, n)
         states = operations.evidence_states(inc)
-    inc = operations.with_school_now(inc, home)
+    inc = operations.with_school_now(inc, Home.at(home))
     same_as_kept(f"incident.{fmt}", incident_record.render(fmt, inc, problems, EXPORTED, states), tmp_path)
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
 def test_an_open_incident_whose_guide_stopped_short_exports_exactly_as_kept(lived, fmt, tmp_path):
     home, n, m = lived
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         inc, problems = operations.load(st, m + 1)
     same_as_kept(f"unfinished.{fmt}", incident_record.render(fmt, inc, problems, EXPORTED, None), tmp_path)
 
@@ -155,14 +156,14 @@ def test_an_open_incident_whose_guide_stopped_short_exports_exactly_as_kept(live
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
 def test_the_governors_summary_is_exactly_as_kept(lived, fmt, tmp_path):
     home, _, _ = lived
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         s = operations.governors_summary(st, "2026-09-01", "2026-09-30")
     same_as_kept(f"governors.{fmt}", incident_record.governors(fmt, s, EXPORTED), tmp_path)
 
 
 def test_the_list_of_incidents_and_each_summary_are_exactly_as_kept(lived, tmp_path):
     home, n, m = lived
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         rows = list(operations.list_rows(st, "all"))
         summaries = [serialize.summary(operations.get(st, i)) for i in (n, m)]
     same_as_kept("list.json", json.dumps({"rows": rows, "summaries": summaries}, indent=1) + "\n", tmp_path)
@@ -200,7 +201,7 @@ def test_every_refusal_of_the_case_file_says_exactly_what_to_do(lived, fc, tmp_p
             do()
         said.append(f"{what}: {e.value}")
 
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         refused("note on a closed incident", lambda: operations.note(st, n, "More", "Jo"))
         operations.reopen(st, m, "Another post", "Jo")
         refused("empty note", lambda: operations.note(st, m, "  ", "Jo"))
@@ -226,7 +227,7 @@ def test_every_refusal_of_the_case_file_says_exactly_what_to_do(lived, fc, tmp_p
         refused(
             "text with no head", lambda: operations.earlier(str(write(tmp_path / "x.md", "Record head: none here")))
         )
-        refused("an empty name", lambda: operations.set_name(home, " "))
+        refused("an empty name", lambda: operations.set_name(Home.at(home), " "))
     same_as_kept("refusals.txt", "\n".join(said) + "\n", tmp_path)
 
 
@@ -238,7 +239,7 @@ def write(path: Path, text: str) -> Path:
 def test_what_a_comparison_with_an_earlier_copy_says_is_exactly_as_kept(lived, tmp_path):
     home, n, _ = lived
     said = []
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         events = st.events(n)
         heads = [f"{len(events) - k}-{events[-1 - k].hash[:16]}" for k in (0, 1, 3)]
         for head in heads:
@@ -260,7 +261,7 @@ def small(tmp_path, clock):
 
     fc = loader.load(fixed_file("small.yaml", GOOD.encode()))
     home = tmp_path / "home"
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, {"q1": "yes", "q2": "a"}, "Jo")
         operations.done(st, a, ["1", "3"], None, "Jo")
         operations.close(st, a, "The rest is for the police", "Jo", force=True)
@@ -276,7 +277,7 @@ def small(tmp_path, clock):
 def test_the_edges_of_a_small_procedures_records_are_exactly_as_kept(small, tmp_path):
     home, (a, b, c) = small
     said = []
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         for n, states in ((a, None), (b, ["unchecked"]), (c, [])):
             inc, problems = operations.load(st, n)
             said += [

@@ -291,12 +291,12 @@ def test_a_huge_value_quoted_from_a_procedure_is_cut_in_every_message(tmp_path):
 def test_a_fifo_planted_in_the_cache_is_passed_over_not_waited_on():
     import hashlib
 
-    from esafety_wizard.files import cache_home
     from esafety_wizard.flowchart import loader
+    from esafety_wizard.home import Home
 
     sha = hashlib.sha256(loader.builtin_path().read_bytes()).hexdigest()
-    cache_home().mkdir(parents=True, exist_ok=True)
-    entry = cache_home() / f"flowchart-{sha}.json"
+    Home.resolve().cache.mkdir(parents=True, exist_ok=True)
+    entry = Home.resolve().cache / f"flowchart-{sha}.json"
     entry.unlink(missing_ok=True)
     os.mkfifo(entry)
     r = run("contacts", "--json")

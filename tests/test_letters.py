@@ -17,6 +17,7 @@ from esafety_wizard.cli import app
 from esafety_wizard.documents import letters
 from esafety_wizard.flowchart import loader
 from esafety_wizard.flowchart.model import Letter, LetterPart
+from esafety_wizard.home import Home
 from esafety_wizard.record.incident import replay
 
 runner = CliRunner()
@@ -96,7 +97,7 @@ def test_a_general_letter_takes_nothing_from_the_record_even_if_its_template_ask
          LetterPart(record="notes", added="x")),
         general=True,
     )  # fmt: skip
-    with operations.open_store(None, readonly=True) as st:
+    with operations.open_store(Home.resolve(), readonly=True) as st:
         inc = operations.get(st, incident)
     d = letters.draft(rogue, inc, Details(name="Hillside"), date(2026, 12, 3))
     for fmt in ("md", "html"):

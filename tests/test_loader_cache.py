@@ -5,6 +5,7 @@ import json
 from esafety_wizard.errors import FlowchartError
 from esafety_wizard.flowchart import loader
 from esafety_wizard.flowchart.loader import cache
+from esafety_wizard.home import Home
 
 from samples import GOOD
 
@@ -14,7 +15,7 @@ def test_second_load_comes_from_the_cache_and_is_identical(tmp_path):
     f.write_text(GOOD)
     first = loader.load(f)
     assert list((tmp_path / "home" / "cache").glob("flowchart-*.json"))
-    assert cache.get(first.sha256)._replace(origin=first.origin) == first
+    assert cache.get(first.sha256, Home.resolve())._replace(origin=first.origin) == first
     again = loader.load(f)
     assert again == first
     assert again.questions["q1"].choice("yes").due == ("s1",)
@@ -22,7 +23,7 @@ def test_second_load_comes_from_the_cache_and_is_identical(tmp_path):
 
 def test_builtin_round_trips_exactly():
     fc = loader.load()
-    cached = cache.get(fc.sha256)
+    cached = cache.get(fc.sha256, Home.resolve())
     assert cached is not None and cached._replace(origin=fc.origin) == fc
 
 

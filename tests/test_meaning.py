@@ -12,6 +12,7 @@ from esafety_wizard.casefile.store import DB_NAME, Store
 from esafety_wizard.documents import incident_record
 from esafety_wizard.errors import WizardError
 from esafety_wizard.flowchart import engine, loader
+from esafety_wizard.home import Home
 
 PARENT = {"head_involved": "no", "can_report_to_head": "yes", "child_at_risk": "no", "instigator": "parent_carer",
           "resolved": "no", "alleges_harm": "no"}  # fmt: skip
@@ -24,7 +25,7 @@ def home(tmp_path):
 
 @pytest.fixture
 def one(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         return operations.create(st, fc, PARENT, "Jo")
 
 
@@ -48,7 +49,7 @@ def by_hand(home, *statements):
 
 
 def item(home, incident_id, ref):
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         inc = operations.get(st, incident_id)
         return inc.item(ref), inc
 
@@ -57,7 +58,7 @@ def item(home, incident_id, ref):
 
 
 def test_done_twice_is_refused_and_the_first_note_stays(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.done(st, one, ["1"], "First note", "Jo")
         with pytest.raises(WizardError, match="already marked done"):
             operations.done(st, one, ["1"], "Second note", "Sam")
@@ -66,7 +67,7 @@ def test_done_twice_is_refused_and_the_first_note_stays(home, one):
 
 
 def test_decided_then_undone_is_open_again_and_both_stay_in_the_history(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.decide(st, one, "2", "Not needed", "Jo")
         operations.undone(st, one, "2", "Decided by mistake", "Jo")
     it, inc = item(home, one, "2")
@@ -76,7 +77,7 @@ def test_decided_then_undone_is_open_again_and_both_stay_in_the_history(home, on
 
 
 def test_done_after_decided_needs_a_note_and_then_holds_both(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.decide(st, one, "2", "Not needed", "Jo")
         with pytest.raises(WizardError, match="was decided against"):
             operations.done(st, one, ["2"], None, "Jo")
@@ -87,7 +88,7 @@ def test_done_after_decided_needs_a_note_and_then_holds_both(home, one):
 
 
 def test_a_field_cleared_is_cleared_and_the_history_keeps_it(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.describe(st, one, "Posts on Facebook", "Mr Smith", "Jo")
         operations.describe(st, one, "", None, "Jo")
     _, inc = item(home, one, "1")
@@ -97,7 +98,7 @@ def test_a_field_cleared_is_cleared_and_the_history_keeps_it(home, one):
 
 def test_a_close_with_an_open_conditional_step_needs_force_and_lists_it(home, fc):
     answers = {**PARENT, "alleges_harm": "not_sure"}
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         n = operations.create(st, fc, answers, "Jo")
         inc = operations.get(st, n)
         for it in inc.checklist:
@@ -112,7 +113,7 @@ def test_a_close_with_an_open_conditional_step_needs_force_and_lists_it(home, fc
 
 
 def test_an_answer_changed_after_a_reason_keeps_the_reason_only_while_the_answer_holds(home, one, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.answer(st, one, fc, {"resolved": "yes"}, "Jo", {"resolved": "Removed on Tuesday"})
         operations.answer(st, one, fc, {"alleges_harm": "not_sure"}, "Jo")
         assert {a.id: a.reason for a in operations.get(st, one).answers}["resolved"] == "Removed on Tuesday"
@@ -121,7 +122,7 @@ def test_an_answer_changed_after_a_reason_keeps_the_reason_only_while_the_answer
 
 
 def test_a_step_done_then_dropped_is_no_longer_needed_with_who_changed_what(home, one, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         inc = operations.get(st, one)
         chair = next(it for it in inc.checklist if it.id == "parent_chair")
         operations.done(st, one, [str(chair.number)], "Chair told", "Jo")
@@ -147,7 +148,7 @@ def test_a_step_done_then_dropped_is_no_longer_needed_with_who_changed_what(home
     ],
 )
 def test_every_stored_column_of_an_event_altered_in_place_is_caught(home, one, column, value):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.note(st, one, "Original", "Jo")
         operations.note(st, one, "After", "Jo")
     by_hand(home, f"UPDATE events SET {column} = {value} WHERE n = 3")
@@ -159,7 +160,7 @@ def test_every_stored_column_of_an_event_altered_in_place_is_caught(home, one, c
 def test_a_chain_cut_and_recomputed_is_caught_against_an_earlier_copy(home, one, tmp_path):
     from esafety_wizard.record.event import event_hash
 
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         for i in range(3):
             operations.note(st, one, f"note {i}", "Jo")
         inc, problems = operations.load(st, one)
@@ -196,7 +197,7 @@ def _on(st, fc, day: str, answers=PARENT) -> int:
 
 
 def test_the_period_includes_its_first_and_last_days_and_nothing_outside(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         for day in ("2026-08-31", "2026-09-01", "2026-09-15", "2026-09-30", "2026-10-01"):
             _on(st, fc, day)
         s = operations.governors_summary(st, "2026-09-01", "2026-09-30")
@@ -210,9 +211,9 @@ def test_a_route_is_counted_by_its_kind_not_by_the_name_the_school_gave_its_cont
     from esafety_wizard.casefile import school
 
     fc = loader.load()
-    school.set_contact(fc, "chair_of_governors", {"name": "Mr Okafor"}, home)
-    fc = school.apply(fc, home)
-    with operations.open_store(home) as st:
+    school.set_contact(fc, "chair_of_governors", {"name": "Mr Okafor"}, Home.at(home))
+    fc = school.apply(fc, Home.at(home))
+    with operations.open_store(Home.at(home)) as st:
         n = operations.create(st, fc, PARENT, "Jo")
         chair = operations.get(st, n).item("parent_chair")
         operations.done(st, n, [str(chair.number)], None, "Jo")
@@ -223,7 +224,7 @@ def test_a_route_is_counted_by_its_kind_not_by_the_name_the_school_gave_its_cont
 
 def test_hostile_values_in_every_field_stay_text_in_every_export(home, one):
     hostile = "<script>x</script> # [link](javascript:x) | \x1b[31m"
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.describe(st, one, hostile, hostile, hostile)
         operations.note(st, one, hostile, hostile)
         operations.decide(st, one, "2", hostile, hostile)
@@ -281,12 +282,12 @@ def test_due_on_any_answer_outranks_conditional_on_another_whatever_the_order(tm
 
 
 def events_of(home, incident_id):
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         return st.events(incident_id)
 
 
 def test_a_step_undone_or_an_incident_reopened_without_a_note_writes_no_note(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.done(st, one, ["1"], None, "Jo")
         operations.undone(st, one, "1", None, "Jo")
         operations.done(st, one, ["1"], None, "Jo")
@@ -299,7 +300,7 @@ def test_evidence_is_written_with_its_note_only_when_given_and_read_back_whole(h
     a, b = tmp_path / "a.png", tmp_path / "b.png"
     a.write_bytes(b"first")
     b.write_bytes(b"second, longer")
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.add_evidence(st, one, [a], None, "Jo")
         operations.add_evidence(st, one, [b], "From the phone", "Sam")
         inc = operations.get(st, one)
@@ -315,7 +316,7 @@ def test_the_same_file_twice_in_one_registration_is_refused_naming_both(home, on
     a, b = tmp_path / "a.png", tmp_path / "copy-of-a.png"
     a.write_bytes(b"same")
     b.write_bytes(b"same")
-    with operations.open_store(home) as st, pytest.raises(WizardError) as e:
+    with operations.open_store(Home.at(home)) as st, pytest.raises(WizardError) as e:
         operations.add_evidence(st, one, [a, b], None, "Jo")
     assert str(e.value) == (
         f"{b.resolve()} is already registered with incident {one} (the same contents as {a.resolve()}, registered "
@@ -328,7 +329,7 @@ def test_evidence_progress_is_reported_for_each_file_with_its_bytes(home, one, t
     a = tmp_path / "a.bin"
     a.write_bytes(b"x" * 10)
     seen = []
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.add_evidence(st, one, [a], None, "Jo", progress=lambda *called: seen.append(called))
     assert seen and seen[-1] == (a, 10, 10)
 
@@ -338,7 +339,7 @@ def test_evidence_is_withdrawn_by_its_path_name_or_the_start_of_its_sha256(home,
     a = tmp_path / "shot.png"
     a.write_bytes(b"the post")
     monkeypatch.chdir(tmp_path)
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         sha = operations.add_evidence(st, one, [a], None, "Jo")[0].data["sha256"]
         ref = {"path": str(a), "relative": "./shot.png", "name": "shot.png", "sha8": sha[:8], "SHA8": sha[:8].upper(),
                "sha64": sha}[how]  # fmt: skip
@@ -350,7 +351,7 @@ def test_seven_characters_of_a_sha256_are_too_few_and_a_name_on_two_files_is_ref
     for folder in ("x", "y"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "shot.png").write_bytes(folder.encode())
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         found = operations.add_evidence(st, one, [tmp_path / "x" / "shot.png", tmp_path / "y" / "shot.png"], None, "Jo")
         sha = found[0].data["sha256"]
         with pytest.raises(WizardError) as short:
@@ -384,18 +385,18 @@ def test_a_letter_is_found_by_its_name_or_the_nearest_is_suggested(fc):
 
 
 def test_the_saved_name_is_read_back_replaced_and_never_made_up(home):
-    assert operations.saved_name(home) is None
-    operations.set_name(home, "Jo Head")
-    operations.set_name(home, "Sam DSL")  # a second name replaces the first
-    assert operations.saved_name(home) == "Sam DSL"
+    assert operations.saved_name(Home.at(home)) is None
+    operations.set_name(Home.at(home), "Jo Head")
+    operations.set_name(Home.at(home), "Sam DSL")  # a second name replaces the first
+    assert operations.saved_name(Home.at(home)) == "Sam DSL"
     (home / "config.json").write_text('["not", "a", "name"]')
-    assert operations.saved_name(home) is None
+    assert operations.saved_name(Home.at(home)) is None
     (home / "config.json").write_text('{"name": ""}')
-    assert operations.saved_name(home) is None
+    assert operations.saved_name(Home.at(home)) is None
 
 
 def test_a_mistyped_step_suggests_at_most_three_near_it_with_words_first(home, one):
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         inc = operations.get(st, one)
     near = {ref: [it.id for it in inc.near(ref)] for ref in ("report", "Report  THE", "keep_evidenc", "dont_engag")}
     assert near == {
@@ -408,7 +409,7 @@ def test_a_mistyped_step_suggests_at_most_three_near_it_with_words_first(home, o
 
 
 def test_verify_of_one_incident_reads_only_that_incident(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PARENT, "Jo")
         b = operations.create(st, fc, PARENT, "Jo")
     by_hand(home, ("UPDATE events SET actor = 'Mallory' WHERE incident_id = ?", (b,)))
@@ -439,7 +440,7 @@ def test_a_reason_is_the_first_line_of_an_error():
 
 
 def test_verify_of_every_incident_reads_events_whose_incident_row_is_gone_under_their_own_number(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(4)]
         operations.note(st, ids[1], "a note", "Jo")
     by_hand(home, ("DELETE FROM incidents WHERE id IN (?, ?)", (ids[0], ids[3])))  # the first and the last
@@ -449,7 +450,7 @@ def test_verify_of_every_incident_reads_events_whose_incident_row_is_gone_under_
 
 
 def test_summary_rows_rebuilt_are_the_rows_written_with_the_events(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         for _ in range(3):
             operations.create(st, fc, PARENT, "Jo")
         before = list(st.summary_data())
@@ -458,7 +459,7 @@ def test_summary_rows_rebuilt_are_the_rows_written_with_the_events(home, fc):
 
 
 def test_an_event_added_after_an_earlier_copy_but_dated_before_it_is_named(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         events = st.events(one)
         later = "2099-01-01T00:00:00+00:00"
         copy = operations.Earlier(one, len(events), events[-1].hash, [], later)
@@ -475,7 +476,7 @@ def test_a_record_head_of_one_event_is_a_head(home, one):
 
 
 def test_reopen_without_a_reason_writes_none_and_withdrawing_needs_one(home, one, tmp_path):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.close(st, one, "Done", "Jo", force=True)
         operations.reopen(st, one, None, "Jo")
         for reason in (None, "", "   "):
@@ -485,7 +486,7 @@ def test_reopen_without_a_reason_writes_none_and_withdrawing_needs_one(home, one
 
 
 def test_long_values_are_cut_in_messages_at_their_own_limits(home, one, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         with pytest.raises(WizardError) as e:
             operations.withdraw_evidence(st, one, "r" * 200, "Wrong", "Jo")
         assert str(e.value).startswith("'" + "r" * 80 + "' is not registered")
@@ -572,7 +573,7 @@ def test_an_earlier_copy_that_cannot_be_trusted_or_read_is_refused_saying_why(tm
 
 
 def test_an_incident_deleted_whole_or_left_with_no_events_is_named(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(3)]
     by_hand(
         home,
@@ -589,7 +590,7 @@ def test_an_incident_deleted_whole_or_left_with_no_events_is_named(home, fc):
 
 
 def test_describe_needs_something_and_close_says_how_many_steps_are_open(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         with pytest.raises(WizardError) as e:
             operations.describe(st, one, None, None, "Jo")
         assert str(e.value) == 'Give --description "..." or --staff "...", or both.'
@@ -609,7 +610,7 @@ def test_describe_needs_something_and_close_says_how_many_steps_are_open(home, o
 
 
 def test_a_wrong_answer_to_a_saved_incident_names_the_incident(home, one, fc):
-    with operations.open_store(home) as st, pytest.raises(WizardError, match=f"incident {one}"):
+    with operations.open_store(Home.at(home)) as st, pytest.raises(WizardError, match=f"incident {one}"):
         operations.answer(st, one, fc, {"resolved_or_not": "yes"}, "Jo")
 
 
@@ -693,7 +694,7 @@ def test_a_question_asked_again_on_a_path_keeps_its_first_answer_in_every_path(t
 @pytest.mark.parametrize("ids", [None, [2, 5], [1, 3], [4], []])
 @pytest.mark.parametrize("part", ["row", "facts"])
 def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_order(home, fc, ids, part):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         every = [operations.create(st, fc, PARENT, "Jo") for _ in range(6)]
         operations.note(st, every[2], "changed", "Jo")
         expected = {i: operations.summary_of(st.events(i))[2][part] for i in every}
@@ -715,7 +716,7 @@ def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_
 
 
 def test_verify_names_an_incident_whose_row_was_deleted_but_whose_events_remain_once(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(3)]
     by_hand(
         home,
@@ -759,14 +760,14 @@ def test_answers_from_a_file_take_yes_and_no_as_booleans_and_name_what_is_wrong(
 
 
 def test_a_step_done_without_a_note_writes_none(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.done(st, one, ["1"], None, "Jo")
         operations.done(st, one, ["2"], "", "Jo")
     assert [e.data for e in events_of(home, one)[-2:]] == [{"step": e.data["step"]} for e in events_of(home, one)[-2:]]
 
 
 def test_a_listing_row_is_trusted_only_with_its_shape(home, one):
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         row = next(operations.summaries(st, "row"))
     assert operations._row_ok(row)
     for bad in ({"waiting_for": "x"}, {"who": 5}, {"description": []}, {"staff": 1}, {"waiting_for_questions": [1]}):
@@ -777,7 +778,7 @@ def test_a_listing_row_is_trusted_only_with_its_shape(home, one):
 def test_a_decisions_reason_is_kept_while_its_answer_holds_and_dropped_when_it_changes(home, fc):
     answers = {**PARENT, "can_report_to_head": "no"}
     why = {"can_report_to_head": "The head is away this term"}
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         n = operations.create(st, fc, answers, "Jo", why)
         operations.answer(st, n, fc, {"alleges_harm": "not_sure"}, "Jo")  # another answer changes: the reason stays
         kept = {d.id: d.reason for d in operations.get(st, n).decisions if d.id == "can_report_to_head"}
@@ -818,9 +819,9 @@ def test_a_summary_row_that_differs_from_its_record_is_said_exactly(home, one, s
 
 
 def test_a_step_not_found_suggests_the_steps_near_it_in_one_sentence(home, one):
-    with operations.open_store(home) as st, pytest.raises(WizardError) as e:
+    with operations.open_store(Home.at(home)) as st, pytest.raises(WizardError) as e:
         operations.done(st, one, ["Report the"], None, "Jo")
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         inc = operations.get(st, one)
     near = inc.near("Report the")
     assert len(near) == 2
@@ -828,7 +829,7 @@ def test_a_step_not_found_suggests_the_steps_near_it_in_one_sentence(home, one):
         f"Incident {one} has no step 'Report the'. Did you mean {near[0].number} ('{near[0].step.text}') or "
         f"{near[1].number} ('{near[1].step.text}')? Give a step's number, as in: esafety log show {one}"
     )
-    with operations.open_store(home) as st, pytest.raises(WizardError) as e:
+    with operations.open_store(Home.at(home)) as st, pytest.raises(WizardError) as e:
         operations.done(st, one, ["z" * 100], None, "Jo")
     assert str(e.value).startswith(f"Incident {one} has no step '{'z' * 60}'. Give")
 
@@ -837,7 +838,7 @@ def test_near_offers_two_steps_by_words_and_two_by_id_and_never_more_than_three(
     from pathlib import Path
 
     fc = loader.load(Path(__file__).parent / "procedures" / "near.yaml")
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         inc = operations.get(st, operations.create(st, fc, {"q1": "yes"}, "Jo"))
     near = {ref: [it.id for it in inc.near(ref)] for ref in ("head teacher today", "step_x", "Tell  THE head")}
     assert near == {
@@ -848,7 +849,7 @@ def test_near_offers_two_steps_by_words_and_two_by_id_and_never_more_than_three(
 
 
 def test_summary_rows_of_many_incidents_are_read_in_one_pass_and_only_those_asked_for(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         for _ in range(105):
             st.new_incident(None, "Jo", [("opened", operations.answered_data(fc, PARENT))])
         asked = list(range(3, 105))  # more than 100: one pass over the table
@@ -862,7 +863,7 @@ def test_summary_rows_of_many_incidents_are_read_in_one_pass_and_only_those_aske
 def test_each_evidence_files_state_is_written_as_checked_or_not_checked(home, one, tmp_path):
     a = tmp_path / "a.png"
     a.write_bytes(b"x")
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.add_evidence(st, one, [a], None, "Jo")
         inc, problems = operations.load(st, one)
     for states, shown in ((None, "not checked"), (["changed"], "CHANGED since it was registered"), (["odd"], "odd")):
@@ -879,7 +880,7 @@ def test_each_evidence_files_state_is_written_as_checked_or_not_checked(home, on
 
 
 def test_a_closing_says_its_reason_only_when_it_is_text_and_open_steps_only_when_there_are_some(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         st.append(one, None, "Jo", "closed", {"reason": 5})
         assert incident_record.closing(operations.get(st, one)).endswith(" by Jo")
         st.append(one, None, "Jo", "reopened", {})
@@ -909,7 +910,7 @@ def wording_no_reason():
 
 
 def test_a_change_made_by_hand_shows_in_the_markdown_export(home, one):
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         inc = operations.get(st, one)
     said = "WARNING: the record has been altered: event 2 is not what it was; event 3 is missing"
     problems = ["event 2 is not what it was", "event 3 is missing"]
@@ -944,16 +945,16 @@ def test_a_wrong_answer_is_named_with_the_answers_there_are(fc):
 
 
 def test_who_is_acting_is_asked_for_when_no_name_is_set(home):
-    assert operations.actor(home, "  Jo  ") == "Jo"
+    assert operations.actor(Home.at(home), "  Jo  ") == "Jo"
     with pytest.raises(WizardError) as e:
-        operations.actor(home, " ")
+        operations.actor(Home.at(home), " ")
     assert str(e.value) == (
         'Say who is recording this: add --as "Your Name", or set it once with: esafety log name "Your Name"'
     )
 
 
 def test_a_copy_of_the_whole_record_whose_last_event_differs_is_caught(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         events = st.events(one)
         found, _ = operations.compare(st, one, operations.earlier(f"{len(events)}-{'0' * 16}"))
     assert found == [
@@ -963,7 +964,7 @@ def test_a_copy_of_the_whole_record_whose_last_event_differs_is_caught(home, one
 
 
 def test_an_added_event_is_dated_against_the_copys_own_last_event_when_the_copy_gives_no_time(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         n = st.new_incident("2026-09-01T09:00:00+00:00", "Jo", [("opened", operations.answered_data(fc, PARENT))])
         st.append(n, "2026-09-03T09:00:00+00:00", "Jo", "note", {"text": "later"})
         copy = operations.Earlier(n, 2, st.events(n)[-1].hash, [], "")
@@ -986,19 +987,19 @@ def test_a_long_path_with_no_head_is_cut_in_the_message(tmp_path):
 
 def test_the_home_given_is_the_home_used(home, fc, tmp_path):
     other = tmp_path / "other"
-    with operations.open_store(other) as st:
+    with operations.open_store(Home.at(other)) as st:
         n = operations.create(st, fc, PARENT, "Jo")
         inc = operations.get(st, n)
-    assert operations.has_incidents(other) and not operations.has_incidents(home)
+    assert operations.has_incidents(Home.at(other)) and not operations.has_incidents(Home.at(home))
     from esafety_wizard.casefile import school
 
-    school.set_contact(fc, "child_protection_officer", {"name": "Ms Other"}, other)
-    assert [x.now.name for x in operations.with_school_now(inc, other).school_now] == ["Ms Other"]
-    assert operations.with_school_now(inc, home).school_now == ()
+    school.set_contact(fc, "child_protection_officer", {"name": "Ms Other"}, Home.at(other))
+    assert [x.now.name for x in operations.with_school_now(inc, Home.at(other)).school_now] == ["Ms Other"]
+    assert operations.with_school_now(inc, Home.at(home)).school_now == ()
 
 
 def test_an_incident_is_loaded_under_its_own_number(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.create(st, fc, PARENT, "Jo")
         n = operations.create(st, fc, PARENT, "Jo")
         inc, problems = operations.load(st, n)
@@ -1014,7 +1015,7 @@ def _closed_on(st, fc, day, closed=True):
 
 
 def test_the_list_shows_open_incidents_and_closed_ones_of_the_last_thirty_days_newest_first(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         late = _closed_on(st, fc, "2026-07-01")  # the first incident, closed last of all: shown
         st.append(late, "2026-09-29T23:00:00+00:00", "Jo", "reopened", {})
         st.append(late, "2026-09-29T23:30:00+00:00", "Jo", "closed", {"reason": "Done again"})
@@ -1040,7 +1041,7 @@ def test_the_list_shows_open_incidents_and_closed_ones_of_the_last_thirty_days_n
 def test_decide_takes_one_step_as_text_or_several_and_refuses_a_step_already_done(home, one):
     from esafety_wizard.record import wording
 
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         assert [it.number for it in operations.decide(st, one, "12", "Not needed", "Jo")] == [12]
         assert [it.number for it in operations.decide(st, one, ["13", "14", "13"], " Not needed ", "Jo")] == [13, 14]
         operations.done(st, one, ["2"], None, "Jo")
@@ -1073,7 +1074,7 @@ def test_an_outcome_without_every_answer_names_the_question_still_to_answer(fc):
 
 
 def test_an_incident_left_with_no_events_is_refused_naming_it(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         n = operations.create(st, fc, PARENT, "Jo")
     by_hand(home, ("DELETE FROM events WHERE incident_id = ?", (n,)))
     with Store(home, create=False, readonly=True) as st:
@@ -1159,7 +1160,7 @@ def test_an_event_whose_data_cannot_be_read_is_kept_as_text():
 
 
 def test_the_first_incident_deleted_whole_is_named_and_an_empty_store_has_nothing_missing(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         assert operations.damaged(st) == [] and st.missing_incidents() == []
         ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(2)]
     by_hand(
@@ -1176,7 +1177,7 @@ def test_the_first_incident_deleted_whole_is_named_and_an_empty_store_has_nothin
 
 
 def test_verify_of_every_incident_names_one_left_with_no_events_between_others(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(3)]
     by_hand(home, ("DELETE FROM events WHERE incident_id = ?", (ids[1],)))
     with Store(home, create=False, readonly=True) as st:
@@ -1215,13 +1216,13 @@ def test_malformed_events_are_named_by_number_and_evidence_withdrawn_is_not_rech
 def test_a_forced_close_with_a_reason_that_is_not_text_counts_with_an_empty_reason(home, one):
     from esafety_wizard.record import incident
 
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         st.append(one, None, "Jo", "closed", {"reason": 5, "open_steps": ["a", "b"]})
         assert incident.facts(operations.get(st, one))["forced"] == [2, ""]
 
 
 def test_three_letters_are_enough_to_name_a_step_by_its_words(home, one):
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         inc = operations.get(st, one)
     assert inc.item("kee").id == "keep_evidence" and inc.item("ke") is None
 
@@ -1233,7 +1234,7 @@ def test_a_carriage_return_and_line_feed_is_one_line_break(home, one):
 
 
 def test_a_step_decided_against_then_done_shows_both_in_html_one_under_the_other(home, one):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.decide(st, one, "2", "Not needed at first", "Jo")
         operations.done(st, one, ["2"], "Needed after all", "Sam")
         inc = operations.get(st, one)
@@ -1250,7 +1251,7 @@ def test_an_intact_incident_verifies_with_nothing_to_say_deep_or_wide(home, one)
 
 
 def test_where_there_is_no_database_reading_or_opening_without_create_refuses_and_writes_nothing(home):
-    for open_it in (lambda: Store(home, readonly=True), lambda: operations.open_store(home, create=False)):
+    for open_it in (lambda: Store(home, readonly=True), lambda: operations.open_store(Home.at(home), create=False)):
         with pytest.raises(WizardError) as e:
             open_it()
         assert str(e.value) == f"There are no incidents yet (no database in {home})."
@@ -1258,7 +1259,10 @@ def test_where_there_is_no_database_reading_or_opening_without_create_refuses_an
 
 
 def test_a_store_opened_read_only_cannot_write(home, one):
-    with operations.open_store(home, readonly=True) as st, pytest.raises(sqlite3.OperationalError, match="readonly"):
+    with (
+        operations.open_store(Home.at(home), readonly=True) as st,
+        pytest.raises(sqlite3.OperationalError, match="readonly"),
+    ):
         st.db.execute("CREATE TABLE t (x)")
 
 
@@ -1280,9 +1284,9 @@ def test_every_connection_waits_30_seconds_for_a_lock_and_reads_only_when_asked(
     """A writer waits for another (30 s is longer than any one change takes) rather than failing; a reader opens
     the file read-only. Seen in the arguments: a lock held for 30 s is too slow to test for real."""
     calls = _spy(monkeypatch)
-    with operations.open_store(home):
+    with operations.open_store(Home.at(home)):
         pass
-    with operations.open_store(home, readonly=True):
+    with operations.open_store(Home.at(home), readonly=True):
         pass
     uri = (home / DB_NAME).resolve().as_uri()
     assert calls == [
@@ -1295,7 +1299,7 @@ def test_a_database_that_cannot_be_opened_read_only_is_read_as_an_unchanging_fil
     """SQLite cannot open a WAL database 'ro' in a folder it cannot write (it needs its -shm file): the store
     reads it as immutable instead, and everything is still there."""
     calls = _spy(monkeypatch, refuse="?mode=ro")
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         assert operations.get(st, one).id == one
     uri = (home / DB_NAME).resolve().as_uri()
     assert calls[-1] == (f"{uri}?immutable=1", {"uri": True, "timeout": 30, "isolation_level": None})
@@ -1338,7 +1342,7 @@ def test_a_change_written_without_a_summariser_removes_the_row_and_readers_repla
         added = st.append(one, None, "Jo", "note", {"text": "Rang"})
         assert added == st.events(one)[-1]  # the event as stored, every field
         assert list(st.summary_data([one])) == [] and st.stale_summaries() == {one}
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         assert [r["last_change"] for r in operations.list_rows(st)] == [added.at]
 
 
@@ -1353,7 +1357,7 @@ def test_a_change_written_without_a_summariser_removes_the_row_and_readers_repla
     ],
 )
 def test_after_an_event_that_cannot_be_read_the_events_after_it_are_still_checked(home, one, damage, said):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.note(st, one, "first", "Jo")
         operations.note(st, one, "second", "Jo")
     by_hand(
@@ -1361,13 +1365,13 @@ def test_after_an_event_that_cannot_be_read_the_events_after_it_are_still_checke
         f"UPDATE events SET data = {damage} WHERE incident_id = {one} AND n = 2",
         f"UPDATE events SET data = replace(data, 'second', 'changed') WHERE incident_id = {one} AND n = 4",
     )
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         assert st.verify(one) == [said, "event 4 was altered after it was written"]
 
 
 def test_verify_of_a_store_with_no_events_at_all_names_each_incident_once(home, one):
     by_hand(home, "DELETE FROM events")
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         assert [(i, problems) for i, _, problems in st.each_checked()] == [
             (one, [f"incident {one} has no events: its record was cut"])
         ]
@@ -1377,7 +1381,7 @@ def test_verify_of_a_store_with_no_events_at_all_names_each_incident_once(home, 
 
 
 def test_the_open_list_leaves_out_an_incident_closed_today_and_the_closed_list_has_only_it(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         a, b = operations.create(st, fc, PARENT, "Jo"), operations.create(st, fc, PARENT, "Jo")
         operations.close(st, b, "done", "Jo", force=True)
         assert operations.listing(st, "open").ids == [a]
@@ -1387,14 +1391,14 @@ def test_the_open_list_leaves_out_an_incident_closed_today_and_the_closed_list_h
 
 def test_verify_of_one_incident_whose_events_are_all_gone_names_it_by_its_number(home, one):
     by_hand(home, f"DELETE FROM events WHERE incident_id = {one}")
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         (v,) = operations.verify(st, one)
     assert v.problems[0] == f"incident {one} has no events: its record was cut"
 
 
 def test_a_decisions_reason_stands_beside_it_in_the_html_export(home, fc):
     unable = {**PARENT, "can_report_to_head": "no"}
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         why = {"can_report_to_head": "The head is the <subject>", "child_at_risk": "No child is involved"}
         n = operations.create(st, fc, unable, "Jo", why)
         inc, problems = operations.load(st, n)
@@ -1413,19 +1417,19 @@ def test_a_summary_that_cannot_be_made_never_stops_the_event_and_its_old_row_goe
         added = st.append(one, None, "Jo", "note", {"text": "Rang"})
         assert st.events(one)[-1] == added
         assert list(st.summary_data([one])) == [] and st.stale_summaries() == {one}
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         assert [r["last_change"] for r in operations.list_rows(st)] == [added.at]
 
 
 def test_a_decisions_reason_kept_only_with_the_decision_in_an_older_record_is_kept_too(home, fc):
     """Records made before every reason was kept with its answer hold a decision's reason only in 'decisions'."""
     unable = {**PARENT, "can_report_to_head": "no"}
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         n = operations.create(st, fc, unable, "Jo", {"can_report_to_head": "The head is the subject"})
     by_hand(
         home, f"UPDATE events SET data = json_remove(data, '$.answers[1].reason') WHERE incident_id = {n} AND n = 2"
     )
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         assert [a.reason for a in operations.get(st, n).answers if a.id == "can_report_to_head"] == [None]
         inc = operations.record_answers(st, n, fc, {**unable, "alleges_harm": "not_sure"}, "Jo")
     assert [(d.id, d.reason) for d in inc.decisions if d.id == "can_report_to_head"] == [

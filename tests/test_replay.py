@@ -11,6 +11,7 @@ from esafety_wizard.documents import incident_record
 from esafety_wizard.errors import WizardError
 from esafety_wizard.flowchart import loader
 from esafety_wizard.flowchart.model import Local
+from esafety_wizard.home import Home
 from esafety_wizard.record import serialize
 from esafety_wizard.record.event import Event, malformed
 from esafety_wizard.record.incident import NO_LONGER_NEEDED, FlowchartRef, evidence_of, facts, replay
@@ -46,7 +47,7 @@ OPENED = ev(1, "opened", {"flowchart": {"title": "T", "path": "/p.yaml", "sha256
 @pytest.fixture
 def recorded(tmp_path, fc):
     """The events of an incident on the built-in procedure, as the store keeps them."""
-    with operations.open_store(tmp_path / "home") as st:
+    with operations.open_store(Home.at(tmp_path / "home")) as st:
         n = operations.create(st, fc, PARENT, "Jo")
         return st.events(n)
 
@@ -150,7 +151,7 @@ def test_an_event_marked_unreadable_is_named_whatever_else_it_holds():
 def test_an_incident_on_a_procedure_of_a_pack_keeps_the_shared_contacts_files_sha256(tmp_path):
     fc = loader.load_pack(PACK).procedures["illegal"]
     assert len(fc.contacts_sha256) == 64
-    with operations.open_store(tmp_path / "home") as st:
+    with operations.open_store(Home.at(tmp_path / "home")) as st:
         n = operations.create(st, fc, {"images": "no"}, "Jo")
         inc = operations.get(st, n)
         first = st.events(n)[0]
@@ -203,3 +204,33 @@ def test_a_close_counts_as_forced_only_with_a_list_of_open_steps(open_steps, for
     closing = ev(3, "closed", {"reason": "Agreed with the LADO", "open_steps": open_steps})
     inc = replay([OPENED, answered(2, [step("a")]), closing])
     assert facts(inc)["forced"] == forced
+
+
+def test_carrying_on_a_replay_gives_the_incident_a_replay_from_the_first_event_gives(tmp_path):
+    """A change's summary row carries on the replay its check made: at every point of a real history, replaying
+    the first k events and then carrying on to the end is the same incident as one replay of all of them."""
+    from esafety_wizard.record.incident import Replays
+
+    home = Home.at(tmp_path / "home")
+    fc = loader.load(loader.builtin_path())
+    with operations.open_store(home) as st:
+        n = operations.create(st, fc, PARENT, "Jo")
+        operations.done(st, n, ["1", "2"], "Taken", "Jo")
+        operations.undone(st, n, "2", "By mistake", "Jo")
+        operations.decide(st, n, "3", "Not needed", "Jo")
+        operations.answer(st, n, fc, {"resolved": "yes"}, "Jo", {"resolved": "Taken down"})
+        operations.note(st, n, "Rang", "Jo")
+        operations.close(st, n, "Done", "Jo", force=True)
+        operations.reopen(st, n, "Again", "Jo")
+        events = st.events(n)
+    whole = replay(events)
+    for k in range(1, len(events) + 1):
+        replays = Replays()
+        replays.replay(events[:k])
+        assert replays.replay(events) == whole, k
+        assert replays.full == 1
+    other = Replays()
+    other.replay(events[:3])
+    changed = [*events[:2], events[2]._replace(hash="0" * 64), *events[3:]]
+    other.replay(changed)
+    assert other.full == 2  # a history that is not the one carried on is replayed from its first event

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 from esafety_wizard.casefile import operations
 from esafety_wizard.casefile.store import DB_NAME, Store
 from esafety_wizard.cli import app
+from esafety_wizard.home import Home
 
 PUPIL = {
     "head_involved": "no",
@@ -44,7 +45,7 @@ def read(st) -> list[dict]:
 
 
 def test_a_summary_row_is_written_with_each_change_and_says_what_a_replay_says(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
         b = operations.create(st, fc, {**PUPIL, "instigator": "parent_carer"}, "Jo")
         operations.done(st, a, ["1"], "Spoke to the DSL", "Jo")
@@ -57,7 +58,7 @@ def test_a_summary_row_is_written_with_each_change_and_says_what_a_replay_says(h
 
 
 def test_a_change_by_a_writer_without_a_summariser_makes_the_row_stale_and_readers_replay_it(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
     with Store(home) as st:  # an older or other writer: it cannot write the row, so it removes it
         operations.done(st, a, ["1"], None, "Jo")
@@ -66,26 +67,26 @@ def test_a_change_by_a_writer_without_a_summariser_makes_the_row_stale_and_reade
 
 
 def test_a_row_left_behind_by_a_change_is_not_trusted(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.execute("UPDATE summaries SET n = n - 1")  # as if an event were added without its row
     db.close()
-    with operations.open_store(home, readonly=True) as st:
+    with operations.open_store(Home.at(home), readonly=True) as st:
         assert st.stale_summaries() == {a}
         assert read(st) == replayed(st)
 
 
 def test_an_older_store_is_migrated_and_its_rows_built_in_the_same_transaction(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
         operations.note(st, a, "Spoke to the parent", "Jo")
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.executescript("DROP TABLE summaries; PRAGMA user_version = 1;")
     db.close()
-    with operations.open_store(home, readonly=True) as st:  # read-only: not migrated, every incident replayed
+    with operations.open_store(Home.at(home), readonly=True) as st:  # read-only: not migrated, every incident replayed
         assert not st.has_summaries() and read(st) == replayed(st)
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         assert st.db.execute("PRAGMA user_version").fetchone()[0] == 2
         assert st.stale_summaries() == set() and read(st) == replayed(st)
 
@@ -99,7 +100,7 @@ def test_an_older_store_is_migrated_and_its_rows_built_in_the_same_transaction(h
     ],
 )
 def test_verify_finds_a_summary_row_altered_in_place_and_readers_do_not_trust_a_broken_one(home, fc, sql):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
         operations.done(st, a, ["1"], None, "Jo")
     assert run("log", "verify").exit_code == 0
@@ -114,7 +115,7 @@ def test_verify_finds_a_summary_row_altered_in_place_and_readers_do_not_trust_a_
 
 
 def test_verify_of_every_incident_finds_a_summary_row_this_version_could_not_have_written(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.create(st, fc, PUPIL, "Jo")
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.execute("""UPDATE summaries SET data = '{"v":2,"row":{"id":"x"},"facts":[]}'""")
@@ -124,7 +125,7 @@ def test_verify_of_every_incident_finds_a_summary_row_this_version_could_not_hav
 
 
 def test_a_damaged_row_is_replayed_not_a_traceback(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         operations.create(st, fc, PUPIL, "Jo")
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.execute("""UPDATE summaries SET data = '{"v":2,"row":{"id":"x"},"facts":[]}'""")
@@ -151,7 +152,7 @@ def _closed_long_ago(st, fc, n: int, day: str) -> list[int]:
 
 
 def test_log_list_shows_every_open_incident_and_recent_closed_ones_and_says_how_to_see_the_rest(home, fc):
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         old = _closed_long_ago(st, fc, 3, "2026-01-05")
         recent = [operations.create(st, fc, PUPIL, "Jo") for _ in range(2)]
         operations.close(st, recent[0], "Resolved", "Jo", force=True)
@@ -174,7 +175,7 @@ def test_log_list_shows_every_open_incident_and_recent_closed_ones_and_says_how_
 def test_the_governors_summary_from_summary_rows_is_the_summary_of_the_replayed_incidents(home, fc):
     from esafety_wizard.record.incident import summarise
 
-    with operations.open_store(home) as st:
+    with operations.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
         operations.done(st, a, ["1"], None, "Jo")
         operations.decide(st, a, "2", "Not needed: the pupil's parents removed it", "Jo")

@@ -1,5 +1,5 @@
-"""Where the user's files live (data and cache folders), and private, atomic writes: mode 0600, a temp file
-beside the target, os.replace."""
+"""Reading a file within bounds, and private, atomic writes: mode 0600, a temp file beside the target,
+os.replace. Where each file lives is `home.Home`."""
 
 from __future__ import annotations
 
@@ -10,8 +10,6 @@ from pathlib import Path
 
 from .errors import WizardError
 
-HOME_VAR = "ESAFETY_HOME"
-
 
 def now() -> datetime:
     """The time stamped on events, files and transcripts: local time, with its offset."""
@@ -21,36 +19,6 @@ def now() -> datetime:
 def stamp() -> str:
     """Now, as written in records and exports: ISO 8601 to the second, with the offset."""
     return now().isoformat(timespec="seconds")
-
-
-def data_home(given: Path | None = None) -> Path:
-    """The folder of the user's private files: `given` (--home), else $ESAFETY_HOME, else the data folder."""
-    if given:
-        return _a_folder(Path(given), "--home")
-    if os.environ.get(HOME_VAR):
-        return _a_folder(Path(os.environ[HOME_VAR]), HOME_VAR)
-    import platformdirs
-
-    return _a_folder(Path(platformdirs.user_data_dir("esafety-wizard", appauthor=False)), "your data folder")
-
-
-def _a_folder(path: Path, named_by: str) -> Path:
-    """The data folder may not exist yet (it is made when first written), but it may not be anything else."""
-    if path.exists() and not path.is_dir():
-        raise WizardError(f"{named_by} names {path}, which is not a folder. Give a folder (it is made if missing).")
-    return path
-
-
-def cache_home(home: Path | None = None) -> Path:
-    """The folder of rebuildable caches: under the data folder given (--home), else under $ESAFETY_HOME when set,
-    else the user's cache folder."""
-    if home:
-        return Path(home) / "cache"
-    if os.environ.get(HOME_VAR):
-        return Path(os.environ[HOME_VAR]) / "cache"
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("esafety-wizard", appauthor=False))
 
 
 # What each kind of file the tool reads may weigh at most: far above any real one, far below what would exhaust

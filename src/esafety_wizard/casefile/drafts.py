@@ -13,37 +13,32 @@ import re
 from pathlib import Path
 
 from ..errors import WizardError
-from ..files import data_home, private_dir, write_private
-
-FIRST = "unfinished-guide.json"
-
-
-def path(home: Path | None = None) -> Path:
-    return data_home(home) / FIRST
+from ..files import private_dir, write_private
+from ..home import DRAFT, Home
 
 
-def all_drafts(home: Path | None = None) -> list[Path]:
+def all_drafts(home: Home) -> list[Path]:
     """Every kept draft, newest last."""
     try:
-        found = [p for p in data_home(home).glob("unfinished-guide*.json") if p.is_file()]
+        found = [p for p in home.folder.glob("unfinished-guide*.json") if p.is_file()]
     except OSError:
         return []
     return sorted(found, key=lambda p: (p.stat().st_mtime, p.name))
 
 
 def save(
+    home: Home,
     answers: dict[str, str],
     flowchart_sha256: str,
     saved_at: str,
     reasons: dict[str, str] | None = None,
     target: Path | None = None,
-    home: Path | None = None,
 ) -> Path:
     """Keep a draft: in `target` (the draft being resumed), else in a new file in `home`, never over another."""
-    folder = data_home(home)
+    folder = home.folder
     private_dir(folder)
     if target is None:
-        target = folder / FIRST
+        target = folder / DRAFT
         if target.exists():
             stamp = re.sub(r"[^0-9]", "", saved_at)[:14]
             target = folder / f"unfinished-guide-{stamp}.json"
@@ -55,7 +50,7 @@ def save(
     return write_private(target, json.dumps(data, indent=2) + "\n", overwrite=True)
 
 
-def load(home: Path | None = None) -> tuple[dict[str, str], str, dict[str, str], Path]:
+def load(home: Home) -> tuple[dict[str, str], str, dict[str, str], Path]:
     """The newest unfinished guide: its answers, the SHA-256 of the flowchart they were given for, the reasons
     given for decisions, and where it is kept."""
     drafts = all_drafts(home)
@@ -72,12 +67,12 @@ def load(home: Path | None = None) -> tuple[dict[str, str], str, dict[str, str],
         raise WizardError(f"The unfinished guide in {p} cannot be read. Delete it and start again.") from None
 
 
-def exists(home: Path | None = None) -> bool:
+def exists(home: Home) -> bool:
     return bool(all_drafts(home))
 
 
-def discard(p: Path | None = None, home: Path | None = None) -> None:
+def discard(home: Home, p: Path | None = None) -> None:
     try:
-        (p or path(home)).unlink()
+        (p or home.draft).unlink()
     except FileNotFoundError:
         pass

@@ -14,44 +14,42 @@ from typing import NamedTuple
 
 from ..errors import WizardError
 from ..escape import one_line
-from ..files import data_home, private_dir, write_private
+from ..files import private_dir, write_private
 from ..flowchart import engine
-from ..flowchart.model import Flowchart
+from ..flowchart.model import Flowchart, Letter
+from ..home import Home
 from ..record import event as kinds
 from ..record import serialize, wording
 from ..record.event import Event, malformed
 from ..record.event import canonical as _canonical
-from ..record.incident import Evidence, Incident, Item, evidence_of, facts, replay, summarise
+from ..record.incident import Evidence, Incident, Item, Replays, evidence_of, facts, replay, summarise
 from . import evidence
-from .store import DB_NAME, Store, parse_time
-
-CONFIG = "config.json"
-
+from .store import Store, parse_time
 
 # --- who is acting --------------------------------------------------------------------------------------
 
 
-def saved_name(home: Path | None) -> str | None:
+def saved_name(home: Home) -> str | None:
     """The name set once with `esafety log name`, or None."""
     from ..files import read_json
 
     try:
-        data = read_json(data_home(home) / CONFIG, "settings")
+        data = read_json(home.settings, "settings")
     except FileNotFoundError:
         return None
     name = data.get("name") if isinstance(data, dict) else None
     return str(name) if name else None
 
 
-def set_name(home: Path | None, name: str) -> Path:
+def set_name(home: Home, name: str) -> Path:
     name = name.strip()
     if not name:
         raise WizardError('Give a name, for example: esafety log name "Jo Bloggs"')
-    h = private_dir(data_home(home))
-    return write_private(h / CONFIG, json.dumps({"name": name}) + "\n", overwrite=True)
+    private_dir(home.folder)
+    return write_private(home.settings, json.dumps({"name": name}) + "\n", overwrite=True)
 
 
-def actor(home: Path | None, as_: str | None) -> str:
+def actor(home: Home, as_: str | None) -> str:
     """Who is acting: --as, else the name set once with `esafety log name`.
 
     Raises:
@@ -70,8 +68,8 @@ def actor(home: Path | None, as_: str | None) -> str:
 # --- the store ------------------------------------------------------------------------------------------
 
 
-def has_incidents(home: Path | None) -> bool:
-    return (data_home(home) / DB_NAME).exists()
+def has_incidents(home: Home) -> bool:
+    return home.database.exists()
 
 
 def answered_data(
@@ -130,10 +128,10 @@ def create(st: Store, fc: Flowchart, answers: dict[str, str], who: str, reasons:
 def load(st: Store, incident_id: int) -> tuple[Incident, list[str]]:
     """An incident and what is wrong with its record (nothing, if it was not altered), from one read."""
     events, chain = st.checked(incident_id)
-    return _replay(incident_id, events), chain + malformed(events)
+    return _replay(st, incident_id, events), chain + malformed(events)
 
 
-def with_school_now(inc: Incident, home: Path | None) -> Incident:
+def with_school_now(inc: Incident, home: Home) -> Incident:
     """The incident with the school's contacts as they are set today beside its own (for show and export)."""
     from . import school
 
@@ -141,15 +139,21 @@ def with_school_now(inc: Incident, home: Path | None) -> Incident:
 
 
 def get(st: Store, incident_id: int) -> Incident:
-    return _replay(incident_id, st.events(incident_id))
+    return _replay(st, incident_id, st.events(incident_id))
 
 
-def _replay(incident_id: int, events: list[Event]) -> Incident:
+def _replay(st: Store, incident_id: int, events: list[Event]) -> Incident:
     if not events:
         raise WizardError(
             f"Incident {incident_id} has no events: its record was cut. Check the file with: esafety log verify"
         )
-    return replay(events)
+    return _replays(st).replay(events)
+
+
+def _replays(st: Store) -> Replays:
+    """The replays of this command's store: its summariser's, so that the incident a change was checked against
+    is carried on by the change's own event for its summary row, not replayed again."""
+    return st.summarise.replays if isinstance(st.summarise, Summariser) else Replays()
 
 
 def get_open(st: Store, incident_id: int) -> Incident:
@@ -166,16 +170,29 @@ def get_open(st: Store, incident_id: int) -> Incident:
 def summary_of(events: list[Event]) -> tuple[str, str, dict]:
     """An incident's summary row (store.Summarise): its status, the time of its last change, and its listing
     line and facts for the governors' summary."""
-    inc = replay(events)
+    return _summary_row(replay(events))
+
+
+def _summary_row(inc: Incident) -> tuple[str, str, dict]:
     return inc.status, inc.events[-1].at, {"v": SUMMARY_VERSION, "row": serialize.summary(inc), "facts": facts(inc)}
+
+
+class Summariser:
+    """The summariser of one command's store (store.Summarise), holding that command's replays."""
+
+    def __init__(self) -> None:
+        self.replays = Replays()
+
+    def __call__(self, events: list[Event]) -> tuple[str, str, dict]:
+        return _summary_row(self.replays.replay(events))
 
 
 SUMMARY_VERSION = 2  # raise when summary_of changes: rows of another version are replayed, not trusted
 
 
-def open_store(home: Path | None, *, create: bool = True, readonly: bool = False) -> Store:
+def open_store(home: Home, *, create: bool = True, readonly: bool = False) -> Store:
     """The one store of a command, writing each incident's summary row with each change."""
-    return Store(home, create=create, readonly=readonly, summarise=summary_of)
+    return Store(home.folder, create=create, readonly=readonly, summarise=Summariser())
 
 
 _ROW_KEYS = {
@@ -563,13 +580,13 @@ def letter_template(fc: Flowchart, name: str):
 
 
 def letter_drafted(
-    st: Store, incident_id: int, name: str, title: str, file: Path, fmt: str, sha256: str, to_fill, who: str
+    st: Store, incident_id: int, letter: Letter, file: Path, fmt: str, sha256: str, to_fill, who: str
 ) -> Event:
     """Record that a letter was drafted: which, by whom, when, the file's name and SHA-256, and what was left to
     fill in; never the letter's text."""
     data = {
-        "letter": name,
-        "title": title,
+        "letter": letter.id,
+        "title": letter.title,
         "file": file.name,
         "format": fmt,
         "sha256": sha256,

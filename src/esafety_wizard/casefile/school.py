@@ -14,20 +14,16 @@ from pathlib import Path
 from typing import NamedTuple
 
 from ..errors import WizardError
-from ..files import data_home, private_dir, read_json, write_private
+from ..files import private_dir, read_json, write_private
 from ..flowchart.model import Contact, Flowchart, Local
+from ..home import Home
 
-FILE = "school-contacts.json"
 FIELDS = ("name", "phone", "email")
 
 
-def path(home: Path | None = None) -> Path:
-    return data_home(home) / FILE
-
-
-def read(home: Path | None = None) -> dict[str, dict]:
+def read(home: Home) -> dict[str, dict]:
     """The school's contacts by id; {} if none were set. A file that cannot be read is an error, not ignored."""
-    p = path(home)
+    p = home.school_contacts
     try:
         data = read_json(p, "settings")
     except FileNotFoundError:
@@ -44,7 +40,7 @@ def _local(d: dict) -> Local:
     )
 
 
-def apply(fc: Flowchart, home: Path | None = None) -> Flowchart:
+def apply(fc: Flowchart, home: Home) -> Flowchart:
     """The procedure with each contact the school set carrying the school's details beside its own."""
     mine = read(home)
     if not mine:
@@ -69,7 +65,7 @@ class Now(NamedTuple):
         return (self.now[:3] if self.now else None) != (self.was[:3] if self.was else None)
 
 
-def beside(contacts: tuple[Contact, ...], home: Path | None = None) -> tuple[Now, ...]:
+def beside(contacts: tuple[Contact, ...], home: Home) -> tuple[Now, ...]:
     """The school's contacts today for the contacts an incident recorded: those the school has set now, and those
     it had set then (an incident saved before `contacts set` still shows the school's DSL and Chair today)."""
     mine = read(home)
@@ -121,7 +117,7 @@ def contact_id(fc: Flowchart, ref: str) -> str:
     )
 
 
-def set_contact(fc: Flowchart, cid: str, fields: dict[str, str | None], home: Path | None = None) -> Path:
+def set_contact(fc: Flowchart, cid: str, fields: dict[str, str | None], home: Home) -> Path:
     """Set (or, with '', clear) the school's details for one of the procedure's contacts; stamped with today.
     `cid` may be the contact's id or a name that only it answers to (see contact_id)."""
     cid = contact_id(fc, cid)
@@ -133,15 +129,14 @@ def set_contact(fc: Flowchart, cid: str, fields: dict[str, str | None], home: Pa
     mine[cid] = {k: v for k, v in entry.items() if v}
     if not any(mine[cid].get(k) for k in FIELDS):  # every detail cleared: nothing of the school's is left
         del mine[cid]
-    private_dir(data_home(home))
+    private_dir(home.folder)
     return write_private(
-        path(home), json.dumps({"contacts": mine}, indent=2, ensure_ascii=False) + "\n", overwrite=True
+        home.school_contacts, json.dumps({"contacts": mine}, indent=2, ensure_ascii=False) + "\n", overwrite=True
     )
 
 
 # --- the school's own details, for letters ----------------------------------------------------------------
 
-DETAILS_FILE = "school.json"
 DETAIL_FIELDS = ("name", "address", "head", "chair")
 
 
@@ -156,9 +151,9 @@ class Details(NamedTuple):
     set_on: str = ""
 
 
-def details(home: Path | None = None) -> Details:
+def details(home: Home) -> Details:
     """The school's details; all None if never set. A file that cannot be read is an error, not ignored."""
-    p = data_home(home) / DETAILS_FILE
+    p = home.school_details
     try:
         data = read_json(p, "settings")
     except FileNotFoundError:
@@ -170,7 +165,7 @@ def details(home: Path | None = None) -> Details:
     return Details(**got, set_on=str(data.get("set_on", "")))
 
 
-def set_details(fields: dict[str, str | None], home: Path | None = None) -> tuple[Details, Path]:
+def set_details(fields: dict[str, str | None], home: Home) -> tuple[Details, Path]:
     """Set (or, with '', clear) the school's name, address and head teacher; stamped with today."""
     given = {k: " ".join(v.split()) for k, v in fields.items() if v is not None}
     if not given:
@@ -181,8 +176,6 @@ def set_details(fields: dict[str, str | None], home: Path | None = None) -> tupl
     now.update(given)
     now["set_on"] = date.today().isoformat()
     kept = {k: v for k, v in now.items() if v}
-    private_dir(data_home(home))
-    where = write_private(
-        data_home(home) / DETAILS_FILE, json.dumps(kept, indent=2, ensure_ascii=False) + "\n", overwrite=True
-    )
+    private_dir(home.folder)
+    where = write_private(home.school_details, json.dumps(kept, indent=2, ensure_ascii=False) + "\n", overwrite=True)
     return details(home), where

@@ -18,11 +18,11 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from ..errors import WizardError
-from ..files import data_home, private_dir, stamp
+from ..files import private_dir, stamp
+from ..home import DATABASE as DB_NAME
 from ..record.event import Event, _hash, canonical, event_hash
 
 SCHEMA_VERSION = 2
-DB_NAME = "incidents.sqlite3"
 
 # Migrations from version N-1 to N, applied in order inside one transaction. Never edit a released one.
 MIGRATIONS: dict[int, str] = {
@@ -77,7 +77,7 @@ class Store:
 
     def __init__(
         self,
-        home: Path | None = None,
+        folder: Path,
         *,
         create: bool = True,
         readonly: bool = False,
@@ -88,7 +88,7 @@ class Store:
 
         `summarise`: how an incident's events become its summary row (cases.summary_of), written with each
         change. Without it a change removes the incident's row instead, and readers replay that incident."""
-        self.home = data_home(home)
+        self.home = Path(folder)
         self.path = self.home / DB_NAME
         self.readonly = readonly
         self.summarise = summarise

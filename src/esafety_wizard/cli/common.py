@@ -51,7 +51,15 @@ ProcedureOpt = Annotated[
 ]
 
 
-def procedure(flowchart: Path | None, home: Path | None = None, name: str | None = None, choose=None):
+def home_of(home: Path | None):
+    """The one place a command works out where its files go (--home, else ESAFETY_HOME, else the platform's
+    folders): called once at the start of each command, inside its boundary, and the `Home` handed down."""
+    from ..home import Home
+
+    return Home.resolve(home)
+
+
+def procedure(flowchart: Path | None, home, name: str | None = None, choose=None):
     """The procedure in use (checked in full), with the school's own contacts laid over its own.
 
     With a pack (a folder of procedures): the one named, the only one, or the one `choose(pack)` picks (the
@@ -101,7 +109,7 @@ def ask_which(plain: bool):
     return choose
 
 
-def who_acts(home: Path | None, as_: str | None, asker=None) -> str:
+def who_acts(home, as_: str | None, asker=None) -> str:
     """Who is acting: --as, else the name set once, else (with an asker) asked and kept for next time.
 
     Raises:

@@ -18,6 +18,7 @@ from .common import (
     ask_which,
     boundary,
     err,
+    home_of,
     out,
     plain_mode,
     procedure,
@@ -94,6 +95,7 @@ def guide(
     Example (no questions asked): esafety guide --answers answers.yaml --transcript incident.md
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         plain = plain_mode(plain)
         g = _Guide(
             procedure(flowchart, home, procedure_, None if answers is not None else ask_which(plain)),
@@ -231,7 +233,7 @@ class _Guide:
             self.keep(session.answers, session.reasons, save, saved, who)
             return EXIT_CANCELLED
         if resume:
-            drafts.discard(self.draft, self.home)
+            drafts.discard(self.home, self.draft)
         self.say_saved()
         if interactive:  # the prompts above pushed the outcome up: say where it starts, and its first action
             from rich.text import Text
@@ -271,7 +273,7 @@ class _Guide:
             self.err.print("\nCancelled. Nothing had been answered, so nothing was kept.")
             return
         try:
-            where = drafts.save(answers, self.fc.sha256, stamp(), reasons, self.draft, self.home)
+            where = drafts.save(self.home, answers, self.fc.sha256, stamp(), reasons, self.draft)
         except WizardError as e:
             self.err.print(f"\nCancelled. Your answers could not be kept: {e}")
             return

@@ -19,6 +19,7 @@ from .common import (
     ProcedureOpt,
     boundary,
     err,
+    home_of,
     out,
     plain_mode,
     procedure,
@@ -68,6 +69,7 @@ def _change(home, as_, no_color, do) -> None:
     """A command that records one change: who is acting, one store, `do(cases, store, who)`, then the line it
     returns, saying what was done."""
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         from ..casefile import operations
 
         who = operations.actor(home, as_)
@@ -87,6 +89,7 @@ def log_name(
     Example: esafety log name "Jo Bloggs"
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         from ..casefile import operations
 
         operations.set_name(home, name)
@@ -110,6 +113,7 @@ def log_list(
     Example: esafety log list --open
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         from .. import escape
         from ..casefile import operations
         from . import screen
@@ -153,6 +157,7 @@ def log_show(
     Example: esafety log show 3
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         import sys
 
         from ..casefile import operations
@@ -195,6 +200,7 @@ def log_resume(
     Example: esafety log resume 3
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         if answers is not None:
             from ..flowchart import answers as answers_file
 
@@ -498,6 +504,7 @@ def log_verify(
     Example: esafety log verify 3 --against incident-3.json
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         from ..casefile import operations
         from . import screen
 
@@ -596,6 +603,7 @@ def log_answer(
     Example: esafety log answer 3 QUESTION ANSWER
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         reasons = {question: reason} if reason else None
         fc = _incident_procedure(incident_id, flowchart, home, procedure_)
         _answer(incident_id, fc, {question: value}, reasons, home, as_, no_color)
@@ -737,6 +745,7 @@ def log_export(
     Example: esafety log export 3 --format html -o incident-3.html
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         import sys
 
         from ..casefile import operations
@@ -783,7 +792,7 @@ def log_letter(
             "-o",
             metavar="FILE",
             help="Write it here (readable only by you); .docx, .md or .html. Default: a .docx named for the "
-            "incident and the letter, in this folder.",
+            "incident and the letter, in this folder; with --home DIR (or ESAFETY_HOME), in DIR/letters.",
         ),
     ] = None,
     fmt: Annotated[
@@ -802,6 +811,7 @@ def log_letter(
     Example: esafety log letter 3 parent_invite
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         import hashlib
         from datetime import date
 
@@ -813,7 +823,10 @@ def log_letter(
 
         fmt = format_for(output, fmt, LetterFormat, "write .docx and save it as PDF from Word", bare=False)
         if output is None:
-            output = Path(f"esafety-incident-{incident_id}-{name[:40]}-{now():%Y-%m-%d}.{fmt.value}")
+            from ..files import private_dir
+
+            folder = private_dir(home.letters) if home.chosen else home.letters
+            output = folder / f"esafety-incident-{incident_id}-{name[:40]}-{now():%Y-%m-%d}.{fmt.value}"
         fc = procedure(flowchart, home)
         template = operations.letter_template(fc, name)
         who = operations.actor(home, as_)
@@ -828,7 +841,7 @@ def log_letter(
             raw = data.encode("utf-8") if isinstance(data, str) else data
             write_private(output, raw, overwrite=force)
             sha = hashlib.sha256(raw).hexdigest()
-            operations.letter_drafted(st, incident_id, name, template.title, output, fmt.value, sha, d.to_fill, who)
+            operations.letter_drafted(st, incident_id, template, output, fmt.value, sha, d.to_fill, who)
         e = err(no_color)
         e.print(
             f"Letter '{d.letter.title}' drafted to {output} (readable only by you). Check every sentence before "
@@ -873,6 +886,7 @@ def log_report(
     Example: esafety log report --from 2026-09-01 --to 2026-12-31 -o autumn-term.html
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         import sys
 
         from ..casefile import operations

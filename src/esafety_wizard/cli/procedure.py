@@ -18,6 +18,7 @@ from .common import (
     ProcedureOpt,
     boundary,
     err,
+    home_of,
     invoked,
     out,
     procedure,
@@ -48,6 +49,7 @@ def contacts(
     if ctx.invoked_subcommand is not None:
         return
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         fc = procedure(flowchart, home, procedure_)
         if json_:
             from ..escape import json_text
@@ -83,6 +85,7 @@ def contacts_set(
     Example: esafety contacts set dsl --name "Mrs Patel" --phone "01234 567890"
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         from ..casefile import school
         from ..flowchart import loader
 
@@ -118,6 +121,7 @@ def school_show(
     if ctx.invoked_subcommand is not None:
         return
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         from ..casefile import school
 
         d = school.details(home)
@@ -157,6 +161,7 @@ def school_set(
     Example: esafety school set --name "Hillside Primary School" --address "1 High Street, Matlock" --head "Mrs A Jones"
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         from ..casefile import school
 
         _, where = school.set_details({"name": name, "address": address, "head": head, "chair": chair}, home)
@@ -176,6 +181,7 @@ def letters(
     Example: esafety letters
     """
     with boundary(no_color):
+        home = home_of(home)  # resolved once: every file below goes where it says
         fc = procedure(flowchart, home, procedure_)
         if json_:
             from ..escape import json_text
@@ -325,7 +331,7 @@ def diagram(
     with boundary(no_color):
         from ..documents import diagram as diagrams
 
-        write_output(diagrams.render(procedure(flowchart, None, procedure_), fmt.value), output, force)
+        write_output(diagrams.render(procedure(flowchart, home_of(None), procedure_), fmt.value), output, force)
 
 
 def paths(
@@ -353,7 +359,7 @@ def paths(
         from ..errors import WizardError
         from ..flowchart.model import count_paths
 
-        fc = procedure(flowchart, None, procedure_)
+        fc = procedure(flowchart, home_of(None), procedure_)
         n = count_paths(fc)
         if n > limit:
             raise WizardError(

@@ -409,6 +409,32 @@ class _Replaying:
     def nothing(self, e: Event) -> None:
         """A letter drafted changes nothing replayed: it stays in the history."""
 
+    def incident(self, events: list[Event]) -> Incident:
+        first = events[0]
+        return Incident(
+            first.incident_id,
+            first.at,
+            first.actor,
+            self.closed,
+            self.ref,
+            tuple(_answer(a) for a in self.answers),
+            tuple(
+                Decision(_text(x.get("id")), _text(x.get("answer")), _text(x.get("decision")), x.get("reason") or None)
+                for x in self.decisions
+            ),
+            self.complete,
+            self.checklist(),
+            tuple(_contact(c) for c in self.contacts),
+            tuple(self.notes),
+            tuple(self.evidence),
+            tuple(events),
+            self.description,
+            self.staff,
+            self.who_question,
+            self.not_known_yet,
+            dict(self.seen),
+        )
+
     def checklist(self) -> tuple[Item, ...]:
         """The last answers' steps, each with what was done or decided; then the steps done or decided on that a
         change of answers dropped: done stays done, marked no longer needed and why, with every word said of it."""
@@ -444,37 +470,42 @@ _HANDLERS = {
 def replay(events: list[Event]) -> Incident:
     """The incident as its events say. Raises WizardError if there are none (the record was cut). An event of a
     kind this version does not know is skipped (and reported by `log verify`)."""
-    if not events:
-        raise WizardError("This incident has no events: its record was cut. Check the file with: esafety log verify")
-    r = _Replaying()
-    for e in events:
-        handle = _HANDLERS.get(e.kind)
-        if handle is not None:
-            handle(r, e)
-    first = events[0]
-    return Incident(
-        first.incident_id,
-        first.at,
-        first.actor,
-        r.closed,
-        r.ref,
-        tuple(_answer(a) for a in r.answers),
-        tuple(
-            Decision(_text(x.get("id")), _text(x.get("answer")), _text(x.get("decision")), x.get("reason") or None)
-            for x in r.decisions
-        ),
-        r.complete,
-        r.checklist(),
-        tuple(_contact(c) for c in r.contacts),
-        tuple(r.notes),
-        tuple(r.evidence),
-        tuple(events),
-        r.description,
-        r.staff,
-        r.who_question,
-        r.not_known_yet,
-        r.seen,
-    )
+    return Replays().replay(events)
+
+
+class Replays:
+    """Replays for one command, keeping the last incident's so far: when the same incident is replayed again with
+    events added (a change, then its summary row), only the added events are read. Holds one incident at a
+    time, so a listing that replays thousands keeps no more than one."""
+
+    def __init__(self) -> None:
+        self._last: tuple[_Replaying, list[Event]] | None = None
+        self.full = 0  # replays from the first event: what a test counts
+
+    def replay(self, events: list[Event]) -> Incident:
+        if not events:
+            raise WizardError(
+                "This incident has no events: its record was cut. Check the file with: esafety log verify"
+            )
+        state, new = self._carried_on(events)
+        for e in new:
+            handle = _HANDLERS.get(e.kind)
+            if handle is not None:
+                handle(state, e)
+        self._last = (state, list(events))
+        return state.incident(events)
+
+    def _carried_on(self, events: list[Event]) -> tuple[_Replaying, list[Event]]:
+        """The state to carry on from, and the events still to read: the last replay's when these events begin
+        with its events (the hash chain makes the last one's hash stand for all before it), else a new one."""
+        if self._last is not None:
+            state, seen = self._last
+            k = len(seen)
+            if k <= len(events) and events[k - 1].incident_id == seen[-1].incident_id:
+                if (events[k - 1].n, events[k - 1].hash) == (seen[-1].n, seen[-1].hash):
+                    return state, events[k:]
+        self.full += 1
+        return _Replaying(), events
 
 
 def changes(old: tuple[Item, ...], new_steps: list[dict]) -> dict:

@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from ...errors import FlowchartError, Problem, WizardError
 from ...files import read_bounded
+from ...home import Home
 from ..model import END, Choice, Flowchart, Question, paused_gc
 
 # --- where the file comes from --------------------------------------------------------------------------
@@ -37,11 +38,11 @@ def schema_text() -> str:
     return (Path(__file__).resolve().parents[1] / "schema.json").read_text(encoding="utf-8")
 
 
-def load(path: str | os.PathLike[str] | None = None, home: Path | None = None) -> Flowchart:
+def load(path: str | os.PathLike[str] | None = None, home: Home | None = None) -> Flowchart:
     """Load and check a flowchart: `path`, else $ESAFETY_FLOWCHART, else the built-in one.
 
     A file already checked (same SHA-256, same version of this tool) comes from the cache without parsing (kept
-    under `home`, the data folder the command line was given, when it was given one).
+    in `home`'s cache folder: a face passes the Home it resolved; a script may leave it to the default).
 
     Raises:
         FlowchartError: the file is missing, unreadable or has any problem; the message lists them all.
@@ -56,18 +57,23 @@ def load(path: str | os.PathLike[str] | None = None, home: Path | None = None) -
 
 
 def _checked(
-    data: bytes, shown: str, origin: str, sha: str, shared=None, use_cache: bool = True, home: Path | None = None
+    data: bytes, shown: str, origin: str, sha: str, shared=None, use_cache: bool = True, home: Home | None = None
 ) -> tuple[Flowchart | None, list[Problem]]:
     """A checked flowchart from the cache when `use_cache` and it was checked before, else parsed in full (and
     then cached); with the problems found ([] from the cache: only a usable file is ever cached)."""
     from . import cache
 
-    if use_cache:
+    if home is None:  # a caller that is not a face (a script, a test): the default folders, if they can be
+        try:
+            home = Home.resolve()
+        except WizardError:
+            pass
+    if use_cache and home is not None:
         fc = cache.get(sha, home)
         if fc is not None:
             return fc._replace(origin=origin), []
     fc, problems = _parse_bytes(data, shown, origin, sha, shared)
-    if fc is not None:
+    if fc is not None and home is not None:
         cache.put(sha, fc, home)
     return fc, problems
 
@@ -183,7 +189,7 @@ def _in_pack(folder: Path, ref: object, what: str, b, line: int) -> Path | None:
     return path
 
 
-def load_pack(folder: Path, home: Path | None = None) -> Pack:
+def load_pack(folder: Path, home: Home | None = None) -> Pack:
     """Load and check every procedure of a pack. Raises FlowchartError listing every problem in every file."""
     pack, problems = check_pack(folder, use_cache=True, home=home)
     if pack is None:
@@ -191,7 +197,7 @@ def load_pack(folder: Path, home: Path | None = None) -> Pack:
     return pack
 
 
-def check_pack(folder: Path, use_cache: bool = False, home: Path | None = None) -> tuple[Pack | None, list[Problem]]:
+def check_pack(folder: Path, use_cache: bool = False, home: Home | None = None) -> tuple[Pack | None, list[Problem]]:
     """Check a pack: its own file, its shared contacts and every procedure (parsed in full unless `use_cache`,
     so `validate` lists every warning), with every problem found."""
     from . import checks, reader

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ... import __version__
 from ...errors import Problem
-from ...files import cache_home
+from ...home import Home
 from ..model import Choice, Contact, Flowchart, Hold, Letter, LetterPart, Notice, Question, ReaderPart, Section, Step
 
 # Part of every key: a new version of the tool, or a change to any model class, never reads an old entry.
@@ -40,11 +40,11 @@ _FORMAT = (
 )
 
 
-def _path(sha256: str, home: Path | None = None) -> Path:
-    return cache_home(home) / f"flowchart-{sha256}.json"
+def _path(sha256: str, home: Home) -> Path:
+    return home.cache / f"flowchart-{sha256}.json"
 
 
-def get(sha256: str, home: Path | None = None) -> Flowchart | None:
+def get(sha256: str, home: Home) -> Flowchart | None:
     from ...errors import WizardError
     from ...files import read_json
 
@@ -57,12 +57,12 @@ def get(sha256: str, home: Path | None = None) -> Flowchart | None:
         return None
 
 
-def put(sha256: str, fc: Flowchart, home: Path | None = None) -> None:
+def put(sha256: str, fc: Flowchart, home: Home) -> None:
     from ...errors import WizardError
     from ...files import private_dir, write_private
 
     try:
-        private_dir(cache_home(home))
+        private_dir(home.cache)
         text = json.dumps({"format": _FORMAT, "flowchart": _encode(fc)}, ensure_ascii=False)
         write_private(_path(sha256, home), text, overwrite=True)
     except (WizardError, OSError):
