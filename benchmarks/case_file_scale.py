@@ -43,7 +43,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from esafety_wizard.casefile import operations
+from esafety_wizard.casefile import incidents, operations, verify
 from esafety_wizard.casefile.store import DB_NAME, Store
 from esafety_wizard.flowchart import loader
 from esafety_wizard.home import Home
@@ -64,8 +64,8 @@ ONE = str(BIG - 5)  # the incident worked on in the big store: one of the last, 
 OPEN = 10  # the last incidents stay open; the rest were closed (a school's years of incidents)
 
 
-def make_store(home: Path, incidents: int) -> None:
-    """A store of `incidents` ordinary incidents of 20 events each: opened, answered, notes and steps done, and
+def make_store(home: Path, count: int) -> None:
+    """A store of `count` ordinary incidents of 20 events each: opened, answered, notes and steps done, and
     (all but the last 10) closed, spread over the years before today; with their summary rows, as esafety writes
     them."""
     fc = loader.load()
@@ -76,18 +76,18 @@ def make_store(home: Path, incidents: int) -> None:
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.execute("PRAGMA synchronous = OFF")
     db.execute("BEGIN")
-    for i in range(1, incidents + 1):
+    for i in range(1, count + 1):
         # Oldest first: incident 1 years ago, the last ones this month.
-        at = f"{2026 - (incidents - i) * 8 // incidents:04d}-{1 + i % 11:02d}-{1 + i % 28:02d}T09:00:00+00:00"
+        at = f"{2026 - (count - i) * 8 // count:04d}-{1 + i % 11:02d}-{1 + i % 28:02d}T09:00:00+00:00"
         db.execute("INSERT INTO incidents (id, created_at) VALUES (?, ?)", (i, at))
         prev = ""
         kinds = [("opened", {"flowchart": answered["flowchart"]}), ("answered", answered)]
-        for k in range(EVENTS_PER_INCIDENT - 2 - (i <= incidents - OPEN)):
+        for k in range(EVENTS_PER_INCIDENT - 2 - (i <= count - OPEN)):
             if k % 2:
                 kinds.append(("note", {"text": f"Note {k}: parent phoned back about the posts; meeting arranged."}))
             else:
                 kinds.append(("step_done", {"step": step_ids[k % len(step_ids)], "note": "Done as agreed."}))
-        if i <= incidents - OPEN:
+        if i <= count - OPEN:
             kinds.append(("closed", {"reason": "Resolved with the parent.", "open_steps": step_ids[9:]}))
         for n, (kind, data) in enumerate(kinds, 1):
             h = event_hash(i, n, at, "Jo Bloggs", kind, data, prev)
@@ -98,7 +98,7 @@ def make_store(home: Path, incidents: int) -> None:
             prev = h
     db.execute("COMMIT")
     db.close()
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         st.rebuild_summaries()
 
 
@@ -176,7 +176,7 @@ def verify_against_floor(home: Path, rounds: int = 3) -> bool:
         base.append(time.perf_counter() - start)
         with Store(home, create=False, readonly=True) as st:
             start = time.perf_counter()
-            results = operations.verify(st)
+            results = verify.verify(st)
             ours.append(time.perf_counter() - start)
         assert all(v.ok for v in results)
     o, b = min(ours), min(base)
@@ -215,7 +215,7 @@ def _floor_program(sql_keys: bool, chosen: int | None, table: bool = False) -> l
 
 def listing_against_sqlite(home: Path, rounds: int) -> bool:
     """Parts 5 and 6: whole commands on the 10,000 store against bare sqlite3 reads of the rows they need."""
-    from esafety_wizard.casefile.operations import RECENT
+    from esafety_wizard.casefile.summaries import RECENT
 
     tmp = home.parent / "export.html"
     start_up = [run_rss(["--version"], home) for _ in range(rounds)]

@@ -3,7 +3,7 @@ nothing printed."""
 
 import pytest
 
-from esafety_wizard.casefile import operations
+from esafety_wizard.casefile import acting, incidents, operations, verify
 from esafety_wizard.casefile.store import Store
 from esafety_wizard.errors import WizardError
 from esafety_wizard.home import Home
@@ -31,7 +31,7 @@ def one(st, fc):
 
 
 def test_create_then_read_back_the_same_answers_and_checklist(st, fc, one, capsys):
-    inc = operations.get(st, one)
+    inc = incidents.get(st, one)
     assert [(a.id, a.value) for a in inc.answers] == list(PUPIL.items())
     assert inc.created_by == "Jo Head" and inc.status == "open" and not inc.complete
     assert all(isinstance(it, Item) for it in inc.checklist)
@@ -42,7 +42,7 @@ def test_create_then_read_back_the_same_answers_and_checklist(st, fc, one, capsy
 
 def test_done_returns_the_item_and_records_who_and_the_note(st, one):
     [it] = operations.done(st, one, "1", "Form tutor identified the pupils", "Jo")
-    again = operations.get(st, one).item(it.id)
+    again = incidents.get(st, one).item(it.id)
     assert again.done.actor == "Jo" and again.done.note == "Form tutor identified the pupils"
     with pytest.raises(WizardError, match="has no step '99'"):
         operations.done(st, one, "99", None, "Jo")
@@ -64,7 +64,7 @@ def test_a_closed_incident_takes_no_change_until_reopened(st, one):
 
 
 def test_record_answers_reports_what_changed_on_the_checklist(st, fc, one):
-    before = {it.id for it in operations.get(st, one).checklist}
+    before = {it.id for it in incidents.get(st, one).checklist}
     inc = operations.record_answers(st, one, fc, {**PUPIL, "refuses_removal": "no", "serious": "yes"}, "Jo")
     changes = inc.events[-1].data["changes"]
     after = {it.id for it in inc.checklist}
@@ -75,10 +75,10 @@ def test_verify_returns_what_it_found_for_each_incident(st, fc, one, tmp_path):
     f = tmp_path / "post.png"
     f.write_bytes(b"x")
     operations.add_evidence(st, one, [f], "As seen on Monday", "Jo")
-    [v] = operations.verify(st, one)
+    [v] = verify.verify(st, one)
     assert v.ok and v.problems == [] and v.evidence[0][1] == "unchanged"
     f.write_bytes(b"y")
-    [v] = operations.verify(st)
+    [v] = verify.verify(st)
     assert not v.ok and v.evidence[0][1] == "changed"
 
 
@@ -86,9 +86,9 @@ def test_empty_note_and_missing_name_are_errors_naming_the_fix(st, one, tmp_path
     with pytest.raises(WizardError, match="empty"):
         operations.note(st, one, "  ", "Jo")
     with pytest.raises(WizardError, match="esafety log name"):
-        operations.actor(Home.at(tmp_path / "nobody"), None)
-    operations.set_name(Home.at(tmp_path / "somebody"), " Jo Bloggs ")
-    assert operations.actor(Home.at(tmp_path / "somebody"), None) == "Jo Bloggs"
+        acting.actor(Home.at(tmp_path / "nobody"), None)
+    acting.set_name(Home.at(tmp_path / "somebody"), " Jo Bloggs ")
+    assert acting.actor(Home.at(tmp_path / "somebody"), None) == "Jo Bloggs"
 
 
 def test_evidence_is_read_in_blocks_and_reports_its_progress(tmp_path):
@@ -105,10 +105,10 @@ def test_evidence_is_read_in_blocks_and_reports_its_progress(tmp_path):
 
 
 def test_one_state_a_step_a_second_tick_or_a_tick_after_a_decision_without_a_word_is_refused(st, one):
-    events = len(operations.get(st, one).events)
+    events = len(incidents.get(st, one).events)
     with pytest.raises(WizardError, match="has no step '99'"):
         operations.done(st, one, ["2", "99"], None, "Jo")  # a mistake in one marks none
-    assert len(operations.get(st, one).events) == events
+    assert len(incidents.get(st, one).events) == events
     assert [it.number for it in operations.done(st, one, ["1", "2"], "Both done on Monday", "Jo")] == [1, 2]
     with pytest.raises(WizardError, match="is already marked done"):
         operations.done(st, one, "1", "again", "Jo")
@@ -116,5 +116,5 @@ def test_one_state_a_step_a_second_tick_or_a_tick_after_a_decision_without_a_wor
     with pytest.raises(WizardError, match="was decided against: 'Not needed: the post was removed'"):
         operations.done(st, one, "3", None, "Jo")
     [it] = operations.done(st, one, "3", "Done after all: new posts appeared", "Jo")
-    again = operations.get(st, one).item(it.id)
+    again = incidents.get(st, one).item(it.id)
     assert again.done.note == "Done after all: new posts appeared" and again.decided.reason.startswith("Not needed")

@@ -502,7 +502,10 @@ LOG_COMMANDS = [
 def test_each_log_command_opens_the_store_once_and_replays_the_incident_once(incident, args, monkeypatch, tmp_path):
     from esafety_wizard.record import incident as record
 
-    before = {"undone": ["done", 1, 1, "--as", "Jo"], "reopen": ["close", 1, "--reason", "Resolved", "--force", "--as", "Jo"]}
+    before = {
+        "undone": ["done", 1, 1, "--as", "Jo"],
+        "reopen": ["close", 1, "--reason", "Resolved", "--force", "--as", "Jo"],
+    }
     if args[0] in before:
         assert run("log", *before[args[0]]).exit_code == 0
     opened, replayed = [], []

@@ -80,13 +80,13 @@ def _families(fc):
 
 @pytest.mark.parametrize("stride", [pytest.param(5, id="every-5th-family"), pytest.param(1, marks=pytest.mark.slow)])
 def test_every_step_is_found_by_the_words_on_the_screen_and_says_which_it_marked(tmp_path, fc, stride):
-    from esafety_wizard.casefile import operations
+    from esafety_wizard.casefile import incidents, operations
     from esafety_wizard.flowchart import engine
     from esafety_wizard.record import wording
 
     families = _families(fc)
     assert len(families) > 50
-    with operations.open_store(Home.at(tmp_path / "home")) as st:
+    with incidents.open_store(Home.at(tmp_path / "home")) as st:
         for answers in families[::stride]:
             n = operations.create(st, fc, answers, "Jo")
             for r in engine.outcome(fc, answers).steps:

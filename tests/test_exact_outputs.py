@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 
 from esafety_wizard import __version__
-from esafety_wizard.casefile import operations, school, store
+from esafety_wizard.casefile import acting, incidents, operations, school, store, summaries, verify
 from esafety_wizard.documents import incident_record
 from esafety_wizard.errors import WizardError
 from esafety_wizard.flowchart import engine, loader
@@ -102,7 +102,7 @@ def lived(tmp_path, fc, clock):
     shot = fixed_file("screenshot.png", b"\x89PNG a screenshot of the post")
     wrong = fixed_file("other.png", b"a file from another incident")
     here = school.apply(fc, Home.at(home))  # the procedure as the command line loads it: with the school's own contacts
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         n = operations.create(st, here, PARENT, "Jo Head", {"resolved": "The parent refused to take the post down"})
         operations.describe(st, n, "A parent posted about Ms Lee on Facebook", "Ms Lee", "Jo Head")
         operations.done(st, n, ["1", "2"], "Screenshots taken with the date showing", "Jo Head")
@@ -138,35 +138,35 @@ def test_an_incident_through_every_kind_of_event_exports_exactly_as_kept(lived, 
     # the school sets its own DSL's number, and changes its police contact, after the incident was saved
     school.set_contact(fc, "child_protection_officer", {"name": "Ms Patel", "phone": "01234 567890"}, Home.at(home))
     school.set_contact(fc, "chair_of_governors", {"name": "Mrs New"}, Home.at(home))
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        inc, problems = operations.load(st, n)
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        inc, problems = incidents.load(st, n)
         states = operations.evidence_states(inc)
-    inc = operations.with_school_now(inc, Home.at(home))
+    inc = incidents.with_school_now(inc, Home.at(home))
     same_as_kept(f"incident.{fmt}", incident_record.render(fmt, inc, problems, EXPORTED, states), tmp_path)
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
 def test_an_open_incident_whose_guide_stopped_short_exports_exactly_as_kept(lived, fmt, tmp_path):
     home, n, m = lived
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        inc, problems = operations.load(st, m + 1)
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        inc, problems = incidents.load(st, m + 1)
     same_as_kept(f"unfinished.{fmt}", incident_record.render(fmt, inc, problems, EXPORTED, None), tmp_path)
 
 
 @pytest.mark.parametrize("fmt", ["json", "md", "html"])
 def test_the_governors_summary_is_exactly_as_kept(lived, fmt, tmp_path):
     home, _, _ = lived
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        s = operations.governors_summary(st, "2026-09-01", "2026-09-30")
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        s = summaries.governors_summary(st, "2026-09-01", "2026-09-30")
     same_as_kept(f"governors.{fmt}", incident_record.governors(fmt, s, EXPORTED), tmp_path)
 
 
 def test_the_list_of_incidents_and_each_summary_are_exactly_as_kept(lived, tmp_path):
     home, n, m = lived
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        rows = list(operations.list_rows(st, "all"))
-        summaries = [serialize.summary(operations.get(st, i)) for i in (n, m)]
-    same_as_kept("list.json", json.dumps({"rows": rows, "summaries": summaries}, indent=1) + "\n", tmp_path)
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        rows = list(summaries.list_rows(st, "all"))
+        each = [serialize.summary(incidents.get(st, i)) for i in (n, m)]
+    same_as_kept("list.json", json.dumps({"rows": rows, "summaries": each}, indent=1) + "\n", tmp_path)
 
 
 CHAIR = {
@@ -201,7 +201,7 @@ def test_every_refusal_of_the_case_file_says_exactly_what_to_do(lived, fc, tmp_p
             do()
         said.append(f"{what}: {e.value}")
 
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         refused("note on a closed incident", lambda: operations.note(st, n, "More", "Jo"))
         operations.reopen(st, m, "Another post", "Jo")
         refused("empty note", lambda: operations.note(st, m, "  ", "Jo"))
@@ -217,17 +217,15 @@ def test_every_refusal_of_the_case_file_says_exactly_what_to_do(lived, fc, tmp_p
         refused("withdraw by a short hash", lambda: operations.withdraw_evidence(st, m, "abcdef1", "Wrong", "Jo"))
         refused("close without a reason", lambda: operations.close(st, m, None, "Jo"))
         refused("reopen an open incident", lambda: operations.reopen(st, m, "Again", "Jo"))
-        refused("no such incident", lambda: operations.get(st, 99))
-        refused("dates the wrong way round", lambda: operations.governors_summary(st, "2026-10-01", "2026-09-01"))
-        refused("not a date", lambda: operations.governors_summary(st, "2026-02-30", None))
-        refused("a head of no events", lambda: operations.earlier("0-3f2a9c81d0e4b5a6"))
-        refused("a copy of another incident", lambda: operations.compare(st, n, operations.Earlier(m, 1, "00", [], "")))
-        refused("no file", lambda: operations.earlier(str(tmp_path / "missing.json")))
-        refused("a JSON with no head", lambda: operations.earlier(str(write(tmp_path / "x.json", '{"history": []}'))))
-        refused(
-            "text with no head", lambda: operations.earlier(str(write(tmp_path / "x.md", "Record head: none here")))
-        )
-        refused("an empty name", lambda: operations.set_name(Home.at(home), " "))
+        refused("no such incident", lambda: incidents.get(st, 99))
+        refused("dates the wrong way round", lambda: summaries.governors_summary(st, "2026-10-01", "2026-09-01"))
+        refused("not a date", lambda: summaries.governors_summary(st, "2026-02-30", None))
+        refused("a head of no events", lambda: verify.earlier("0-3f2a9c81d0e4b5a6"))
+        refused("a copy of another incident", lambda: verify.compare(st, n, verify.Earlier(m, 1, "00", [], "")))
+        refused("no file", lambda: verify.earlier(str(tmp_path / "missing.json")))
+        refused("a JSON with no head", lambda: verify.earlier(str(write(tmp_path / "x.json", '{"history": []}'))))
+        refused("text with no head", lambda: verify.earlier(str(write(tmp_path / "x.md", "Record head: none here"))))
+        refused("an empty name", lambda: acting.set_name(Home.at(home), " "))
     same_as_kept("refusals.txt", "\n".join(said) + "\n", tmp_path)
 
 
@@ -239,17 +237,17 @@ def write(path: Path, text: str) -> Path:
 def test_what_a_comparison_with_an_earlier_copy_says_is_exactly_as_kept(lived, tmp_path):
     home, n, _ = lived
     said = []
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         events = st.events(n)
         heads = [f"{len(events) - k}-{events[-1 - k].hash[:16]}" for k in (0, 1, 3)]
         for head in heads:
-            said.append(f"{head.split('-')[0]} of {len(events)}: {operations.compare(st, n, operations.earlier(head))}")
+            said.append(f"{head.split('-')[0]} of {len(events)}: {verify.compare(st, n, verify.earlier(head))}")
         longer = f"{len(events) + 1}-{events[-1].hash[:16]}"
-        said.append(f"one more than the record: {operations.compare(st, n, operations.earlier(longer))}")
+        said.append(f"one more than the record: {verify.compare(st, n, verify.earlier(longer))}")
         longer = f"{len(events) + 3}-{events[-1].hash[:16]}"
-        said.append(f"three more than the record: {operations.compare(st, n, operations.earlier(longer))}")
+        said.append(f"three more than the record: {verify.compare(st, n, verify.earlier(longer))}")
         wrong = f"{len(events) - 1}-{'0' * 16}"
-        said.append(f"a different head: {operations.compare(st, n, operations.earlier(wrong))}")
+        said.append(f"a different head: {verify.compare(st, n, verify.earlier(wrong))}")
     same_as_kept("compare.txt", "\n".join(said) + "\n", tmp_path)
 
 
@@ -261,7 +259,7 @@ def small(tmp_path, clock):
 
     fc = loader.load(fixed_file("small.yaml", GOOD.encode()))
     home = tmp_path / "home"
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, {"q1": "yes", "q2": "a"}, "Jo")
         operations.done(st, a, ["1", "3"], None, "Jo")
         operations.close(st, a, "The rest is for the police", "Jo", force=True)
@@ -277,15 +275,15 @@ def small(tmp_path, clock):
 def test_the_edges_of_a_small_procedures_records_are_exactly_as_kept(small, tmp_path):
     home, (a, b, c) = small
     said = []
-    with operations.open_store(Home.at(home), readonly=True) as st:
+    with incidents.open_store(Home.at(home), readonly=True) as st:
         for n, states in ((a, None), (b, ["unchecked"]), (c, [])):
-            inc, problems = operations.load(st, n)
+            inc, problems = incidents.load(st, n)
             said += [
                 incident_record.to_markdown(inc, problems, EXPORTED, states),
                 incident_record.to_html(inc, problems, EXPORTED),
             ]
-        said.append(incident_record.closing(operations.get(st, a)))
+        said.append(incident_record.closing(incidents.get(st, a)))
         for start, end in ((None, None), ("2026-09-07", None), (None, "2026-09-07"), ("2026-09-08", "2026-09-09")):
-            s = operations.governors_summary(st, start, end)
+            s = summaries.governors_summary(st, start, end)
             said += [incident_record.governors("md", s, EXPORTED), incident_record.governors("html", s, EXPORTED)]
     same_as_kept("small.txt", "\n----\n".join(said), tmp_path)

@@ -89,7 +89,7 @@ def test_the_letter_to_other_parents_names_no_one_and_describes_nothing(incident
 
 
 def test_a_general_letter_takes_nothing_from_the_record_even_if_its_template_asks(incident, tmp_path):
-    from esafety_wizard.casefile import operations
+    from esafety_wizard.casefile import incidents
 
     rogue = Letter(
         "rogue", "To all parents", "Parents", (),
@@ -97,8 +97,8 @@ def test_a_general_letter_takes_nothing_from_the_record_even_if_its_template_ask
          LetterPart(record="notes", added="x")),
         general=True,
     )  # fmt: skip
-    with operations.open_store(Home.resolve(), readonly=True) as st:
-        inc = operations.get(st, incident)
+    with incidents.open_store(Home.resolve(), readonly=True) as st:
+        inc = incidents.get(st, incident)
     d = letters.draft(rogue, inc, Details(name="Hillside"), date(2026, 12, 3))
     for fmt in ("md", "html"):
         text = letters.render(fmt, d)

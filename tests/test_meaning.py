@@ -7,7 +7,7 @@ import sqlite3
 
 import pytest
 
-from esafety_wizard.casefile import operations, store
+from esafety_wizard.casefile import acting, incidents, operations, store, summaries, verify
 from esafety_wizard.casefile.store import DB_NAME, Store
 from esafety_wizard.documents import incident_record
 from esafety_wizard.errors import WizardError
@@ -25,7 +25,7 @@ def home(tmp_path):
 
 @pytest.fixture
 def one(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         return operations.create(st, fc, PARENT, "Jo")
 
 
@@ -49,8 +49,8 @@ def by_hand(home, *statements):
 
 
 def item(home, incident_id, ref):
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        inc = operations.get(st, incident_id)
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        inc = incidents.get(st, incident_id)
         return inc.item(ref), inc
 
 
@@ -58,7 +58,7 @@ def item(home, incident_id, ref):
 
 
 def test_done_twice_is_refused_and_the_first_note_stays(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.done(st, one, ["1"], "First note", "Jo")
         with pytest.raises(WizardError, match="already marked done"):
             operations.done(st, one, ["1"], "Second note", "Sam")
@@ -67,7 +67,7 @@ def test_done_twice_is_refused_and_the_first_note_stays(home, one):
 
 
 def test_decided_then_undone_is_open_again_and_both_stay_in_the_history(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.decide(st, one, "2", "Not needed", "Jo")
         operations.undone(st, one, "2", "Decided by mistake", "Jo")
     it, inc = item(home, one, "2")
@@ -77,7 +77,7 @@ def test_decided_then_undone_is_open_again_and_both_stay_in_the_history(home, on
 
 
 def test_done_after_decided_needs_a_note_and_then_holds_both(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.decide(st, one, "2", "Not needed", "Jo")
         with pytest.raises(WizardError, match="was decided against"):
             operations.done(st, one, ["2"], None, "Jo")
@@ -88,7 +88,7 @@ def test_done_after_decided_needs_a_note_and_then_holds_both(home, one):
 
 
 def test_a_field_cleared_is_cleared_and_the_history_keeps_it(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.describe(st, one, "Posts on Facebook", "Mr Smith", "Jo")
         operations.describe(st, one, "", None, "Jo")
     _, inc = item(home, one, "1")
@@ -98,13 +98,13 @@ def test_a_field_cleared_is_cleared_and_the_history_keeps_it(home, one):
 
 def test_a_close_with_an_open_conditional_step_needs_force_and_lists_it(home, fc):
     answers = {**PARENT, "alleges_harm": "not_sure"}
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         n = operations.create(st, fc, answers, "Jo")
-        inc = operations.get(st, n)
+        inc = incidents.get(st, n)
         for it in inc.checklist:
             if it.status == "due" and not it.step.info:
                 operations.done(st, n, [str(it.number)], None, "Jo")
-        still = [it for it in operations.get(st, n).checklist if it.open]
+        still = [it for it in incidents.get(st, n).checklist if it.open]
         assert still and all(it.status == "conditional" for it in still)
         with pytest.raises(WizardError, match="neither done nor decided"):
             operations.close(st, n, None, "Jo")
@@ -113,21 +113,21 @@ def test_a_close_with_an_open_conditional_step_needs_force_and_lists_it(home, fc
 
 
 def test_an_answer_changed_after_a_reason_keeps_the_reason_only_while_the_answer_holds(home, one, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.answer(st, one, fc, {"resolved": "yes"}, "Jo", {"resolved": "Removed on Tuesday"})
         operations.answer(st, one, fc, {"alleges_harm": "not_sure"}, "Jo")
-        assert {a.id: a.reason for a in operations.get(st, one).answers}["resolved"] == "Removed on Tuesday"
+        assert {a.id: a.reason for a in incidents.get(st, one).answers}["resolved"] == "Removed on Tuesday"
         operations.answer(st, one, fc, {"resolved": "no"}, "Jo")
-        assert {a.id: a.reason for a in operations.get(st, one).answers}["resolved"] is None
+        assert {a.id: a.reason for a in incidents.get(st, one).answers}["resolved"] is None
 
 
 def test_a_step_done_then_dropped_is_no_longer_needed_with_who_changed_what(home, one, fc):
-    with operations.open_store(Home.at(home)) as st:
-        inc = operations.get(st, one)
+    with incidents.open_store(Home.at(home)) as st:
+        inc = incidents.get(st, one)
         chair = next(it for it in inc.checklist if it.id == "parent_chair")
         operations.done(st, one, [str(chair.number)], "Chair told", "Jo")
         operations.answer(st, one, fc, {"resolved": "yes"}, "Sam")
-        it = operations.get(st, one).item("parent_chair")
+        it = incidents.get(st, one).item("parent_chair")
     assert it.status == "no_longer_needed" and it.done.note == "Chair told"
     assert it.dropped.actor == "Sam" and any("solved" in c[0] for c in it.dropped.changed)
 
@@ -148,22 +148,22 @@ def test_a_step_done_then_dropped_is_no_longer_needed_with_who_changed_what(home
     ],
 )
 def test_every_stored_column_of_an_event_altered_in_place_is_caught(home, one, column, value):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.note(st, one, "Original", "Jo")
         operations.note(st, one, "After", "Jo")
     by_hand(home, f"UPDATE events SET {column} = {value} WHERE n = 3")
     with Store(home, create=False, readonly=True) as st:
-        found = operations.verify(st, one)
+        found = verify.verify(st, one)
     assert not found[0].ok and found[0].problems, column
 
 
 def test_a_chain_cut_and_recomputed_is_caught_against_an_earlier_copy(home, one, tmp_path):
     from esafety_wizard.record.event import event_hash
 
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         for i in range(3):
             operations.note(st, one, f"note {i}", "Jo")
-        inc, problems = operations.load(st, one)
+        inc, problems = incidents.load(st, one)
     copy = tmp_path / "copy.json"
     copy.write_text(incident_record.to_json(inc, problems, "2026-12-01T09:00:00+00:00"))
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
@@ -177,8 +177,8 @@ def test_a_chain_cut_and_recomputed_is_caught_against_an_earlier_copy(home, one,
         prev = h
     db.close()
     with Store(home, create=False, readonly=True) as st:
-        assert operations.verify(st, one)[0].ok  # the file alone cannot see a recomputed chain
-        found, proved = operations.compare(st, one, operations.earlier(str(copy)))
+        assert verify.verify(st, one)[0].ok  # the file alone cannot see a recomputed chain
+        found, proved = verify.compare(st, one, verify.earlier(str(copy)))
     assert found and "event 3" in found[0] and not proved
 
 
@@ -197,14 +197,14 @@ def _on(st, fc, day: str, answers=PARENT) -> int:
 
 
 def test_the_period_includes_its_first_and_last_days_and_nothing_outside(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         for day in ("2026-08-31", "2026-09-01", "2026-09-15", "2026-09-30", "2026-10-01"):
             _on(st, fc, day)
-        s = operations.governors_summary(st, "2026-09-01", "2026-09-30")
+        s = summaries.governors_summary(st, "2026-09-01", "2026-09-30")
         assert s.incidents == 3 and [n for n, _ in s.heads] == [2, 3, 4]
-        assert operations.governors_summary(st, "2026-09-30", "2026-09-30").incidents == 1
-        assert operations.governors_summary(st, None, "2026-08-31").incidents == 1
-        assert operations.governors_summary(st, "2026-10-01", None).incidents == 1
+        assert summaries.governors_summary(st, "2026-09-30", "2026-09-30").incidents == 1
+        assert summaries.governors_summary(st, None, "2026-08-31").incidents == 1
+        assert summaries.governors_summary(st, "2026-10-01", None).incidents == 1
 
 
 def test_a_route_is_counted_by_its_kind_not_by_the_name_the_school_gave_its_contact(home, tmp_path):
@@ -213,22 +213,22 @@ def test_a_route_is_counted_by_its_kind_not_by_the_name_the_school_gave_its_cont
     fc = loader.load()
     school.set_contact(fc, "chair_of_governors", {"name": "Mr Okafor"}, Home.at(home))
     fc = school.apply(fc, Home.at(home))
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         n = operations.create(st, fc, PARENT, "Jo")
-        chair = operations.get(st, n).item("parent_chair")
+        chair = incidents.get(st, n).item("parent_chair")
         operations.done(st, n, [str(chair.number)], None, "Jo")
-        s = operations.governors_summary(st, None, None)
+        s = summaries.governors_summary(st, None, None)
     assert s.by_route == {"Chair of Governors": 1}
     assert "Okafor" not in json.dumps(incident_record.governors_json(s, "2026-12-01"))
 
 
 def test_hostile_values_in_every_field_stay_text_in_every_export(home, one):
     hostile = "<script>x</script> # [link](javascript:x) | \x1b[31m"
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.describe(st, one, hostile, hostile, hostile)
         operations.note(st, one, hostile, hostile)
         operations.decide(st, one, "2", hostile, hostile)
-        inc, problems = operations.load(st, one)
+        inc, problems = incidents.load(st, one)
     md = incident_record.to_markdown(inc, problems, "2026-12-01T09:00:00+00:00")
     html = incident_record.to_html(inc, problems, "2026-12-01T09:00:00+00:00")
     data = json.loads(incident_record.to_json(inc, problems, "2026-12-01T09:00:00+00:00"))
@@ -282,12 +282,12 @@ def test_due_on_any_answer_outranks_conditional_on_another_whatever_the_order(tm
 
 
 def events_of(home, incident_id):
-    with operations.open_store(Home.at(home), readonly=True) as st:
+    with incidents.open_store(Home.at(home), readonly=True) as st:
         return st.events(incident_id)
 
 
 def test_a_step_undone_or_an_incident_reopened_without_a_note_writes_no_note(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.done(st, one, ["1"], None, "Jo")
         operations.undone(st, one, "1", None, "Jo")
         operations.done(st, one, ["1"], None, "Jo")
@@ -300,10 +300,10 @@ def test_evidence_is_written_with_its_note_only_when_given_and_read_back_whole(h
     a, b = tmp_path / "a.png", tmp_path / "b.png"
     a.write_bytes(b"first")
     b.write_bytes(b"second, longer")
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.add_evidence(st, one, [a], None, "Jo")
         operations.add_evidence(st, one, [b], "From the phone", "Sam")
-        inc = operations.get(st, one)
+        inc = incidents.get(st, one)
     data = [e.data for e in events_of(home, one) if e.kind == "evidence"]
     assert "note" not in data[0] and data[1]["note"] == "From the phone"
     first, second = inc.evidence
@@ -316,7 +316,7 @@ def test_the_same_file_twice_in_one_registration_is_refused_naming_both(home, on
     a, b = tmp_path / "a.png", tmp_path / "copy-of-a.png"
     a.write_bytes(b"same")
     b.write_bytes(b"same")
-    with operations.open_store(Home.at(home)) as st, pytest.raises(WizardError) as e:
+    with incidents.open_store(Home.at(home)) as st, pytest.raises(WizardError) as e:
         operations.add_evidence(st, one, [a, b], None, "Jo")
     assert str(e.value) == (
         f"{b.resolve()} is already registered with incident {one} (the same contents as {a.resolve()}, registered "
@@ -329,7 +329,7 @@ def test_evidence_progress_is_reported_for_each_file_with_its_bytes(home, one, t
     a = tmp_path / "a.bin"
     a.write_bytes(b"x" * 10)
     seen = []
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.add_evidence(st, one, [a], None, "Jo", progress=lambda *called: seen.append(called))
     assert seen and seen[-1] == (a, 10, 10)
 
@@ -339,7 +339,7 @@ def test_evidence_is_withdrawn_by_its_path_name_or_the_start_of_its_sha256(home,
     a = tmp_path / "shot.png"
     a.write_bytes(b"the post")
     monkeypatch.chdir(tmp_path)
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         sha = operations.add_evidence(st, one, [a], None, "Jo")[0].data["sha256"]
         ref = {"path": str(a), "relative": "./shot.png", "name": "shot.png", "sha8": sha[:8], "SHA8": sha[:8].upper(),
                "sha64": sha}[how]  # fmt: skip
@@ -351,7 +351,7 @@ def test_seven_characters_of_a_sha256_are_too_few_and_a_name_on_two_files_is_ref
     for folder in ("x", "y"):
         (tmp_path / folder).mkdir()
         (tmp_path / folder / "shot.png").write_bytes(folder.encode())
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         found = operations.add_evidence(st, one, [tmp_path / "x" / "shot.png", tmp_path / "y" / "shot.png"], None, "Jo")
         sha = found[0].data["sha256"]
         with pytest.raises(WizardError) as short:
@@ -385,19 +385,19 @@ def test_a_letter_is_found_by_its_name_or_the_nearest_is_suggested(fc):
 
 
 def test_the_saved_name_is_read_back_replaced_and_never_made_up(home):
-    assert operations.saved_name(Home.at(home)) is None
-    operations.set_name(Home.at(home), "Jo Head")
-    operations.set_name(Home.at(home), "Sam DSL")  # a second name replaces the first
-    assert operations.saved_name(Home.at(home)) == "Sam DSL"
+    assert acting.saved_name(Home.at(home)) is None
+    acting.set_name(Home.at(home), "Jo Head")
+    acting.set_name(Home.at(home), "Sam DSL")  # a second name replaces the first
+    assert acting.saved_name(Home.at(home)) == "Sam DSL"
     (home / "config.json").write_text('["not", "a", "name"]')
-    assert operations.saved_name(Home.at(home)) is None
+    assert acting.saved_name(Home.at(home)) is None
     (home / "config.json").write_text('{"name": ""}')
-    assert operations.saved_name(Home.at(home)) is None
+    assert acting.saved_name(Home.at(home)) is None
 
 
 def test_a_mistyped_step_suggests_at_most_three_near_it_with_words_first(home, one):
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        inc = operations.get(st, one)
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        inc = incidents.get(st, one)
     near = {ref: [it.id for it in inc.near(ref)] for ref in ("report", "Report  THE", "keep_evidenc", "dont_engag")}
     assert near == {
         "report": ["report_incident", "intimate_images_adult", "police_crime"],  # four start so: three are shown
@@ -409,7 +409,7 @@ def test_a_mistyped_step_suggests_at_most_three_near_it_with_words_first(home, o
 
 
 def test_verify_of_one_incident_reads_only_that_incident(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PARENT, "Jo")
         b = operations.create(st, fc, PARENT, "Jo")
     by_hand(home, ("UPDATE events SET actor = 'Mallory' WHERE incident_id = ?", (b,)))
@@ -440,7 +440,7 @@ def test_a_reason_is_the_first_line_of_an_error():
 
 
 def test_verify_of_every_incident_reads_events_whose_incident_row_is_gone_under_their_own_number(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(4)]
         operations.note(st, ids[1], "a note", "Jo")
     by_hand(home, ("DELETE FROM incidents WHERE id IN (?, ?)", (ids[0], ids[3])))  # the first and the last
@@ -450,7 +450,7 @@ def test_verify_of_every_incident_reads_events_whose_incident_row_is_gone_under_
 
 
 def test_summary_rows_rebuilt_are_the_rows_written_with_the_events(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         for _ in range(3):
             operations.create(st, fc, PARENT, "Jo")
         before = list(st.summary_data())
@@ -459,24 +459,24 @@ def test_summary_rows_rebuilt_are_the_rows_written_with_the_events(home, fc):
 
 
 def test_an_event_added_after_an_earlier_copy_but_dated_before_it_is_named(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         events = st.events(one)
         later = "2099-01-01T00:00:00+00:00"
-        copy = operations.Earlier(one, len(events), events[-1].hash, [], later)
+        copy = verify.Earlier(one, len(events), events[-1].hash, [], later)
         operations.note(st, one, "added after", "Jo")
-        found, proved = operations.compare(st, one, copy)
+        found, proved = verify.compare(st, one, copy)
         assert found == [f"event {len(events) + 1} was added after the earlier copy but is dated before it"]
-        assert operations.compare(st, one, copy._replace(at=""))[0] == []  # then the copy's own last event's time
+        assert verify.compare(st, one, copy._replace(at=""))[0] == []  # then the copy's own last event's time
 
 
 def test_a_record_head_of_one_event_is_a_head(home, one):
-    assert operations.earlier("1-3f2a9c81d0e4b5a6").events == 1
+    assert verify.earlier("1-3f2a9c81d0e4b5a6").events == 1
     with pytest.raises(WizardError, match="at least one event"):
-        operations.earlier("0-3f2a9c81d0e4b5a6")
+        verify.earlier("0-3f2a9c81d0e4b5a6")
 
 
 def test_reopen_without_a_reason_writes_none_and_withdrawing_needs_one(home, one, tmp_path):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.close(st, one, "Done", "Jo", force=True)
         operations.reopen(st, one, None, "Jo")
         for reason in (None, "", "   "):
@@ -486,17 +486,17 @@ def test_reopen_without_a_reason_writes_none_and_withdrawing_needs_one(home, one
 
 
 def test_long_values_are_cut_in_messages_at_their_own_limits(home, one, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         with pytest.raises(WizardError) as e:
             operations.withdraw_evidence(st, one, "r" * 200, "Wrong", "Jo")
         assert str(e.value).startswith("'" + "r" * 80 + "' is not registered")
         with pytest.raises(WizardError) as e:
-            operations.governors_summary(st, "2" * 100, None)
+            summaries.governors_summary(st, "2" * 100, None)
         assert str(e.value) == f"--from must be a real date like 2026-09-01, not '{'2' * 40}'."
         with pytest.raises(WizardError) as e:
-            operations.governors_summary(st, None, "2026-02-30")
+            summaries.governors_summary(st, None, "2026-02-30")
         assert str(e.value) == "--to must be a real date like 2026-09-01, not '2026-02-30'."
-        assert operations.governors_summary(st, "0001-01-01", None).incidents == 1  # the first day there is
+        assert summaries.governors_summary(st, "0001-01-01", None).incidents == 1  # the first day there is
     with pytest.raises(WizardError) as e:
         operations.letter_template(fc, "q" * 100)
     assert str(e.value) == (
@@ -544,8 +544,8 @@ def test_the_summary_counts_each_route_and_orders_who_did_it_by_how_often(home, 
 def test_an_earlier_copy_is_read_for_exactly_its_incident_head_hashes_and_time(tmp_path, text, expected):
     path = tmp_path / "copy"
     path.write_text(text)
-    assert tuple(operations.earlier(str(path))) == expected
-    assert tuple(operations.earlier("12-ABCDEF0123456789")) == (None, 12, "abcdef0123456789", [], "")
+    assert tuple(verify.earlier(str(path))) == expected
+    assert tuple(verify.earlier("12-ABCDEF0123456789")) == (None, 12, "abcdef0123456789", [], "")
 
 
 def test_an_earlier_copy_that_cannot_be_trusted_or_read_is_refused_saying_why(tmp_path):
@@ -559,7 +559,7 @@ def test_an_earlier_copy_that_cannot_be_trusted_or_read_is_refused_saying_why(tm
     said = []
     for path in (two, unreadable, tmp_path / ("m" * 150)):
         with pytest.raises(WizardError) as e:
-            operations.earlier(str(path))
+            verify.earlier(str(path))
         said.append(str(e.value))
     assert said[0] == (
         f"{two} has no record head the tool wrote (it has more than one 'Record head:' line, so none can be trusted)"
@@ -573,7 +573,7 @@ def test_an_earlier_copy_that_cannot_be_trusted_or_read_is_refused_saying_why(tm
 
 
 def test_an_incident_deleted_whole_or_left_with_no_events_is_named(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(3)]
     by_hand(
         home,
@@ -582,19 +582,19 @@ def test_an_incident_deleted_whole_or_left_with_no_events_is_named(home, fc):
         ("DELETE FROM incidents WHERE id = ?", (ids[2],)),
     )
     with Store(home, create=False, readonly=True) as st:
-        found = operations.damaged(st)
+        found = verify.damaged(st)
     assert found == [
-        operations.Verified(ids[2], 0, [f"incident {ids[2]} is missing: it was deleted"], []),
-        operations.Verified(ids[1], 0, [f"incident {ids[1]} has no events: its record was cut"], []),
+        verify.Verified(ids[2], 0, [f"incident {ids[2]} is missing: it was deleted"], []),
+        verify.Verified(ids[1], 0, [f"incident {ids[1]} has no events: its record was cut"], []),
     ]
 
 
 def test_describe_needs_something_and_close_says_how_many_steps_are_open(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         with pytest.raises(WizardError) as e:
             operations.describe(st, one, None, None, "Jo")
         assert str(e.value) == 'Give --description "..." or --staff "...", or both.'
-        inc = operations.get(st, one)
+        inc = incidents.get(st, one)
         open_ = [it for it in inc.checklist if it.open]
         operations.done(st, one, [str(it.number) for it in open_[1:]], None, "Jo")
         with pytest.raises(WizardError) as e:
@@ -610,7 +610,7 @@ def test_describe_needs_something_and_close_says_how_many_steps_are_open(home, o
 
 
 def test_a_wrong_answer_to_a_saved_incident_names_the_incident(home, one, fc):
-    with operations.open_store(Home.at(home)) as st, pytest.raises(WizardError, match=f"incident {one}"):
+    with incidents.open_store(Home.at(home)) as st, pytest.raises(WizardError, match=f"incident {one}"):
         operations.answer(st, one, fc, {"resolved_or_not": "yes"}, "Jo")
 
 
@@ -620,15 +620,15 @@ def test_a_summary_row_is_trusted_only_when_every_part_has_its_shape():
     good = {"created_at": "2026-09-01T09:00:00+00:00", "who": "pupil", "routes": ["lado"], "closed": True,
             "decisions": [["d", "r"]], "decided_against": [], "id": 1, "head": "1-aa", "forced": [2, "why"],
             "days_to_close": 3}  # fmt: skip
-    assert operations._facts_ok(good)
+    assert summaries._facts_ok(good)
     bad_parts = [
         {"forced": [2]}, {"forced": [2, "a", "b"]}, {"forced": "2"}, {"days_to_close": "3"},
         {"decisions": [["d"]]}, {"decisions": [["d", 5]]}, {"decisions": "dr"}, {"decided_against": [5]},
     ]  # fmt: skip
     for bad in bad_parts:
-        assert not operations._facts_ok({**good, **bad}), bad
-    assert operations._facts_ok({**good, "forced": None, "days_to_close": None})
-    assert not operations._well_formed({"v": operations.SUMMARY_VERSION, "row": None, "facts": good})
+        assert not summaries._facts_ok({**good, **bad}), bad
+    assert summaries._facts_ok({**good, "forced": None, "days_to_close": None})
+    assert not summaries._well_formed({"v": incidents.SUMMARY_VERSION, "row": None, "facts": good})
     assert incident._days("not a time", "2026-09-01") == 0
     assert incident._days("2026-09-03T10:00:00", "2026-09-01T09:00:00") == 0  # never less than nothing
 
@@ -694,10 +694,10 @@ def test_a_question_asked_again_on_a_path_keeps_its_first_answer_in_every_path(t
 @pytest.mark.parametrize("ids", [None, [2, 5], [1, 3], [4], []])
 @pytest.mark.parametrize("part", ["row", "facts"])
 def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_order(home, fc, ids, part):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         every = [operations.create(st, fc, PARENT, "Jo") for _ in range(6)]
         operations.note(st, every[2], "changed", "Jo")
-        expected = {i: operations.summary_of(st.events(i))[2][part] for i in every}
+        expected = {i: incidents.summary_of(st.events(i))[2][part] for i in every}
     by_hand(
         home,
         "DELETE FROM summaries WHERE incident_id IN (1, 5)",  # stale: missing, first and last
@@ -710,13 +710,13 @@ def test_summaries_read_fresh_rows_and_replay_stale_or_damaged_ones_in_incident_
     )
     with Store(home, create=False, readonly=True) as st:
         assert st.stale_summaries() == {1, 2, 5}
-        got = list(operations.summaries(st, part, ids))
+        got = list(summaries.summaries(st, part, ids))
         assert got == [expected[i] for i in (every if ids is None else ids)]
-        assert list(operations.summaries(st, part, ids, stale=st.stale_summaries())) == got
+        assert list(summaries.summaries(st, part, ids, stale=st.stale_summaries())) == got
 
 
 def test_verify_names_an_incident_whose_row_was_deleted_but_whose_events_remain_once(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(3)]
     by_hand(
         home,
@@ -725,7 +725,7 @@ def test_verify_names_an_incident_whose_row_was_deleted_but_whose_events_remain_
         ("DELETE FROM events WHERE incident_id = ?", (ids[2],)),
     )
     with Store(home, create=False, readonly=True) as st:
-        found = operations.verify(st)
+        found = verify.verify(st)
     assert [(v.incident_id, v.events, v.problems) for v in found] == [
         (ids[0], 2, []),
         (ids[1], 2, [f"incident {ids[1]} is missing: it was deleted"]),
@@ -736,7 +736,7 @@ def test_verify_names_an_incident_whose_row_was_deleted_but_whose_events_remain_
 def test_a_chain_that_is_broken_is_said_once_not_again_as_a_summary_problem(home, one):
     by_hand(home, "UPDATE events SET actor = 'Mallory' WHERE n = 1")
     with Store(home, create=False, readonly=True) as st:
-        for found in (operations.verify(st, one), operations.verify(st)):
+        for found in (verify.verify(st, one), verify.verify(st)):
             assert found[0].problems and not [p for p in found[0].problems if "summary" in p], found[0].problems
 
 
@@ -760,32 +760,32 @@ def test_answers_from_a_file_take_yes_and_no_as_booleans_and_name_what_is_wrong(
 
 
 def test_a_step_done_without_a_note_writes_none(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.done(st, one, ["1"], None, "Jo")
         operations.done(st, one, ["2"], "", "Jo")
     assert [e.data for e in events_of(home, one)[-2:]] == [{"step": e.data["step"]} for e in events_of(home, one)[-2:]]
 
 
 def test_a_listing_row_is_trusted_only_with_its_shape(home, one):
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        row = next(operations.summaries(st, "row"))
-    assert operations._row_ok(row)
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        row = next(summaries.summaries(st, "row"))
+    assert summaries._row_ok(row)
     for bad in ({"waiting_for": "x"}, {"who": 5}, {"description": []}, {"staff": 1}, {"waiting_for_questions": [1]}):
-        assert not operations._row_ok({**row, **bad}), bad
-    assert not operations._row_ok([row])
+        assert not summaries._row_ok({**row, **bad}), bad
+    assert not summaries._row_ok([row])
 
 
 def test_a_decisions_reason_is_kept_while_its_answer_holds_and_dropped_when_it_changes(home, fc):
     answers = {**PARENT, "can_report_to_head": "no"}
     why = {"can_report_to_head": "The head is away this term"}
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         n = operations.create(st, fc, answers, "Jo", why)
         operations.answer(st, n, fc, {"alleges_harm": "not_sure"}, "Jo")  # another answer changes: the reason stays
-        kept = {d.id: d.reason for d in operations.get(st, n).decisions if d.id == "can_report_to_head"}
+        kept = {d.id: d.reason for d in incidents.get(st, n).decisions if d.id == "can_report_to_head"}
         operations.answer(st, n, fc, {"can_report_to_head": "yes"}, "Jo")  # not a decision now: its reason goes
-        changed = {a.id: a.reason for a in operations.get(st, n).answers}["can_report_to_head"]
+        changed = {a.id: a.reason for a in incidents.get(st, n).answers}["can_report_to_head"]
         operations.answer(st, n, fc, {"can_report_to_head": "no"}, "Jo")  # changed back: a new decision, no reason yet
-        again = {d.id: d.reason for d in operations.get(st, n).decisions if d.id == "can_report_to_head"}
+        again = {d.id: d.reason for d in incidents.get(st, n).decisions if d.id == "can_report_to_head"}
     assert kept == {"can_report_to_head": "The head is away this term"} and again == {"can_report_to_head": None}
     assert changed is None
 
@@ -813,23 +813,23 @@ SUMMARY_WRONG = (
 def test_a_summary_row_that_differs_from_its_record_is_said_exactly(home, one, sql, one_incident, every_incident):
     by_hand(home, sql)
     with Store(home, create=False, readonly=True) as st:
-        deep, wide = operations.verify(st, one)[0].problems, operations.verify(st)[0].problems
+        deep, wide = verify.verify(st, one)[0].problems, verify.verify(st)[0].problems
     assert deep == ([SUMMARY_WRONG.format(then=one_incident)] if one_incident else [])
     assert wide == ([SUMMARY_WRONG.format(then=every_incident)] if every_incident else [])
 
 
 def test_a_step_not_found_suggests_the_steps_near_it_in_one_sentence(home, one):
-    with operations.open_store(Home.at(home)) as st, pytest.raises(WizardError) as e:
+    with incidents.open_store(Home.at(home)) as st, pytest.raises(WizardError) as e:
         operations.done(st, one, ["Report the"], None, "Jo")
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        inc = operations.get(st, one)
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        inc = incidents.get(st, one)
     near = inc.near("Report the")
     assert len(near) == 2
     assert str(e.value) == (
         f"Incident {one} has no step 'Report the'. Did you mean {near[0].number} ('{near[0].step.text}') or "
         f"{near[1].number} ('{near[1].step.text}')? Give a step's number, as in: esafety log show {one}"
     )
-    with operations.open_store(Home.at(home)) as st, pytest.raises(WizardError) as e:
+    with incidents.open_store(Home.at(home)) as st, pytest.raises(WizardError) as e:
         operations.done(st, one, ["z" * 100], None, "Jo")
     assert str(e.value).startswith(f"Incident {one} has no step '{'z' * 60}'. Give")
 
@@ -838,8 +838,8 @@ def test_near_offers_two_steps_by_words_and_two_by_id_and_never_more_than_three(
     from pathlib import Path
 
     fc = loader.load(Path(__file__).parent / "procedures" / "near.yaml")
-    with operations.open_store(Home.at(home)) as st:
-        inc = operations.get(st, operations.create(st, fc, {"q1": "yes"}, "Jo"))
+    with incidents.open_store(Home.at(home)) as st:
+        inc = incidents.get(st, operations.create(st, fc, {"q1": "yes"}, "Jo"))
     near = {ref: [it.id for it in inc.near(ref)] for ref in ("head teacher today", "step_x", "Tell  THE head")}
     assert near == {
         "head teacher today": ["step_a", "step_b"],  # the two closest in words, however many are close
@@ -849,7 +849,7 @@ def test_near_offers_two_steps_by_words_and_two_by_id_and_never_more_than_three(
 
 
 def test_summary_rows_of_many_incidents_are_read_in_one_pass_and_only_those_asked_for(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         for _ in range(105):
             st.new_incident(None, "Jo", [("opened", operations.answered_data(fc, PARENT))])
         asked = list(range(3, 105))  # more than 100: one pass over the table
@@ -863,9 +863,9 @@ def test_summary_rows_of_many_incidents_are_read_in_one_pass_and_only_those_aske
 def test_each_evidence_files_state_is_written_as_checked_or_not_checked(home, one, tmp_path):
     a = tmp_path / "a.png"
     a.write_bytes(b"x")
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.add_evidence(st, one, [a], None, "Jo")
-        inc, problems = operations.load(st, one)
+        inc, problems = incidents.load(st, one)
     for states, shown in ((None, "not checked"), (["changed"], "CHANGED since it was registered"), (["odd"], "odd")):
         md, html = incident_record.to_markdown(inc, [], "t", states), incident_record.to_html(inc, [], "t", states)
         assert f"**{shown}**" in md and f"'todo'>{shown}</span>" in html, states
@@ -880,12 +880,12 @@ def test_each_evidence_files_state_is_written_as_checked_or_not_checked(home, on
 
 
 def test_a_closing_says_its_reason_only_when_it_is_text_and_open_steps_only_when_there_are_some(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         st.append(one, None, "Jo", "closed", {"reason": 5})
-        assert incident_record.closing(operations.get(st, one)).endswith(" by Jo")
+        assert incident_record.closing(incidents.get(st, one)).endswith(" by Jo")
         st.append(one, None, "Jo", "reopened", {})
         st.append(one, None, "Jo", "closed", {"reason": "Sorted", "open_steps": []})
-        assert incident_record.closing(operations.get(st, one)).endswith(" by Jo: Sorted")
+        assert incident_record.closing(incidents.get(st, one)).endswith(" by Jo: Sorted")
 
 
 def test_the_governors_summary_of_one_incident_says_one_and_every_reason_or_that_none_is_recorded():
@@ -910,8 +910,8 @@ def wording_no_reason():
 
 
 def test_a_change_made_by_hand_shows_in_the_markdown_export(home, one):
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        inc = operations.get(st, one)
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        inc = incidents.get(st, one)
     said = "WARNING: the record has been altered: event 2 is not what it was; event 3 is missing"
     problems = ["event 2 is not what it was", "event 3 is missing"]
     assert f"\n- {said}\n" in incident_record.to_markdown(inc, problems, "t")
@@ -945,18 +945,18 @@ def test_a_wrong_answer_is_named_with_the_answers_there_are(fc):
 
 
 def test_who_is_acting_is_asked_for_when_no_name_is_set(home):
-    assert operations.actor(Home.at(home), "  Jo  ") == "Jo"
+    assert acting.actor(Home.at(home), "  Jo  ") == "Jo"
     with pytest.raises(WizardError) as e:
-        operations.actor(Home.at(home), " ")
+        acting.actor(Home.at(home), " ")
     assert str(e.value) == (
         'Say who is recording this: add --as "Your Name", or set it once with: esafety log name "Your Name"'
     )
 
 
 def test_a_copy_of_the_whole_record_whose_last_event_differs_is_caught(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         events = st.events(one)
-        found, _ = operations.compare(st, one, operations.earlier(f"{len(events)}-{'0' * 16}"))
+        found, _ = verify.compare(st, one, verify.earlier(f"{len(events)}-{'0' * 16}"))
     assert found == [
         f"event {len(events)} is not the event in the earlier copy: the record was changed at or before it, and "
         "its chain recomputed"
@@ -964,12 +964,12 @@ def test_a_copy_of_the_whole_record_whose_last_event_differs_is_caught(home, one
 
 
 def test_an_added_event_is_dated_against_the_copys_own_last_event_when_the_copy_gives_no_time(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         n = st.new_incident("2026-09-01T09:00:00+00:00", "Jo", [("opened", operations.answered_data(fc, PARENT))])
         st.append(n, "2026-09-03T09:00:00+00:00", "Jo", "note", {"text": "later"})
-        copy = operations.Earlier(n, 2, st.events(n)[-1].hash, [], "")
+        copy = verify.Earlier(n, 2, st.events(n)[-1].hash, [], "")
         st.append(n, "2026-09-02T09:00:00+00:00", "Jo", "note", {"text": "dated between the two"})
-        found, _ = operations.compare(st, n, copy)
+        found, _ = verify.compare(st, n, copy)
     assert found == ["event 3 was added after the earlier copy but is dated before it"]
 
 
@@ -977,32 +977,32 @@ def test_a_long_path_with_no_head_is_cut_in_the_message(tmp_path):
     long = tmp_path / ("p" * 200)
     long.write_text('{"history": []}')
     with pytest.raises(WizardError) as e:
-        operations.earlier(str(long))
+        verify.earlier(str(long))
     assert str(e.value) == f"{str(long)[:120]} has no record head: give an export made by esafety log export."
     long.write_text("no head here")
     with pytest.raises(WizardError) as e:
-        operations.earlier(str(long))
+        verify.earlier(str(long))
     assert str(e.value).startswith(f"{str(long)[:120]} has no record head the tool wrote:")
 
 
 def test_the_home_given_is_the_home_used(home, fc, tmp_path):
     other = tmp_path / "other"
-    with operations.open_store(Home.at(other)) as st:
+    with incidents.open_store(Home.at(other)) as st:
         n = operations.create(st, fc, PARENT, "Jo")
-        inc = operations.get(st, n)
-    assert operations.has_incidents(Home.at(other)) and not operations.has_incidents(Home.at(home))
+        inc = incidents.get(st, n)
+    assert incidents.has_incidents(Home.at(other)) and not incidents.has_incidents(Home.at(home))
     from esafety_wizard.casefile import school
 
     school.set_contact(fc, "child_protection_officer", {"name": "Ms Other"}, Home.at(other))
-    assert [x.now.name for x in operations.with_school_now(inc, Home.at(other)).school_now] == ["Ms Other"]
-    assert operations.with_school_now(inc, Home.at(home)).school_now == ()
+    assert [x.now.name for x in incidents.with_school_now(inc, Home.at(other)).school_now] == ["Ms Other"]
+    assert incidents.with_school_now(inc, Home.at(home)).school_now == ()
 
 
 def test_an_incident_is_loaded_under_its_own_number(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.create(st, fc, PARENT, "Jo")
         n = operations.create(st, fc, PARENT, "Jo")
-        inc, problems = operations.load(st, n)
+        inc, problems = incidents.load(st, n)
     assert inc.id == n and problems == []
     assert inc.step_text("keep_evidence").startswith("Keep any evidence") and inc.step_text("nope") == "nope"
 
@@ -1015,7 +1015,7 @@ def _closed_on(st, fc, day, closed=True):
 
 
 def test_the_list_shows_open_incidents_and_closed_ones_of_the_last_thirty_days_newest_first(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         late = _closed_on(st, fc, "2026-07-01")  # the first incident, closed last of all: shown
         st.append(late, "2026-09-29T23:00:00+00:00", "Jo", "reopened", {})
         st.append(late, "2026-09-29T23:30:00+00:00", "Jo", "closed", {"reason": "Done again"})
@@ -1023,31 +1023,31 @@ def test_the_list_shows_open_incidents_and_closed_ones_of_the_last_thirty_days_n
         edge = _closed_on(st, fc, "2026-09-01")  # 30 days before 1 October: still shown
         recent = [_closed_on(st, fc, f"2026-09-{d:02}") for d in range(2, 30)]  # 28 more: the 24 newest shown
         still = _closed_on(st, fc, "2026-07-01", closed=False)
-        default = operations.listing(st, None, today="2026-10-01")
+        default = summaries.listing(st, None, today="2026-10-01")
         assert default.ids == sorted([late, still, *recent[-24:]])
         assert (default.total, default.open, default.hidden) == (32, 1, 32 - 26)
         assert old not in default.ids and edge not in default.ids
-        assert operations.listing(st, "open").ids == [still] and operations.listing(st, "open").hidden == 0
-        assert operations.listing(st, "closed").ids == sorted([late, old, edge, *recent])
-        assert operations.listing(st, "all").ids == sorted([late, old, edge, *recent, still])
-        few = operations.listing(st, None, today="2026-10-27")  # closed on 27, 28 and 29 September: 27 is the edge
+        assert summaries.listing(st, "open").ids == [still] and summaries.listing(st, "open").hidden == 0
+        assert summaries.listing(st, "closed").ids == sorted([late, old, edge, *recent])
+        assert summaries.listing(st, "all").ids == sorted([late, old, edge, *recent, still])
+        few = summaries.listing(st, None, today="2026-10-27")  # closed on 27, 28 and 29 September: 27 is the edge
         assert few.ids == sorted([late, still, *recent[-3:]]) and few.hidden == 32 - 5
     by_hand(home, ("DELETE FROM summaries WHERE incident_id IN (?, ?)", (still, recent[-1])))  # replayed instead
     with Store(home, create=False, readonly=True) as st:
-        again = operations.listing(st, None, today="2026-10-27")
+        again = summaries.listing(st, None, today="2026-10-27")
         assert again.ids == few.ids and again.stale == {still, recent[-1]} and again.open == 1
 
 
 def test_decide_takes_one_step_as_text_or_several_and_refuses_a_step_already_done(home, one):
     from esafety_wizard.record import wording
 
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         assert [it.number for it in operations.decide(st, one, "12", "Not needed", "Jo")] == [12]
         assert [it.number for it in operations.decide(st, one, ["13", "14", "13"], " Not needed ", "Jo")] == [13, 14]
         operations.done(st, one, ["2"], None, "Jo")
         with pytest.raises(WizardError) as e:
             operations.decide(st, one, ["3", "2"], "Not needed", "Jo")
-        it = operations.get(st, one).item("2")
+        it = incidents.get(st, one).item("2")
     assert str(e.value) == (
         f"Step 2 of incident {one} ({wording.step_words(it.step)}) is marked done. If that was a mistake, correct it "
         f"first: esafety log undone {one} 2"
@@ -1074,11 +1074,11 @@ def test_an_outcome_without_every_answer_names_the_question_still_to_answer(fc):
 
 
 def test_an_incident_left_with_no_events_is_refused_naming_it(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         n = operations.create(st, fc, PARENT, "Jo")
     by_hand(home, ("DELETE FROM events WHERE incident_id = ?", (n,)))
     with Store(home, create=False, readonly=True) as st:
-        for read in (operations.load, operations.get):
+        for read in (incidents.load, incidents.get):
             with pytest.raises(WizardError) as e:
                 read(st, n)
             assert str(e.value) == (
@@ -1160,8 +1160,8 @@ def test_an_event_whose_data_cannot_be_read_is_kept_as_text():
 
 
 def test_the_first_incident_deleted_whole_is_named_and_an_empty_store_has_nothing_missing(home, fc):
-    with operations.open_store(Home.at(home)) as st:
-        assert operations.damaged(st) == [] and st.missing_incidents() == []
+    with incidents.open_store(Home.at(home)) as st:
+        assert verify.damaged(st) == [] and st.missing_incidents() == []
         ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(2)]
     by_hand(
         home,
@@ -1170,14 +1170,14 @@ def test_the_first_incident_deleted_whole_is_named_and_an_empty_store_has_nothin
     )
     with Store(home, create=False, readonly=True) as st:
         assert st.missing_incidents() == [ids[0]]
-        assert [(v.incident_id, v.events, v.problems) for v in operations.verify(st)] == [
+        assert [(v.incident_id, v.events, v.problems) for v in verify.verify(st)] == [
             (ids[0], 0, [f"incident {ids[0]} is missing: it was deleted"]),
             (ids[1], 2, []),
         ]
 
 
 def test_verify_of_every_incident_names_one_left_with_no_events_between_others(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         ids = [operations.create(st, fc, PARENT, "Jo") for _ in range(3)]
     by_hand(home, ("DELETE FROM events WHERE incident_id = ?", (ids[1],)))
     with Store(home, create=False, readonly=True) as st:
@@ -1216,14 +1216,14 @@ def test_malformed_events_are_named_by_number_and_evidence_withdrawn_is_not_rech
 def test_a_forced_close_with_a_reason_that_is_not_text_counts_with_an_empty_reason(home, one):
     from esafety_wizard.record import incident
 
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         st.append(one, None, "Jo", "closed", {"reason": 5, "open_steps": ["a", "b"]})
-        assert incident.facts(operations.get(st, one))["forced"] == [2, ""]
+        assert incident.facts(incidents.get(st, one))["forced"] == [2, ""]
 
 
 def test_three_letters_are_enough_to_name_a_step_by_its_words(home, one):
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        inc = operations.get(st, one)
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        inc = incidents.get(st, one)
     assert inc.item("kee").id == "keep_evidence" and inc.item("ke") is None
 
 
@@ -1234,24 +1234,24 @@ def test_a_carriage_return_and_line_feed_is_one_line_break(home, one):
 
 
 def test_a_step_decided_against_then_done_shows_both_in_html_one_under_the_other(home, one):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.decide(st, one, "2", "Not needed at first", "Jo")
         operations.done(st, one, ["2"], "Needed after all", "Sam")
-        inc = operations.get(st, one)
+        inc = incidents.get(st, one)
     html = incident_record.to_html(inc, [], "t")
     assert "<br>Sam<br>Needed after all<br><b>Decided against</b>" in html
 
 
 def test_an_intact_incident_verifies_with_nothing_to_say_deep_or_wide(home, one):
     with Store(home, create=False, readonly=True) as st:
-        assert operations.verify(st, one)[0].problems == [] and operations.verify(st)[0].problems == []
+        assert verify.verify(st, one)[0].problems == [] and verify.verify(st)[0].problems == []
 
 
 # --- opening the database: refusals, read-only, waiting for a lock (found by mutation testing) ------------------
 
 
 def test_where_there_is_no_database_reading_or_opening_without_create_refuses_and_writes_nothing(home):
-    for open_it in (lambda: Store(home, readonly=True), lambda: operations.open_store(Home.at(home), create=False)):
+    for open_it in (lambda: Store(home, readonly=True), lambda: incidents.open_store(Home.at(home), create=False)):
         with pytest.raises(WizardError) as e:
             open_it()
         assert str(e.value) == f"There are no incidents yet (no database in {home})."
@@ -1260,7 +1260,7 @@ def test_where_there_is_no_database_reading_or_opening_without_create_refuses_an
 
 def test_a_store_opened_read_only_cannot_write(home, one):
     with (
-        operations.open_store(Home.at(home), readonly=True) as st,
+        incidents.open_store(Home.at(home), readonly=True) as st,
         pytest.raises(sqlite3.OperationalError, match="readonly"),
     ):
         st.db.execute("CREATE TABLE t (x)")
@@ -1284,9 +1284,9 @@ def test_every_connection_waits_30_seconds_for_a_lock_and_reads_only_when_asked(
     """A writer waits for another (30 s is longer than any one change takes) rather than failing; a reader opens
     the file read-only. Seen in the arguments: a lock held for 30 s is too slow to test for real."""
     calls = _spy(monkeypatch)
-    with operations.open_store(Home.at(home)):
+    with incidents.open_store(Home.at(home)):
         pass
-    with operations.open_store(Home.at(home), readonly=True):
+    with incidents.open_store(Home.at(home), readonly=True):
         pass
     uri = (home / DB_NAME).resolve().as_uri()
     assert calls == [
@@ -1299,8 +1299,8 @@ def test_a_database_that_cannot_be_opened_read_only_is_read_as_an_unchanging_fil
     """SQLite cannot open a WAL database 'ro' in a folder it cannot write (it needs its -shm file): the store
     reads it as immutable instead, and everything is still there."""
     calls = _spy(monkeypatch, refuse="?mode=ro")
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        assert operations.get(st, one).id == one
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        assert incidents.get(st, one).id == one
     uri = (home / DB_NAME).resolve().as_uri()
     assert calls[-1] == (f"{uri}?immutable=1", {"uri": True, "timeout": 30, "isolation_level": None})
 
@@ -1342,8 +1342,8 @@ def test_a_change_written_without_a_summariser_removes_the_row_and_readers_repla
         added = st.append(one, None, "Jo", "note", {"text": "Rang"})
         assert added == st.events(one)[-1]  # the event as stored, every field
         assert list(st.summary_data([one])) == [] and st.stale_summaries() == {one}
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        assert [r["last_change"] for r in operations.list_rows(st)] == [added.at]
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        assert [r["last_change"] for r in summaries.list_rows(st)] == [added.at]
 
 
 # --- the chain goes on after an event it cannot read -----------------------------------------------------------
@@ -1357,7 +1357,7 @@ def test_a_change_written_without_a_summariser_removes_the_row_and_readers_repla
     ],
 )
 def test_after_an_event_that_cannot_be_read_the_events_after_it_are_still_checked(home, one, damage, said):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.note(st, one, "first", "Jo")
         operations.note(st, one, "second", "Jo")
     by_hand(
@@ -1365,13 +1365,13 @@ def test_after_an_event_that_cannot_be_read_the_events_after_it_are_still_checke
         f"UPDATE events SET data = {damage} WHERE incident_id = {one} AND n = 2",
         f"UPDATE events SET data = replace(data, 'second', 'changed') WHERE incident_id = {one} AND n = 4",
     )
-    with operations.open_store(Home.at(home), readonly=True) as st:
+    with incidents.open_store(Home.at(home), readonly=True) as st:
         assert st.verify(one) == [said, "event 4 was altered after it was written"]
 
 
 def test_verify_of_a_store_with_no_events_at_all_names_each_incident_once(home, one):
     by_hand(home, "DELETE FROM events")
-    with operations.open_store(Home.at(home), readonly=True) as st:
+    with incidents.open_store(Home.at(home), readonly=True) as st:
         assert [(i, problems) for i, _, problems in st.each_checked()] == [
             (one, [f"incident {one} has no events: its record was cut"])
         ]
@@ -1381,27 +1381,27 @@ def test_verify_of_a_store_with_no_events_at_all_names_each_incident_once(home, 
 
 
 def test_the_open_list_leaves_out_an_incident_closed_today_and_the_closed_list_has_only_it(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         a, b = operations.create(st, fc, PARENT, "Jo"), operations.create(st, fc, PARENT, "Jo")
         operations.close(st, b, "done", "Jo", force=True)
-        assert operations.listing(st, "open").ids == [a]
-        assert operations.listing(st, "closed").ids == [b]
-        assert operations.listing(st).ids == [a, b]
+        assert summaries.listing(st, "open").ids == [a]
+        assert summaries.listing(st, "closed").ids == [b]
+        assert summaries.listing(st).ids == [a, b]
 
 
 def test_verify_of_one_incident_whose_events_are_all_gone_names_it_by_its_number(home, one):
     by_hand(home, f"DELETE FROM events WHERE incident_id = {one}")
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        (v,) = operations.verify(st, one)
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        (v,) = verify.verify(st, one)
     assert v.problems[0] == f"incident {one} has no events: its record was cut"
 
 
 def test_a_decisions_reason_stands_beside_it_in_the_html_export(home, fc):
     unable = {**PARENT, "can_report_to_head": "no"}
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         why = {"can_report_to_head": "The head is the <subject>", "child_at_risk": "No child is involved"}
         n = operations.create(st, fc, unable, "Jo", why)
-        inc, problems = operations.load(st, n)
+        inc, problems = incidents.load(st, n)
     html = incident_record.render("html", inc, problems, "2026-09-07T09:00:00+00:00", operations.evidence_states(inc))
     [d] = [d for d in inc.decisions if d.id == "can_report_to_head"]
     table = html[html.index("<tr><th>Decision</th><th>Reason</th></tr>") :]
@@ -1417,20 +1417,20 @@ def test_a_summary_that_cannot_be_made_never_stops_the_event_and_its_old_row_goe
         added = st.append(one, None, "Jo", "note", {"text": "Rang"})
         assert st.events(one)[-1] == added
         assert list(st.summary_data([one])) == [] and st.stale_summaries() == {one}
-    with operations.open_store(Home.at(home), readonly=True) as st:
-        assert [r["last_change"] for r in operations.list_rows(st)] == [added.at]
+    with incidents.open_store(Home.at(home), readonly=True) as st:
+        assert [r["last_change"] for r in summaries.list_rows(st)] == [added.at]
 
 
 def test_a_decisions_reason_kept_only_with_the_decision_in_an_older_record_is_kept_too(home, fc):
     """Records made before every reason was kept with its answer hold a decision's reason only in 'decisions'."""
     unable = {**PARENT, "can_report_to_head": "no"}
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         n = operations.create(st, fc, unable, "Jo", {"can_report_to_head": "The head is the subject"})
     by_hand(
         home, f"UPDATE events SET data = json_remove(data, '$.answers[1].reason') WHERE incident_id = {n} AND n = 2"
     )
-    with operations.open_store(Home.at(home)) as st:
-        assert [a.reason for a in operations.get(st, n).answers if a.id == "can_report_to_head"] == [None]
+    with incidents.open_store(Home.at(home)) as st:
+        assert [a.reason for a in incidents.get(st, n).answers if a.id == "can_report_to_head"] == [None]
         inc = operations.record_answers(st, n, fc, {**unable, "alleges_harm": "not_sure"}, "Jo")
     assert [(d.id, d.reason) for d in inc.decisions if d.id == "can_report_to_head"] == [
         ("can_report_to_head", "The head is the subject")

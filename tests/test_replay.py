@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from esafety_wizard.casefile import operations
+from esafety_wizard.casefile import incidents, operations
 from esafety_wizard.documents import incident_record
 from esafety_wizard.errors import WizardError
 from esafety_wizard.flowchart import loader
@@ -47,7 +47,7 @@ OPENED = ev(1, "opened", {"flowchart": {"title": "T", "path": "/p.yaml", "sha256
 @pytest.fixture
 def recorded(tmp_path, fc):
     """The events of an incident on the built-in procedure, as the store keeps them."""
-    with operations.open_store(Home.at(tmp_path / "home")) as st:
+    with incidents.open_store(Home.at(tmp_path / "home")) as st:
         n = operations.create(st, fc, PARENT, "Jo")
         return st.events(n)
 
@@ -151,9 +151,9 @@ def test_an_event_marked_unreadable_is_named_whatever_else_it_holds():
 def test_an_incident_on_a_procedure_of_a_pack_keeps_the_shared_contacts_files_sha256(tmp_path):
     fc = loader.load_pack(PACK).procedures["illegal"]
     assert len(fc.contacts_sha256) == 64
-    with operations.open_store(Home.at(tmp_path / "home")) as st:
+    with incidents.open_store(Home.at(tmp_path / "home")) as st:
         n = operations.create(st, fc, {"images": "no"}, "Jo")
-        inc = operations.get(st, n)
+        inc = incidents.get(st, n)
         first = st.events(n)[0]
     assert inc.flowchart.contacts_sha256 == fc.contacts_sha256
     assert first.data["flowchart"] == {
@@ -213,7 +213,7 @@ def test_carrying_on_a_replay_gives_the_incident_a_replay_from_the_first_event_g
 
     home = Home.at(tmp_path / "home")
     fc = loader.load(loader.builtin_path())
-    with operations.open_store(home) as st:
+    with incidents.open_store(home) as st:
         n = operations.create(st, fc, PARENT, "Jo")
         operations.done(st, n, ["1", "2"], "Taken", "Jo")
         operations.undone(st, n, "2", "By mistake", "Jo")

@@ -149,17 +149,17 @@ def test_information_is_not_numbered_and_never_keeps_an_incident_open(fc, tmp_pa
         [line] = [x for x in text.splitlines() if s.short in x]
         assert line.startswith("    ") and not line.lstrip()[0].isdigit()
 
-    from esafety_wizard.casefile import operations
+    from esafety_wizard.casefile import incidents, operations
     from esafety_wizard.casefile.store import Store
 
     with Store(tmp_path / "home") as st:
         n = operations.create(st, fc, {a.id: a.value for a in out.answered}, "Jo")
-        for it in operations.get(st, n).checklist:
+        for it in incidents.get(st, n).checklist:
             assert it.open is not it.step.info  # information is never to do; every action starts open
             if not it.step.info:
                 operations.done(st, n, str(it.number), None, "Jo")
         operations.close(st, n, None, "Jo")  # every action done: information does not keep it open
-        assert operations.get(st, n).closed
+        assert incidents.get(st, n).closed
 
 
 def test_contacts_are_those_of_the_steps_to_take_with_a_way_to_reach_them(fc):

@@ -7,7 +7,7 @@ import sqlite3
 import pytest
 from typer.testing import CliRunner
 
-from esafety_wizard.casefile import operations
+from esafety_wizard.casefile import incidents, operations, summaries
 from esafety_wizard.casefile.store import DB_NAME, Store
 from esafety_wizard.cli import app
 from esafety_wizard.home import Home
@@ -33,19 +33,19 @@ def home(tmp_path):
 
 def replayed(st) -> list[dict]:
     """What the summaries must say: every incident replayed from its events, as before summary rows existed."""
-    return [operations.summary_of(st.events(i))[2] for i in st.incident_ids()]
+    return [incidents.summary_of(st.events(i))[2] for i in st.incident_ids()]
 
 
 def read(st) -> list[dict]:
     """Both parts of every incident's summary, as listings and the governors' summary read them."""
     return [
-        {"v": operations.SUMMARY_VERSION, "row": r, "facts": f}
-        for r, f in zip(operations.summaries(st, "row"), operations.summaries(st, "facts"), strict=True)
+        {"v": incidents.SUMMARY_VERSION, "row": r, "facts": f}
+        for r, f in zip(summaries.summaries(st, "row"), summaries.summaries(st, "facts"), strict=True)
     ]
 
 
 def test_a_summary_row_is_written_with_each_change_and_says_what_a_replay_says(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
         b = operations.create(st, fc, {**PUPIL, "instigator": "parent_carer"}, "Jo")
         operations.done(st, a, ["1"], "Spoke to the DSL", "Jo")
@@ -53,40 +53,40 @@ def test_a_summary_row_is_written_with_each_change_and_says_what_a_replay_says(h
         operations.close(st, b, "Resolved", "Jo", force=True)
         assert st.stale_summaries() == set()
         assert read(st) == replayed(st)
-        rows = list(operations.rows(st, operations.listing(st, "all")))
+        rows = list(summaries.rows(st, summaries.listing(st, "all")))
         assert [(r["id"], r["status"], r["steps_done"]) for r in rows] == [(a, "open", 1), (b, "closed", 0)]
 
 
 def test_a_change_by_a_writer_without_a_summariser_makes_the_row_stale_and_readers_replay_it(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
     with Store(home) as st:  # an older or other writer: it cannot write the row, so it removes it
         operations.done(st, a, ["1"], None, "Jo")
         assert st.stale_summaries() == {a}
-        assert list(operations.summaries(st, "row"))[0]["steps_done"] == 1
+        assert list(summaries.summaries(st, "row"))[0]["steps_done"] == 1
 
 
 def test_a_row_left_behind_by_a_change_is_not_trusted(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.execute("UPDATE summaries SET n = n - 1")  # as if an event were added without its row
     db.close()
-    with operations.open_store(Home.at(home), readonly=True) as st:
+    with incidents.open_store(Home.at(home), readonly=True) as st:
         assert st.stale_summaries() == {a}
         assert read(st) == replayed(st)
 
 
 def test_an_older_store_is_migrated_and_its_rows_built_in_the_same_transaction(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
         operations.note(st, a, "Spoke to the parent", "Jo")
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.executescript("DROP TABLE summaries; PRAGMA user_version = 1;")
     db.close()
-    with operations.open_store(Home.at(home), readonly=True) as st:  # read-only: not migrated, every incident replayed
+    with incidents.open_store(Home.at(home), readonly=True) as st:  # read-only: not migrated, every incident replayed
         assert not st.has_summaries() and read(st) == replayed(st)
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         assert st.db.execute("PRAGMA user_version").fetchone()[0] == 2
         assert st.stale_summaries() == set() and read(st) == replayed(st)
 
@@ -100,7 +100,7 @@ def test_an_older_store_is_migrated_and_its_rows_built_in_the_same_transaction(h
     ],
 )
 def test_verify_finds_a_summary_row_altered_in_place_and_readers_do_not_trust_a_broken_one(home, fc, sql):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
         operations.done(st, a, ["1"], None, "Jo")
     assert run("log", "verify").exit_code == 0
@@ -115,7 +115,7 @@ def test_verify_finds_a_summary_row_altered_in_place_and_readers_do_not_trust_a_
 
 
 def test_verify_of_every_incident_finds_a_summary_row_this_version_could_not_have_written(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.create(st, fc, PUPIL, "Jo")
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.execute("""UPDATE summaries SET data = '{"v":2,"row":{"id":"x"},"facts":[]}'""")
@@ -125,7 +125,7 @@ def test_verify_of_every_incident_finds_a_summary_row_this_version_could_not_hav
 
 
 def test_a_damaged_row_is_replayed_not_a_traceback(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         operations.create(st, fc, PUPIL, "Jo")
     db = sqlite3.connect(home / DB_NAME, isolation_level=None)
     db.execute("""UPDATE summaries SET data = '{"v":2,"row":{"id":"x"},"facts":[]}'""")
@@ -152,17 +152,17 @@ def _closed_long_ago(st, fc, n: int, day: str) -> list[int]:
 
 
 def test_log_list_shows_every_open_incident_and_recent_closed_ones_and_says_how_to_see_the_rest(home, fc):
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         old = _closed_long_ago(st, fc, 3, "2026-01-05")
         recent = [operations.create(st, fc, PUPIL, "Jo") for _ in range(2)]
         operations.close(st, recent[0], "Resolved", "Jo", force=True)
         still_open = operations.create(st, fc, PUPIL, "Jo")
-        chosen = operations.listing(st)
+        chosen = summaries.listing(st)
         assert chosen.ids == [*recent, still_open]
-        assert [r["id"] for r in operations.rows(st, chosen)] == chosen.ids
+        assert [r["id"] for r in summaries.rows(st, chosen)] == chosen.ids
         assert (chosen.total, chosen.open, chosen.hidden) == (6, 2, 3)
-        assert operations.listing(st, "all").ids == [*old, *recent, still_open]
-        assert operations.listing(st, "closed").ids == [*old, recent[0]]
+        assert summaries.listing(st, "all").ids == [*old, *recent, still_open]
+        assert summaries.listing(st, "closed").ids == [*old, recent[0]]
     r = run("log", "list")
     assert "3 older closed incidents are not shown (6 in all, 2 open)" in " ".join(r.stdout.split())
     assert "esafety log list --all" in r.stdout
@@ -175,11 +175,11 @@ def test_log_list_shows_every_open_incident_and_recent_closed_ones_and_says_how_
 def test_the_governors_summary_from_summary_rows_is_the_summary_of_the_replayed_incidents(home, fc):
     from esafety_wizard.record.incident import summarise
 
-    with operations.open_store(Home.at(home)) as st:
+    with incidents.open_store(Home.at(home)) as st:
         a = operations.create(st, fc, PUPIL, "Jo")
         operations.done(st, a, ["1"], None, "Jo")
         operations.decide(st, a, "2", "Not needed: the pupil's parents removed it", "Jo")
         _closed_long_ago(st, fc, 2, "2026-03-01")
-        assert operations.governors_summary(st, None, None) == summarise((d["facts"] for d in replayed(st)), None, None)
-        s = operations.governors_summary(st, "2026-11-01", None)
-        assert s.incidents == 1 and s.decided_against and s.heads == [(a, operations.get(st, a).head)]
+        assert summaries.governors_summary(st, None, None) == summarise((d["facts"] for d in replayed(st)), None, None)
+        s = summaries.governors_summary(st, "2026-11-01", None)
+        assert s.incidents == 1 and s.decided_against and s.heads == [(a, incidents.get(st, a).head)]

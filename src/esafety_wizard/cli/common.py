@@ -59,8 +59,9 @@ def home_of(home: Path | None):
     return Home.resolve(home)
 
 
-def procedure(flowchart: Path | None, home, name: str | None = None, choose=None):
-    """The procedure in use (checked in full), with the school's own contacts laid over its own.
+def procedure(flowchart: Path | None, home, name: str | None = None, choose=None, *, school_contacts: bool = True):
+    """The procedure in use (checked in full), with the school's own contacts laid over its own (not with
+    `school_contacts=False`: for a command that reads only its letters, and has read the school's contacts).
 
     With a pack (a folder of procedures): the one named, the only one, or the one `choose(pack)` picks (the
     guide asks); else an error listing them."""
@@ -72,7 +73,8 @@ def procedure(flowchart: Path | None, home, name: str | None = None, choose=None
     if folder is None:
         if name is not None:
             raise WizardError("--procedure is for a pack of procedures: the procedure in use is a single file.")
-        return school.apply(loader.load(flowchart, home), home)
+        fc = loader.load(flowchart, home)
+        return school.apply(fc, home) if school_contacts else fc
     pack = loader.load_pack(folder, home)
     if name is None and len(pack.procedures) == 1:
         name = next(iter(pack.procedures))
@@ -86,7 +88,7 @@ def procedure(flowchart: Path | None, home, name: str | None = None, choose=None
         said = f"'{shown}' is not one of them" if name else "say which applies"
         count = len(pack.procedures)
         raise WizardError(f"{pack.title} has {count} procedures ({names}): {said}, with --procedure NAME.")
-    return school.apply(pack.procedures[name], home)
+    return school.apply(pack.procedures[name], home) if school_contacts else pack.procedures[name]
 
 
 def ask_which(plain: bool):
@@ -115,18 +117,18 @@ def who_acts(home, as_: str | None, asker=None) -> str:
     Raises:
         WizardError: no name, and none could be asked or none was typed.
     """
-    from ..casefile import operations
+    from ..casefile import acting
     from ..errors import WizardError
 
     try:
-        return operations.actor(home, as_)
+        return acting.actor(home, as_)
     except WizardError:
         if asker is None:
             raise
     name = asker.text("Your name, recorded with each action in the incident log:")
     if not name:
-        return operations.actor(home, as_)  # the same clear error
-    operations.set_name(home, name)
+        return acting.actor(home, as_)  # the same clear error
+    acting.set_name(home, name)
     return name
 
 

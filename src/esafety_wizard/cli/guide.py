@@ -298,13 +298,13 @@ class _Guide:
             self.err.print(f"Checklist to print written to {self.print_to} (readable only by you).")
 
     def create(self, answers: dict[str, str], who: str, reasons=None, quiet: bool = False) -> int:
-        from ..casefile import operations
+        from ..casefile import incidents, operations
 
-        with operations.open_store(self.home) as st:
+        with incidents.open_store(self.home) as st:
             n = operations.create(st, self.fc, answers, who, reasons)
             if any(self.about.values()):
                 operations.describe(st, n, self.about.get("description"), self.about.get("staff"), who)
-            inc = operations.get(st, n)
+            inc = incidents.get(st, n)
         if not quiet:
             from .screen import letters_for
 

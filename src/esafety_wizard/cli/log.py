@@ -59,7 +59,7 @@ StepArg = Annotated[str, typer.Argument(metavar="STEP", help="The step's number 
 @contextlib.contextmanager
 def _store(home, readonly: bool = False):
     """The one store of a command: opened once (read-only for a command that only reads), closed at its end."""
-    from ..casefile.operations import open_store
+    from ..casefile.incidents import open_store
 
     with open_store(home, create=False, readonly=readonly) as st:
         yield st
@@ -70,9 +70,9 @@ def _change(home, as_, no_color, do) -> None:
     returns, saying what was done."""
     with boundary(no_color):
         home = home_of(home)  # resolved once: every file below goes where it says
-        from ..casefile import operations
+        from ..casefile import acting, operations
 
-        who = operations.actor(home, as_)
+        who = acting.actor(home, as_)
         with _store(home) as st:
             message = do(operations, st, who)
         err(no_color).print(message)
@@ -90,9 +90,9 @@ def log_name(
     """
     with boundary(no_color):
         home = home_of(home)  # resolved once: every file below goes where it says
-        from ..casefile import operations
+        from ..casefile import acting
 
-        operations.set_name(home, name)
+        acting.set_name(home, name)
         err(no_color).print("Your name is set for this incident log.")
 
 
@@ -115,7 +115,7 @@ def log_list(
     with boundary(no_color):
         home = home_of(home)  # resolved once: every file below goes where it says
         from .. import escape
-        from ..casefile import operations
+        from ..casefile import incidents, summaries, verify
         from . import screen
 
         if sum((open_, closed, all_)) > 1:
@@ -123,21 +123,21 @@ def log_list(
                 "use one of --open, --closed or --all, not two together"
             )  # a usage mistake: exit 2
         which = "open" if open_ else "closed" if closed else "all" if all_ else None
-        if not operations.has_incidents(home):
+        if not incidents.has_incidents(home):
             if json_:
                 print("[]")
             else:
                 out(no_color).print("No incidents recorded yet. Start one with: esafety guide --save")
             return
         with _store(home, readonly=True) as st:
-            for v in operations.damaged(st):
+            for v in verify.damaged(st):
                 err(no_color).print(f"WARNING: {'; '.join(v.problems)}. Check the file with: esafety log verify")
             if json_:  # streamed: one incident's line at a time, whatever the size of the log
-                escape.write_json_array(operations.list_rows(st, None if which == "all" else which))
+                escape.write_json_array(summaries.list_rows(st, None if which == "all" else which))
                 return
-            found = operations.listing(st, which)
+            found = summaries.listing(st, which)
             o = out(no_color)
-            screen.incident_list(o, operations.rows(st, found), len(found.ids))
+            screen.incident_list(o, summaries.rows(st, found), len(found.ids))
         if found.hidden:
             o.print(
                 f"{found.hidden} older closed incident{'s are' if found.hidden != 1 else ' is'} not shown "
@@ -160,14 +160,14 @@ def log_show(
         home = home_of(home)  # resolved once: every file below goes where it says
         import sys
 
-        from ..casefile import operations
+        from ..casefile import incidents
         from ..documents import incident_record
         from ..files import stamp
         from . import screen
 
         with _store(home, readonly=True) as st:
-            inc, problems = operations.load(st, incident_id)
-        inc = operations.with_school_now(inc, home)
+            inc, problems = incidents.load(st, incident_id)
+        inc = incidents.with_school_now(inc, home)
         if json_:
             sys.stdout.write(incident_record.to_json(inc, problems, stamp()))
         else:
@@ -175,7 +175,9 @@ def log_show(
             from .common import invoked
 
             try:
-                fc = procedure(None, home)
+                fc = procedure(
+                    None, home, school_contacts=False
+                )  # for its letters: the school's contacts are read above
             except WizardError:  # the letters are a pointer: a procedure that cannot be read hides only them
                 fc = None
             screen.incident(out(no_color), inc, problems, letters=screen.letters_for(fc, inc), prog=invoked())
@@ -223,10 +225,10 @@ def _incident_procedure(incident_id: int, flowchart, home, name: str | None = No
     file, through whichever path to the pack was given then, or its file's SHA-256)."""
 
     def followed(pack) -> str | None:
-        from ..casefile import operations
+        from ..casefile import incidents
 
         with _store(home, readonly=True) as st:
-            ref = operations.get(st, incident_id).flowchart
+            ref = incidents.get(st, incident_id).flowchart
         for match in (
             lambda fc: fc.origin == ref.path,
             lambda fc: bool(ref.sha256) and fc.sha256 == ref.sha256,
@@ -241,7 +243,7 @@ def _incident_procedure(incident_id: int, flowchart, home, name: str | None = No
 
 
 def _resume(incident_id, plain, home, as_, fc, no_color) -> int:
-    from ..casefile import operations
+    from ..casefile import incidents, operations
     from ..errors import Interrupted
     from ..flowchart import engine
     from ..flowchart.conversation import Session
@@ -250,7 +252,7 @@ def _resume(incident_id, plain, home, as_, fc, no_color) -> int:
 
     o, e = out(no_color, plain), err(no_color, plain)
     with _store(home) as st:
-        inc = operations.get_open(st, incident_id)
+        inc = incidents.get_open(st, incident_id)
         if inc.complete and not inc.waiting_for:
             o.print(
                 f"Incident {incident_id} is not waiting for any answer. Its checklist: esafety log show {incident_id}"
@@ -505,7 +507,7 @@ def log_verify(
     """
     with boundary(no_color):
         home = home_of(home)  # resolved once: every file below goes where it says
-        from ..casefile import operations
+        from ..casefile import verify
         from . import screen
 
         if against is not None and incident_id is None:
@@ -513,8 +515,8 @@ def log_verify(
                 "give the incident's number with --against, like: esafety log verify 3 --against ..."
             )
         with _store(home, readonly=True) as st:
-            results = operations.verify(st, incident_id)
-            found, proved = operations.compare(st, incident_id, operations.earlier(against)) if against else ([], "")
+            results = verify.verify(st, incident_id)
+            found, proved = verify.compare(st, incident_id, verify.earlier(against)) if against else ([], "")
         o = out(no_color)
         screen.verified(o, results, one=incident_id is not None)
         for problem in found:
@@ -611,10 +613,10 @@ def log_answer(
 
 def _answer(incident_id, fc, answers: dict, reasons: dict | None, home, as_, no_color) -> None:
     """Record new answers for an incident and say, short, what changed on its checklist: the last thing printed."""
-    from ..casefile import operations
+    from ..casefile import acting, operations
     from . import screen
 
-    who = operations.actor(home, as_)
+    who = acting.actor(home, as_)
     with _store(home) as st:
         inc = operations.answer(st, incident_id, fc, answers, who, reasons)
     con = out(no_color)
@@ -748,14 +750,14 @@ def log_export(
         home = home_of(home)  # resolved once: every file below goes where it says
         import sys
 
-        from ..casefile import operations
+        from ..casefile import incidents, operations
         from ..documents import incident_record
         from ..files import now, stamp
         from .common import write_output
 
         with _store(home, readonly=True) as st:
-            inc, problems = operations.load(st, incident_id)
-        inc = operations.with_school_now(inc, home)
+            inc, problems = incidents.load(st, incident_id)
+        inc = incidents.with_school_now(inc, home)
         fmt = format_for(output, fmt)
         states = operations.evidence_states(inc)
         if checklist_:
@@ -815,7 +817,7 @@ def log_letter(
         import hashlib
         from datetime import date
 
-        from ..casefile import operations, school
+        from ..casefile import acting, incidents, operations, school
         from ..documents import letters
         from ..errors import WizardError
         from ..files import now, write_private
@@ -829,9 +831,9 @@ def log_letter(
             output = folder / f"esafety-incident-{incident_id}-{name[:40]}-{now():%Y-%m-%d}.{fmt.value}"
         fc = procedure(flowchart, home)
         template = operations.letter_template(fc, name)
-        who = operations.actor(home, as_)
+        who = acting.actor(home, as_)
         with _store(home) as st:
-            inc = operations.get(st, incident_id)
+            inc = incidents.get(st, incident_id)
             waiting = letters.waiting_for(template, inc)
             if waiting:
                 raise WizardError(wording.letter_waits(template.title, incident_id, waiting))
@@ -889,7 +891,7 @@ def log_report(
         home = home_of(home)  # resolved once: every file below goes where it says
         import sys
 
-        from ..casefile import operations
+        from ..casefile import summaries
         from ..documents import incident_record
         from ..files import now, stamp
         from .common import write_output
@@ -898,7 +900,7 @@ def log_report(
         from ..record.incident import without_reasons
 
         with _store(home, readonly=True) as st:
-            summary = operations.governors_summary(st, start, end)
+            summary = summaries.governors_summary(st, start, end)
         if with_reasons:
             err(no_color).print(f"Warning: {incident_record.REASONS_CAUTION}")
         else:
