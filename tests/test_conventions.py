@@ -11,7 +11,9 @@ from typer.testing import CliRunner
 from esafety_wizard.cli import app
 
 runner = CliRunner()
-README = (Path(__file__).parent.parent / "README.md").read_text()
+ROOT = Path(__file__).parent.parent
+DOCUMENTS = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+README = "\n".join(p.read_text() for p in DOCUMENTS)  # the README and the docs it leads to, read as one
 COLOUR = re.compile(r"\x1b\[[0-9;]*(?:3[0-9]|9[0-7]|38;[25])[0-9;]*m")
 STAFF = (
     "head_involved: no\ncan_report_to_head: no\nchild_at_risk: no\n"
@@ -113,16 +115,16 @@ def test_results_on_stdout_messages_on_stderr(tmp_path, answers):
     assert r.exit_code == 1 and r.stdout == "" and "not found" in r.stderr
 
 
-def test_readme_shows_real_output():
-    """If this fails after a deliberate change, run: .venv/bin/python tools/update_readme.py"""
+@pytest.mark.parametrize("doc", DOCUMENTS, ids=lambda p: p.name)
+def test_the_docs_show_real_output(doc):
+    """If this fails after a deliberate change, run: .venv/bin/python tools/update_docs.py"""
     import importlib.util
 
-    spec = importlib.util.spec_from_file_location(
-        "update_readme", Path(__file__).parent.parent / "tools" / "update_readme.py"
-    )
+    spec = importlib.util.spec_from_file_location("update_docs", ROOT / "tools" / "update_docs.py")
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
-    assert mod.render(README) == README
+    text = doc.read_text()
+    assert mod.render(text) == text
 
 
 def test_no_test_aims_at_a_real_device_or_system_file():
@@ -134,7 +136,7 @@ def test_no_test_aims_at_a_real_device_or_system_file():
     roots = ("/" + "dev/", "/" + "etc/")  # written so, this test does not find itself
     allowed = {"/" + "dev/zero"}
     found = []
-    for path in sorted(Path(__file__).parent.glob("*.py")):
+    for path in sorted(Path(__file__).parent.rglob("*.py")):
         for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
             if isinstance(node, ast.Constant) and isinstance(node.value, str):
                 for word in node.value.split():

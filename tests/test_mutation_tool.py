@@ -68,5 +68,5 @@ def test_the_score_leaves_out_equivalents_and_counts_what_was_not_checked_agains
 
 def test_the_pytest_options_are_read_from_pyproject_as_whole_arguments(tool):
     selection = tool._selection()
-    assert "tests/test_meaning.py" in selection
+    assert "tests/casefile/test_meaning.py" in selection
     assert selection[selection.index("-m") + 1] == "not slow and not mutation_slow"

@@ -8,7 +8,7 @@ import pytest
 from typer.testing import CliRunner
 
 from esafety_wizard.cli import app
-from esafety_wizard.documents import incident_record
+from esafety_wizard.documents import governors_summary
 
 runner = CliRunner()
 PARENT = (
@@ -43,7 +43,7 @@ def incident(tmp_path):
     ],
 )
 def test_the_median_time_to_close_is_a_true_median(days, said):
-    assert incident_record._closing(SimpleNamespace(days_to_close=days)) == said
+    assert governors_summary._closing(SimpleNamespace(days_to_close=days)) == said
 
 
 @pytest.mark.parametrize(

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The programs the tests use to look at the outputs as a person would: Chromium prints the reports and the
-# checklist to PDF, poppler-utils reads the PDF back, LibreOffice opens the letters as Word users see them.
+# checklist to PDF, poppler-utils reads the PDF back, LibreOffice opens the letters as Word users see them, and jq
+# runs the one command of the docs that uses it (tests/test_docs.py follows every command the docs show).
 # Installed from Debian's packages when they are missing and this machine can (root, or sudo without a
 # password); otherwise the tests that need them are skipped, each saying what to install.
 set -uo pipefail
@@ -9,6 +10,7 @@ need=()
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v pdftotext >/dev/null 2>&1 || need+=(poppler-utils)
 { command -v soffice >/dev/null 2>&1 || command -v libreoffice >/dev/null 2>&1; } || need+=(libreoffice-writer-nogui)
+command -v jq >/dev/null 2>&1 || need+=(jq)
 [ ${#need[@]} -eq 0 ] && exit 0
 
 if [ "$(id -u)" -eq 0 ]; then

@@ -3,12 +3,15 @@ the summary row written beside each change (what listings read instead of replay
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from ..errors import WizardError
 from ..home import Home
-from ..record import serialize
 from ..record.event import Event, malformed
-from ..record.incident import Incident, Replays, facts, replay
 from .store import Store
+
+if TYPE_CHECKING:  # a listing reads summary rows: the replay and its serialisation load only when one is made
+    from ..record.incident import Incident, Replays
 
 
 def has_incidents(home: Home) -> bool:
@@ -43,6 +46,8 @@ def _replay(st: Store, incident_id: int, events: list[Event]) -> Incident:
 def _replays(st: Store) -> Replays:
     """The replays of this command's store: its summariser's, so that the incident a change was checked against
     is carried on by the change's own event for its summary row, not replayed again."""
+    from ..record.incident import Replays
+
     return st.summarise.replays if isinstance(st.summarise, Summariser) else Replays()
 
 
@@ -57,18 +62,32 @@ def get_open(st: Store, incident_id: int) -> Incident:
 def summary_of(events: list[Event]) -> tuple[str, str, dict]:
     """An incident's summary row (store.Summarise): its status, the time of its last change, and its listing
     line and facts for the governors' summary."""
+    from ..record.incident import replay
+
     return _summary_row(replay(events))
 
 
 def _summary_row(inc: Incident) -> tuple[str, str, dict]:
+    from ..record import serialize
+    from ..record.incident import facts
+
     return inc.status, inc.events[-1].at, {"v": SUMMARY_VERSION, "row": serialize.summary(inc), "facts": facts(inc)}
 
 
 class Summariser:
-    """The summariser of one command's store (store.Summarise), holding that command's replays."""
+    """The summariser of one command's store (store.Summarise), holding that command's replays (made on the first
+    replay: a command that only reads summary rows never loads the replay)."""
 
     def __init__(self) -> None:
-        self.replays = Replays()
+        self._replays: Replays | None = None
+
+    @property
+    def replays(self) -> Replays:
+        if self._replays is None:
+            from ..record.incident import Replays
+
+            self._replays = Replays()
+        return self._replays
 
     def __call__(self, events: list[Event]) -> tuple[str, str, dict]:
         return _summary_row(self.replays.replay(events))

@@ -9,7 +9,6 @@ from typing import NamedTuple
 
 from ..errors import WizardError
 from ..escape import one_line
-from ..record.incident import summarise
 from .incidents import SUMMARY_VERSION, summary_of
 from .store import Store
 
@@ -190,4 +189,6 @@ def governors_summary(st: Store, start: str | None, end: str | None):
             raise WizardError(f"{name} must be a real date like 2026-09-01, not '{one_line(when)[:40]}'.")
     if start and end and start > end:
         raise WizardError(f"--from {start} is after --to {end}: give the first day first.")
+    from ..record.incident import summarise
+
     return summarise(summaries(st, "facts"), start, end)

@@ -7,17 +7,19 @@ import json
 import re
 from collections.abc import Iterator
 from pathlib import Path
-from typing import NamedTuple
+from typing import TYPE_CHECKING, NamedTuple
 
 from ..errors import WizardError
 from ..escape import one_line
 from ..record.event import Event, malformed
 from ..record.event import canonical as _canonical
-from ..record.incident import Evidence, evidence_of
 from . import evidence
 from .incidents import SUMMARY_VERSION, summary_of
 from .store import Store, parse_time
 from .summaries import _well_formed
+
+if TYPE_CHECKING:
+    from ..record.incident import Evidence
 
 
 def damaged(st: Store) -> list[Verified]:
@@ -61,6 +63,8 @@ def verify(st: Store, incident_id: int | None = None) -> list[Verified]:
         deleted = {v.incident_id: v for v in _deleted(st)}
     out = []
     for i, events, chain in found:  # one incident's events at a time, freed once checked
+        from ..record.incident import evidence_of  # only where there are events to check
+
         files = evidence_of(events)
         problems = chain + malformed(events) + _summary_problems(st, i, events, chain, incident_id is not None)
         gone = deleted.pop(i, None)  # its row deleted, its events left: one entry saying both

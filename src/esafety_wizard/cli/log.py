@@ -892,7 +892,7 @@ def log_report(
         import sys
 
         from ..casefile import summaries
-        from ..documents import incident_record
+        from ..documents import governors_summary
         from ..files import now, stamp
         from .common import write_output
 
@@ -902,10 +902,10 @@ def log_report(
         with _store(home, readonly=True) as st:
             summary = summaries.governors_summary(st, start, end)
         if with_reasons:
-            err(no_color).print(f"Warning: {incident_record.REASONS_CAUTION}")
+            err(no_color).print(f"Warning: {governors_summary.REASONS_CAUTION}")
         else:
             summary = without_reasons(summary)
-        text = incident_record.governors(fmt.value, summary, stamp())
+        text = governors_summary.governors(fmt.value, summary, stamp())
         if output is None and sys.stdout.isatty():
             output = Path(f"esafety-governors-summary-{now():%Y-%m-%d}.{fmt.value}")
         if output is None or str(output) == "-":

@@ -14,11 +14,11 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import escape
-from ..flowchart.engine import Outcome
 from ..flowchart.model import Flowchart, Step
 from ..record import wording
 
 if TYPE_CHECKING:
+    from ..flowchart.engine import Outcome
     from ..record.incident import Decided, Done, Incident
 
 

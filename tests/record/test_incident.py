@@ -24,7 +24,7 @@ PARENT = {
     "instigator": "parent_carer",
     "resolved": "no",
 }
-PACK = Path(__file__).parent / "procedures" / "pack"
+PACK = Path(__file__).parents[1] / "procedures" / "pack"
 
 
 def ev(n: int, kind: str, data: dict) -> Event:

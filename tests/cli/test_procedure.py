@@ -17,8 +17,8 @@ from esafety_wizard.flowchart.model import count_paths
 from samples import GOOD
 
 runner = CliRunner()
-SNAPSHOT = Path(__file__).parent / "snapshots" / "paths.txt.gz"
-ROOT = Path(__file__).parent.parent
+SNAPSHOT = Path(__file__).parents[1] / "snapshots" / "paths.txt.gz"
+ROOT = Path(__file__).parents[2]
 
 
 def run(*args, **kw):
@@ -173,5 +173,5 @@ def test_schema_rejects_unknown_keys_and_missing_provenance(schema):
             jsonschema.validate(_as_json_data(broken), schema)
 
 
-def test_readme_points_editors_at_the_schema():
-    assert "# yaml-language-server: $schema=" in (ROOT / "README.md").read_text()
+def test_the_authors_guide_points_editors_at_the_schema():
+    assert "# yaml-language-server: $schema=" in (ROOT / "docs" / "procedure-authors.md").read_text()

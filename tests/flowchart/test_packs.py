@@ -11,8 +11,8 @@ from typer.testing import CliRunner
 from esafety_wizard.cli import app
 
 runner = CliRunner()
-OTHER = Path(__file__).parent / "procedures" / "non_illegal.yaml"
-SRC = Path(__file__).resolve().parent.parent / "src" / "esafety_wizard"
+OTHER = Path(__file__).parents[1] / "procedures" / "non_illegal.yaml"
+SRC = Path(__file__).resolve().parents[2] / "src" / "esafety_wizard"
 BUILT_IN = [  # distinctive words of the built-in procedure: its title, question ids, contacts
     "staff as victims",
     "head_involved",
@@ -90,7 +90,7 @@ def test_the_package_code_names_nothing_of_the_built_in_procedure():
 
 # --- a pack: several procedures side by side --------------------------------------------------------------
 
-PACK = Path(__file__).parent / "procedures" / "pack"
+PACK = Path(__file__).parents[1] / "procedures" / "pack"
 
 
 def test_a_pack_is_validated_whole_and_listed(tmp_path):

@@ -1,6 +1,7 @@
-"""Rewrite README's example outputs from the real commands (the test suite fails when they drift).
+"""Rewrite the example outputs in README.md and docs/*.md from the real commands (the test suite fails when
+they drift).
 
-Run: .venv/bin/python tools/update_readme.py
+Run: .venv/bin/python tools/update_docs.py
 """
 
 from __future__ import annotations
@@ -14,7 +15,8 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 README = ROOT / "README.md"
-# The answers file README shows is the one its examples run: read from README, so the two cannot drift apart.
+DOCS = [README, *sorted((ROOT / "docs").glob("*.md"))]
+# The answers file README shows is the one the examples run: read from README, so the two cannot drift apart.
 ANSWERS = re.search(r"```yaml\n# answers.yaml\n(.*?)```", README.read_text(), re.S).group(1)
 BLOCK = re.compile(
     r"(<!-- output: (?P<name>[a-z]+)(?: lines (?P<start>\d+)-(?P<end>\d+))? -->\n```console\n\$ (?P<cmd>[^\n]+)\n)"
@@ -48,4 +50,5 @@ def excerpt(text: str, m: re.Match) -> str:
 
 
 if __name__ == "__main__":
-    README.write_text(render(README.read_text()))
+    for doc in DOCS:
+        doc.write_text(render(doc.read_text()))

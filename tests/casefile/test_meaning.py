@@ -9,7 +9,7 @@ import pytest
 
 from esafety_wizard.casefile import acting, incidents, operations, store, summaries, verify
 from esafety_wizard.casefile.store import DB_NAME, Store
-from esafety_wizard.documents import incident_record
+from esafety_wizard.documents import governors_summary, incident_record
 from esafety_wizard.errors import WizardError
 from esafety_wizard.flowchart import engine, loader
 from esafety_wizard.home import Home
@@ -219,7 +219,7 @@ def test_a_route_is_counted_by_its_kind_not_by_the_name_the_school_gave_its_cont
         operations.done(st, n, [str(chair.number)], None, "Jo")
         s = summaries.governors_summary(st, None, None)
     assert s.by_route == {"Chair of Governors": 1}
-    assert "Okafor" not in json.dumps(incident_record.governors_json(s, "2026-12-01"))
+    assert "Okafor" not in json.dumps(governors_summary.governors_json(s, "2026-12-01"))
 
 
 def test_hostile_values_in_every_field_stay_text_in_every_export(home, one):
@@ -837,7 +837,7 @@ def test_a_step_not_found_suggests_the_steps_near_it_in_one_sentence(home, one):
 def test_near_offers_two_steps_by_words_and_two_by_id_and_never_more_than_three(home):
     from pathlib import Path
 
-    fc = loader.load(Path(__file__).parent / "procedures" / "near.yaml")
+    fc = loader.load(Path(__file__).parents[1] / "procedures" / "near.yaml")
     with incidents.open_store(Home.at(home)) as st:
         inc = incidents.get(st, operations.create(st, fc, {"q1": "yes"}, "Jo"))
     near = {ref: [it.id for it in inc.near(ref)] for ref in ("head teacher today", "step_x", "Tell  THE head")}
@@ -892,14 +892,14 @@ def test_the_governors_summary_of_one_incident_says_one_and_every_reason_or_that
     from esafety_wizard.record import incident
 
     s = incident.summarise(_facts({"decisions": [["Not referred", ""]], "forced": [2, ""]}), None, None)
-    md, html = incident_record.governors("md", s, "t"), incident_record.governors("html", s, "t")
+    md, html = governors_summary.governors("md", s, "t"), governors_summary.governors("html", s, "t")
     assert "- 1 incident: 1 open, 0 closed." in md and "<p><b>1</b> incident: <b>1</b> open" in html
     assert f"- Not referred **{incident_record.escape.markdown(wording_no_reason())}**" in md
     assert f"<td>Not referred</td><td><span class='todo'>{wording_no_reason()}</span></td>" in html
     assert "Incident 1: closed with 2 steps still open. Reason: none given" in md
     s = incident.summarise(_facts({"decisions": [["A", "first"]]}, {"decisions": [["B", "second"]]}), None, None)
     assert s.decisions == [("A", "first"), ("B", "second")]
-    md, html = incident_record.governors("md", s, "t"), incident_record.governors("html", s, "t")
+    md, html = governors_summary.governors("md", s, "t"), governors_summary.governors("html", s, "t")
     assert "- A **Reason: first**" in md and "<td>B</td><td>second</td>" in html
 
 

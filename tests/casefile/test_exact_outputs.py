@@ -5,7 +5,7 @@ The record is the school's evidence: a key renamed in its JSON, a heading lost f
 changed in its HTML is a change to what a LADO, the police or a governor reads. These tests see any such change;
 if it was meant, write the files again and read the diff before committing:
 
-    ESAFETY_SNAPSHOTS=write .venv/bin/python -m pytest tests/test_exact_outputs.py
+    ESAFETY_SNAPSHOTS=write .venv/bin/python -m pytest tests/casefile/test_exact_outputs.py
 
 Run in process on a clock the test sets (one minute a step), so mutation testing sees them.
 """
@@ -20,13 +20,13 @@ import pytest
 
 from esafety_wizard import __version__
 from esafety_wizard.casefile import acting, incidents, operations, school, store, summaries, verify
-from esafety_wizard.documents import incident_record
+from esafety_wizard.documents import governors_summary, incident_record
 from esafety_wizard.errors import WizardError
 from esafety_wizard.flowchart import engine, loader
 from esafety_wizard.home import Home
 from esafety_wizard.record import serialize
 
-SNAPSHOTS = Path(__file__).parent / "snapshots" / "exact"
+SNAPSHOTS = Path(__file__).parents[1] / "snapshots" / "exact"
 WRITE = os.environ.get("ESAFETY_SNAPSHOTS") == "write"
 START = datetime(2026, 9, 7, 8, 30, tzinfo=timezone(timedelta(hours=1)))
 PARENT = {"head_involved": "no", "can_report_to_head": "yes", "child_at_risk": "not_sure", "instigator": "parent_carer",
@@ -158,7 +158,7 @@ def test_the_governors_summary_is_exactly_as_kept(lived, fmt, tmp_path):
     home, _, _ = lived
     with incidents.open_store(Home.at(home), readonly=True) as st:
         s = summaries.governors_summary(st, "2026-09-01", "2026-09-30")
-    same_as_kept(f"governors.{fmt}", incident_record.governors(fmt, s, EXPORTED), tmp_path)
+    same_as_kept(f"governors.{fmt}", governors_summary.governors(fmt, s, EXPORTED), tmp_path)
 
 
 def test_the_list_of_incidents_and_each_summary_are_exactly_as_kept(lived, tmp_path):
@@ -285,5 +285,5 @@ def test_the_edges_of_a_small_procedures_records_are_exactly_as_kept(small, tmp_
         said.append(incident_record.closing(incidents.get(st, a)))
         for start, end in ((None, None), ("2026-09-07", None), (None, "2026-09-07"), ("2026-09-08", "2026-09-09")):
             s = summaries.governors_summary(st, start, end)
-            said += [incident_record.governors("md", s, EXPORTED), incident_record.governors("html", s, EXPORTED)]
+            said += [governors_summary.governors("md", s, EXPORTED), governors_summary.governors("html", s, EXPORTED)]
     same_as_kept("small.txt", "\n----\n".join(said), tmp_path)
