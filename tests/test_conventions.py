@@ -143,3 +143,15 @@ def test_no_test_aims_at_a_real_device_or_system_file():
                     if word.startswith(roots) and word.rstrip(".,:;)'\"") not in allowed:
                         found.append(f"{path.name}:{node.lineno}: {word}")
     assert found == []
+
+
+def run_wide(*args, env=None):
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200", **(env or {})})
+
+
+@pytest.mark.parametrize("cols", ["40", "100"])
+def test_help_lists_each_commands_summary_whole_never_cut(cols):
+    for args in ([], ["log"], ["contacts"], ["school"]):
+        r = run_wide(*args, "--help", env={"COLUMNS": cols})
+        listing = r.stdout[r.stdout.index("Commands:") :]
+        assert "..." not in listing and "…" not in listing, (args, listing)

@@ -112,3 +112,44 @@ def test_without_a_chosen_home_a_letter_is_saved_where_the_command_is_run(platfo
         assert r.exit_code == 0, r.output
     assert [p.name.startswith("esafety-incident-1-parent_invite-") for p in here.iterdir()] == [True]
     assert "incidents.sqlite3" in _files(platform / "xdg-data" / "esafety-wizard")
+
+
+def run_wide(*args, env=None):
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200", **(env or {})})
+
+
+def test_home_receives_every_file_the_guide_writes_drafts_and_the_cache_included(tmp_path, monkeypatch):
+    """--home names the folder of the user's private files: a Ctrl-C draft and the checked procedure's cache are
+    kept there, never in the default folder or ESAFETY_HOME."""
+    import pexpect
+
+    default = tmp_path / "default"
+    mine = tmp_path / "mine"
+    env = {**__import__("os").environ, "ESAFETY_HOME": str(default), "TERM": "xterm", "PROMPT_TOOLKIT_NO_CPR": "1"}
+    exe = str(__import__("pathlib").Path(__import__("sys").executable).with_name("esafety"))
+    c = pexpect.spawn(f"{exe} guide --home {mine}", env=env, encoding="utf-8", timeout=15, dimensions=(40, 120))
+    c.expect_exact("Who is reading this?")
+    c.expect_exact("press Enter)")
+    c.send("\r")
+    c.expect_exact("Is the head teacher involved?")
+    c.expect_exact("press Enter)")
+    c.send("\x03")
+    c.expect(pexpect.EOF)
+    c.close()
+    assert list(mine.glob("unfinished-guide*.json")) and list((mine / "cache").glob("flowchart-*.json"))
+    assert not default.exists() or not any(default.rglob("*"))
+    r = run_wide("guide", "--home", mine, "--resume", "--plain", env={"ESAFETY_HOME": str(default)})
+    assert "There is no unfinished guide" not in r.output  # found where it was kept
+
+
+def run_cli(*args, **kw):
+    return runner.invoke(app, [str(a) for a in args], **kw)
+
+
+def test_esafety_home_naming_a_file_is_an_error(tmp_path, monkeypatch):
+    f = tmp_path / "not-a-folder"
+    f.write_text("x")
+    monkeypatch.setenv("ESAFETY_HOME", str(f))
+    for args in (["log", "list"], ["log", "show", 1], ["contacts"]):
+        r = run_cli(*args)
+        assert r.exit_code == 1 and "not a folder" in r.output, (args, r.output)

@@ -3,9 +3,12 @@ commands. Nothing reaches the terminal raw, nothing is overwritten that is not a
 
 import os
 import re
+import shutil
+import sqlite3
 import stat
 import sys
 import time
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -266,7 +269,6 @@ def test_ctrl_c_at_40_random_moments_of_start_up():
 
 
 def _db(home):
-    import sqlite3
 
     from esafety_wizard.casefile.store import DB_NAME
 
@@ -379,7 +381,6 @@ def test_read_commands_open_the_file_read_only(incident, home, tmp_path):
 def test_on_a_read_only_disk_the_file_is_read_as_it_is(incident, home, monkeypatch):
     # Tests run as root, for whom no folder is read-only: make SQLite's read-only open fail the way it does on
     # a read-only disk (it cannot create the -shm file), and check the commands still read the record.
-    import sqlite3
 
     real = sqlite3.connect
 
@@ -395,7 +396,6 @@ def test_on_a_read_only_disk_the_file_is_read_as_it_is(incident, home, monkeypat
 
 
 def test_a_file_that_is_not_an_incident_database_is_a_message(home):
-    import sqlite3
 
     from esafety_wizard.casefile.store import DB_NAME
 
@@ -589,3 +589,68 @@ def test_a_ctrl_c_that_python_turns_into_another_error_is_still_a_quiet_cancel(m
     monkeypatch.setattr(cli, "main", a_real_bug)
     with pytest.raises(RuntimeError, match="not a Ctrl-C"):  # anything else is not hidden as a cancel
         entry.main()
+
+
+PACK_FOLDER = Path(__file__).parent / "procedures" / "pack"
+SECRET = "SECRET-TOKEN-3f9a: do not print me\nroot:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n"
+REFUSED_ANSWERS = (
+    "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\n"
+    "instigator: parent_carer\nresolved: no\nalleges_harm: no\n"
+)
+
+
+def run_cli(*args, **kw):
+    return runner.invoke(app, [str(a) for a in args], **kw)
+
+
+@pytest.fixture
+def pack(tmp_path):
+    folder = tmp_path / "pack"
+    shutil.copytree(PACK_FOLDER, folder)
+    (tmp_path / "secret.txt").write_text(SECRET)
+    return folder
+
+
+def _fifo(tmp_path: Path) -> Path:
+    p = tmp_path / "fifo"
+    os.mkfifo(p)
+    return p
+
+
+@pytest.mark.parametrize("special", ["fifo", "/dev/zero"])
+def test_a_fifo_or_a_device_is_refused_wherever_a_file_is_read(tmp_path, pack, special):
+    src = _fifo(tmp_path) if special == "fifo" else Path(special)
+    home = Path(os.environ["ESAFETY_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    a = tmp_path / "a.yaml"
+    a.write_text(REFUSED_ANSWERS)
+    assert run_cli("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
+    cases = [
+        (["validate", src], None),
+        (["guide", "-a", src], None),
+        (["log", "verify", 1, "--against", src], None),
+    ]
+    for name in ("school-contacts.json", "config.json", "school.json"):
+        cases.append((["contacts"] if name == "school-contacts.json" else ["school"] if name == "school.json"
+                      else ["log", "note", 1, "x"], name))  # fmt: skip
+    for args, planted in cases:
+        if planted:
+            (home / planted).unlink(missing_ok=True)
+            (home / planted).symlink_to(src)
+        try:
+            r = run_cli(*args)
+        finally:
+            if planted:
+                (home / planted).unlink()
+        assert r.exit_code == 1, (args, planted, r.output)
+        assert "not a regular file" in r.output and "Traceback" not in r.output, (args, planted, r.output)
+
+
+@pytest.mark.parametrize("name", ["school-contacts.json", "config.json", "school.json"])
+def test_deep_nesting_in_a_settings_file_is_a_message_not_a_traceback(name):
+    home = Path(os.environ["ESAFETY_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    (home / name).write_text("[" * 100_000 + "]" * 100_000)
+    args = {"school-contacts.json": ["contacts"], "school.json": ["school"], "config.json": ["log", "name"]}[name]
+    r = run_cli(*args) if name != "config.json" else run_cli("log", "note", 1, "x")
+    assert r.exit_code == 1 and "nests too deeply" in r.output and "Traceback" not in r.output

@@ -1,17 +1,20 @@
 """The incident case file: store, history, checklist, evidence, export, and bad input."""
 
 import json
+import os
 import re
 import sqlite3
 import stat
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
 
 from esafety_wizard.casefile.store import DB_NAME, Store
 from esafety_wizard.cli import app
+from esafety_wizard.home import Home
 
 runner = CliRunner()
 PARENT_NOT_YET = (
@@ -517,3 +520,506 @@ def test_each_log_command_opens_the_store_once_and_replays_the_incident_once(inc
     assert r.exit_code == 0, r.output
     assert len(opened) == 1
     assert len(replayed) == (0 if args[0] in ("list", "report") or args == ["verify"] else 1)
+
+
+REFUSED = (
+    "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\n"
+    "instigator: parent_carer\nresolved: no\nalleges_harm: no\n"
+)
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+def saved_from(tmp_path, answers: str) -> int:
+    """An incident saved from these answers by the guide, as a user would: its number."""
+    a = tmp_path / "a.yaml"
+    a.write_text(answers)
+    assert invoke("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
+    return 1
+
+
+@pytest.fixture
+def refused(tmp_path):
+    return saved_from(tmp_path, REFUSED)
+
+
+@pytest.mark.parametrize(
+    "args",
+    [
+        ["--from", "2026-12-31", "--to", "2026-12-01"],
+        ["--from", "2026-13-45"],
+        ["--to", "2026-02-30"],
+        ["--from", "0000-00-00"],
+        ["--from", "\uff12\uff10\uff12\uff16-01-01"],  # full-width digits
+    ],
+)
+def test_a_reversed_period_or_a_date_that_does_not_exist_is_refused(refused, args):
+    r = invoke("log", "report", *args, "--format", "json")
+    assert r.exit_code == 1 and "Traceback" not in r.output
+    assert "--from" in r.output or "--to" in r.output
+
+
+def test_exports_follow_the_file_name_and_refuse_what_they_cannot_write(refused, tmp_path):
+    assert invoke("log", "export", 1, "-o", tmp_path / "i.md").exit_code == 0
+    assert (tmp_path / "i.md").read_text().startswith("# ")
+    assert invoke("log", "export", 1, "-o", tmp_path / "i.json").exit_code == 0
+    assert json.loads((tmp_path / "i.json").read_text())["incident"] == 1
+    assert invoke("log", "report", "-o", tmp_path / "s.md").exit_code == 0
+    assert (tmp_path / "s.md").read_text().startswith("# E-safety incidents")
+    for args in (["export", 1, "-o", tmp_path / "i.pdf"], ["report", "-o", tmp_path / "s.pdf"]):
+        r = invoke("log", *args)
+        assert r.exit_code == 1 and "cannot write a '.pdf' file" in r.output, r.output
+        assert not (tmp_path / "i.pdf").exists() and not (tmp_path / "s.pdf").exists()
+    # An explicit --format still wins over the extension.
+    assert invoke("log", "export", 1, "--format", "json", "-o", tmp_path / "x.html").exit_code == 0
+    assert json.loads((tmp_path / "x.html").read_text())["incident"] == 1
+
+
+def test_log_done_names_each_step_it_marked_so_a_wrong_number_is_seen_at_once(refused):
+    r = invoke("log", "done", 1, 2, 3, "--as", "Jo")
+    assert r.exit_code == 0, r.output
+    assert r.stderr.splitlines() == [  # a message, on stderr
+        "Step 2 of incident 1 marked done: Nude image of an under-18? Do not view, copy or share it: tell the DSL.",
+        "Step 3 of incident 1 marked done: Keep the evidence on school systems; never an image of an under-18.",
+    ]
+
+
+def test_a_step_done_then_dropped_by_a_later_answer_stays_with_its_note_in_every_output(tmp_path):
+    saved_from(
+        tmp_path,
+        "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nchild_at_risk: not_sure\n"
+        "refuses_removal: no\nserious: no\npersistent: no\nalleges_harm: no\n",
+    )
+    show = json.loads(invoke("log", "show", 1, "--json").stdout)
+    dsl = next(s for s in show["checklist"] if s["id"] == "child_protection")["number"]
+    note = "Spoke to DSL Mrs Patel; no child at risk"
+    assert invoke("log", "done", 1, dsl, "--note", note, "--as", "Jo").exit_code == 0
+    assert invoke("log", "answer", 1, "child_at_risk", "no", "--as", "Sam").exit_code == 0
+
+    item = next(s for s in json.loads(invoke("log", "show", 1, "--json").stdout)["checklist"] if s["number"] == dsl)
+    assert item["status"] == "no_longer_needed" and item["done"]["note"] == note
+    why = item["no_longer_needed"]["why"]
+    assert "Not sure \u2192 No" in why and "by Sam" in why and item["no_longer_needed"]["actor"] == "Sam"
+    outputs = {
+        "show": invoke("log", "show", 1).stdout,
+        "md": invoke("log", "export", 1, "--format", "md").stdout,
+        "html": invoke("log", "export", 1, "--format", "html").stdout,
+        "json": invoke("log", "export", 1, "--format", "json").stdout,
+    }
+    for name, text in outputs.items():
+        flat = " ".join(text.replace("\\\\", "").split())
+        assert "Spoke to DSL Mrs Patel" in flat, name
+        assert "No longer needed" in flat, name
+    # Not to do any more: it does not keep the incident open.
+    state = json.loads(invoke("log", "show", 1, "--json").stdout)
+    assert all(s["number"] != dsl for s in state["checklist"] if s["status"] != "no_longer_needed" and not s["done"])
+
+
+def test_a_decided_step_done_after_all_keeps_both_in_the_json(refused):
+    assert invoke("log", "decide", 1, 4, "--reason", "Not needed at first", "--as", "Jo").exit_code == 0
+    assert invoke("log", "done", 1, 4, "--note", "Needed after all", "--as", "Jo").exit_code == 0
+    for args in (["log", "show", 1, "--json"], ["log", "export", 1, "--format", "json"]):
+        item = next(s for s in json.loads(invoke(*args).stdout)["checklist"] if s["number"] == 4)
+        assert item["done"]["note"] == "Needed after all"
+        assert item["decided_against"]["reason"] == "Not needed at first"
+
+
+def test_the_summary_says_not_done_so_a_step_decided_against_cannot_be_read_the_other_way(refused):
+    # Step 2 is the nude-image warning: "Decided against: ... do not view, copy" read as if not viewing was refused.
+    assert invoke("log", "decide", 1, 2, "--reason", "No images in the posts", "--as", "Jo").exit_code == 0
+    for fmt in ("md", "html"):
+        text = invoke("log", "report", "--format", fmt).stdout
+        assert "Not done: If the material may include a nude" in text, fmt
+        assert "Decided against: If the material" not in text, fmt
+
+
+def test_a_reason_given_with_log_answer_is_kept_in_every_output_and_a_decision_without_one_is_flagged(refused):
+    r = invoke(
+        "log", "answer", 1, "resolved", "yes", "--reason", "The parent took the post down on Tuesday", "--as", "Jo"
+    )
+    assert r.exit_code == 0, r.output
+    assert r.stdout.rstrip().splitlines()[-1] == "See the whole checklist: esafety log show 1"  # short, then where
+    for args in (
+        ["log", "show", 1],
+        ["log", "show", 1, "--json"],
+        ["log", "export", 1, "--format", "md"],
+        ["log", "export", 1, "--format", "html"],
+        ["log", "export", 1, "--format", "json"],
+    ):
+        assert "The parent took the post down on Tuesday" in " ".join(invoke(*args).stdout.split()), args
+    # The reason stays while the answer holds, through a later change of another answer.
+    assert invoke("log", "answer", 1, "alleges_harm", "not_sure", "--as", "Jo").exit_code == 0
+    answers = {a["id"]: a for a in json.loads(invoke("log", "show", 1, "--json").stdout)["answers"]}
+    assert answers["resolved"]["reason"] == "The parent took the post down on Tuesday"
+
+
+def test_changing_an_answer_to_a_decision_without_a_reason_says_how_to_add_one(tmp_path):
+    saved_from(
+        tmp_path,
+        "head_involved: no\ncan_report_to_head: yes\ninstigator: pupil\nchild_at_risk: not_sure\n"
+        "refuses_removal: no\nserious: yes\nalleges_harm: no\n",
+    )
+    r = invoke("log", "answer", 1, "child_at_risk", "no", "--as", "Jo")
+    assert r.exit_code == 0 and "is a decision" in r.stderr and "--reason" in r.stderr
+
+
+def test_log_close_lists_the_open_steps_one_a_line(refused):
+    r = invoke("log", "close", 1, "--as", "Jo")
+    assert r.exit_code == 1
+    listed = [line for line in r.stderr.splitlines() if line.startswith("  ")]
+    assert listed[0].startswith("  1. ") and len(listed) > 5 and all(len(x) < 90 for x in listed)
+
+
+def test_the_history_says_which_answer_changed_and_why_not_how_many_answers_there_are(refused):
+    r = invoke("log", "answer", refused, "resolved", "yes", "--reason", "Parent took the post down", "--as", "Jo")
+    assert r.exit_code == 0
+    shown = " ".join(invoke("log", "show", refused).output.split())
+    assert "changed an answer: 'You contact the parent or carer" in shown
+    assert "from 'No, it is not solved' to 'Yes, it is solved' (reason: Parent took the post down)" in shown
+    assert "recorded 5 answers; " not in shown.split("changed an answer")[1]
+    data = json.loads(invoke("log", "show", refused, "--json").output)
+    said = [e for e in data["history"] if "changed an answer" in json.dumps(e)]
+    assert said, "the JSON history says it too"
+
+
+@pytest.mark.parametrize("ref", ["one", "99999999999999999999", "0", "-3", "3\x1b[31m"])
+def test_an_incident_number_that_is_not_one_is_refused_in_plain_words(refused, ref):
+    for cmd in (["log", "show"], ["log", "verify"], ["log", "done"]):
+        r = invoke(*cmd, "--", ref, *(["1"] if cmd[-1] == "done" else []))
+        assert r.exit_code == 2 and "is not an incident number" in r.output, (cmd, r.output)
+        assert "\x1b" not in r.output and "Traceback" not in r.output and "Input should be" not in r.output
+
+
+def test_verify_against_a_file_that_does_not_exist_says_so(refused, tmp_path):
+    r = invoke("log", "verify", 1, "--against", tmp_path / "incident-1.html")
+    assert r.exit_code == 1 and "nor a file that exists" in r.output and "incident-1.html" in r.output
+
+
+def test_evidence_registered_to_the_wrong_incident_is_withdrawn_with_a_reason_and_stays_in_the_history(
+    refused, tmp_path
+):
+    shot = tmp_path / "screenshot.png"
+    shot.write_bytes(b"not really a png")
+    assert invoke("log", "evidence", 1, "--not-an-intimate-image", shot, "--as", "Jo").exit_code == 0
+    r = invoke("log", "evidence", 1, shot, "--withdraw", "--as", "Jo")
+    assert r.exit_code == 1 and "--reason" in r.output  # a withdrawal needs its reason
+    r = invoke("log", "evidence", 1, "nothing.png", "--withdraw", "--reason", "x", "--as", "Jo")
+    assert r.exit_code == 1 and "screenshot.png" in r.output  # names what is registered
+    r = invoke("log", "evidence", 1, "screenshot.png", "--withdraw", "--reason", "Belongs to incident 2", "--as", "Jo")
+    assert r.exit_code == 0, r.output
+    data = json.loads(invoke("log", "show", 1, "--json").stdout)
+    assert data["evidence"] == []
+    said = " ".join(e["summary"] for e in data["history"])
+    assert "withdrew evidence screenshot.png" in said and "Belongs to incident 2" in said
+    assert "Belongs to incident 2" in invoke("log", "export", 1, "--format", "md").stdout
+    shot.unlink()  # no longer rechecked: its absence is not a problem of this incident
+    assert invoke("log", "verify", 1).exit_code == 0
+    assert (
+        invoke("log", "evidence", 1, "--not-an-intimate-image", shot, "--as", "Jo").exit_code == 1
+    )  # missing file: a clear error
+    shot.write_bytes(b"not really a png")
+    assert (
+        invoke("log", "evidence", 1, "--not-an-intimate-image", shot, "--as", "Jo").exit_code == 0
+    )  # may be registered again
+
+
+def test_contacts_set_after_an_incident_was_saved_are_shown_now_with_their_date_and_the_change_is_said(refused):
+    assert invoke("contacts", "set", "dsl", "--name", "Mrs Patel", "--phone", "01234 567890").exit_code == 0
+    shown = " ".join(invoke("log", "show", 1).stdout.split())
+    assert "Your school's contacts now, where they differ from this record" in shown
+    assert "Mrs Patel; 01234 567890 (set " in shown and "Set since this incident was recorded" in shown
+    for fmt in ("md", "html"):
+        text = " ".join(invoke("log", "export", 1, "--format", fmt).stdout.split())
+        assert "Mrs Patel" in text and "Set since this incident was recorded" in text, fmt
+    now = json.loads(invoke("log", "export", 1, "--format", "json").stdout)["school_contacts_now"]
+    assert now[0]["now"]["name"] == "Mrs Patel" and now[0]["recorded"] is None and now[0]["changed"] is True
+    # A change of answers records the contacts as they are today: the record and today agree again.
+    assert invoke("log", "answer", 1, "alleges_harm", "not_sure", "--as", "Jo").exit_code == 0
+    assert "differ from this record" not in invoke("log", "show", 1).stdout
+    assert json.loads(invoke("log", "show", 1, "--json").stdout)["school_contacts_now"][0]["changed"] is False
+    # Changed again: both the new details and what the record has are said.
+    assert invoke("contacts", "set", "dsl", "--name", "Mr Jones").exit_code == 0
+    shown = " ".join(invoke("log", "show", 1).stdout.split())
+    assert "Mr Jones; 01234 567890" in shown
+    assert "Changed since this incident was recorded, which has: Mrs Patel" in shown
+
+
+def test_log_decide_names_each_step_and_takes_several_at_once_or_none(refused):
+    r = invoke("log", "decide", 1, 4, 5, "--reason", "Not needed: the post was removed", "--as", "Jo")
+    assert r.exit_code == 0, r.output
+    lines = r.stderr.strip().splitlines()
+    assert lines[0].startswith("Step 4 of incident 1 decided against") and lines[1].startswith("Step 5")
+    assert ": " in lines[0] and len(lines[0].split(": ", 1)[1]) > 5  # the step's own words
+    r = invoke("log", "decide", 1, 6, 99, "--reason", "x", "--as", "Jo")
+    assert r.exit_code == 1
+    item = next(s for s in json.loads(invoke("log", "show", 1, "--json").stdout)["checklist"] if s["number"] == 6)
+    assert not item.get("decided_against")  # a mistake in one records none
+
+
+REFUSED_HERE = (
+    "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\nalleges_harm: no\ninstigator: parent_carer\n"
+    "resolved: no\n"
+)
+
+
+def run_wide(*args, env=None):
+    return runner.invoke(app, [str(a) for a in args], env={"COLUMNS": "200", **(env or {})})
+
+
+@pytest.fixture
+def refused_here(tmp_path, monkeypatch):
+    monkeypatch.setenv("ESAFETY_HOME", str(tmp_path / "home"))
+    a = tmp_path / "a.yaml"
+    a.write_text(REFUSED_HERE)
+    assert run_wide("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
+    return 1
+
+
+def show(n=1) -> dict:
+    return json.loads(run_wide("log", "show", n, "--json").stdout)
+
+
+def number(step_id: str) -> int:
+    return next(s["number"] for s in show()["checklist"] if s["id"] == step_id)
+
+
+def test_a_conditional_step_decided_against_keeps_its_if_everywhere(refused_here):
+    police = number("police_crime")
+    assert run_wide("log", "decide", 1, police, "--reason", "no threats were made", "--as", "Jo").exit_code == 0
+    condition = "If the messages are threatening, menacing, grossly offensive or indecent"
+    history = " ".join(run_wide("log", "show", 1).stdout.split())
+    assert f"Jo decided against '{condition}" in history and "no threats were made" in history
+    for fmt in ("md", "html"):
+        assert condition in run_wide("log", "export", 1, "--format", fmt).stdout
+    summary = json.loads(run_wide("log", "report", "--format", "json").stdout)
+    [against] = summary["decided_against"]
+    assert against["step"].startswith(condition)  # never "Not done: Report it to the police", which reads as refusing
+    page = run_wide("log", "export", 1, "--checklist", "-o", "-").stdout
+    assert "&#8212;" in page and page.count("&#9745;") == 0  # decided against is not ticked as done
+
+
+def test_information_is_never_counted_as_a_step_nor_left_open_at_closing(refused_here):
+    info = [s for s in show()["checklist"] if s["id"] in ("single_point_of_contact", "further_contacts")]
+    assert len(info) == 2
+    [row] = json.loads(run_wide("log", "list", "--json").stdout)
+    actions = [s for s in show()["checklist"] if s["id"] not in ("single_point_of_contact", "further_contacts")]
+    assert row["steps"] == len(actions)
+    assert run_wide("log", "close", 1, "--force", "--reason", "Resolved", "--as", "Jo").exit_code == 0
+    md = run_wide("log", "export", 1, "--format", "md").stdout
+    for s in info:
+        line = next(x for x in md.splitlines() if f" {s['number']}. " in x)
+        assert "Information, not a step" in line and "[ ]" not in line
+    html = run_wide("log", "export", 1, "--format", "html").stdout
+    assert html.count("Not done when the incident was closed") == len([s for s in actions if s["done"] is None])
+
+
+def _families(fc):
+    """One path of each family: who posted it, how the head is involved, and each reader."""
+    from esafety_wizard.flowchart import engine
+
+    seen = {}
+    for a in engine.every_path(fc) + engine.reader_paths(fc):
+        key = (a.get("reader"), a.get("instigator"), a["head_involved"], a.get("alleges_harm"), a["child_at_risk"])
+        seen.setdefault(key, a)
+    return list(seen.values())
+
+
+@pytest.mark.parametrize("stride", [pytest.param(5, id="every-5th-family"), pytest.param(1, marks=pytest.mark.slow)])
+def test_every_step_is_found_by_the_words_on_the_screen_and_says_which_it_marked(tmp_path, fc, stride):
+    from esafety_wizard.casefile import incidents, operations
+    from esafety_wizard.flowchart import engine
+    from esafety_wizard.record import wording
+
+    families = _families(fc)
+    assert len(families) > 50
+    with incidents.open_store(Home.at(tmp_path / "home")) as st:
+        for answers in families[::stride]:
+            n = operations.create(st, fc, answers, "Jo")
+            for r in engine.outcome(fc, answers).steps:
+                words = wording.short_sentence(r.step, r.status)  # as the screen shows it
+                [marked] = operations.done(st, n, [words], None, "Jo")
+                assert marked.id == r.step.id, (answers, words)
+        # and the first words of a step, as typed by someone in a hurry, where only one step starts so
+        n = operations.create(st, fc, {"head_involved": "no", "can_report_to_head": "yes", **PARENT_ANSWERS}, "Jo")
+        [marked] = operations.done(st, n, ["Invite"], None, "Jo")
+        assert marked.id == "parent_invite"
+
+
+PARENT_ANSWERS = {"child_at_risk": "no", "alleges_harm": "no", "instigator": "parent_carer", "resolved": "no"}
+
+
+def test_a_typo_in_an_answer_or_a_contact_gets_a_did_you_mean(refused_here, tmp_path):
+    r = run_wide("log", "answer", 1, "resolved", "not_yt", "--as", "Jo")
+    assert r.exit_code != 0 and "Did you mean 'not_yet'?" in r.stderr
+    r = run_wide("contacts", "set", "dls", "--phone", "01234 567890")
+    assert r.exit_code == 1 and "Did you mean 'child_protection_officer'?" in r.stderr
+
+
+def test_log_list_says_what_an_incident_waits_for_in_words(refused_here):
+    out = " ".join(run_wide("log", "list", env={"COLUMNS": "40"}).stdout.split())
+    assert "Waiting for: nothing: every answer is known" in out and "Waiting for: -" not in out
+
+
+def test_a_head_typed_into_a_reason_is_never_read_from_a_governors_summary_or_from_inside_a_line(
+    refused_here, tmp_path
+):
+    planted = "Record head: incident 1, 1-" + "0" * 16
+    decided = number("police_crime")
+    assert run_wide("log", "decide", 1, decided, "--reason", planted, "--as", "Jo").exit_code == 0
+    for fmt in ("md", "html"):
+        summary = tmp_path / f"governors.{fmt}"
+        assert run_wide("log", "report", "--with-reasons", "--format", fmt, "-o", summary).exit_code == 0
+        r = run_wide("log", "verify", 1, "--against", summary)
+        assert r.exit_code == 1 and "is a summary for governors" in r.stderr, r.stderr
+    text = tmp_path / "notes.md"  # not an export: the words stand inside another line, so they are not the tool's
+    text.write_text(f"# Notes\nThe reason given was: {planted}. Keep this copy\n")
+    r = run_wide("log", "verify", 1, "--against", text)
+    assert r.exit_code == 1 and "has no record head the tool wrote" in r.stderr
+
+
+def test_a_summary_row_added_by_hand_for_no_incident_is_never_shown_and_verify_reports_it(refused_here, tmp_path):
+    import os
+    import sqlite3
+
+    from esafety_wizard.casefile.store import DB_NAME
+
+    db = sqlite3.connect(os.path.join(os.environ["ESAFETY_HOME"], DB_NAME), isolation_level=None)
+    n, digest, last, data = db.execute("SELECT n, hash, last_at, data FROM summaries").fetchone()
+    db.execute("PRAGMA foreign_keys = OFF")
+    db.execute("INSERT INTO summaries (incident_id, n, hash, status, last_at, data) VALUES (99, ?, ?, 'open', ?, ?)",
+               (n, digest, last, data.replace('"id":1', '"id":99')))  # fmt: skip
+    db.close()
+    listed = json.loads(run_wide("log", "list", "--all", "--json").stdout)
+    assert [r["id"] for r in listed] == [1]
+    assert json.loads(run_wide("log", "report", "--format", "json").stdout)["incidents"] == 1
+    r = run_wide("log", "verify")
+    assert r.exit_code == 1 and "incident 99 has a summary row but no record at all" in " ".join(r.stdout.split())
+
+
+def test_a_database_that_has_a_version_but_no_tables_says_so(tmp_path, monkeypatch):
+    import sqlite3
+
+    from esafety_wizard.casefile.store import DB_NAME
+
+    home = tmp_path / "home"
+    home.mkdir()
+    db = sqlite3.connect(home / DB_NAME)
+    db.execute("PRAGMA user_version = 1")
+    db.commit()
+    db.close()
+    monkeypatch.setenv("ESAFETY_HOME", str(home))
+    for args in (["log", "note", 1, "x", "--as", "Jo"], ["log", "list"]):
+        r = run_wide(*args)
+        said = " ".join(r.stderr.split())
+        assert r.exit_code == 1 and "has none of its tables" in said and "disk" not in said, said
+
+
+def test_a_name_too_long_for_the_system_is_a_clear_error_not_a_traceback(refused_here, tmp_path):
+    long = tmp_path / ("a" * 300)
+    for args in (["validate", long], ["guide", "--flowchart", long, "-a", long], ["contacts", "--home", long],
+                 ["log", "verify", 1, "--against", long], ["log", "list", "--home", long]):  # fmt: skip
+        r = run_wide(*args)
+        assert r.exit_code == 1 and "name is too long" in r.stderr and "Traceback" not in r.output, (args, r.output)
+
+
+def test_a_file_the_system_will_not_let_us_read_is_exit_1_with_what_to_do(tmp_path, monkeypatch):
+    import esafety_wizard.flowchart.loader
+
+    def refused(*a, **k):  # what a file of another user's gives when this user may not read it
+        raise PermissionError(13, "Permission denied", str(tmp_path / "a.yaml"))
+
+    monkeypatch.setattr(esafety_wizard.flowchart.loader, "read_bounded", refused)
+    r = run_wide("validate", tmp_path / "a.yaml")
+    assert r.exit_code == 1 and "permission denied" in r.stderr.lower() and "Traceback" not in r.output
+
+
+REFUSED_ANSWERS = (
+    "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\n"
+    "instigator: parent_carer\nresolved: no\nalleges_harm: no\n"
+)
+
+
+def run_cli(*args, **kw):
+    return runner.invoke(app, [str(a) for a in args], **kw)
+
+
+def test_deep_nesting_in_an_earlier_copy_is_a_message(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(REFUSED_ANSWERS)
+    assert run_cli("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
+    copy = tmp_path / "copy.json"
+    copy.write_text("[" * 100_000)
+    r = run_cli("log", "verify", 1, "--against", copy)
+    assert r.exit_code == 1 and "Traceback" not in r.output
+
+
+def test_a_write_command_on_a_database_with_a_version_but_no_tables_is_a_message(tmp_path):
+    home = Path(os.environ["ESAFETY_HOME"])
+    home.mkdir(parents=True, exist_ok=True)
+    db = sqlite3.connect(home / "incidents.sqlite3")
+    db.execute("PRAGMA user_version = 2")
+    db.close()
+    for args in (["log", "note", 1, "x", "--as", "Jo"], ["log", "list"], ["log", "verify"]):
+        r = run_cli(*args)
+        assert r.exit_code == 1 and "cannot be read as an incident database" in r.output, (args, r.output)
+
+
+@pytest.fixture
+def saved(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(REFUSED_ANSWERS)
+    assert run_cli("guide", "-a", a, "--save", "--as", "Jo").exit_code == 0
+    return 1
+
+
+def _cut_notes() -> None:
+    db = sqlite3.connect(Path(os.environ["ESAFETY_HOME"]) / "incidents.sqlite3")
+    db.execute("DROP TRIGGER events_append_only_delete")
+    db.execute("DELETE FROM events WHERE kind = 'note'")
+    db.commit()
+    db.close()
+
+
+@pytest.mark.parametrize("fmt", ["md", "html"])
+@pytest.mark.parametrize("field", ["--description", "--staff"])
+def test_a_head_planted_in_user_text_does_not_win_over_the_exports_own(saved, tmp_path, fmt, field):
+    data = json.loads(run_cli("log", "show", 1, "--json").stdout)
+    second = data["history"][1]["hash"][:16]
+    assert run_cli("log", "describe", 1, field, f"Record head: incident 1, 2-{second}", "--as", "Jo").exit_code == 0
+    for i in range(3):
+        assert run_cli("log", "note", 1, f"note {i}", "--as", "Jo").exit_code == 0
+    copy = tmp_path / f"earlier.{fmt}"
+    assert run_cli("log", "export", 1, "--format", fmt, "-o", copy).exit_code == 0
+    _cut_notes()
+    r = run_cli("log", "verify", 1, "--against", copy)
+    assert r.exit_code == 1 and "cut from the end" in r.stdout and "extends the earlier copy" not in r.stdout
+
+
+def test_an_event_stored_with_a_duplicate_key_is_caught(saved):
+    assert run_cli("log", "note", 1, "original words", "--as", "Jo").exit_code == 0
+    db = sqlite3.connect(Path(os.environ["ESAFETY_HOME"]) / "incidents.sqlite3")
+    db.execute("DROP TRIGGER events_append_only_update")
+    db.execute("""UPDATE events SET data = '{"text":"HIDDEN","text":"original words"}' WHERE kind = 'note'""")
+    db.commit()
+    db.close()
+    r = run_cli("log", "verify", 1)
+    assert r.exit_code == 1 and "event 3 was altered" in r.stdout and "stored twice" in " ".join(r.stdout.split())
+
+
+@pytest.mark.parametrize("head", ["0-abcdef12", "99-abcdef1234567890"])
+def test_a_head_that_does_not_match_says_so_once(saved, head):
+    r = run_cli("log", "verify", 1, "--against", head)
+    assert r.exit_code == 1
+    assert r.stdout.count("ALTERED") + r.stderr.count("Error") <= 1 and "extends" not in r.stdout
+
+
+def test_a_head_in_capitals_and_the_guides_json_transcript_are_accepted(tmp_path):
+    a = tmp_path / "a.yaml"
+    a.write_text(REFUSED_ANSWERS)
+    t = tmp_path / "t.json"
+    assert run_cli("guide", "-a", a, "--save", "--as", "Jo", "-t", t).exit_code == 0
+    assert run_cli("log", "verify", 1, "--against", t).exit_code == 0
+    head = json.loads(run_cli("log", "show", 1, "--json").stdout)["chain"]["head"]
+    assert run_cli("log", "verify", 1, "--against", head.upper()).exit_code == 0

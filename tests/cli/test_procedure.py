@@ -175,3 +175,34 @@ def test_schema_rejects_unknown_keys_and_missing_provenance(schema):
 
 def test_the_authors_guide_points_editors_at_the_schema():
     assert "# yaml-language-server: $schema=" in (ROOT / "docs" / "procedure-authors.md").read_text()
+
+
+def invoke(*args):
+    return runner.invoke(app, [str(a) for a in args])
+
+
+@pytest.mark.parametrize(
+    "ref, cid",
+    [
+        ("dsl", "child_protection_officer"),
+        ("DSL", "child_protection_officer"),
+        ("lado", "lado"),
+        ("chair of governors", "chair_of_governors"),
+        ("schools hr", "schools_hr"),
+        ("slt", "senior_leadership_team"),
+    ],
+)
+def test_contacts_set_takes_the_name_people_use(ref, cid):
+    r = invoke("contacts", "set", ref, "--phone", "01234 567890")
+    assert r.exit_code == 0, r.output
+    data = {c["id"]: c for c in json.loads(invoke("contacts", "--json").stdout)}
+    assert data[cid]["local"]["phone"] == "01234 567890"
+
+
+def test_contacts_set_a_near_miss_is_told_what_was_meant_and_clearing_every_detail_leaves_no_empty_line():
+    r = invoke("contacts", "set", "chair_of_governor", "--name", "X")
+    assert r.exit_code == 1 and "Did you mean 'chair_of_governors'?" in r.output
+    assert invoke("contacts", "set", "dsl", "--name", "Mrs Patel").exit_code == 0
+    assert invoke("contacts", "set", "dsl", "--name", "").exit_code == 0
+    out = invoke("contacts").stdout
+    assert "Your school:" not in out and "Mrs Patel" not in out

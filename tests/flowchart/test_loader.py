@@ -6,7 +6,9 @@ import textwrap
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
+from esafety_wizard.cli import app
 from esafety_wizard.errors import FlowchartError
 from esafety_wizard.flowchart import loader
 from esafety_wizard.flowchart.loader import reader
@@ -311,3 +313,37 @@ def test_a_hold_needs_its_words_and_a_replaced_answer_cannot_still_be_a_choice(t
     assert any("holds steps: say what they wait for in 'hold'" in e for e in errors_of(tmp_path, held))
     replaced = GOOD.replace("b: {next: end}", "b: {next: end, replaces: [a]}")
     assert any("choice 'b' replaces 'a', which is still a choice" in e for e in errors_of(tmp_path, replaced))
+
+
+runner = CliRunner()
+
+
+def run_cli(*args, **kw):
+    return runner.invoke(app, [str(a) for a in args], **kw)
+
+
+def test_no_message_quotes_more_than_a_short_piece_of_a_file_that_fails_to_parse(tmp_path):
+    f = tmp_path / "p.yaml"
+    f.write_text("SECRET-TOKEN-" + "x" * 5000 + "\n")
+    r = run_cli("validate", f)
+    assert r.exit_code == 1 and len(r.output) < 400 and "x" * 60 not in r.output
+
+
+def test_a_procedure_over_its_size_limit_is_refused_at_once(tmp_path):
+    f = tmp_path / "big.yaml"
+    with open(f, "w") as out:
+        out.write("title: Big\n# " + "x" * (6 << 20) + "\n")
+    r = run_cli("validate", f)
+    assert r.exit_code == 1 and "may be at most 5 MB" in r.output
+
+
+def test_a_huge_value_quoted_from_a_procedure_is_cut_in_every_message(tmp_path):
+    from esafety_wizard.flowchart import loader
+
+    text = loader.builtin_path().read_text()
+    text = text.replace("start: head_involved", "start: " + "S" * 100_000)
+    text = text.replace("who_question: instigator", "who_question: " + "W" * 100_000)
+    f = tmp_path / "huge.yaml"
+    f.write_text(text)
+    r = run_cli("validate", f)
+    assert r.exit_code == 1 and len(r.output) < 1000 and "'start' is" in r.output

@@ -1,7 +1,11 @@
 """The cache of checked flowcharts: faster, never different."""
 
 import json
+import os
 
+from typer.testing import CliRunner
+
+from esafety_wizard.cli import app
 from esafety_wizard.errors import FlowchartError
 from esafety_wizard.flowchart import loader
 from esafety_wizard.flowchart.loader import cache
@@ -58,3 +62,25 @@ def test_an_unwritable_cache_does_not_matter(tmp_path, monkeypatch):
     f = tmp_path / "f.yaml"
     f.write_text(GOOD)
     assert loader.load(f).title == "Test"
+
+
+runner = CliRunner()
+
+
+def run_cli(*args, **kw):
+    return runner.invoke(app, [str(a) for a in args], **kw)
+
+
+def test_a_fifo_planted_in_the_cache_is_passed_over_not_waited_on():
+    import hashlib
+
+    from esafety_wizard.flowchart import loader
+    from esafety_wizard.home import Home
+
+    sha = hashlib.sha256(loader.builtin_path().read_bytes()).hexdigest()
+    Home.resolve().cache.mkdir(parents=True, exist_ok=True)
+    entry = Home.resolve().cache / f"flowchart-{sha}.json"
+    entry.unlink(missing_ok=True)
+    os.mkfifo(entry)
+    r = run_cli("contacts", "--json")
+    assert r.exit_code == 0 and json.loads(r.stdout)

@@ -2,7 +2,9 @@
 package's code names none of the built-in's questions or its title."""
 
 import json
+import os
 import re
+import shutil
 from pathlib import Path
 
 import pytest
@@ -140,3 +142,108 @@ def test_a_saved_incident_keeps_following_its_own_procedure_of_the_pack(tmp_path
     r = run("log", "answer", 1, "involved", "learner", "--as", "Jo", env=env)
     assert r.exit_code == 0, r.output
     assert "Talk to the learner and their form tutor." in r.stdout
+
+
+PACK_FOLDER = Path(__file__).parents[1] / "procedures" / "pack"
+
+
+SECRET = "SECRET-TOKEN-3f9a: do not print me\nroot:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n"
+
+
+def run_cli(*args, **kw):
+    return runner.invoke(app, [str(a) for a in args], **kw)
+
+
+@pytest.fixture
+def pack(tmp_path):
+    folder = tmp_path / "pack"
+    shutil.copytree(PACK_FOLDER, folder)
+    (tmp_path / "secret.txt").write_text(SECRET)
+    return folder
+
+
+def _point(folder: Path, key: str, ref: str) -> None:
+    text = (folder / "pack.yaml").read_text()
+    if key == "procedure":
+        text = text.replace("illegal: illegal.yaml", f"illegal: {ref}")
+    else:
+        text = text.replace("contacts: contacts.yaml", f"contacts: {ref}")
+    (folder / "pack.yaml").write_text(text)
+
+
+@pytest.mark.parametrize("key", ["procedure", "contacts"])
+@pytest.mark.parametrize("how", ["dotdot", "absolute", "symlink"])
+def test_a_pack_names_only_files_inside_its_folder_and_never_prints_one_outside(pack, key, how):
+    secret = pack.parent / "secret.txt"
+    if how == "dotdot":
+        ref = "../secret.txt"
+    elif how == "absolute":
+        ref = str(secret)
+    else:
+        (pack / "link.yaml").symlink_to(secret)
+        ref = "link.yaml"
+    _point(pack, key, ref)
+    for args in (["validate", pack], ["procedures", "--flowchart", pack], ["contacts", "--flowchart", pack]):
+        r = run_cli(*args)
+        assert r.exit_code == 1, (args, r.output)
+        assert "SECRET-TOKEN" not in r.output and "hashhash" not in r.output, r.output
+        assert "pack" in r.output and ("folder" in r.output), r.output
+
+
+def test_a_pack_whose_procedure_is_a_fifo_is_refused_without_waiting(tmp_path, pack):
+    (pack / "illegal.yaml").unlink()
+    os.mkfifo(pack / "illegal.yaml")
+    r = run_cli("validate", pack)
+    assert r.exit_code == 1 and "not a regular file" in r.output
+
+
+def test_a_pack_incident_is_answered_and_resumed_through_another_path_to_the_pack(tmp_path, pack):
+    import hashlib
+
+    from esafety_wizard.flowchart import loader
+
+    first = loader.load_pack(pack).procedures["non_illegal"]
+    a = tmp_path / "a.yaml"
+    a.write_text(_complete(first))
+    assert (
+        run_cli("guide", "--flowchart", pack, "--procedure", "non_illegal", "-a", a, "--save", "--as", "Jo").exit_code
+        == 0
+    )
+    recorded = json.loads(run_cli("log", "show", 1, "--json").stdout)["flowchart"]
+    assert recorded["sha256"] == hashlib.sha256((pack / "non_illegal.yaml").read_bytes()).hexdigest()
+    assert recorded["contacts_sha256"] == hashlib.sha256((pack / "contacts.yaml").read_bytes()).hexdigest()
+    moved = tmp_path / "elsewhere"
+    shutil.copytree(pack, moved)  # the same pack, reached by another path
+    q, value = _another_answer(first)
+    r = run_cli("log", "answer", 1, q, value, "--flowchart", moved, "--as", "Jo")
+    assert r.exit_code == 0, r.output
+    r = run_cli("log", "answer", 1, q, value, "--flowchart", moved, "--procedure", "non_illegal", "--as", "Jo")
+    assert r.exit_code == 0, r.output
+    r = run_cli("log", "resume", 1, "-a", a, "--flowchart", moved, "--procedure", "non_illegal", "--as", "Jo")
+    assert r.exit_code == 0, r.output
+
+
+def test_contacts_set_works_with_a_pack(pack):
+    from esafety_wizard.flowchart import loader
+
+    cid = next(iter(loader.load_pack(pack).procedures["illegal"].contacts))
+    r = run_cli("contacts", "set", cid, "--name", "Our person", "--flowchart", pack)
+    assert r.exit_code == 0, r.output
+
+
+def _complete(fc) -> str:
+    """Answers that walk the procedure to its end, taking each question's first choice."""
+    from esafety_wizard.flowchart import engine
+
+    answers: dict[str, str] = {}
+    while True:
+        w = engine.walk(fc, answers)
+        if w.finished or w.pending is None:
+            break
+        answers[w.pending.asks] = w.pending.choices[0].value
+    return "".join(f"{k}: {v}\n" for k, v in answers.items())
+
+
+def _another_answer(fc) -> tuple[str, str]:
+    q = fc.questions[fc.start]
+    return q.asks, q.choices[-1].value
