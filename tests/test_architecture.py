@@ -179,7 +179,7 @@ def test_the_kind_check_sees_a_kind_spelled_each_way(tmp_path):
 def test_every_kind_has_a_replay_handler_and_a_sentence():
     from esafety_wizard.record import event, incident, wording
 
-    assert set(incident._HANDLERS) == set(event.SHAPES)
+    assert set(incident._HANDLERS) == set(event.SHAPES) == set(wording._SENTENCES)
     for kind in event.SHAPES:
         said = wording.describe(event.Event(1, 1, "2026-01-01T00:00:00+00:00", "Jo", kind, {}, "", ""))
         assert said != f"Jo: {kind}", kind

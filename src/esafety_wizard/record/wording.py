@@ -420,29 +420,33 @@ def _answers_said(who: str, d: dict, c: dict) -> str:
     return f"{who} changed {'an answer' if n == 1 else f'{n} answers'}: " + "; ".join(said) + unfinished
 
 
-def describe(event: Event, inc: Incident | None = None) -> str:
-    """One line of an incident's history, as a sentence in the procedure's words, with everything anyone wrote
-    (a note, a reason): who did what; the time is shown beside it."""
-    d = event.data
-    k = event.kind
-    who = event.actor
+class _Said:
+    """One event as the history says it: who did it, and the words of what it holds."""
 
-    def step(key: str = "step", whole: bool = False) -> str:
-        sid = d.get(key)
+    def __init__(self, event: Event, inc: Incident | None) -> None:
+        self.d, self.who, self.inc = event.data, event.actor, inc
+
+    def step(self, key: str = "step", whole: bool = False) -> str:
+        sid, inc = self.d.get(key), self.inc
         found = inc.step_of(sid) if inc and isinstance(sid, str) else None
         if found is None:
             return f"'{inc.step_text(sid) if inc else sid}'"
         return f"'{found.sentence if whole else found.text}'"  # a decision keeps the step's "if"
 
-    def said(key: str) -> str:
-        text = d.get(key)
+    def said(self, key: str) -> str:
+        text = self.d.get(key)
         return f": {text}" if isinstance(text, str) and text else ""
 
-    if k == kinds.OPENED:
-        return f"{who} opened the incident"
-    if k == kinds.ANSWERED:
+    def sha(self) -> str:
+        return str(self.d.get("sha256", ""))[:12]
+
+    def opened(self) -> str:
+        return f"{self.who} opened the incident"
+
+    def answered(self) -> str:
+        d, inc = self.d, self.inc
         c = d.get("changes") if isinstance(d.get("changes"), dict) else {}
-        parts = [_answers_said(who, d, c)]
+        parts = [_answers_said(self.who, d, c)]
         texts = lambda ids: ", ".join(f"'{inc.step_text(i) if inc else i}'" for i in ids if isinstance(i, str))
         if c.get("added"):
             parts.append("new steps: " + texts(c["added"]))
@@ -453,36 +457,69 @@ def describe(event: Event, inc: Incident | None = None) -> str:
                 now = "due" if change[2] == "due" else DEPENDS.lower()
                 parts.append(f"{texts([change[0]])} is now {now}")
         return "; ".join(parts)
-    if k == kinds.STEP_DONE:
-        return f"{who} marked {step()} done" + said("note")
-    if k == kinds.STEP_UNDONE:
-        return f"{who} marked {step()} not done again (a correction)" + said("note")
-    if k == kinds.STEP_DECIDED:
-        return f"{who} decided against {step(whole=True)}" + said("reason")
-    if k == kinds.NOTE:
-        return f"{who} added a note" + said("text")
-    if k == kinds.EVIDENCE:
-        return f"{who} registered evidence {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]})" + said("note")
-    if k == kinds.LETTER_DRAFTED:
+
+    def step_done(self) -> str:
+        return f"{self.who} marked {self.step()} done" + self.said("note")
+
+    def step_undone(self) -> str:
+        return f"{self.who} marked {self.step()} not done again (a correction)" + self.said("note")
+
+    def step_decided(self) -> str:
+        return f"{self.who} decided against {self.step(whole=True)}" + self.said("reason")
+
+    def note(self) -> str:
+        return f"{self.who} added a note" + self.said("text")
+
+    def evidence(self) -> str:
+        return f"{self.who} registered evidence {self.d.get('name', '')} (SHA-256 {self.sha()})" + self.said("note")
+
+    def letter_drafted(self) -> str:
+        d = self.d
         return (
-            f"{who} drafted the letter '{d.get('title') or d.get('letter')}' as {d.get('file', '')} "
-            f"(SHA-256 {str(d.get('sha256', ''))[:12]}; the letter's text is not kept in the record)"
+            f"{self.who} drafted the letter '{d.get('title') or d.get('letter')}' as {d.get('file', '')} "
+            f"(SHA-256 {self.sha()}; the letter's text is not kept in the record)"
         )
-    if k == kinds.EVIDENCE_WITHDRAWN:
+
+    def evidence_withdrawn(self) -> str:
         return (
-            f"{who} withdrew evidence {d.get('name', '')} (SHA-256 {str(d.get('sha256', ''))[:12]}) from this incident"
-            + said("reason")
+            f"{self.who} withdrew evidence {self.d.get('name', '')} (SHA-256 {self.sha()}) from this incident"
+            + self.said("reason")
         )
-    if k == kinds.DESCRIBED:
-        parts = []
+
+    def described(self) -> str:
+        d, parts = self.d, []
         if "description" in d:
             parts.append(f"the description to '{d.get('description') or ''}'")
         if "staff" in d:
             parts.append(f"the member of staff affected to '{d.get('staff') or ''}'")
-        return f"{who} set " + " and ".join(parts or ["nothing"])
-    if k == kinds.CLOSED:
-        forced = " with steps still open" if d.get("open_steps") else ""
-        return f"{who} closed the incident{forced}" + said("reason")
-    if k == kinds.REOPENED:
-        return f"{who} reopened the incident" + said("reason")
-    return f"{who}: {k}"
+        return f"{self.who} set " + " and ".join(parts or ["nothing"])
+
+    def closed(self) -> str:
+        forced = " with steps still open" if self.d.get("open_steps") else ""
+        return f"{self.who} closed the incident{forced}" + self.said("reason")
+
+    def reopened(self) -> str:
+        return f"{self.who} reopened the incident" + self.said("reason")
+
+
+_SENTENCES = {
+    kinds.OPENED: _Said.opened,
+    kinds.ANSWERED: _Said.answered,
+    kinds.STEP_DONE: _Said.step_done,
+    kinds.STEP_UNDONE: _Said.step_undone,
+    kinds.STEP_DECIDED: _Said.step_decided,
+    kinds.NOTE: _Said.note,
+    kinds.EVIDENCE: _Said.evidence,
+    kinds.LETTER_DRAFTED: _Said.letter_drafted,
+    kinds.EVIDENCE_WITHDRAWN: _Said.evidence_withdrawn,
+    kinds.DESCRIBED: _Said.described,
+    kinds.CLOSED: _Said.closed,
+    kinds.REOPENED: _Said.reopened,
+}
+
+
+def describe(event: Event, inc: Incident | None = None) -> str:
+    """One line of an incident's history, as a sentence in the procedure's words, with everything anyone wrote
+    (a note, a reason): who did what; the time is shown beside it. A kind this version does not know is named."""
+    sentence = _SENTENCES.get(event.kind)
+    return sentence(_Said(event, inc)) if sentence else f"{event.actor}: {event.kind}"
