@@ -250,7 +250,7 @@ class _Guide:
             from .screen import first_steps
 
             self.out.print()
-            first_steps(self.out, result)
+            first_steps(self.out, self.fc, result)
         return 0
 
     def keep(self, answers: dict[str, str], reasons: dict[str, str], save: bool, saved: bool, who) -> None:

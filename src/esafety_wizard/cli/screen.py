@@ -14,6 +14,7 @@ from rich.table import Table
 from rich.text import Text
 
 from .. import escape
+from ..documents.outcome import to_act_on
 from ..flowchart.model import Flowchart, Step
 from ..record import wording
 
@@ -124,48 +125,43 @@ def _outcome_to_act_on(con: Console, fc: Flowchart, out: Outcome) -> None:
     """What to do now, in order, one line a step where the procedure gives a short form; then the steps that
     only may apply, what is information, the contacts this path needs with a way to reach them, and the
     decisions. Where each step comes from is marked, not shown: --sources shows it."""
+    view = to_act_on(fc, out)
     con.rule(Text(wording.TO_DO_NOW, style="bold"), align="left", characters="-")
-    if fc.urgent:
-        urgent = Text(fc.urgent.text, style="bold red")
-        if fc.urgent.added:
+    if view.urgent:
+        urgent = Text(view.urgent, style="bold red")
+        if view.urgent_added:
             urgent.append(f" {wording.SOURCE_MARK}", style="dim")
         con.print(urgent)
-    if out.not_asked:
-        con.print(Text(wording.not_asked(out.not_asked), style="dim"))
-    _actions(con, out, None)
-    for r in out.steps:
-        if r.step.info:
-            con.print(Padding(Text(wording.short_sentence(r.step, r.status), style="italic"), (0, 0, 0, 4)))
-    part = fc.part_of(out.answered)
-    reach, missing = wording.contacts_to_reach(wording.due_contacts(out.steps, out.contacts, part))
+    if view.not_asked:
+        con.print(Text(view.not_asked, style="dim"))
+    _actions(con, view.actions)
+    for line in view.information:
+        con.print(Padding(Text(line, style="italic"), (0, 0, 0, 4)))
     con.rule(Text(wording.CONTACTS_HEADING, style="bold"), align="left", characters="-")
-    for c, how in reach:
+    for c, how in view.reach:
         con.print(Text(wording.contact_line(c, how, con.width)))
-    theirs = part is not None and bool(part.only)  # a few steps of their own, not the handling: no admin
-    if missing and not theirs:
-        for line in wording.missing_contacts(missing, con.width):
+    if view.show_missing:
+        for line in wording.missing_contacts(view.missing, con.width):
             con.print(Text(line, style="dim"))
-    for line in wording.decision_lines(out.decisions):
+    for line in view.decisions:
         con.print(Text(line))
-    marked = any(r.step.added for r in out.steps) or bool(fc.urgent and fc.urgent.added)
-    legend = wording.legend(any(r.status == "conditional" for r in out.steps), marked)
+    legend = wording.legend(view.conditional, view.marked)
     if legend:
         con.print(Text(legend, style="dim"))
-    con.print(Text(wording.NEXT_THEIRS if theirs else wording.next_short(fc, con.width), style="bold"))
+    con.print(Text(wording.NEXT_THEIRS if view.theirs else wording.next_short(fc, con.width), style="bold"))
 
 
-def _actions(con: Console, out: Outcome, count: int | None) -> None:
-    """The numbered actions, one line each as the outcome shows them (the first `count` of them, or all)."""
-    actions = [r for r in out.steps if not r.step.info][:count]
+def _actions(con: Console, actions) -> None:
+    """The numbered actions, one line each as the outcome shows them."""
     room = con.width - len(f"{len(actions)}. ")  # the grid's text column
     g = _grid()
-    for n, r in enumerate(actions, 1):
-        text = Text(wording.short_sentence(r.step, r.status))
-        if r.status == "conditional":
+    for a in actions:
+        text = Text(a.text)
+        if a.conditional:
             text = Text.assemble((wording.IF_MARK, "bold yellow"), " ", text)
-        if r.step.added:
+        if a.added:
             _mark(con, text, room)
-        g.add_row(f"{n}.", text)
+        g.add_row(f"{a.number}.", text)
     con.print(g)
 
 
@@ -177,11 +173,11 @@ def _mark(con: Console, text: Text, room: int) -> None:
     text.append(f"{sep}{wording.SOURCE_MARK}", style="dim")
 
 
-def first_steps(con: Console, out: Outcome, count: int = 5) -> None:
+def first_steps(con: Console, fc: Flowchart, out: Outcome, count: int = 5) -> None:
     """The last thing on screen after an asked guide, whose prompts pushed the outcome up: its first actions,
     numbered as above, so what to do first is still in view on a small screen."""
     con.print(Text(wording.pointer_up(out, count), style="bold"))
-    _actions(con, out, count)
+    _actions(con, to_act_on(fc, out).actions[:count])
 
 
 def _outcome_in_full(con: Console, fc: Flowchart, out: Outcome) -> None:
