@@ -21,6 +21,7 @@ LAYERS = [
     "casefile",  # the data folder: the store, its operations, summaries, verify, evidence, school, drafts
     "documents",  # what is printed or saved: transcript, incident record, summary, checklist, letters, lists
     "prompts",
+    "web",  # the face in the browser: esafety serve
     "cli",
     "__main__",
 ]
@@ -30,6 +31,8 @@ ONLY_IN = {  # a library -> the modules allowed to import it
     "typer": {"cli/__init__.py", "cli/common.py", "cli/guide.py", "cli/procedure.py", "cli/log.py"},
     "sqlite3": {"casefile/store.py"},
     "platformdirs": {"home.py"},
+    "flask": {"web/app.py"},
+    "waitress": {"web/server.py"},
     "yaml": {"flowchart/loader/reader.py", "flowchart/answers.py"},
     "docx": {"documents/letters.py"},
 }

@@ -21,6 +21,7 @@ from . import procedure
 from .common import EXIT_CANCELLED
 from .guide import guide
 from .log import log_app
+from .serve import serve
 
 app = typer.Typer(
     help="Guidance for an e-safety incident at school.\n\n"
@@ -49,6 +50,7 @@ def _root(
 
 
 app.command()(guide)
+app.command()(serve)
 app.add_typer(procedure.contacts_app, name="contacts")
 app.add_typer(procedure.school_app, name="school")
 for command in (

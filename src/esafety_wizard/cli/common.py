@@ -60,35 +60,10 @@ def home_of(home: Path | None):
 
 
 def procedure(flowchart: Path | None, home, name: str | None = None, choose=None, *, school_contacts: bool = True):
-    """The procedure in use (checked in full), with the school's own contacts laid over its own (not with
-    `school_contacts=False`: for a command that reads only its letters, and has read the school's contacts).
+    """The procedure in use (see casefile.in_use): for a command, the one place it is loaded."""
+    from ..casefile.in_use import procedure as in_use
 
-    With a pack (a folder of procedures): the one named, the only one, or the one `choose(pack)` picks (the
-    guide asks); else an error listing them."""
-    from ..casefile import school
-    from ..errors import WizardError
-    from ..flowchart import loader
-
-    folder = loader.pack_folder(flowchart)
-    if folder is None:
-        if name is not None:
-            raise WizardError("--procedure is for a pack of procedures: the procedure in use is a single file.")
-        fc = loader.load(flowchart, home)
-        return school.apply(fc, home) if school_contacts else fc
-    pack = loader.load_pack(folder, home)
-    if name is None and len(pack.procedures) == 1:
-        name = next(iter(pack.procedures))
-    if name is None and choose is not None:
-        name = choose(pack)
-    if name not in pack.procedures:
-        names = ", ".join(pack.procedures)
-        from ..escape import one_line
-
-        shown = one_line(name)[:40] + ("…" if name and len(name) > 40 else "") if name else ""
-        said = f"'{shown}' is not one of them" if name else "say which applies"
-        count = len(pack.procedures)
-        raise WizardError(f"{pack.title} has {count} procedures ({names}): {said}, with --procedure NAME.")
-    return school.apply(pack.procedures[name], home) if school_contacts else pack.procedures[name]
+    return in_use(flowchart, home, name, choose, school_contacts=school_contacts)
 
 
 def ask_which(plain: bool):

@@ -1,0 +1,292 @@
+"""The pages of `esafety serve`: the guide one question a page, its outcome, and the incident log. Thin: each
+route reads the form, calls the engine or one case-file operation, and renders a template; the words are the
+ones the terminal shows (record/wording.py), the outcome the one view both faces show (documents/outcome.py)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask, make_response, redirect, render_template, request
+
+from .. import escape
+from ..casefile import acting, drafts, in_use, incidents, operations, summaries
+from ..documents import outcome as outcome_view
+from ..errors import WizardError
+from ..files import now, stamp
+from ..flowchart import engine
+from ..flowchart.conversation import Session
+from ..flowchart.model import READER, Flowchart
+from ..home import Home
+from ..record import wording
+from .guard import COOKIE, HEADERS, Guard
+
+DRAFT = "unfinished-guide-browser.json"  # beside the terminal's: `esafety guide --resume` finds it too
+PAGE = 25  # incidents a page in the log
+PRINTED_CSP = "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'; base-uri 'none'"
+
+
+def create_app(home: Home, guard: Guard, flowchart: Path | None = None, procedure: str | None = None) -> Flask:
+    app = Flask(__name__)
+    app.config.update(MAX_CONTENT_LENGTH=64 * 1024, TEMPLATES_AUTO_RELOAD=False)
+    # Every value printed on a page passes through here before it is escaped: no control or format character
+    # from a file, a form or the database reaches the page raw (Jinja's autoescape does the markup).
+    app.jinja_env.finalize = lambda v: escape.terminal(v) if isinstance(v, str) else v
+    app.jinja_env.globals.update(wording=wording, csrf=guard.csrf)
+
+    def fc() -> Flowchart:
+        return in_use.procedure(flowchart, home, procedure)
+
+    draft_path = home.folder / DRAFT
+
+    @app.before_request
+    def only_this_person():
+        if not guard.host_ok(request.headers.get("Host")):
+            return _refused("This page is only for the address esafety serve printed.", 403)
+        if request.path.startswith("/open/") or request.path.startswith("/static/"):
+            return None
+        if not guard.cookie_ok(request.cookies.get(COOKIE)):
+            return _refused("Open the address that esafety serve printed in your terminal, on this computer.", 403)
+        if request.method == "POST" and not guard.csrf_ok(request.form.get("csrf")):
+            return _refused("This form is out of date. Go back, reload the page and try again.", 400)
+        return None
+
+    @app.after_request
+    def headers(response):
+        for name, value in HEADERS.items():
+            response.headers.setdefault(name, value)
+        return response
+
+    @app.errorhandler(WizardError)
+    def wizard_error(e: WizardError):
+        return _refused(str(e), 400)
+
+    @app.errorhandler(404)
+    def not_found(e):
+        return _refused("There is no such page.", 404)
+
+    @app.errorhandler(413)
+    def too_large(e):
+        return _refused("What you sent is too long.", 413)
+
+    @app.get("/open/<key>")
+    def open_(key: str):
+        if not guard.key_ok(key):
+            return _refused("This address is not the one esafety serve printed.", 403)
+        response = redirect("/", 303)
+        response.set_cookie(COOKIE, guard.session, httponly=True, samesite="Strict", path="/")
+        return response
+
+    @app.get("/")
+    def start():
+        return render_template("start.html", title=fc().title, resumable=draft_path.is_file())
+
+    # --- the guide -------------------------------------------------------------------------------------------
+
+    def session() -> Session:
+        answers, reasons = _read_draft(draft_path)
+        return Session(fc(), answers, reasons=reasons, ask_reader=True)
+
+    def keep(s: Session) -> None:
+        drafts.save(home, s.answers, fc().sha256, stamp(), s.reasons, draft_path)
+
+    @app.post("/guide/start")
+    def guide_start():
+        drafts.discard(home, draft_path)
+        return redirect("/guide", 303)
+
+    @app.get("/guide")
+    def guide():
+        p = session().next_prompt()
+        return redirect(f"/guide/question/{p.question.asks}" if p else "/guide/check", 303)
+
+    @app.route("/guide/question/<qid>", methods=["GET", "POST"])
+    def question(qid: str):
+        s = session()
+        asked = _asked_here(s, qid)
+        if asked is None:
+            return redirect("/guide", 303)
+        q, number, back = asked
+        current = s.answers.get(qid)
+        error = None
+        if request.method == "POST":
+            value = request.form.get("answer")
+            try:
+                choice = q.choice(value) if value in q.values else None
+            except KeyError:
+                choice = None
+            if choice is None:
+                error = f"Select an answer: {wording.question_heading(number).lower()}"
+            else:
+                s.answer(qid, choice.value)
+                keep(s)
+                return redirect(f"/guide/reason/{qid}" if choice.decision else "/guide", 303)
+        page = render_template(
+            "question.html", q=q, number=number, back=back, current=current, error=error,
+            added=wording.added_to_question(q),
+        )  # fmt: skip
+        return page, 400 if error else 200
+
+    @app.route("/guide/reason/<qid>", methods=["GET", "POST"])
+    def reason(qid: str):
+        s = session()
+        a = next((a for a in s.walk().answered if a.id == qid), None)
+        if a is None or not a.choice.decision:
+            return redirect("/guide", 303)
+        if request.method == "POST":
+            s.give_reason(qid, request.form.get("reason", ""))
+            keep(s)
+            return redirect("/guide", 303)
+        return render_template("reason.html", a=a, reason=s.reasons.get(qid, ""))
+
+    @app.get("/guide/check")
+    def check():
+        s = session()
+        if s.next_prompt() is not None:
+            return redirect("/guide", 303)
+        answered = s.walk().answered
+        return render_template("check.html", answered=answered, reasons=s.reasons)
+
+    @app.get("/guide/outcome")
+    def outcome():
+        s = session()
+        if s.next_prompt() is not None:
+            return redirect("/guide", 303)
+        f = fc()
+        out = engine.outcome(f, s.answers, s.reasons)
+        view = outcome_view.to_act_on(f, out)
+        return render_template("outcome.html", fc=f, out=out, view=view, name=acting.saved_name(home) or "")
+
+    @app.get("/guide/checklist")
+    def guide_checklist():
+        from ..documents import printable_checklist
+
+        s = session()
+        if s.next_prompt() is not None:
+            return redirect("/guide", 303)
+        f = fc()
+        page = printable_checklist.of_outcome(f, engine.outcome(f, s.answers, s.reasons), now().isoformat())
+        response = _download(page, "text/html", None)
+        response.headers["Content-Security-Policy"] = PRINTED_CSP  # its own style, in the page; still no script
+        return response
+
+    @app.post("/guide/save")
+    def save():
+        s = session()
+        who = " ".join(request.form.get("name", "").split())
+        if not who:
+            raise WizardError("Give your name: it is recorded with each action in the incident log.")
+        if acting.saved_name(home) is None:
+            acting.set_name(home, who)
+        with incidents.open_store(home) as st:
+            n = operations.create(st, fc(), s.answers, who, s.reasons)
+        drafts.discard(home, draft_path)
+        return redirect(f"/log/{n}", 303)
+
+    # --- the incident log --------------------------------------------------------------------------------------
+
+    @app.get("/log")
+    def log_list():
+        page = max(1, request.args.get("page", 1, type=int) or 1)
+        if not incidents.has_incidents(home):
+            return render_template("log.html", rows=[], page=1, more=False, found=None)
+        with incidents.open_store(home, create=False, readonly=True) as st:
+            found = summaries.listing(st, "all" if request.args.get("all") else None)  # as `log list`
+            newest = sorted(found.ids, reverse=True)
+            chosen = found._replace(ids=sorted(newest[(page - 1) * PAGE : page * PAGE]))  # read one page of rows
+            rows = sorted(summaries.rows(st, chosen), key=lambda r: (r["status"] != "open", -r["id"]))
+        more = len(found.ids) > page * PAGE
+        return render_template("log.html", rows=rows, page=page, more=more, found=found)
+
+    @app.get("/log/<int:incident_id>")
+    def incident(incident_id: int):
+        with incidents.open_store(home, create=False, readonly=True) as st:
+            inc, problems = incidents.load(st, incident_id)
+        return render_template("incident.html", inc=inc, problems=problems, describe=wording.describe)
+
+    def change(incident_id: int, do) -> object:
+        who = acting.saved_name(home)
+        if who is None:
+            who = " ".join(request.form.get("name", "").split())
+            if not who:
+                raise WizardError("Give your name first: it is recorded with each action in the incident log.")
+            acting.set_name(home, who)
+        with incidents.open_store(home, create=False) as st:
+            do(st, who)
+        return redirect(f"/log/{incident_id}#checklist", 303)
+
+    @app.post("/log/<int:incident_id>/done")
+    def done(incident_id: int):
+        step, note = request.form.get("step", ""), request.form.get("note", "").strip() or None
+        return change(incident_id, lambda st, who: operations.done(st, incident_id, [step], note, who))
+
+    @app.post("/log/<int:incident_id>/decide")
+    def decide(incident_id: int):
+        step, reason = request.form.get("step", ""), request.form.get("reason", "")
+        return change(incident_id, lambda st, who: operations.decide(st, incident_id, [step], reason, who))
+
+    @app.post("/log/<int:incident_id>/note")
+    def note(incident_id: int):
+        text = request.form.get("text", "")
+        return change(incident_id, lambda st, who: operations.note(st, incident_id, text, who))
+
+    @app.get("/contacts")
+    def contacts():
+        from ..casefile import school
+
+        f = fc()
+        return render_template(
+            "contacts.html", contacts=list(f.contacts.values()), details=wording.contact_details,
+            mine=school.read(home),
+        )  # fmt: skip
+
+    return app
+
+
+def _asked_here(s: Session, qid: str):
+    """The question `qid` as it is asked on this path (the reader's part may offer fewer answers), its number,
+    and where Back goes: the next question to answer, or one already answered (to change it). None if `qid`
+    is not on the path."""
+    p = s.next_prompt()
+    asked = [a for a in s.walk().answered if not a.by_role]
+    ids = [a.id for a in asked]
+    if p is not None and p.question.asks == qid:
+        back = f"/guide/question/{ids[-1]}" if ids else "/"
+        return p.question, p.number, back
+    if qid not in ids:
+        return None
+    i = ids.index(qid)
+    before = {a.id: a.value for a in s.walk().answered if a.id in ids[:i] or a.by_role}
+    if qid == READER:
+        q = s.fc.reader
+    else:
+        q = engine.walk(s.fc, before).pending
+        if q is None or q.asks != qid:
+            return None
+    back = f"/guide/question/{ids[i - 1]}" if i else "/"
+    return q, i + 1, back
+
+
+def _read_draft(path: Path) -> tuple[dict[str, str], dict[str, str]]:
+    from ..files import read_json
+
+    try:
+        data = read_json(path, "settings")
+    except (FileNotFoundError, WizardError):
+        return {}, {}
+    if not isinstance(data, dict):
+        return {}, {}
+    answers, reasons = data.get("answers"), data.get("reasons")
+    keep = lambda d: {str(k): str(v) for k, v in d.items() if isinstance(v, str)} if isinstance(d, dict) else {}
+    return keep(answers), keep(reasons)
+
+
+def _refused(message: str, status: int):
+    return make_response(render_template("refused.html", message=message), status)
+
+
+def _download(body: str | bytes, mimetype: str, filename: str | None):
+    response = make_response(body)
+    response.mimetype = mimetype
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response

@@ -1,0 +1,201 @@
+"""esafety serve's pages through Flask's test client: each page, each form, and each refusal."""
+
+import re
+
+import pytest
+
+from esafety_wizard.home import Home
+from esafety_wizard.web.app import create_app
+from esafety_wizard.web.guard import Guard
+
+HOST = {"Host": "127.0.0.1:8765"}
+HEAD_PARENT = ["head_teacher", "no", "not_sure", "no", "parent_carer", "not_yet"]
+
+
+@pytest.fixture
+def guard():
+    return Guard("127.0.0.1", 8765)
+
+
+@pytest.fixture
+def client(tmp_path, guard):
+    app = create_app(Home.at(tmp_path / "home"), guard)
+    c = app.test_client()
+    assert c.get(f"/open/{guard.key}", headers=HOST).status_code == 303
+    return c
+
+
+def post(c, guard, path, **data):
+    return c.post(path, headers=HOST, data={"csrf": guard.csrf, **data})
+
+
+def walk(c, guard, answers):
+    """Answer the guide as a person would: follow each redirect to the next question and choose."""
+    assert post(c, guard, "/guide/start").status_code == 303
+    for value in answers:
+        page = c.get("/guide", headers=HOST).location
+        assert page.startswith("/guide/question/"), page
+        r = post(c, guard, page, answer=value)
+        assert r.status_code == 303, r.data
+        if "/guide/reason/" in r.location:
+            assert post(c, guard, r.location, reason="Our reason").status_code == 303
+    assert c.get("/guide", headers=HOST).location == "/guide/check"
+
+
+def text(r) -> str:
+    import html
+
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", r.get_data(as_text=True))))
+
+
+def test_every_page_of_a_walk_answers_and_ends_on_what_to_do(client, guard):
+    walk(client, guard, HEAD_PARENT)
+    check = client.get("/guide/check", headers=HOST)
+    assert check.status_code == 200 and "Check your answers" in text(check)
+    assert text(check).count("Change") == len(HEAD_PARENT)
+    out = client.get("/guide/outcome", headers=HOST)
+    assert out.status_code == 200 and "What to do now" in text(out)
+    assert "Where this comes from" in text(out) and "Save as an incident" in text(out)
+
+
+def test_the_outcome_holds_the_steps_the_terminal_shows_for_the_same_answers(client, guard, fc):
+    from esafety_wizard.documents.outcome import to_act_on
+    from esafety_wizard.flowchart import engine
+
+    walk(client, guard, HEAD_PARENT)
+    page = client.get("/guide/outcome", headers=HOST).get_data(as_text=True)
+    answers = dict(zip(["reader", "head_involved", "child_at_risk", "alleges_harm", "instigator", "resolved"],
+                       HEAD_PARENT, strict=True))  # fmt: skip
+    view = to_act_on(fc, engine.outcome(fc, answers))
+    lines = re.findall(r'<p class="step-line">(.*?)</p>', page, re.S)
+    shown = [re.sub(r"<[^>]+>", "", line).replace("(not in the flowchart)", "").replace("If ", "", 1).strip()
+             for line in lines]  # fmt: skip
+    import html
+
+    assert [html.unescape(s) for s in shown] == [a.text for a in view.actions]
+
+
+def test_nothing_chosen_is_an_error_summary_linked_to_the_choices(client, guard):
+    post(client, guard, "/guide/start")
+    r = post(client, guard, "/guide/question/reader")
+    page = r.get_data(as_text=True)
+    assert r.status_code == 400
+    assert 'class="error-summary"' in page and 'href="#answer-1"' in page and 'id="answer-1"' in page
+    assert "<title>Error: " in page
+
+
+def test_an_answer_can_be_changed_from_check_your_answers(client, guard):
+    walk(client, guard, HEAD_PARENT)
+    r = post(client, guard, "/guide/question/resolved", answer="yes")
+    assert r.status_code == 303
+    assert client.get("/guide", headers=HOST).location == "/guide/check"
+    assert "Yes" in text(client.get("/guide/check", headers=HOST))
+
+
+def test_closing_the_tab_loses_nothing_the_guide_resumes(tmp_path, guard):
+    home = Home.at(tmp_path / "home")
+    first = create_app(home, guard).test_client()
+    first.get(f"/open/{guard.key}", headers=HOST)
+    post(first, guard, "/guide/start")
+    post(first, guard, "/guide/question/reader", answer="head_teacher")
+    again = create_app(home, guard).test_client()  # a new tab, even a new server on the same folder
+    again.get(f"/open/{guard.key}", headers=HOST)
+    assert "Carry on with the answers you started" in text(again.get("/", headers=HOST))
+    assert again.get("/guide", headers=HOST).location == "/guide/question/head_involved"
+
+
+def test_save_tick_decide_and_note_on_the_incident_page(client, guard):
+    walk(client, guard, HEAD_PARENT)
+    r = post(client, guard, "/guide/save", name="Jo Head")
+    assert r.status_code == 303 and r.location == "/log/1"
+    page = client.get("/log/1", headers=HOST).get_data(as_text=True)
+    first = re.search(r'name="step" value="([^"]+)"', page).group(1)
+    assert post(client, guard, "/log/1/done", step=first, note="Screenshots taken").status_code == 303
+    steps = re.findall(r'action="/log/1/decide">\s*<input[^>]*>\s*<input type="hidden" name="step" value="([^"]+)"',
+                       client.get("/log/1", headers=HOST).get_data(as_text=True))  # fmt: skip
+    assert post(client, guard, "/log/1/decide", step=steps[-1], reason="Not needed here").status_code == 303
+    assert post(client, guard, "/log/1/note", text="Rang the parent").status_code == 303
+    shown = text(client.get("/log/1", headers=HOST))
+    assert "Screenshots taken" in shown and "Not needed here" in shown and "Rang the parent" in shown
+    assert "Jo Head marked" in shown  # the history says who did what
+    assert "Incident 1" in text(client.get("/log", headers=HOST))
+
+
+def test_a_hostile_note_is_shown_as_text(client, guard):
+    walk(client, guard, HEAD_PARENT)
+    post(client, guard, "/guide/save", name="<b>Jo</b>\x1b[2J")
+    post(client, guard, "/log/1/note", text='<script>alert(1)</script>\x07 "quoted" & <img src=x onerror=alert(1)>')
+    page = client.get("/log/1", headers=HOST).get_data(as_text=True)
+    assert "<script>alert(1)" not in page and "<img src=x" not in page and "<b>Jo</b>" not in page
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in page and "\\x07" in page and "\x07" not in page
+    assert "\x1b" not in page and "\\x1b[2J" in page
+
+
+def test_a_page_without_the_cookie_is_refused(tmp_path, guard):
+    c = create_app(Home.at(tmp_path / "home"), guard).test_client()
+    for path in ("/", "/guide", "/log", "/log/1", "/contacts"):
+        r = c.get(path, headers=HOST)
+        assert r.status_code == 403 and "Open the address" in text(r), path
+    assert post(c, guard, "/guide/start").status_code == 403
+
+
+def test_a_wrong_key_sets_no_cookie(tmp_path, guard):
+    c = create_app(Home.at(tmp_path / "home"), guard).test_client()
+    r = c.get("/open/not-the-key", headers=HOST)
+    assert r.status_code == 403 and "Set-Cookie" not in r.headers
+    assert c.get("/", headers=HOST).status_code == 403
+
+
+@pytest.mark.parametrize("host", ["localhost:8765", "127.0.0.1:8766", "evil.example:8765", "", "127.0.0.1"])
+def test_a_host_header_that_is_not_this_address_and_port_is_refused(client, host):
+    r = client.get("/", headers={"Host": host})
+    assert r.status_code == 403
+
+
+@pytest.mark.parametrize("token", [None, "", "wrong"])
+def test_a_form_without_its_token_changes_nothing(client, guard, token, tmp_path):
+    walk(client, guard, HEAD_PARENT)
+    data = {"name": "Jo"} if token is None else {"name": "Jo", "csrf": token}
+    r = client.post("/guide/save", headers=HOST, data=data)
+    assert r.status_code == 400
+    assert not (tmp_path / "home" / "incidents.sqlite3").exists()
+
+
+def test_every_response_carries_a_strict_policy(client):
+    r = client.get("/", headers=HOST)
+    csp = r.headers["Content-Security-Policy"]
+    assert "default-src 'none'" in csp and "frame-ancestors 'none'" in csp and "unsafe" not in csp
+    assert r.headers["Referrer-Policy"] == "no-referrer" and r.headers["X-Content-Type-Options"] == "nosniff"
+    page = r.get_data(as_text=True)
+    assert "<script" not in page and "style=" not in page and "<style" not in page
+    assert 'lang="en-GB"' in page and page.count("<h1") == 1
+
+
+@pytest.mark.parametrize("path", ["/log/999", "/log/0", "/log/abc", "/log/-1", "/nowhere"])
+def test_an_incident_number_that_is_not_one_is_a_message(client, guard, path):
+    walk(client, guard, HEAD_PARENT)
+    post(client, guard, "/guide/save", name="Jo")
+    r = client.get(path, headers=HOST)
+    assert r.status_code in (400, 404) and "Traceback" not in r.get_data(as_text=True)
+    assert "Cannot show this page" in text(r)
+
+
+def test_a_question_not_on_the_path_goes_back_to_the_guide(client, guard):
+    post(client, guard, "/guide/start")
+    assert client.get("/guide/question/resolved", headers=HOST).location == "/guide"
+    assert post(client, guard, "/guide/question/reader", answer="nobody").status_code == 400
+
+
+def test_the_printable_checklist_is_one_page_with_no_script(client, guard):
+    walk(client, guard, HEAD_PARENT)
+    r = client.get("/guide/checklist", headers=HOST)
+    assert r.status_code == 200 and "<script" not in r.get_data(as_text=True)
+    assert (
+        "script-src" not in r.headers["Content-Security-Policy"]
+        and "default-src 'none'" in r.headers["Content-Security-Policy"]
+    )
+
+
+def test_the_contacts_page_lists_the_procedures_contacts(client, fc):
+    page = text(client.get("/contacts", headers=HOST))
+    assert all(c.name.split(" (")[0] in page for c in fc.contacts.values())
