@@ -28,7 +28,7 @@ LAYERS = [
 ONLY_IN = {  # a library -> the modules allowed to import it
     "questionary": {"prompts/arrows.py"},
     "prompt_toolkit": {"prompts/arrows.py"},
-    "typer": {"cli/__init__.py", "cli/common.py", "cli/guide.py", "cli/procedure.py", "cli/log.py"},
+    "typer": {"cli/__init__.py", "cli/common.py", "cli/guide.py", "cli/procedure.py", "cli/log.py", "cli/serve.py"},
     "sqlite3": {"casefile/store.py"},
     "platformdirs": {"home.py"},
     "flask": {"web/app.py"},

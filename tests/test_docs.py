@@ -16,7 +16,7 @@ from pathlib import Path
 import pytest
 from docs_commands import ROOT, commands, files_shown
 
-ORDER = ["README.md", "docs/guide.md", "docs/incident-log.md", "docs/letters.md", "docs/contacts.md",
+ORDER = ["README.md", "docs/browser.md", "docs/guide.md", "docs/incident-log.md", "docs/letters.md", "docs/contacts.md",
          "docs/procedure-authors.md", "docs/architecture.md", "CONTRIBUTING.md"]  # fmt: skip
 TEST_COMMAND = (ROOT / ".ci" / "run").read_text().strip().splitlines()[-1]
 
@@ -42,6 +42,8 @@ ELSEWHERE = {
         "writes the snapshots that tests/casefile/test_exact_outputs.py checks"
     ),
     ".venv/bin/python tools/update_docs.py": "tests/test_conventions.py runs its render on every document",
+    "esafety serve": "runs until Ctrl-C: tests/cli/test_serve.py starts it, uses it and stops it",
+    ".venv/bin/python tools/web_screenshots.py": "tests/web/test_browser.py checks the screenshots it takes",
     ".venv/bin/python tools/mutation.py": "slow (half an hour); tests/test_mutation_tool.py tests its parts",
     **{
         f".venv/bin/python benchmarks/{name}": "tests/test_benchmarks.py runs it in its quick mode"
