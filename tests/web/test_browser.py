@@ -184,7 +184,7 @@ def test_the_whole_guide_by_keyboard_alone_with_a_visible_focus(page):
 def test_nothing_chosen_focuses_the_error_summary(page):
     start(page)
     page.get_by_role("button", name="Continue").click()
-    assert page.evaluate("document.activeElement.id") == "error-summary"
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'error-summary'", timeout=5000)
     page.get_by_role("link", name=re.compile("Select an answer")).click()
     assert page.url.endswith("#answer-1")
 
