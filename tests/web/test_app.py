@@ -199,3 +199,64 @@ def test_the_printable_checklist_is_one_page_with_no_script(client, guard):
 def test_the_contacts_page_lists_the_procedures_contacts(client, fc):
     page = text(client.get("/contacts", headers=HOST))
     assert all(c.name.split(" (")[0] in page for c in fc.contacts.values())
+
+
+@pytest.fixture
+def saved(client, guard):
+    walk(client, guard, HEAD_PARENT)
+    assert post(client, guard, "/guide/save", name="Jo Head").status_code == 303
+    return 1
+
+
+def test_closing_needs_every_step_or_a_reason_and_the_box_and_reopening_says_why(client, guard, saved):
+    r = post(client, guard, "/log/1/close", reason="Resolved")
+    assert r.status_code == 400 and "neither done nor decided against" in text(r)
+    assert post(client, guard, "/log/1/close", reason="The parent apologised", force="yes").status_code == 303
+    page = text(client.get("/log/1", headers=HOST))
+    assert "closed" in page and "The parent apologised" in page and "Reopen this incident" in page
+    assert post(client, guard, "/log/1/reopen", reason="Posted again").status_code == 303
+    assert "Posted again" in text(client.get("/log/1", headers=HOST))
+
+
+def test_the_record_is_saved_in_each_format_and_checked(client, guard, saved):
+    import json
+
+    for fmt, kind in (("html", "text/html"), ("md", "text/markdown"), ("json", "application/json")):
+        r = client.get(f"/log/1/export.{fmt}", headers=HOST)
+        assert r.status_code == 200 and r.mimetype == kind
+        assert re.match(rf'attachment; filename="esafety-incident-1-[\d-]+\.{fmt}"', r.headers["Content-Disposition"])
+    assert json.loads(client.get("/log/1/export.json", headers=HOST).data)["incident"] == 1
+    assert client.get("/log/1/export.exe", headers=HOST).status_code == 404
+    assert "nothing was changed" in text(client.get("/log/1/verify", headers=HOST))
+
+
+def test_a_letter_is_drafted_as_word_and_recorded_and_a_held_one_waits(client, guard, saved, tmp_path):
+    import io
+
+    from docx import Document
+
+    r = post(client, guard, "/log/1/letter", letter="parent_invite")
+    assert r.status_code == 200 and r.data[:2] == b"PK"
+    assert "parent_invite" in r.headers["Content-Disposition"]
+    words = "\n".join(p.text for p in Document(io.BytesIO(r.data)).paragraphs)
+    assert "Dear" in words or "meeting" in words
+    assert "drafted the letter" in text(client.get("/log/1", headers=HOST))
+    assert post(client, guard, "/log/1/letter", letter="no_such_letter").status_code == 400
+
+
+def test_the_summary_for_governors_names_no_one(client, guard, saved):
+    post(client, guard, "/log/1/note", text="Mrs Smith phoned")
+    r = client.get("/report", headers=HOST)
+    assert r.status_code == 200 and "summary for governors" in text(r).lower()
+    assert "Mrs Smith" not in text(r) and "Jo Head" not in text(r)
+    assert "<script" not in r.get_data(as_text=True)
+
+
+def test_the_schools_contacts_and_details_are_set_on_the_page(client, guard, tmp_path):
+    r = post(client, guard, "/contacts", contact="child_protection_officer", name="Ms Patel", phone="01234 567890")
+    assert r.status_code == 303 and r.location == "/contacts?saved=contact"
+    page = text(client.get("/contacts?saved=contact", headers=HOST))
+    assert "Ms Patel" in page and "01234 567890" in page and "Saved." in page
+    assert post(client, guard, "/school", name="Hill School", head="Mrs Jones").status_code == 303
+    assert 'value="Hill School"' in client.get("/contacts", headers=HOST).get_data(as_text=True)
+    assert post(client, guard, "/contacts", contact="nobody at all", name="X").status_code == 400

@@ -201,7 +201,14 @@ def create_app(home: Home, guard: Guard, flowchart: Path | None = None, procedur
     def incident(incident_id: int):
         with incidents.open_store(home, create=False, readonly=True) as st:
             inc, problems = incidents.load(st, incident_id)
-        return render_template("incident.html", inc=inc, problems=problems, describe=wording.describe)
+        from ..documents import letters
+
+        f = fc()
+        offered = [(t, letters.waiting_for(t, inc)) for t in f.letters.values()]
+        return render_template(
+            "incident.html", inc=inc, problems=problems, describe=wording.describe, letters=offered,
+            named=acting.saved_name(home) is not None,
+        )  # fmt: skip
 
     def change(incident_id: int, do) -> object:
         who = acting.saved_name(home)
@@ -229,6 +236,79 @@ def create_app(home: Home, guard: Guard, flowchart: Path | None = None, procedur
         text = request.form.get("text", "")
         return change(incident_id, lambda st, who: operations.note(st, incident_id, text, who))
 
+    @app.post("/log/<int:incident_id>/close")
+    def close(incident_id: int):
+        reason, force = request.form.get("reason", "").strip() or None, request.form.get("force") == "yes"
+        return change(incident_id, lambda st, who: operations.close(st, incident_id, reason, who, force))
+
+    @app.post("/log/<int:incident_id>/reopen")
+    def reopen(incident_id: int):
+        reason = request.form.get("reason", "").strip() or None
+        return change(incident_id, lambda st, who: operations.reopen(st, incident_id, reason, who))
+
+    @app.get("/log/<int:incident_id>/verify")
+    def verify_page(incident_id: int):
+        from ..casefile import verify
+
+        with incidents.open_store(home, create=False, readonly=True) as st:
+            (result,) = verify.verify(st, incident_id)
+        return render_template("verify.html", v=result)
+
+    @app.get("/log/<int:incident_id>/export.<fmt>")
+    def export(incident_id: int, fmt: str):
+        from ..documents import incident_record
+
+        if fmt not in incident_record.FORMATS:
+            return _refused("An incident can be saved as .html, .md or .json.", 404)
+        with incidents.open_store(home, create=False, readonly=True) as st:
+            inc, problems = incidents.load(st, incident_id)
+        inc = incidents.with_school_now(inc, home)
+        body = incident_record.render(fmt, inc, problems, stamp(), operations.evidence_states(inc))
+        kinds = {"html": "text/html", "md": "text/markdown", "json": "application/json"}
+        return _download(body, kinds[fmt], f"esafety-incident-{incident_id}-{now():%Y-%m-%d}.{fmt}")
+
+    @app.post("/log/<int:incident_id>/letter")
+    def letter(incident_id: int):
+        import hashlib
+        from datetime import date
+
+        from ..casefile import school
+        from ..documents import letters
+
+        f = fc()
+        template = operations.letter_template(f, request.form.get("letter", ""))
+        name = f"esafety-incident-{incident_id}-{template.id[:40]}-{now():%Y-%m-%d}.docx"
+        who = acting.saved_name(home) or " ".join(request.form.get("name", "").split())
+        if not who:
+            raise WizardError("Give your name first: it is recorded with each action in the incident log.")
+        with incidents.open_store(home, create=False) as st:
+            inc = incidents.get(st, incident_id)
+            waiting = letters.waiting_for(template, inc)
+            if waiting:
+                raise WizardError(wording.letter_waits(template.title, incident_id, waiting))
+            d = letters.draft(
+                template, inc, school.details(home), date.today(), letters.signed_by_chair(f.chair_signs, inc)
+            )
+            body = letters.render("docx", d)
+            operations.letter_drafted(
+                st, incident_id, template, Path(name), "docx", hashlib.sha256(body).hexdigest(), d.to_fill, who
+            )
+        kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+        return _download(body, kind, name)
+
+    @app.get("/report")
+    def report():
+        from ..documents import governors_summary
+
+        start, end = request.args.get("from") or None, request.args.get("to") or None
+        if not incidents.has_incidents(home):
+            return render_template("log.html", rows=[], page=1, more=False, found=None)
+        with incidents.open_store(home, create=False, readonly=True) as st:
+            summary = summaries.governors_summary(st, start, end)
+        response = _download(governors_summary.governors("html", summary, stamp()), "text/html", None)
+        response.headers["Content-Security-Policy"] = PRINTED_CSP
+        return response
+
     @app.get("/contacts")
     def contacts():
         from ..casefile import school
@@ -236,8 +316,23 @@ def create_app(home: Home, guard: Guard, flowchart: Path | None = None, procedur
         f = fc()
         return render_template(
             "contacts.html", contacts=list(f.contacts.values()), details=wording.contact_details,
-            mine=school.read(home),
+            mine=school.read(home), school=school.details(home), saved=request.args.get("saved"),
         )  # fmt: skip
+
+    @app.post("/contacts")
+    def contacts_set():
+        from ..casefile import school
+
+        fields = {k: request.form.get(k, "") for k in ("name", "phone", "email")}
+        school.set_contact(fc(), request.form.get("contact", ""), fields, home)
+        return redirect("/contacts?saved=contact", 303)
+
+    @app.post("/school")
+    def school_set():
+        from ..casefile import school
+
+        school.set_details({k: request.form.get(k, "") for k in ("name", "address", "head", "chair")}, home)
+        return redirect("/contacts?saved=school", 303)
 
     return app
 
