@@ -25,8 +25,8 @@ def client(tmp_path, guard):
     return c
 
 
-def post(c, guard, path, **data):
-    return c.post(path, headers=HOST, data={"csrf": guard.csrf, **data})
+def post(c, guard, url, **data):
+    return c.post(url, headers=HOST, data={"csrf": guard.csrf, **data})
 
 
 def walk(c, guard, answers):
@@ -260,3 +260,22 @@ def test_the_schools_contacts_and_details_are_set_on_the_page(client, guard, tmp
     assert post(client, guard, "/school", name="Hill School", head="Mrs Jones").status_code == 303
     assert 'value="Hill School"' in client.get("/contacts", headers=HOST).get_data(as_text=True)
     assert post(client, guard, "/contacts", contact="nobody at all", name="X").status_code == 400
+
+
+def test_evidence_is_registered_by_fingerprint_and_an_image_needs_the_box(client, guard, saved, tmp_path):
+    import hashlib
+
+    printout = tmp_path / "printout <b>.pdf"
+    printout.write_bytes(b"%PDF-1.4 the page as printed")
+    r = post(client, guard, "/log/1/evidence", path=str(printout), note="As seen on Monday")
+    assert r.status_code == 303
+    page = client.get("/log/1", headers=HOST).get_data(as_text=True)
+    assert hashlib.sha256(printout.read_bytes()).hexdigest()[:16] in page
+    assert "printout &lt;b&gt;.pdf" in page and "printout <b>" not in page  # a hostile file name is text
+    picture = tmp_path / "screenshot.png"
+    picture.write_bytes(b"\x89PNG\r\n\x1a\n a screenshot")
+    refused = post(client, guard, "/log/1/evidence", path=str(picture))
+    assert refused.status_code == 400 and "nude or semi-nude" in text(refused)
+    assert post(client, guard, "/log/1/evidence", path=str(picture), not_intimate="yes").status_code == 303
+    assert post(client, guard, "/log/1/evidence", path=str(tmp_path / "missing.pdf")).status_code == 400
+    assert post(client, guard, "/log/1/evidence", path="").status_code == 400

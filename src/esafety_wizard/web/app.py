@@ -236,6 +236,22 @@ def create_app(home: Home, guard: Guard, flowchart: Path | None = None, procedur
         text = request.form.get("text", "")
         return change(incident_id, lambda st, who: operations.note(st, incident_id, text, who))
 
+    @app.post("/log/<int:incident_id>/evidence")
+    def add_evidence(incident_id: int):
+        from ..casefile import evidence
+
+        typed = request.form.get("path", "").strip()
+        if not typed:
+            raise WizardError("Give the file's place on this computer, for example C:\\Evidence\\printout.pdf.")
+        path = Path(typed).expanduser()
+        if evidence.looks_like_image(path) and request.form.get("not_intimate") != "yes":
+            raise WizardError(
+                f"{path.name} {evidence.IMAGE_WARNING} If it shows no one nude or semi-nude, go back, tick the box "
+                "that says so, and register it again."
+            )
+        note = request.form.get("note", "").strip() or None
+        return change(incident_id, lambda st, who: operations.add_evidence(st, incident_id, [path], note, who))
+
     @app.post("/log/<int:incident_id>/close")
     def close(incident_id: int):
         reason, force = request.form.get("reason", "").strip() or None, request.form.get("force") == "yes"
