@@ -80,7 +80,9 @@ def axe(page) -> list[str]:
     return [f"{v['id']}: {v['help']} ({len(v['nodes'])})" for v in results.response["violations"]]
 
 
-@pytest.mark.parametrize("name", PATHS)
+@pytest.mark.parametrize(
+    "name", [n if i == 0 else pytest.param(n, marks=pytest.mark.slow) for i, n in enumerate(PATHS)]
+)  # one in the default run, every family in the slow one (CI runs both)
 def test_each_path_family_by_clicking_ends_on_the_same_steps_as_the_engine(page, name, fc):
     from esafety_wizard.documents.outcome import to_act_on
     from esafety_wizard.flowchart import engine
