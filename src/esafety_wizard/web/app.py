@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from flask import Flask, make_response, redirect, render_template, request
+from flask import Blueprint, Flask, current_app, make_response, redirect, render_template, request
 
 from .. import escape
 from ..casefile import acting, drafts, in_use, incidents, operations, summaries
@@ -33,10 +33,8 @@ def create_app(home: Home, guard: Guard, flowchart: Path | None = None, procedur
     app.jinja_env.finalize = lambda v: escape.terminal(v) if isinstance(v, str) else v
     app.jinja_env.globals.update(wording=wording, csrf=guard.csrf)
 
-    def fc() -> Flowchart:
-        return in_use.procedure(flowchart, home, procedure)
-
-    draft_path = home.folder / DRAFT
+    app.config.update(ESAFETY_HOME=home, ESAFETY_GUARD=guard, ESAFETY_FLOWCHART=flowchart, ESAFETY_PROCEDURE=procedure)
+    app.register_blueprint(pages)
 
     @app.before_request
     def only_this_person():
@@ -68,289 +66,340 @@ def create_app(home: Home, guard: Guard, flowchart: Path | None = None, procedur
     def too_large(e):
         return _refused("What you sent is too long.", 413)
 
-    @app.get("/open/<key>")
-    def open_(key: str):
-        if not guard.key_ok(key):
-            return _refused("This address is not the one esafety serve printed.", 403)
-        response = redirect("/", 303)
-        response.set_cookie(COOKIE, guard.session, httponly=True, samesite="Strict", path="/")
-        return response
+    return app
 
-    @app.get("/")
-    def start():
-        return render_template("start.html", title=fc().title, resumable=draft_path.is_file())
 
-    # --- the guide -------------------------------------------------------------------------------------------
+pages = Blueprint("pages", __name__)
 
-    def session() -> Session:
-        answers, reasons = _read_draft(draft_path)
-        return Session(fc(), answers, reasons=reasons, ask_reader=True)
 
-    def keep(s: Session) -> None:
-        drafts.save(home, s.answers, fc().sha256, stamp(), s.reasons, draft_path)
+def _home() -> Home:
+    return current_app.config["ESAFETY_HOME"]
 
-    @app.post("/guide/start")
-    def guide_start():
-        drafts.discard(home, draft_path)
+
+def _guard() -> Guard:
+    return current_app.config["ESAFETY_GUARD"]
+
+
+def _fc() -> Flowchart:
+    """The procedure in use, read for each page: the school's contacts set on one page show on the next."""
+    c = current_app.config
+    return in_use.procedure(c["ESAFETY_FLOWCHART"], _home(), c["ESAFETY_PROCEDURE"])
+
+
+def _draft() -> Path:
+    return _home().folder / DRAFT
+
+
+@pages.get("/open/<key>")
+def open_(key: str):
+    if not _guard().key_ok(key):
+        return _refused("This address is not the one esafety serve printed.", 403)
+    response = redirect("/", 303)
+    response.set_cookie(COOKIE, _guard().session, httponly=True, samesite="Strict", path="/")
+    return response
+
+
+@pages.get("/")
+def start():
+    return render_template("start.html", title=_fc().title, resumable=_draft().is_file())
+
+
+# --- the guide -------------------------------------------------------------------------------------------
+
+
+def _session() -> Session:
+    answers, reasons = _read_draft(_draft())
+    return Session(_fc(), answers, reasons=reasons, ask_reader=True)
+
+
+def _keep(s: Session) -> None:
+    drafts.save(_home(), s.answers, _fc().sha256, stamp(), s.reasons, _draft())
+
+
+@pages.post("/guide/start")
+def guide_start():
+    drafts.discard(_home(), _draft())
+    return redirect("/guide", 303)
+
+
+@pages.get("/guide")
+def guide():
+    p = _session().next_prompt()
+    return redirect(f"/guide/question/{p.question.asks}" if p else "/guide/check", 303)
+
+
+@pages.route("/guide/question/<qid>", methods=["GET", "POST"])
+def question(qid: str):
+    s = _session()
+    asked = _asked_here(s, qid)
+    if asked is None:
         return redirect("/guide", 303)
+    q, number, back = asked
+    current = s.answers.get(qid)
+    error = None
+    if request.method == "POST":
+        value = request.form.get("answer")
+        try:
+            choice = q.choice(value) if value in q.values else None
+        except KeyError:
+            choice = None
+        if choice is None:
+            error = f"Select an answer: {wording.question_heading(number).lower()}"
+        else:
+            s.answer(qid, choice.value)
+            _keep(s)
+            return redirect(f"/guide/reason/{qid}" if choice.decision else "/guide", 303)
+    page = render_template(
+        "question.html", q=q, number=number, back=back, current=current, error=error,
+        added=wording.added_to_question(q),
+    )  # fmt: skip
+    return page, 400 if error else 200
 
-    @app.get("/guide")
-    def guide():
-        p = session().next_prompt()
-        return redirect(f"/guide/question/{p.question.asks}" if p else "/guide/check", 303)
 
-    @app.route("/guide/question/<qid>", methods=["GET", "POST"])
-    def question(qid: str):
-        s = session()
-        asked = _asked_here(s, qid)
-        if asked is None:
-            return redirect("/guide", 303)
-        q, number, back = asked
-        current = s.answers.get(qid)
-        error = None
-        if request.method == "POST":
-            value = request.form.get("answer")
-            try:
-                choice = q.choice(value) if value in q.values else None
-            except KeyError:
-                choice = None
-            if choice is None:
-                error = f"Select an answer: {wording.question_heading(number).lower()}"
-            else:
-                s.answer(qid, choice.value)
-                keep(s)
-                return redirect(f"/guide/reason/{qid}" if choice.decision else "/guide", 303)
-        page = render_template(
-            "question.html", q=q, number=number, back=back, current=current, error=error,
-            added=wording.added_to_question(q),
-        )  # fmt: skip
-        return page, 400 if error else 200
+@pages.route("/guide/reason/<qid>", methods=["GET", "POST"])
+def reason(qid: str):
+    s = _session()
+    a = next((a for a in s.walk().answered if a.id == qid), None)
+    if a is None or not a.choice.decision:
+        return redirect("/guide", 303)
+    if request.method == "POST":
+        s.give_reason(qid, request.form.get("reason", ""))
+        _keep(s)
+        return redirect("/guide", 303)
+    return render_template("reason.html", a=a, reason=s.reasons.get(qid, ""))
 
-    @app.route("/guide/reason/<qid>", methods=["GET", "POST"])
-    def reason(qid: str):
-        s = session()
-        a = next((a for a in s.walk().answered if a.id == qid), None)
-        if a is None or not a.choice.decision:
-            return redirect("/guide", 303)
-        if request.method == "POST":
-            s.give_reason(qid, request.form.get("reason", ""))
-            keep(s)
-            return redirect("/guide", 303)
-        return render_template("reason.html", a=a, reason=s.reasons.get(qid, ""))
 
-    @app.get("/guide/check")
-    def check():
-        s = session()
-        if s.next_prompt() is not None:
-            return redirect("/guide", 303)
-        answered = s.walk().answered
-        return render_template("check.html", answered=answered, reasons=s.reasons)
+@pages.get("/guide/check")
+def check():
+    s = _session()
+    if s.next_prompt() is not None:
+        return redirect("/guide", 303)
+    answered = s.walk().answered
+    return render_template("check.html", answered=answered, reasons=s.reasons)
 
-    @app.get("/guide/outcome")
-    def outcome():
-        s = session()
-        if s.next_prompt() is not None:
-            return redirect("/guide", 303)
-        f = fc()
-        out = engine.outcome(f, s.answers, s.reasons)
-        view = outcome_view.to_act_on(f, out)
-        return render_template("outcome.html", fc=f, out=out, view=view, name=acting.saved_name(home) or "")
 
-    @app.get("/guide/checklist")
-    def guide_checklist():
-        from ..documents import printable_checklist
+@pages.get("/guide/outcome")
+def outcome():
+    s = _session()
+    if s.next_prompt() is not None:
+        return redirect("/guide", 303)
+    f = _fc()
+    out = engine.outcome(f, s.answers, s.reasons)
+    view = outcome_view.to_act_on(f, out)
+    return render_template("outcome.html", _fc=f, out=out, view=view, name=acting.saved_name(_home()) or "")
 
-        s = session()
-        if s.next_prompt() is not None:
-            return redirect("/guide", 303)
-        f = fc()
-        page = printable_checklist.of_outcome(f, engine.outcome(f, s.answers, s.reasons), now().isoformat())
-        response = _download(page, "text/html", None)
-        response.headers["Content-Security-Policy"] = PRINTED_CSP  # its own style, in the page; still no script
-        return response
 
-    @app.post("/guide/save")
-    def save():
-        s = session()
+@pages.get("/guide/checklist")
+def guide_checklist():
+    from ..documents import printable_checklist
+
+    s = _session()
+    if s.next_prompt() is not None:
+        return redirect("/guide", 303)
+    f = _fc()
+    page = printable_checklist.of_outcome(f, engine.outcome(f, s.answers, s.reasons), now().isoformat())
+    response = _download(page, "text/html", None)
+    response.headers["Content-Security-Policy"] = PRINTED_CSP  # its own style, in the page; still no script
+    return response
+
+
+@pages.post("/guide/save")
+def save():
+    s = _session()
+    who = " ".join(request.form.get("name", "").split())
+    if not who:
+        raise WizardError("Give your name: it is recorded with each action in the incident log.")
+    if acting.saved_name(_home()) is None:
+        acting.set_name(_home(), who)
+    with incidents.open_store(_home()) as st:
+        n = operations.create(st, _fc(), s.answers, who, s.reasons)
+    drafts.discard(_home(), _draft())
+    return redirect(f"/log/{n}", 303)
+
+
+# --- the incident log --------------------------------------------------------------------------------------
+
+
+@pages.get("/log")
+def log_list():
+    page = max(1, request.args.get("page", 1, type=int) or 1)
+    if not incidents.has_incidents(_home()):
+        return render_template("log.html", rows=[], page=1, more=False, found=None)
+    with incidents.open_store(_home(), create=False, readonly=True) as st:
+        found = summaries.listing(st, "all" if request.args.get("all") else None)  # as `log list`
+        newest = sorted(found.ids, reverse=True)
+        chosen = found._replace(ids=sorted(newest[(page - 1) * PAGE : page * PAGE]))  # read one page of rows
+        rows = sorted(summaries.rows(st, chosen), key=lambda r: (r["status"] != "open", -r["id"]))
+    more = len(found.ids) > page * PAGE
+    return render_template("log.html", rows=rows, page=page, more=more, found=found)
+
+
+@pages.get("/log/<int:incident_id>")
+def incident(incident_id: int):
+    with incidents.open_store(_home(), create=False, readonly=True) as st:
+        inc, problems = incidents.load(st, incident_id)
+    from ..documents import letters
+
+    f = _fc()
+    offered = [(t, letters.waiting_for(t, inc)) for t in f.letters.values()]
+    return render_template(
+        "incident.html", inc=inc, problems=problems, describe=wording.describe, letters=offered,
+        named=acting.saved_name(_home()) is not None,
+    )  # fmt: skip
+
+
+def _change(incident_id: int, do) -> object:
+    who = acting.saved_name(_home())
+    if who is None:
         who = " ".join(request.form.get("name", "").split())
         if not who:
-            raise WizardError("Give your name: it is recorded with each action in the incident log.")
-        if acting.saved_name(home) is None:
-            acting.set_name(home, who)
-        with incidents.open_store(home) as st:
-            n = operations.create(st, fc(), s.answers, who, s.reasons)
-        drafts.discard(home, draft_path)
-        return redirect(f"/log/{n}", 303)
-
-    # --- the incident log --------------------------------------------------------------------------------------
-
-    @app.get("/log")
-    def log_list():
-        page = max(1, request.args.get("page", 1, type=int) or 1)
-        if not incidents.has_incidents(home):
-            return render_template("log.html", rows=[], page=1, more=False, found=None)
-        with incidents.open_store(home, create=False, readonly=True) as st:
-            found = summaries.listing(st, "all" if request.args.get("all") else None)  # as `log list`
-            newest = sorted(found.ids, reverse=True)
-            chosen = found._replace(ids=sorted(newest[(page - 1) * PAGE : page * PAGE]))  # read one page of rows
-            rows = sorted(summaries.rows(st, chosen), key=lambda r: (r["status"] != "open", -r["id"]))
-        more = len(found.ids) > page * PAGE
-        return render_template("log.html", rows=rows, page=page, more=more, found=found)
-
-    @app.get("/log/<int:incident_id>")
-    def incident(incident_id: int):
-        with incidents.open_store(home, create=False, readonly=True) as st:
-            inc, problems = incidents.load(st, incident_id)
-        from ..documents import letters
-
-        f = fc()
-        offered = [(t, letters.waiting_for(t, inc)) for t in f.letters.values()]
-        return render_template(
-            "incident.html", inc=inc, problems=problems, describe=wording.describe, letters=offered,
-            named=acting.saved_name(home) is not None,
-        )  # fmt: skip
-
-    def change(incident_id: int, do) -> object:
-        who = acting.saved_name(home)
-        if who is None:
-            who = " ".join(request.form.get("name", "").split())
-            if not who:
-                raise WizardError("Give your name first: it is recorded with each action in the incident log.")
-            acting.set_name(home, who)
-        with incidents.open_store(home, create=False) as st:
-            do(st, who)
-        return redirect(f"/log/{incident_id}#checklist", 303)
-
-    @app.post("/log/<int:incident_id>/done")
-    def done(incident_id: int):
-        step, note = request.form.get("step", ""), request.form.get("note", "").strip() or None
-        return change(incident_id, lambda st, who: operations.done(st, incident_id, [step], note, who))
-
-    @app.post("/log/<int:incident_id>/decide")
-    def decide(incident_id: int):
-        step, reason = request.form.get("step", ""), request.form.get("reason", "")
-        return change(incident_id, lambda st, who: operations.decide(st, incident_id, [step], reason, who))
-
-    @app.post("/log/<int:incident_id>/note")
-    def note(incident_id: int):
-        text = request.form.get("text", "")
-        return change(incident_id, lambda st, who: operations.note(st, incident_id, text, who))
-
-    @app.post("/log/<int:incident_id>/evidence")
-    def add_evidence(incident_id: int):
-        from ..casefile import evidence
-
-        typed = request.form.get("path", "").strip()
-        if not typed:
-            raise WizardError("Give the file's place on this computer, for example C:\\Evidence\\printout.pdf.")
-        path = Path(typed).expanduser()
-        if evidence.looks_like_image(path) and request.form.get("not_intimate") != "yes":
-            raise WizardError(
-                f"{path.name} {evidence.IMAGE_WARNING} If it shows no one nude or semi-nude, go back, tick the box "
-                "that says so, and register it again."
-            )
-        note = request.form.get("note", "").strip() or None
-        return change(incident_id, lambda st, who: operations.add_evidence(st, incident_id, [path], note, who))
-
-    @app.post("/log/<int:incident_id>/close")
-    def close(incident_id: int):
-        reason, force = request.form.get("reason", "").strip() or None, request.form.get("force") == "yes"
-        return change(incident_id, lambda st, who: operations.close(st, incident_id, reason, who, force))
-
-    @app.post("/log/<int:incident_id>/reopen")
-    def reopen(incident_id: int):
-        reason = request.form.get("reason", "").strip() or None
-        return change(incident_id, lambda st, who: operations.reopen(st, incident_id, reason, who))
-
-    @app.get("/log/<int:incident_id>/verify")
-    def verify_page(incident_id: int):
-        from ..casefile import verify
-
-        with incidents.open_store(home, create=False, readonly=True) as st:
-            (result,) = verify.verify(st, incident_id)
-        return render_template("verify.html", v=result)
-
-    @app.get("/log/<int:incident_id>/export.<fmt>")
-    def export(incident_id: int, fmt: str):
-        from ..documents import incident_record
-
-        if fmt not in incident_record.FORMATS:
-            return _refused("An incident can be saved as .html, .md or .json.", 404)
-        with incidents.open_store(home, create=False, readonly=True) as st:
-            inc, problems = incidents.load(st, incident_id)
-        inc = incidents.with_school_now(inc, home)
-        body = incident_record.render(fmt, inc, problems, stamp(), operations.evidence_states(inc))
-        kinds = {"html": "text/html", "md": "text/markdown", "json": "application/json"}
-        return _download(body, kinds[fmt], f"esafety-incident-{incident_id}-{now():%Y-%m-%d}.{fmt}")
-
-    @app.post("/log/<int:incident_id>/letter")
-    def letter(incident_id: int):
-        import hashlib
-        from datetime import date
-
-        from ..casefile import school
-        from ..documents import letters
-
-        f = fc()
-        template = operations.letter_template(f, request.form.get("letter", ""))
-        name = f"esafety-incident-{incident_id}-{template.id[:40]}-{now():%Y-%m-%d}.docx"
-        who = acting.saved_name(home) or " ".join(request.form.get("name", "").split())
-        if not who:
             raise WizardError("Give your name first: it is recorded with each action in the incident log.")
-        with incidents.open_store(home, create=False) as st:
-            inc = incidents.get(st, incident_id)
-            waiting = letters.waiting_for(template, inc)
-            if waiting:
-                raise WizardError(wording.letter_waits(template.title, incident_id, waiting))
-            d = letters.draft(
-                template, inc, school.details(home), date.today(), letters.signed_by_chair(f.chair_signs, inc)
-            )
-            body = letters.render("docx", d)
-            operations.letter_drafted(
-                st, incident_id, template, Path(name), "docx", hashlib.sha256(body).hexdigest(), d.to_fill, who
-            )
-        kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-        return _download(body, kind, name)
+        acting.set_name(_home(), who)
+    with incidents.open_store(_home(), create=False) as st:
+        do(st, who)
+    return redirect(f"/log/{incident_id}#checklist", 303)
 
-    @app.get("/report")
-    def report():
-        from ..documents import governors_summary
 
-        start, end = request.args.get("from") or None, request.args.get("to") or None
-        if not incidents.has_incidents(home):
-            return render_template("log.html", rows=[], page=1, more=False, found=None)
-        with incidents.open_store(home, create=False, readonly=True) as st:
-            summary = summaries.governors_summary(st, start, end)
-        response = _download(governors_summary.governors("html", summary, stamp()), "text/html", None)
-        response.headers["Content-Security-Policy"] = PRINTED_CSP
-        return response
+@pages.post("/log/<int:incident_id>/done")
+def done(incident_id: int):
+    step, note = request.form.get("step", ""), request.form.get("note", "").strip() or None
+    return _change(incident_id, lambda st, who: operations.done(st, incident_id, [step], note, who))
 
-    @app.get("/contacts")
-    def contacts():
-        from ..casefile import school
 
-        f = fc()
-        return render_template(
-            "contacts.html", contacts=list(f.contacts.values()), details=wording.contact_details,
-            mine=school.read(home), school=school.details(home), saved=request.args.get("saved"),
-        )  # fmt: skip
+@pages.post("/log/<int:incident_id>/decide")
+def decide(incident_id: int):
+    step, reason = request.form.get("step", ""), request.form.get("reason", "")
+    return _change(incident_id, lambda st, who: operations.decide(st, incident_id, [step], reason, who))
 
-    @app.post("/contacts")
-    def contacts_set():
-        from ..casefile import school
 
-        fields = {k: request.form.get(k, "") for k in ("name", "phone", "email")}
-        school.set_contact(fc(), request.form.get("contact", ""), fields, home)
-        return redirect("/contacts?saved=contact", 303)
+@pages.post("/log/<int:incident_id>/note")
+def note(incident_id: int):
+    text = request.form.get("text", "")
+    return _change(incident_id, lambda st, who: operations.note(st, incident_id, text, who))
 
-    @app.post("/school")
-    def school_set():
-        from ..casefile import school
 
-        school.set_details({k: request.form.get(k, "") for k in ("name", "address", "head", "chair")}, home)
-        return redirect("/contacts?saved=school", 303)
+@pages.post("/log/<int:incident_id>/evidence")
+def add_evidence(incident_id: int):
+    from ..casefile import evidence
 
-    return app
+    typed = request.form.get("path", "").strip()
+    if not typed:
+        raise WizardError("Give the file's place on this computer, for example C:\\Evidence\\printout.pdf.")
+    path = Path(typed).expanduser()
+    if evidence.looks_like_image(path) and request.form.get("not_intimate") != "yes":
+        raise WizardError(
+            f"{path.name} {evidence.IMAGE_WARNING} If it shows no one nude or semi-nude, go back, tick the box "
+            "that says so, and register it again."
+        )
+    note = request.form.get("note", "").strip() or None
+    return _change(incident_id, lambda st, who: operations.add_evidence(st, incident_id, [path], note, who))
+
+
+@pages.post("/log/<int:incident_id>/close")
+def close(incident_id: int):
+    reason, force = request.form.get("reason", "").strip() or None, request.form.get("force") == "yes"
+    return _change(incident_id, lambda st, who: operations.close(st, incident_id, reason, who, force))
+
+
+@pages.post("/log/<int:incident_id>/reopen")
+def reopen(incident_id: int):
+    reason = request.form.get("reason", "").strip() or None
+    return _change(incident_id, lambda st, who: operations.reopen(st, incident_id, reason, who))
+
+
+@pages.get("/log/<int:incident_id>/verify")
+def verify_page(incident_id: int):
+    from ..casefile import verify
+
+    with incidents.open_store(_home(), create=False, readonly=True) as st:
+        (result,) = verify.verify(st, incident_id)
+    return render_template("verify.html", v=result)
+
+
+@pages.get("/log/<int:incident_id>/export.<fmt>")
+def export(incident_id: int, fmt: str):
+    from ..documents import incident_record
+
+    if fmt not in incident_record.FORMATS:
+        return _refused("An incident can be saved as .html, .md or .json.", 404)
+    with incidents.open_store(_home(), create=False, readonly=True) as st:
+        inc, problems = incidents.load(st, incident_id)
+    inc = incidents.with_school_now(inc, _home())
+    body = incident_record.render(fmt, inc, problems, stamp(), operations.evidence_states(inc))
+    kinds = {"html": "text/html", "md": "text/markdown", "json": "application/json"}
+    return _download(body, kinds[fmt], f"esafety-incident-{incident_id}-{now():%Y-%m-%d}.{fmt}")
+
+
+@pages.post("/log/<int:incident_id>/letter")
+def letter(incident_id: int):
+    import hashlib
+    from datetime import date
+
+    from ..casefile import school
+    from ..documents import letters
+
+    f = _fc()
+    template = operations.letter_template(f, request.form.get("letter", ""))
+    name = f"esafety-incident-{incident_id}-{template.id[:40]}-{now():%Y-%m-%d}.docx"
+    who = acting.saved_name(_home()) or " ".join(request.form.get("name", "").split())
+    if not who:
+        raise WizardError("Give your name first: it is recorded with each action in the incident log.")
+    with incidents.open_store(_home(), create=False) as st:
+        inc = incidents.get(st, incident_id)
+        waiting = letters.waiting_for(template, inc)
+        if waiting:
+            raise WizardError(wording.letter_waits(template.title, incident_id, waiting))
+        d = letters.draft(
+            template, inc, school.details(_home()), date.today(), letters.signed_by_chair(f.chair_signs, inc)
+        )
+        body = letters.render("docx", d)
+        operations.letter_drafted(
+            st, incident_id, template, Path(name), "docx", hashlib.sha256(body).hexdigest(), d.to_fill, who
+        )
+    kind = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+    return _download(body, kind, name)
+
+
+@pages.get("/report")
+def report():
+    from ..documents import governors_summary
+
+    start, end = request.args.get("from") or None, request.args.get("to") or None
+    if not incidents.has_incidents(_home()):
+        return render_template("log.html", rows=[], page=1, more=False, found=None)
+    with incidents.open_store(_home(), create=False, readonly=True) as st:
+        summary = summaries.governors_summary(st, start, end)
+    response = _download(governors_summary.governors("html", summary, stamp()), "text/html", None)
+    response.headers["Content-Security-Policy"] = PRINTED_CSP
+    return response
+
+
+@pages.get("/contacts")
+def contacts():
+    from ..casefile import school
+
+    f = _fc()
+    return render_template(
+        "contacts.html", contacts=list(f.contacts.values()), details=wording.contact_details,
+        mine=school.read(_home()), school=school.details(_home()), saved=request.args.get("saved"),
+    )  # fmt: skip
+
+
+@pages.post("/contacts")
+def contacts_set():
+    from ..casefile import school
+
+    fields = {k: request.form.get(k, "") for k in ("name", "phone", "email")}
+    school.set_contact(_fc(), request.form.get("contact", ""), fields, _home())
+    return redirect("/contacts?saved=contact", 303)
+
+
+@pages.post("/school")
+def school_set():
+    from ..casefile import school
+
+    school.set_details({k: request.form.get(k, "") for k in ("name", "address", "head", "chair")}, _home())
+    return redirect("/contacts?saved=school", 303)
 
 
 def _asked_here(s: Session, qid: str):
