@@ -228,6 +228,9 @@ def test_the_record_is_saved_in_each_format_and_checked(client, guard, saved):
     assert json.loads(client.get("/log/1/export.json", headers=HOST).data)["incident"] == 1
     assert client.get("/log/1/export.exe", headers=HOST).status_code == 404
     assert "nothing was changed" in text(client.get("/log/1/verify", headers=HOST))
+    printed = client.get("/log/1/checklist", headers=HOST)
+    assert printed.status_code == 200 and "<script" not in printed.get_data(as_text=True)
+    assert "Tell the DSL" in text(printed)
 
 
 def test_a_letter_is_drafted_as_word_and_recorded_and_a_held_one_waits(client, guard, saved, tmp_path):

@@ -278,6 +278,17 @@ def note(incident_id: int):
     return _change(incident_id, lambda st, who: operations.note(st, incident_id, text, who))
 
 
+@pages.get("/log/<int:incident_id>/checklist")
+def incident_checklist(incident_id: int):
+    from ..documents import printable_checklist
+
+    with incidents.open_store(_home(), create=False, readonly=True) as st:
+        inc = incidents.get(st, incident_id)
+    response = _download(printable_checklist.of_incident(inc, now().isoformat()), "text/html", None)
+    response.headers["Content-Security-Policy"] = PRINTED_CSP  # its own style, in the page; still no script
+    return response
+
+
 @pages.post("/log/<int:incident_id>/evidence")
 def add_evidence(incident_id: int):
     from ..casefile import evidence
