@@ -282,3 +282,18 @@ def test_evidence_is_registered_by_fingerprint_and_an_image_needs_the_box(client
     assert post(client, guard, "/log/1/evidence", path=str(picture), not_intimate="yes").status_code == 303
     assert post(client, guard, "/log/1/evidence", path=str(tmp_path / "missing.pdf")).status_code == 400
     assert post(client, guard, "/log/1/evidence", path="").status_code == 400
+
+
+def test_the_log_is_listed_again_when_anything_is_written_even_from_the_command_line(client, guard, saved):
+    from typer.testing import CliRunner
+
+    from esafety_wizard.cli import app
+
+    assert "Incident 1" in text(client.get("/log", headers=HOST))
+    assert "Incident 2" not in text(client.get("/log", headers=HOST))  # the second reading is the kept one
+    a = client.application.config["ESAFETY_HOME"].folder.parent / "a.yaml"
+    a.write_text("head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\nalleges_harm: no\ninstigator: staff\nserious: no\n")
+    home = str(client.application.config["ESAFETY_HOME"].folder)
+    r = CliRunner().invoke(app, ["guide", "-a", str(a), "--save", "--as", "Sam", "--home", home])
+    assert r.exit_code == 0, r.output
+    assert "Incident 2" in text(client.get("/log", headers=HOST))
