@@ -299,3 +299,54 @@ def test_the_log_is_listed_again_when_anything_is_written_even_from_the_command_
     r = CliRunner().invoke(app, ["guide", "-a", str(a), "--save", "--as", "Sam", "--home", home])
     assert r.exit_code == 0, r.output
     assert "Incident 2" in text(client.get("/log", headers=HOST))
+
+
+def test_a_file_the_page_fingerprinted_is_registered_by_its_name_size_and_sha256_only(client, guard, saved):
+    import hashlib
+
+    sha = hashlib.sha256(b"the page as printed").hexdigest()
+    r = post(client, guard, "/log/1/evidence", name="printout.pdf", size="19", sha256=sha, note="From the page")
+    assert r.status_code == 303
+    page = text(client.get("/log/1", headers=HOST))
+    assert sha[:16] in page and "printout.pdf" in page
+    checked = text(client.get("/log/1/verify", headers=HOST))
+    assert "nothing was changed" in checked
+    for bad in (
+        {"sha256": "abc"},
+        {"sha256": sha.upper()},
+        {"size": "²"},
+        {"size": "9" * 40},
+        {"name": ""},
+        {"name": "x" * 300},
+        {"sha256": sha},
+    ):  # fmt: skip  (the last: the same contents again)
+        form = {"name": "other.pdf", "size": "19", "sha256": hashlib.sha256(b"other").hexdigest(), **bad}
+        r = post(client, guard, "/log/1/evidence", **form)
+        assert r.status_code == 400 and "Nothing was registered" in text(r), bad
+    picture = {"name": "screenshot.PNG", "size": "10", "sha256": hashlib.sha256(b"png").hexdigest()}
+    assert post(client, guard, "/log/1/evidence", **picture).status_code == 400
+    assert post(client, guard, "/log/1/evidence", **picture, not_intimate="yes").status_code == 303
+
+
+def test_log_verify_says_a_browser_registered_file_is_not_rechecked_and_is_no_failure(client, guard, saved):
+    import hashlib
+
+    from typer.testing import CliRunner
+
+    from esafety_wizard.cli import app
+
+    post(client, guard, "/log/1/evidence", name="printout.pdf", size="3", sha256=hashlib.sha256(b"abc").hexdigest())
+    home = str(client.application.config["ESAFETY_HOME"].folder)
+    r = CliRunner().invoke(app, ["log", "verify", "1", "--home", home], env={"COLUMNS": "200"})
+    assert r.exit_code == 0, r.output
+    assert "printout.pdf: registered from the browser" in r.output
+
+
+def test_a_browser_registered_file_is_named_in_every_export(client, guard, saved):
+    import hashlib
+
+    post(client, guard, "/log/1/evidence", name="printout.pdf", size="3", sha256=hashlib.sha256(b"abc").hexdigest())
+    md = client.get("/log/1/export.md", headers=HOST).get_data(as_text=True)
+    assert "- printout.pdf: 3 bytes, SHA-256" in md and "modified ," not in md
+    assert "registered from the browser" in md
+    assert "printout.pdf" in client.get("/log/1/export.html", headers=HOST).get_data(as_text=True)

@@ -227,6 +227,7 @@ def test_pages_read_at_320_px_and_at_200_percent_with_nothing_cut_off(browser, s
     p.goto(server[0])
 
     def no_sideways_scroll(name):
+        p.wait_for_load_state()  # the whole page laid out, its stylesheet applied
         for zoom in zooms:
             p.evaluate(f"document.body.style.zoom = '{zoom}'")
             overflow = p.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
@@ -271,3 +272,26 @@ def test_the_screenshots_in_the_docs_show_each_page_at_both_widths():
             png = (docs / f"{name}-{width}.png").read_bytes()
             assert png[:8] == b"\x89PNG\r\n\x1a\n"
             assert int.from_bytes(png[16:20], "big") == width, (name, width)  # the IHDR width
+
+
+def test_evidence_chosen_in_the_page_is_fingerprinted_there_and_only_that_is_sent(page, tmp_path):
+    import hashlib
+
+    start(page)
+    for value in PATHS["head, a parent"]:
+        answer(page, value)
+    page.get_by_role("link", name="See what to do").click()
+    page.get_by_label("Your name").fill("Jo Head")
+    page.get_by_role("button", name="Save as an incident").click()
+    printout = tmp_path / "printout.pdf"
+    printout.write_bytes(b"%PDF-1.4 the page as printed, " * 1000)
+    page.get_by_text("Register a file as evidence").click()
+    assert page.get_by_label("Where the file is on this computer").is_hidden()  # with JavaScript: choose it
+    sent = []
+    page.on("request", lambda r: sent.append(r.post_data or "") if r.method == "POST" else None)
+    page.get_by_label("Choose the file").set_input_files(str(printout))
+    with page.expect_navigation():  # the page works out the fingerprint, then sends the form
+        page.get_by_role("button", name="Register this file").click()
+    sha = hashlib.sha256(printout.read_bytes()).hexdigest()
+    assert sha[:16] in page.locator("main").inner_text()
+    assert sent and all("the page as printed" not in body for body in sent)  # the file itself never left

@@ -20,6 +20,14 @@ IMAGE_SUFFIXES = frozenset(
 _IMAGE_MAGIC = (b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"BM", b"II*\x00", b"MM\x00*")
 
 
+NOT_HERE = "not here"
+
+
+def named_like_an_image(name: str) -> bool:
+    """Whether a file's name says it is a picture (all the page knows of a file it hashed)."""
+    return Path(name).suffix.lower() in IMAGE_SUFFIXES
+
+
 def looks_like_image(path: Path) -> bool:
     """Whether a file is a picture, by its name or its first bytes (a file that cannot be read is not)."""
     p = Path(path).expanduser()
@@ -78,7 +86,10 @@ def fingerprint(path: Path, progress=None) -> dict:
 
 
 def recheck(path: str, sha256: str) -> str:
-    """'unchanged', 'changed' or 'missing' for a file registered with this SHA-256."""
+    """'unchanged', 'changed' or 'missing' for a file registered with this SHA-256; 'not here' for one registered
+    from the browser, whose place on this computer the browser never tells (it cannot be read again here)."""
+    if not path:
+        return NOT_HERE
     try:
         now = fingerprint(Path(path))
     except WizardError:

@@ -6,6 +6,7 @@ result (as sqlite-utils' `db.py` serves its CLI). Every change is one appended e
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from ..errors import WizardError
@@ -217,6 +218,27 @@ def add_evidence(
         st.append(incident_id, None, who, kinds.EVIDENCE, {**p, **({"note": note} if note else {})})
         for p in fingerprints
     ]
+
+
+def add_fingerprint(st: Store, incident_id: int, file: dict, note: str | None, who: str) -> Event:
+    """Register a file the browser fingerprinted: `file` holds its name, size and SHA-256 (the page never sends
+    the file, nor says where it is). Refused unless each is well formed, or if the same contents are registered."""
+    name, size, sha256 = file.get("name"), file.get("size"), file.get("sha256")
+    if not (isinstance(name, str) and 0 < len(name) <= 255 and name.strip()):
+        raise WizardError("The file's name is missing or too long. Nothing was registered.")
+    if not (isinstance(size, int) and 0 <= size < 1 << 50):
+        raise WizardError("The file's size is not a number of bytes. Nothing was registered.")
+    if not (isinstance(sha256, str) and re.fullmatch(r"[0-9a-f]{64}", sha256)):
+        raise WizardError("The file's fingerprint is not a SHA-256. Nothing was registered.")
+    inc = get_open(st, incident_id)
+    for e in inc.evidence:
+        if e.sha256 == sha256:
+            raise WizardError(
+                f"{one_line(name)} is already registered with incident {incident_id} (the same contents as "
+                f"{one_line(e.name)}, registered {e.at[:10]} by {one_line(e.actor)}). Nothing was registered."
+            )
+    data = {"path": "", "name": name, "size": size, "mtime": "", "sha256": sha256, **({"note": note} if note else {})}
+    return st.append(incident_id, None, who, kinds.EVIDENCE, data)
 
 
 def withdraw_evidence(st: Store, incident_id: int, ref: str, reason: str, who: str) -> Evidence:

@@ -49,7 +49,7 @@ class Verified(NamedTuple):
 
     @property
     def ok(self) -> bool:
-        return not self.problems and all(state == "unchanged" for _, state in self.evidence)
+        return not self.problems and all(state in ("unchanged", evidence.NOT_HERE) for _, state in self.evidence)
 
 
 def verify(st: Store, incident_id: int | None = None) -> list[Verified]:

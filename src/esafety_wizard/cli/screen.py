@@ -490,10 +490,9 @@ def verified(con: Console, results, one: bool) -> None:
         elif one:
             con.print(Text(f"Incident {v.incident_id}: record intact ({v.events} events)."))
         for e, state in v.evidence:
-            if one or state != "unchanged":
-                con.print(
-                    Text(f"{'  ' if one or v.problems else f'Incident {v.incident_id}: '}evidence {state}: {e.path}")
-                )
+            if one or state not in ("unchanged", "not here"):
+                said = f"{state}: {e.path}" if e.path else f"{e.name}: {wording.EVIDENCE_STATE[state]}"
+                con.print(Text(f"{'  ' if one or v.problems else f'Incident {v.incident_id}: '}evidence {said}"))
     if not one:
         bad = sum(not v.ok for v in results)
         events = sum(v.events for v in results)

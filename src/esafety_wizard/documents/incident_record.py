@@ -86,7 +86,9 @@ def to_markdown(inc: Incident, chain_problems: list[str], exported_at: str, evid
     L += [f"- {when(n.at)}, {md(n.actor)}: {md(n.text)}" for n in inc.notes] or ["None."]
     L += ["", "## Evidence (registered, not copied)", ""]
     L += [
-        f"- {md(e.path)}: {md(e.size)} bytes, modified {md(e.mtime)}, SHA-256 {md(e.sha256)} "
+        f"- {md(e.path or e.name)}: {md(e.size)} bytes, "
+        + (f"modified {md(e.mtime)}, " if e.mtime else "")
+        + f"SHA-256 {md(e.sha256)} "
         f"(registered {when(e.at)} by {md(e.actor)})"
         + (f": {md(e.note)}" if e.note else "")
         + f". **{md(_state(evidence, i))}**"
@@ -212,7 +214,7 @@ def to_html(inc: Incident, chain_problems: list[str], exported_at: str, evidence
         h += [
             rows(
                 [
-                    e(x.path) + (f"<br>{e(x.note)}" if x.note else ""),
+                    e(x.path or x.name) + (f"<br>{e(x.note)}" if x.note else ""),
                     f"{x.size:,} bytes",
                     e(when(x.mtime)),
                     f"<code>{e(x.sha256)}</code>",

@@ -280,6 +280,7 @@ EVIDENCE_STATE = {
     "changed": "CHANGED since it was registered",
     "missing": "MISSING: not found where it was registered",
     "unchecked": "not checked",
+    "not here": "registered from the browser: its fingerprint is kept, but not its place, so it is not rechecked",
 }
 DECISIONS = "Decisions and their reasons"
 DECISIONS_WHY = (

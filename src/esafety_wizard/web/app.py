@@ -4,6 +4,7 @@ ones the terminal shows (record/wording.py), the outcome the one view both faces
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from flask import Blueprint, Flask, current_app, make_response, redirect, render_template, request
@@ -293,17 +294,30 @@ def incident_checklist(incident_id: int):
 def add_evidence(incident_id: int):
     from ..casefile import evidence
 
+    note = request.form.get("note", "").strip() or None
+    if request.form.get("sha256"):  # the page fingerprinted the file itself (Web Crypto): only these three came
+        name, size = request.form.get("name", ""), request.form.get("size", "")
+        _not_an_intimate_image(name, evidence.named_like_an_image(name))
+        file = {"name": name, "size": int(size) if re.fullmatch(r"[0-9]{1,16}", size) else None,
+                "sha256": request.form.get("sha256")}  # fmt: skip
+        return _change(incident_id, lambda st, who: operations.add_fingerprint(st, incident_id, file, note, who))
     typed = request.form.get("path", "").strip()
     if not typed:
         raise WizardError("Give the file's place on this computer, for example C:\\Evidence\\printout.pdf.")
     path = Path(typed).expanduser()
-    if evidence.looks_like_image(path) and request.form.get("not_intimate") != "yes":
-        raise WizardError(
-            f"{path.name} {evidence.IMAGE_WARNING} If it shows no one nude or semi-nude, go back, tick the box "
-            "that says so, and register it again."
-        )
-    note = request.form.get("note", "").strip() or None
+    _not_an_intimate_image(path.name, evidence.looks_like_image(path))
     return _change(incident_id, lambda st, who: operations.add_evidence(st, incident_id, [path], note, who))
+
+
+def _not_an_intimate_image(name: str, a_picture: bool) -> None:
+    """A picture is registered only with the box ticked that says it shows no one nude or semi-nude."""
+    from ..casefile import evidence
+
+    if a_picture and request.form.get("not_intimate") != "yes":
+        raise WizardError(
+            f"{name} {evidence.IMAGE_WARNING} If it shows no one nude or semi-nude, go back, tick the box that "
+            "says so, and register it again."
+        )
 
 
 @pages.post("/log/<int:incident_id>/close")
