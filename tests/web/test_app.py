@@ -293,7 +293,8 @@ def test_the_log_is_listed_again_when_anything_is_written_even_from_the_command_
     assert "Incident 2" not in text(client.get("/log", headers=HOST))  # the second reading is the kept one
     a = client.application.config["ESAFETY_HOME"].folder.parent / "a.yaml"
     a.write_text(
-        "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\nalleges_harm: no\ninstigator: staff\nserious: no\n"
+        "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\nalleges_harm: no\n"
+        "instigator: staff\nserious: no\n"
     )
     home = str(client.application.config["ESAFETY_HOME"].folder)
     r = CliRunner().invoke(app, ["guide", "-a", str(a), "--save", "--as", "Sam", "--home", home])
