@@ -351,3 +351,29 @@ def test_a_browser_registered_file_is_named_in_every_export(client, guard, saved
     assert "- printout.pdf: 3 bytes, SHA-256" in md and "modified ," not in md
     assert "registered from the browser" in md
     assert "printout.pdf" in client.get("/log/1/export.html", headers=HOST).get_data(as_text=True)
+
+
+@pytest.mark.slow
+def test_on_every_path_of_every_reader_the_page_holds_exactly_the_terminals_steps(tmp_path, guard, fc):
+    """The page and the terminal draw one view (documents/outcome.py); this checks the page shows all of it, in
+    order, on every path of the built-in procedure, as each reader, and the whole procedure's."""
+    import html as html_
+
+    from esafety_wizard.casefile import drafts
+    from esafety_wizard.documents.outcome import to_act_on
+    from esafety_wizard.flowchart import engine
+    from esafety_wizard.web.app import DRAFT
+
+    home = Home.at(tmp_path / "home")
+    c = create_app(home, guard).test_client()
+    c.get(f"/open/{guard.key}", headers=HOST)
+    paths = engine.reader_paths(fc)
+    assert len(paths) > 100
+    for answers in paths:
+        drafts.save(home, answers, fc.sha256, "2026-12-03T10:00:00+00:00", {}, home.folder / DRAFT)
+        page = c.get("/guide/outcome", headers=HOST).get_data(as_text=True)
+        shown = [html_.unescape(re.sub(r"<[^>]+>", "", line)).replace("(not in the flowchart)", "").strip()
+                 for line in re.findall(r'<p class="step-line">(.*?)</p>', page, re.S)]  # fmt: skip
+        view = to_act_on(fc, engine.outcome(fc, answers))
+        expected = [("If " if a.conditional else "") + a.text for a in view.actions]
+        assert shown == expected, answers

@@ -295,3 +295,43 @@ def test_evidence_chosen_in_the_page_is_fingerprinted_there_and_only_that_is_sen
     sha = hashlib.sha256(printout.read_bytes()).hexdigest()
     assert sha[:16] in page.locator("main").inner_text()
     assert sent and all("the page as printed" not in body for body in sent)  # the file itself never left
+
+
+def _saved_incident(page) -> None:
+    start(page)
+    for value in PATHS["head, a parent"]:
+        answer(page, value)
+    page.get_by_role("link", name="See what to do").click()
+    page.get_by_label("Your name").fill("Jo Head")
+    page.get_by_role("button", name="Save as an incident").click()
+
+
+def test_the_incident_page_by_keyboard_alone(page):
+    _saved_incident(page)
+    page.locator("ol.steps summary").first.focus()
+    page.keyboard.press("Enter")  # opens "Record this step"
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.id") == "note-1"
+    page.keyboard.type("Done by keyboard")
+    page.keyboard.press("Tab")
+    assert page.evaluate("document.activeElement.textContent.trim()").startswith("Done")
+    with page.expect_navigation():
+        page.keyboard.press("Enter")
+    assert "Done by keyboard" in page.locator("main").inner_text()
+
+
+def test_a_letter_is_downloaded_and_opens_in_word_format(page, tmp_path):
+    import io
+
+    from docx import Document
+
+    _saved_incident(page)
+    with page.expect_download() as got:
+        page.get_by_role("button", name=re.compile("^Draft: ")).first.click()
+    path = tmp_path / got.value.suggested_filename
+    got.value.save_as(path)
+    assert path.suffix == ".docx"
+    words = "\n".join(p.text for p in Document(io.BytesIO(path.read_bytes())).paragraphs)
+    assert len(words) > 100
+    page.reload()
+    assert "drafted the letter" in page.locator("main").inner_text()
