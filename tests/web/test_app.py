@@ -211,6 +211,7 @@ def saved(client, guard):
 def test_closing_needs_every_step_or_a_reason_and_the_box_and_reopening_says_why(client, guard, saved):
     r = post(client, guard, "/log/1/close", reason="Resolved")
     assert r.status_code == 400 and "neither done nor decided against" in text(r)
+    assert "Close it with steps still open" in text(r) and "esafety log" not in text(r)  # the page's own words
     assert post(client, guard, "/log/1/close", reason="The parent apologised", force="yes").status_code == 303
     page = text(client.get("/log/1", headers=HOST))
     assert "closed" in page and "The parent apologised" in page and "Reopen this incident" in page

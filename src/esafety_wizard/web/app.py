@@ -323,6 +323,16 @@ def _not_an_intimate_image(name: str, a_picture: bool) -> None:
 @pages.post("/log/<int:incident_id>/close")
 def close(incident_id: int):
     reason, force = request.form.get("reason", "").strip() or None, request.form.get("force") == "yes"
+    if not force:  # said in the page's words: what is still open, and what to do on this page
+        with incidents.open_store(_home(), create=False, readonly=True) as st:
+            still = [it for it in incidents.get(st, incident_id).checklist if it.open]
+        if still:
+            listed = "\n".join(f"{it.number}. {wording.step_words(it.step)}" for it in still)
+            raise WizardError(
+                f"Incident {incident_id} has {len(still)} step{'s' if len(still) != 1 else ''} neither done nor "
+                f"decided against:\n{listed}\nRecord each one on the incident's page (Record this step), or tick "
+                "'Close it with steps still open' and give your reason."
+            )
     return _change(incident_id, lambda st, who: operations.close(st, incident_id, reason, who, force))
 
 
