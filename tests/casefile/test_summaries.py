@@ -183,3 +183,28 @@ def test_the_governors_summary_from_summary_rows_is_the_summary_of_the_replayed_
         assert summaries.governors_summary(st, None, None) == summarise((d["facts"] for d in replayed(st)), None, None)
         s = summaries.governors_summary(st, "2026-11-01", None)
         assert s.incidents == 1 and s.decided_against and s.heads == [(a, incidents.get(st, a).head)]
+
+
+def test_the_governors_summary_without_reasons_names_each_decision_and_no_reason_in_both_formats(home, fc):
+    """The default summary (no --with-reasons): the decisions under their own heading, each in words, the steps
+    decided against as 'Not done', an incident closed with steps open: and not one word of anyone's reasons."""
+    from esafety_wizard.documents import governors_summary as g
+    from esafety_wizard.record.incident import without_reasons
+
+    with incidents.open_store(Home.at(home)) as st:
+        a = operations.create(st, fc, {**PUPIL, "child_at_risk": "no"}, "Jo", {"child_at_risk": "SECRET-A"})
+        operations.decide(st, a, "1", "SECRET-B", "Jo")
+        operations.close(st, a, "SECRET-C", "Jo", force=True)
+        s = without_reasons(summaries.governors_summary(st, None, None))
+    decided = g._decision_lines(s)
+    assert decided and any(line.startswith(f"{g.NOT_DONE}: ") for line in decided)
+    md, html = g.governors("md", s, "2026-12-03T10:00:00+00:00"), g.governors("html", s, "2026-12-03T10:00:00+00:00")
+    assert "## Decisions\n" in md and g.REASONS_LEFT_OUT in md
+    assert all(f"- {line}" in md for line in decided)
+    from esafety_wizard.escape import html as e
+
+    assert "<h2>Decisions</h2>" in html and e(g.REASONS_LEFT_OUT) in html
+    assert "<ul>" + "".join(f"<li>{e(line)}</li>" for line in decided) + "</ul>" in html
+    forced = f"Incident {a}: closed with "
+    assert forced in md and forced in html and "Reason:" not in md.split(forced)[1].split("\n")[0]
+    assert "SECRET" not in md + html
