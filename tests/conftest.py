@@ -2,11 +2,15 @@ import atexit
 import os
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 from hypothesis import configuration, settings
 
 from esafety_wizard.flowchart import loader
+
+PACK_FOLDER = Path(__file__).parent / "procedures" / "pack"
+SECRET = "SECRET-TOKEN-3f9a: do not print me\nroot:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n"
 
 # Nothing is written outside a temporary folder, not even by session fixtures that run before the per-test home
 # below (the built-in procedure's cache, for one): every folder the tool or a library could write to points into
@@ -39,3 +43,12 @@ def _private_home(tmp_path, monkeypatch):
     # Drafts and files never land in the real user's data folder during tests.
     monkeypatch.setenv("ESAFETY_HOME", str(tmp_path / "home"))
     monkeypatch.delenv("ESAFETY_FLOWCHART", raising=False)
+
+
+@pytest.fixture
+def pack(tmp_path):
+    """A copy of the test pack of procedures, with a secret file beside it that no message may ever print."""
+    folder = tmp_path / "pack"
+    shutil.copytree(PACK_FOLDER, folder)
+    (tmp_path / "secret.txt").write_text(SECRET)
+    return folder

@@ -364,7 +364,6 @@ def test_a_full_disk_is_a_message_and_nothing_is_half_written(incident, home):
 
 
 def test_read_commands_open_the_file_read_only(incident, home, tmp_path):
-    import shutil
 
     from esafety_wizard.casefile.store import DB_NAME
 
@@ -497,7 +496,6 @@ MANY = settings(max_examples=120, deadline=None, suppress_health_check=list(Heal
 
 
 def _every_command_with(tmp_path, text):
-    import shutil
 
     from samples import GOOD, yaml_quoted
 
@@ -591,8 +589,6 @@ def test_a_ctrl_c_that_python_turns_into_another_error_is_still_a_quiet_cancel(m
         entry.main()
 
 
-PACK_FOLDER = Path(__file__).parent / "procedures" / "pack"
-SECRET = "SECRET-TOKEN-3f9a: do not print me\nroot:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n"
 REFUSED_ANSWERS = (
     "head_involved: no\ncan_report_to_head: yes\nchild_at_risk: no\n"
     "instigator: parent_carer\nresolved: no\nalleges_harm: no\n"
@@ -601,14 +597,6 @@ REFUSED_ANSWERS = (
 
 def run_cli(*args, **kw):
     return runner.invoke(app, [str(a) for a in args], **kw)
-
-
-@pytest.fixture
-def pack(tmp_path):
-    folder = tmp_path / "pack"
-    shutil.copytree(PACK_FOLDER, folder)
-    (tmp_path / "secret.txt").write_text(SECRET)
-    return folder
 
 
 def _fifo(tmp_path: Path) -> Path:

@@ -144,22 +144,8 @@ def test_a_saved_incident_keeps_following_its_own_procedure_of_the_pack(tmp_path
     assert "Talk to the learner and their form tutor." in r.stdout
 
 
-PACK_FOLDER = Path(__file__).parents[1] / "procedures" / "pack"
-
-
-SECRET = "SECRET-TOKEN-3f9a: do not print me\nroot:$6$saltsalt$hashhashhash:19000:0:99999:7:::\n"
-
-
 def run_cli(*args, **kw):
     return runner.invoke(app, [str(a) for a in args], **kw)
-
-
-@pytest.fixture
-def pack(tmp_path):
-    folder = tmp_path / "pack"
-    shutil.copytree(PACK_FOLDER, folder)
-    (tmp_path / "secret.txt").write_text(SECRET)
-    return folder
 
 
 def _point(folder: Path, key: str, ref: str) -> None:
