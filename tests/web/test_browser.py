@@ -65,6 +65,16 @@ def start(page):
     page.get_by_role("button", name="Start now").click()
 
 
+def _saved_incident(page) -> None:
+    """Walk a parent path as the head teacher and save it as an incident."""
+    start(page)
+    for value in PATHS["head, a parent"]:
+        answer(page, value)
+    page.get_by_role("link", name="See what to do").click()
+    page.get_by_label("Your name").fill("Jo Head")
+    page.get_by_role("button", name="Save as an incident").click()
+
+
 def answer(page, value: str, reason: str = "Our reason") -> None:
     page.locator(f"input[name=answer][value='{value}']").check()
     page.get_by_role("button", name="Continue").click()
@@ -130,12 +140,7 @@ def test_closing_the_tab_mid_guide_loses_nothing(browser, server):
 
 
 def test_save_tick_with_a_note_and_decide_with_a_reason(page):
-    start(page)
-    for value in PATHS["head, a parent"]:
-        answer(page, value)
-    page.get_by_role("link", name="See what to do").click()
-    page.get_by_label("Your name").fill("Jo Head")
-    page.get_by_role("button", name="Save as an incident").click()
+    _saved_incident(page)
     assert re.search(r"/log/\d+$", page.url)
     steps = page.locator("ol.steps > li")
     steps.nth(0).get_by_text("Record this step").click()
@@ -277,12 +282,7 @@ def test_the_screenshots_in_the_docs_show_each_page_at_both_widths():
 def test_evidence_chosen_in_the_page_is_fingerprinted_there_and_only_that_is_sent(page, tmp_path):
     import hashlib
 
-    start(page)
-    for value in PATHS["head, a parent"]:
-        answer(page, value)
-    page.get_by_role("link", name="See what to do").click()
-    page.get_by_label("Your name").fill("Jo Head")
-    page.get_by_role("button", name="Save as an incident").click()
+    _saved_incident(page)
     printout = tmp_path / "printout.pdf"
     printout.write_bytes(b"%PDF-1.4 the page as printed, " * 1000)
     page.get_by_text("Register a file as evidence").click()
@@ -295,15 +295,6 @@ def test_evidence_chosen_in_the_page_is_fingerprinted_there_and_only_that_is_sen
     sha = hashlib.sha256(printout.read_bytes()).hexdigest()
     assert sha[:16] in page.locator("main").inner_text()
     assert sent and all("the page as printed" not in body for body in sent)  # the file itself never left
-
-
-def _saved_incident(page) -> None:
-    start(page)
-    for value in PATHS["head, a parent"]:
-        answer(page, value)
-    page.get_by_role("link", name="See what to do").click()
-    page.get_by_label("Your name").fill("Jo Head")
-    page.get_by_role("button", name="Save as an incident").click()
 
 
 def test_the_incident_page_by_keyboard_alone(page):

@@ -199,9 +199,7 @@ def guide_checklist():
         return redirect("/guide", 303)
     f = _fc()
     page = printable_checklist.of_outcome(f, engine.outcome(f, s.answers, s.reasons), now().isoformat())
-    response = _download(page, "text/html", None)
-    response.headers["Content-Security-Policy"] = PRINTED_CSP  # its own style, in the page; still no script
-    return response
+    return _printed(page)
 
 
 @pages.post("/guide/save")
@@ -285,9 +283,7 @@ def incident_checklist(incident_id: int):
 
     with incidents.open_store(_home(), create=False, readonly=True) as st:
         inc = incidents.get(st, incident_id)
-    response = _download(printable_checklist.of_incident(inc, now().isoformat()), "text/html", None)
-    response.headers["Content-Security-Policy"] = PRINTED_CSP  # its own style, in the page; still no script
-    return response
+    return _printed(printable_checklist.of_incident(inc, now().isoformat()))
 
 
 @pages.post("/log/<int:incident_id>/evidence")
@@ -404,9 +400,7 @@ def report():
         return render_template("log.html", rows=[], page=1, more=False, found=None)
     with incidents.open_store(_home(), create=False, readonly=True) as st:
         summary = summaries.governors_summary(st, start, end)
-    response = _download(governors_summary.governors("html", summary, stamp()), "text/html", None)
-    response.headers["Content-Security-Policy"] = PRINTED_CSP
-    return response
+    return _printed(governors_summary.governors("html", summary, stamp()))
 
 
 @pages.get("/contacts")
@@ -492,6 +486,14 @@ def _read_draft(path: Path) -> tuple[dict[str, str], dict[str, str]]:
 
 def _refused(message: str, status: int):
     return make_response(render_template("refused.html", message=message), status)
+
+
+def _printed(page: str):
+    """A page made to be printed (a checklist, the governors' summary): its own style, in the page; still no
+    script and nothing from anywhere else."""
+    response = _download(page, "text/html", None)
+    response.headers["Content-Security-Policy"] = PRINTED_CSP
+    return response
 
 
 def _download(body: str | bytes, mimetype: str, filename: str | None):
