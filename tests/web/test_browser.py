@@ -326,3 +326,18 @@ def test_a_letter_is_downloaded_and_opens_in_word_format(page, tmp_path):
     assert len(words) > 100
     page.reload()
     assert "drafted the letter" in page.locator("main").inner_text()
+
+
+def test_with_javascript_off_the_guide_and_evidence_by_its_place_still_work(browser, server, tmp_path):
+    context = browser.new_context(java_script_enabled=False)
+    page = context.new_page()
+    page.goto(server[0])
+    _saved_incident(page)
+    page.get_by_text("Register a file as evidence").click()
+    assert page.get_by_label("Choose the file").is_hidden()  # hashing in the page needs JavaScript
+    printout = tmp_path / "printout.pdf"
+    printout.write_bytes(b"%PDF-1.4 printed without JavaScript")
+    page.get_by_label("Where the file is on this computer").fill(str(printout))
+    page.get_by_role("button", name="Register this file").click()
+    assert "printout.pdf" in page.locator("main").inner_text()
+    context.close()
